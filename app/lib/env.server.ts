@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+/** The signing secret the embedded Stripe stand-in uses when none is configured. */
+export const EMBEDDED_WEBHOOK_SECRET = "whsec_stripe_sim_local_default_secret";
+/** Any sk_test_ key works against the stand-in; this one marks the embedded default. */
+export const EMBEDDED_STRIPE_KEY = "sk_test_stripe_sim_embedded";
+export const EMBEDDED_STRIPE_API_BASE = "http://127.0.0.1:12111";
+const EMBEDDED_SESSION_SECRET = "embedded-dev-session-secret-not-for-production";
+const REAL_STRIPE_API_BASE = "https://api.stripe.com";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const commaList = (prefix: string, name: string) =>
+  optional.refine((v) => v === undefined || v.split(",").every((s) => s.trim().startsWith(prefix)), {
+    message: `${name} must be one or more comma-separated values starting with ${prefix}`,
+  });
+
+const rawSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: optional.refine((v) => v === undefined || URL.canParse(v), { message: "APP_URL must be an absolute URL" }),
+  DATABASE_URL: optional,
+  SESSION_SECRET: optional,
+  STRIPE_SECRET_KEY: optional.refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), {
+    message: "STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...",
+  }),
+  STRIPE_PUBLISHABLE_KEY: optional.refine((v) => v === undefined || /^pk_(test|live)_\w+$/.test(v), {
+    message: "STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...",
+  }),
+  STRIPE_WEBHOOK_SECRET: commaList("whsec_", "STRIPE_WEBHOOK_SECRET"),
+  STRIPE_API_BASE: optional.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
+    message: "STRIPE_API_BASE must be an origin such as http://127.0.0.1:12111",
+  }),
+  POSTMARK_SERVER_TOKEN: optional,
+  POSTMARK_API_BASE: optional.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
+    message: "POSTMARK_API_BASE must be an origin such as https://api.postmarkapp.com",
+  }),
+  POSTMARK_MESSAGE_STREAM: z.string().min(1).default("outbound"),
+  EMAIL_FROM: z.string().min(3).default("Talents Acting <no-reply@talents-acting.local>"),
+  PRICING_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "PRICING_CURRENCY must be a three-letter ISO 4217 code such as MAD")
+    .default("USD"),
+  PASSWORD_HASH_COST: z.enum(["owasp", "test"]).default("owasp"),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+});
+
+export type Env = ReturnType<typeof parseEnv>;
+
+function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+}
+
+/**
+ * Reads and checks the configuration. Throws an Error whose message names every missing or
+ * malformed variable. Without STRIPE_SECRET_KEY the app talks to the embedded Stripe stand-in.
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env) {
+  const result = rawSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `- ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const raw = result.data;
+  const problems: string[] = [];
+  const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, "");
+  const usesStandIn = raw.STRIPE_SECRET_KEY === undefined;
+  const stripeSecretKey = raw.STRIPE_SECRET_KEY ?? EMBEDDED_STRIPE_KEY;
+  const stripeApiBase = (raw.STRIPE_API_BASE ?? (usesStandIn ? EMBEDDED_STRIPE_API_BASE : REAL_STRIPE_API_BASE)).replace(/\/$/, "");
+  const isLiveKey = /^(sk|rk)_live_/.test(stripeSecretKey);
+
+  if (isLiveKey && stripeApiBase !== REAL_STRIPE_API_BASE) {
+    problems.push(`- STRIPE_SECRET_KEY: a live key is refused with a non-Stripe STRIPE_API_BASE (${stripeApiBase})`);
+  }
+  if (!usesStandIn && raw.STRIPE_WEBHOOK_SECRET === undefined) {
+    problems.push("- STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (stripe listen prints it)");
+  }
+  if (raw.SESSION_SECRET === undefined && !isLocalUrl(appUrl)) {
+    problems.push("- SESSION_SECRET: required when APP_URL is not a localhost address");
+  }
+  if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && !isLocalUrl(appUrl)) {
+    problems.push("- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)");
+  }
+  if (raw.PASSWORD_HASH_COST === "test" && !isLocalUrl(appUrl)) {
+    problems.push("- PASSWORD_HASH_COST: the cheap test setting is refused outside localhost");
+  }
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+
+  return {
+    nodeEnv: raw.NODE_ENV,
+    isProduction: raw.NODE_ENV === "production",
+    port: raw.PORT,
+    appUrl,
+    databaseUrl: raw.DATABASE_URL ?? "./data/app.db",
+    sessionSecrets: (raw.SESSION_SECRET ?? EMBEDDED_SESSION_SECRET).split(",").map((s) => s.trim()).filter(Boolean),
+    stripe: {
+      secretKey: stripeSecretKey,
+      publishableKey: raw.STRIPE_PUBLISHABLE_KEY,
+      webhookSecrets: (raw.STRIPE_WEBHOOK_SECRET ?? EMBEDDED_WEBHOOK_SECRET).split(",").map((s) => s.trim()).filter(Boolean),
+      apiBase: stripeApiBase,
+      usesStandIn,
+      isLiveKey,
+    },
+    postmark: {
+      serverToken: raw.POSTMARK_SERVER_TOKEN,
+      apiBase: raw.POSTMARK_API_BASE,
+      messageStream: raw.POSTMARK_MESSAGE_STREAM,
+    },
+    emailFrom: raw.EMAIL_FROM,
+    pricingCurrency: raw.PRICING_CURRENCY.toUpperCase(),
+    passwordHashCost: raw.PASSWORD_HASH_COST,
+    rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The configuration of this process, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,122 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+// Every time column holds an ISO-8601 UTC string (new Date().toISOString()); booleans are 0/1.
+type Timestamp = string;
+type CreatedAt = ColumnType<Timestamp, Timestamp | undefined, never>;
+
+export type Role = "talent" | "professional" | "company";
+export type SubscriptionStatus = "NONE" | "ACTIVE" | "EXPIRED" | "CANCELLED";
+export type PaymentStatus = "pending" | "paid" | "failed" | "expired" | "canceled";
+export type OutboxStatus = "pending" | "sent" | "failed";
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  subscription_status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined>;
+  access_expires_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  /** sha256 of the random session id held in the signed cookie */
+  id: string;
+  user_id: number;
+  expires_at: Timestamp;
+  user_agent: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StripeCustomersTable {
+  id: Generated<number>;
+  user_id: number;
+  stripe_customer_id: string;
+  email: string;
+  name: string | null;
+  stripe_created_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  user_id: number;
+  plan: string;
+  /** minor units of `currency` */
+  amount: number;
+  /** lowercase ISO 4217 code */
+  currency: string;
+  status: PaymentStatus;
+  /** Idempotency-Key sent when the Checkout Session was created */
+  idempotency_key: string;
+  stripe_checkout_session_id: string | null;
+  checkout_url: string | null;
+  checkout_expires_at: Timestamp | null;
+  stripe_payment_intent_id: string | null;
+  stripe_invoice_id: string | null;
+  stripe_customer_id: string | null;
+  /** the access year this payment bought, set when it is paid */
+  access_starts_at: Timestamp | null;
+  access_ends_at: Timestamp | null;
+  failure_message: string | null;
+  paid_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface StripeWebhookEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  event_type: string;
+  /** 0 or 1 */
+  processed: ColumnType<number, number | undefined>;
+  processed_at: Timestamp | null;
+  error_message: string | null;
+  note: string | null;
+  attempt_count: ColumnType<number, number | undefined>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  to_email: string;
+  subject: string;
+  html: string;
+  text: string;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined>;
+  attempts: ColumnType<number, number | undefined>;
+  last_error: string | null;
+  provider_message_id: string | null;
+  /** earliest time of the next send attempt (backoff) */
+  next_attempt_at: Timestamp;
+  /** a dispatcher holds the row until this time while it sends */
+  claimed_until: Timestamp | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  stripe_customers: StripeCustomersTable;
+  payments: PaymentsTable;
+  stripe_webhook_events: StripeWebhookEventsTable;
+  email_outbox: EmailOutboxTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type StripeCustomer = Selectable<StripeCustomersTable>;
+export type Payment = Selectable<PaymentsTable>;
+export type NewPayment = Insertable<PaymentsTable>;
+export type PaymentUpdate = Updateable<PaymentsTable>;
+export type StripeWebhookEvent = Selectable<StripeWebhookEventsTable>;
+export type EmailOutboxMessage = Selectable<EmailOutboxTable>;
+export type NewEmailOutboxMessage = Insertable<EmailOutboxTable>;
