@@ -4,7 +4,7 @@ import { z } from "zod";
 export const EMBEDDED_WEBHOOK_SECRET = "whsec_stripe_sim_local_default_secret";
 /** Any sk_test_ key works against the stand-in; this one marks the embedded default. */
 export const EMBEDDED_STRIPE_KEY = "sk_test_stripe_sim_embedded";
-export const EMBEDDED_STRIPE_API_BASE = "http://127.0.0.1:12111";
+export const DEFAULT_STRIPE_SIM_PORT = 12111;
 const EMBEDDED_SESSION_SECRET = "embedded-dev-session-secret-not-for-production";
 const REAL_STRIPE_API_BASE = "https://api.stripe.com";
 
@@ -34,6 +34,8 @@ const rawSchema = z.object({
   STRIPE_API_BASE: optional.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
     message: "STRIPE_API_BASE must be an origin such as http://127.0.0.1:12111",
   }),
+  STRIPE_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_STRIPE_SIM_PORT),
+  STRIPE_SIM_DB: optional,
   POSTMARK_SERVER_TOKEN: optional,
   POSTMARK_API_BASE: optional.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
     message: "POSTMARK_API_BASE must be an origin such as https://api.postmarkapp.com",
@@ -70,7 +72,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, "");
   const usesStandIn = raw.STRIPE_SECRET_KEY === undefined;
   const stripeSecretKey = raw.STRIPE_SECRET_KEY ?? EMBEDDED_STRIPE_KEY;
-  const stripeApiBase = (raw.STRIPE_API_BASE ?? (usesStandIn ? EMBEDDED_STRIPE_API_BASE : REAL_STRIPE_API_BASE)).replace(/\/$/, "");
+  const stripeApiBase = (raw.STRIPE_API_BASE ?? (usesStandIn ? `http://127.0.0.1:${raw.STRIPE_SIM_PORT}` : REAL_STRIPE_API_BASE)).replace(/\/$/, "");
   const isLiveKey = /^(sk|rk)_live_/.test(stripeSecretKey);
 
   if (isLiveKey && stripeApiBase !== REAL_STRIPE_API_BASE) {
@@ -104,6 +106,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       apiBase: stripeApiBase,
       usesStandIn,
       isLiveKey,
+      standIn: { port: raw.STRIPE_SIM_PORT, dbPath: raw.STRIPE_SIM_DB ?? "./data/stripe-sim.db" },
     },
     postmark: {
       serverToken: raw.POSTMARK_SERVER_TOKEN,

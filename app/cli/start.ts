@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { config as loadDotenv } from "dotenv";
+import { createDatabase } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrator";
+import type { StripeSim } from "../../stripe-sim/index";
+import { startStripeSim } from "../../stripe-sim/index";
+import type { Env } from "../lib/env.server";
+import { parseEnv } from "../lib/env.server";
+
+// `npm start` (production build via @remix-run/serve) and `npm run dev` (Vite dev server):
+// load .env, check the configuration, build when sources changed, migrate, start the embedded
+// Stripe stand-in when no Stripe key is set, then run the web server as a child process.
+
+const dev = process.argv.includes("--dev");
+const root = process.cwd();
+
+function loadEnvironment(): Env {
+  if (!existsSync(".env") && existsSync(".env.example") && !process.env.CI) {
+    copyFileSync(".env.example", ".env");
+    console.log("Created .env from .env.example (local defaults: embedded Stripe stand-in, dev mailbox).");
+  }
+  loadDotenv({ quiet: true });
+  try {
+    return parseEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  const output = join(root, "build/server/index.js");
+  const sources = ["app", "emails", "db", "public", "vite.config.ts", "package-lock.json"].filter((p) => existsSync(p));
+  const newestSource = Math.max(...sources.map(newestMtime));
+  if (existsSync(output) && statSync(output).mtimeMs >= newestSource) return;
+  console.log("Building the app for production...");
+  const result = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+async function migrate(databaseUrl: string): Promise<void> {
+  const database = createDatabase(databaseUrl);
+  try {
+    for (const line of await migrateToLatest(database)) console.log(line);
+  } finally {
+    await database.destroy();
+  }
+}
+
+function startWebServer(config: Env): ChildProcess {
+  const args = dev
+    ? [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(config.port), "--strictPort"]
+    : [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"];
+  return spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, PORT: String(config.port) } });
+}
+
+async function main(): Promise<void> {
+  const config = loadEnvironment();
+  if (!dev) buildIfNeeded();
+  await migrate(config.databaseUrl);
+
+  let standIn: StripeSim | undefined;
+  if (config.stripe.usesStandIn) {
+    standIn = await startStripeSim({
+      port: config.stripe.standIn.port,
+      dbPath: config.stripe.standIn.dbPath,
+      forwardTo: `${config.appUrl}/api/webhooks/stripe`,
+      webhookSecret: config.stripe.webhookSecrets[0],
+    });
+    console.log(`Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${config.appUrl}/api/webhooks/stripe`);
+  } else {
+    console.log(`Stripe: ${config.stripe.apiBase} (${config.stripe.isLiveKey ? "live" : "test"} mode)`);
+  }
+
+  const server = startWebServer(config);
+  console.log(`App on ${config.appUrl}${config.postmark.serverToken ? "" : ` (emails: ${config.appUrl}/dev/mailbox)`}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (server.exitCode === null) server.kill("SIGTERM");
+    await standIn?.close();
+    process.exit(code);
+  };
+  server.on("exit", (code) => void stop(code ?? 0));
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+}
+
+await main();
