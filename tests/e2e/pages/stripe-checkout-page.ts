@@ -1,0 +1,67 @@
+import type { Locator, Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+
+export interface CardDetails {
+  number: string;
+  expiry?: string;
+  cvc?: string;
+  name?: string;
+  email?: string;
+}
+
+/**
+ * Stripe's hosted Checkout page, found by the selectors of Stripe's own page, so the same
+ * specs drive the embedded stand-in and Stripe test mode.
+ */
+export class StripeCheckoutPage {
+  readonly email: Locator;
+  readonly cardNumber: Locator;
+  readonly cardExpiry: Locator;
+  readonly cardCvc: Locator;
+  readonly billingName: Locator;
+  readonly submit: Locator;
+
+  constructor(readonly page: Page) {
+    this.email = page.locator("#email");
+    this.cardNumber = page.locator("#cardNumber");
+    this.cardExpiry = page.locator("#cardExpiry");
+    this.cardCvc = page.locator("#cardCvc");
+    this.billingName = page.locator("#billingName");
+    this.submit = page.locator('[data-testid="hosted-payment-submit-button"]');
+  }
+
+  async waitUntilLoaded(): Promise<void> {
+    await expect(this.cardNumber).toBeVisible({ timeout: 30_000 });
+  }
+
+  async expectTotal(text: string | RegExp): Promise<void> {
+    await expect(this.page.getByText(text).first()).toBeVisible();
+  }
+
+  async fill(card: CardDetails): Promise<void> {
+    await this.waitUntilLoaded();
+    if (card.email && (await this.email.isEditable())) await this.email.fill(card.email);
+    await this.cardNumber.fill(card.number);
+    await this.cardExpiry.fill(card.expiry ?? "12 / 34");
+    await this.cardCvc.fill(card.cvc ?? "123");
+    await this.billingName.fill(card.name ?? "Test Payer");
+    // Stripe test mode asks for a postal code for some countries; the stand-in does not.
+    const postalCode = this.page.locator("#billingPostalCode");
+    if (await postalCode.isVisible()) await postalCode.fill("10001");
+  }
+
+  async pay(card: CardDetails): Promise<void> {
+    await this.fill(card);
+    await this.submit.click();
+  }
+
+  async expectDeclined(message: string | RegExp): Promise<void> {
+    await expect(this.page.getByText(message).first()).toBeVisible();
+    await expect(this.submit).toBeVisible();
+  }
+
+  async goBack(): Promise<void> {
+    await this.waitUntilLoaded();
+    await this.page.locator('[data-testid="business-link"]').or(this.page.getByRole("link", { name: /back/i })).first().click();
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { test as base, expect } from "@playwright/test";
+
+export type Role = "talent" | "professional" | "company";
+
+export const ROLE_LABEL: Record<Role, string> = { talent: "Talent", professional: "Professional", company: "Company" };
+export const PRICE_LABEL: Record<Role, string> = { talent: "300 MAD", professional: "1,500 MAD", company: "3,500 MAD" };
+
+export const CARDS = {
+  success: "4242 4242 4242 4242",
+  insufficientFunds: "4000 0000 0000 9995",
+} as const;
+
+export interface Account {
+  name: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+export function newAccount(role: Role): Account {
+  const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  return { name: `${ROLE_LABEL[role]} Tester`, email: `${role}-${tag}@example.test`, password: "correct horse battery", role };
+}
+
+export async function register(page: Page, account: Account): Promise<void> {
+  await page.goto("/register");
+  await page.getByLabel("Name").fill(account.name);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByLabel(ROLE_LABEL[account.role], { exact: true }).check();
+  await page.getByRole("button", { name: /create account|register|sign up/i }).click();
+  await expect(page).toHaveURL(new RegExp(`/dashboard/${account.role}$`));
+}
+
+interface MailboxMessage {
+  to_email: string;
+  subject: string;
+  text: string;
+  status: string;
+}
+
+export async function mailboxFor(page: Page, email: string): Promise<MailboxMessage[]> {
+  const response = await page.request.get("/dev/mailbox?format=json");
+  expect(response.status()).toBe(200);
+  const body = (await response.json()) as { messages: MailboxMessage[] };
+  return body.messages.filter((m) => m.to_email === email);
+}
+
+/** Specs tagged @checkout also run in the "stripe-test-mode" project, which needs real test keys. */
+export const test = base.extend<{ realStripeOnlyWhenKeys: void }>({
+  realStripeOnlyWhenKeys: [
+    async ({}, use, testInfo) => {
+      testInfo.skip(
+        testInfo.project.name === "stripe-test-mode" && !process.env.E2E_STRIPE_SECRET_KEY,
+        "Stripe test mode needs E2E_STRIPE_SECRET_KEY (and stripe listen for webhooks)",
+      );
+      await use();
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
