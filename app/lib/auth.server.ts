@@ -1,0 +1,138 @@
+import { redirect } from "@remix-run/node";
+import { Authenticator } from "remix-auth";
+import { FormStrategy } from "remix-auth-form";
+import { z } from "zod";
+import type { User } from "../../db/schema";
+import { isRole, ROLES } from "../payments/pricing";
+import { db } from "./db.server";
+import type { DB } from "./db.server";
+import type { FieldErrors } from "./forms.server";
+import { parseForm } from "./forms.server";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password.server";
+import { createUserSession, getSessionUser } from "./session.server";
+import { findUserByEmail, updatePasswordHash } from "./users.server";
+
+export const MAX_FIELD_LENGTH = 200;
+export const MIN_PASSWORD_LENGTH = 8;
+export const INVALID_LOGIN = "Invalid email or password";
+
+const tooLong = `Use at most ${MAX_FIELD_LENGTH} characters`;
+
+const emailField = z
+  .string({ required_error: "Enter your email" })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email")
+  .max(MAX_FIELD_LENGTH, tooLong)
+  .email("Enter a valid email address");
+
+export const registerSchema = z.object({
+  name: z.string({ required_error: "Enter your name" }).trim().min(1, "Enter your name").max(MAX_FIELD_LENGTH, tooLong),
+  email: emailField,
+  // Not trimmed: spaces are part of a password.
+  password: z
+    .string({ required_error: "Enter a password" })
+    .min(1, "Enter a password")
+    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(MAX_FIELD_LENGTH, tooLong),
+  role: z.enum(ROLES, {
+    errorMap: (issue) => ({
+      message: issue.code === "invalid_type" ? "Choose a role" : "Choose Talent, Professional or Company",
+    }),
+  }),
+});
+
+export const loginSchema = z.object({
+  email: emailField,
+  password: z.string({ required_error: "Enter your password" }).min(1, "Enter your password").max(MAX_FIELD_LENGTH, tooLong),
+});
+
+/** Thrown by the login strategy; the login action turns it into a 400 answer. */
+export class LoginError extends Error {
+  override name = "LoginError";
+  constructor(
+    readonly fieldErrors: FieldErrors,
+    readonly formError?: string,
+  ) {
+    super(formError ?? "Invalid login form");
+  }
+}
+
+/**
+ * The user whose email and password these are, or null. An unknown email costs the same hash
+ * time as a wrong password. A hash made with older parameters is replaced after a good login.
+ */
+export async function verifyLogin(database: DB, email: string, password: string): Promise<User | null> {
+  const user = await findUserByEmail(database, email);
+  if (!user) {
+    await verifyDummyPassword(password);
+    return null;
+  }
+  if (!(await verifyPassword(password, user.password_hash))) return null;
+  if (needsRehash(user.password_hash)) await updatePasswordHash(database, user.id, await hashPassword(password));
+  return user;
+}
+
+export const LOGIN_STRATEGY = "user-pass";
+
+export const authenticator = new Authenticator<User>().use(
+  new FormStrategy<User>(async ({ form }) => {
+    const parsed = parseForm(loginSchema, form);
+    if (!parsed.ok) throw new LoginError(parsed.fieldErrors);
+    const user = await verifyLogin(db(), parsed.data.email, parsed.data.password);
+    if (!user) throw new LoginError({}, INVALID_LOGIN);
+    return user;
+  }),
+  LOGIN_STRATEGY,
+);
+
+export function getUser(request: Request): Promise<User | null> {
+  return getSessionUser(db(), request);
+}
+
+function notFound(): Response {
+  return new Response("There is no such page.", { status: 404, statusText: "Not Found" });
+}
+
+/** `pathname` with its first segment equal to `from` replaced by `to`. */
+function swapSegment(pathname: string, from: string, to: string): string {
+  const segments = pathname.split("/");
+  const index = segments.findIndex((s) => s === from || safeDecode(s) === from);
+  if (index >= 0) segments[index] = to;
+  return segments.join("/");
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The signed-in user. Throws a redirect to /login (coming back here afterwards) when signed out;
+ * with `role`, throws a 404 for an unknown role and a redirect to the same page under the user's
+ * own role for another role.
+ */
+export async function requireUser(request: Request, options: { role?: string } = {}): Promise<User> {
+  const { role } = options;
+  if (role !== undefined && !isRole(role)) throw notFound();
+  const url = new URL(request.url);
+  const user = await getUser(request);
+  if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  if (role !== undefined && role !== user.role) throw redirect(swapSegment(url.pathname, role, user.role) + url.search);
+  return user;
+}
+
+/** For pages only signed-out visitors need (login, register): a signed-in user goes to their dashboard. */
+export async function requireAnonymous(request: Request): Promise<void> {
+  const user = await getUser(request);
+  if (user) throw redirect(`/dashboard/${user.role}`);
+}
+
+/** Starts a session for `user` and answers a 303 to `to` carrying the cookie. */
+export async function signInAndRedirect(request: Request, user: User, to: string): Promise<Response> {
+  const cookie = await createUserSession(db(), request, user.id);
+  return redirect(to, { status: 303, headers: { "Set-Cookie": cookie } });
+}

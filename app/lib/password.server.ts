@@ -1,0 +1,85 @@
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import type { ScryptOptions } from "node:crypto";
+import { env } from "./env.server";
+
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1. */
+export const OWASP_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+/** Only for test runs (PASSWORD_HASH_COST=test, refused outside localhost). */
+export const TEST_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
+
+const KEY_LENGTH = 64;
+const SALT_LENGTH = 16;
+const MAX_N = 2 ** 20;
+
+export function scryptParamsFor(cost: "owasp" | "test"): ScryptParams {
+  return cost === "test" ? TEST_SCRYPT : OWASP_SCRYPT;
+}
+
+export function currentScryptParams(): ScryptParams {
+  return scryptParamsFor(env().passwordHashCost);
+}
+
+function derive(password: string, salt: Buffer, keyLength: number, { N, r, p }: ScryptParams): Promise<Buffer> {
+  // scrypt needs about 128 * N * r * p bytes; Node's default cap (32 MiB) is below OWASP's 128 MiB.
+  const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 };
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+/** "scrypt$N$r$p$salt$hash" (base64url): the parameters travel with the hash, so they can change later. */
+export async function hashPassword(password: string, params: ScryptParams = currentScryptParams()): Promise<string> {
+  const salt = randomBytes(SALT_LENGTH);
+  const key = await derive(password, salt, KEY_LENGTH, params);
+  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+}
+
+interface ParsedHash {
+  params: ScryptParams;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parseHash(stored: string): ParsedHash | null {
+  const parts = stored.split("$");
+  if (parts.length !== 6 || parts[0] !== "scrypt") return null;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const validN = Number.isInteger(N) && N > 1 && N <= MAX_N && (N & (N - 1)) === 0;
+  if (!validN || !Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) return null;
+  const salt = Buffer.from(parts[4] ?? "", "base64url");
+  const key = Buffer.from(parts[5] ?? "", "base64url");
+  if (salt.length === 0 || key.length < 16) return null;
+  return { params: { N, r, p }, salt, key };
+}
+
+/** True when `password` matches `stored`; false for a wrong password or an unreadable hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const key = await derive(password, parsed.salt, parsed.key.length, parsed.params);
+  return timingSafeEqual(key, parsed.key);
+}
+
+/** True when `stored` was made with other parameters than the current ones (rehash at next login). */
+export function needsRehash(stored: string, params: ScryptParams = currentScryptParams()): boolean {
+  const parsed = parseHash(stored);
+  return !parsed || parsed.params.N !== params.N || parsed.params.r !== params.r || parsed.params.p !== params.p;
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same time as checking a real password, for logins with an unknown email, so the
+ * answer time does not tell which emails have accounts.
+ */
+export async function verifyDummyPassword(password: string): Promise<false> {
+  dummyHash ??= hashPassword("dummy password for timing");
+  await verifyPassword(password, await dummyHash);
+  return false;
+}

@@ -1,0 +1,79 @@
+import type { Kysely } from "kysely";
+import type { Database, Payment, Role, User } from "../../db/schema";
+import { nowIso } from "./db.server";
+
+type DB = Kysely<Database>;
+
+export class EmailTakenError extends Error {
+  override name = "EmailTakenError";
+  constructor() {
+    super("An account with this email already exists");
+  }
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+/** `email` must already be trimmed and lowercased, as registration stores it. */
+export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
+  return db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+}
+
+export async function findUserById(db: DB, id: number): Promise<User | undefined> {
+  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+function isUniqueEmailViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT") && error.message.includes("users.email");
+}
+
+/** Creates an account with no access yet. Throws EmailTakenError when the email is registered (also under a race). */
+export async function createUser(db: DB, input: NewUserInput): Promise<User> {
+  const now = nowIso();
+  try {
+    return await db
+      .insertInto("users")
+      .values({
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        password_hash: input.passwordHash,
+        subscription_status: "NONE",
+        access_expires_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    if (isUniqueEmailViolation(error)) throw new EmailTakenError();
+    throw error;
+  }
+}
+
+export async function updatePasswordHash(db: DB, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable("users").set({ password_hash: passwordHash, updated_at: nowIso() }).where("id", "=", userId).execute();
+}
+
+export type PaymentHistoryRow = Pick<
+  Payment,
+  "id" | "plan" | "amount" | "currency" | "status" | "stripe_checkout_session_id" | "stripe_payment_intent_id" | "paid_at" | "created_at"
+>;
+
+/** The user's payments, newest first. */
+export async function listPaymentHistory(db: DB, userId: number, limit = 100): Promise<PaymentHistoryRow[]> {
+  return db
+    .selectFrom("payments")
+    .select(["id", "plan", "amount", "currency", "status", "stripe_checkout_session_id", "stripe_payment_intent_id", "paid_at", "created_at"])
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}

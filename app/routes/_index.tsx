@@ -1,0 +1,68 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { SiteHeader } from "../components/site-header";
+import { getUser } from "../lib/auth.server";
+import { env } from "../lib/env.server";
+import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing";
+
+export const meta: MetaFunction = () => [
+  { title: "Talents Acting" },
+  { name: "description", content: "Talents Acting connects talents, professionals and companies in acting." },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const currency = env().pricingCurrency;
+  return {
+    user: user ? { name: user.name, role: user.role } : null,
+    plans: ROLES.map((role) => {
+      const plan = planForRole(role, currency);
+      return { role, label: roleLabel(role), name: plan.name, description: plan.description, price: formatMoney(plan.amount, plan.currency) };
+    }),
+  };
+}
+
+export default function Index() {
+  const { user, plans } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="page">
+        <h1>Talents Acting</h1>
+        <p>
+          The meeting place for acting: talents show their profile and answer casting calls, professionals and companies find
+          the right people. Access is paid once a year, by role.
+        </p>
+        <div className="plans">
+          {plans.map((plan) => (
+            <section key={plan.role} className="card" aria-labelledby={`plan-${plan.role}`}>
+              <h2 id={`plan-${plan.role}`}>
+                {plan.label}
+              </h2>
+              <p className="price">
+                {plan.price} <span className="muted">/ year</span>
+              </p>
+              <p className="muted">{plan.description}</p>
+            </section>
+          ))}
+        </div>
+        <p className="actions">
+          {user ? (
+            <Link to={`/dashboard/${user.role}`} className="button">
+              Go to your dashboard
+            </Link>
+          ) : (
+            <>
+              <Link to="/register" className="button">
+                Register
+              </Link>
+              <Link to="/login" className="button secondary">
+                Log in
+              </Link>
+            </>
+          )}
+        </p>
+      </main>
+    </>
+  );
+}

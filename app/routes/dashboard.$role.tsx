@@ -1,0 +1,143 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { PaymentStatus, SubscriptionStatus } from "../../db/schema";
+import { SiteHeader } from "../components/site-header";
+import { requireUser } from "../lib/auth.server";
+import { db } from "../lib/db.server";
+import { listPaymentHistory } from "../lib/users.server";
+import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
+import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? `${data.user.roleLabel} dashboard` : "Dashboard"} | Talents Acting` },
+];
+
+const longDate = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+function formatDate(iso: string | null): string | null {
+  return iso ? longDate.format(new Date(iso)) : null;
+}
+
+const STATUS_LABELS: Record<Exclude<SubscriptionStatus, "ACTIVE">, string> = {
+  NONE: "None",
+  EXPIRED: "Expired",
+  CANCELLED: "Cancelled",
+};
+
+const PAYMENT_LABELS: Record<PaymentStatus, string> = {
+  pending: "Pending",
+  paid: "Paid",
+  failed: "Failed",
+  expired: "Expired",
+  canceled: "Canceled",
+};
+
+function planName(planId: string): string {
+  return ROLES.map((r) => planForRole(r, "usd")).find((p) => p.id === planId)?.name ?? planId;
+}
+
+/** Stripe ids are long; the table shows the start and the end, the full id sits in the title. */
+function shortReference(reference: string): string {
+  return reference.length <= 20 ? reference : `${reference.slice(0, 10)}\u2026${reference.slice(-6)}`;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { role: params.role });
+  const now = new Date();
+  const status = effectiveStatus(user, now);
+  const accessEnds = formatDate(user.access_expires_at);
+  const payments = await listPaymentHistory(db(), user.id);
+
+  return {
+    user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
+    status,
+    statusLabel: status === "ACTIVE" ? `Active until ${accessEnds}` : STATUS_LABELS[status],
+    accessEnds,
+    canPay: canPay(user, now),
+    paymentPath: `/dashboard/${user.role}/payment`,
+    payments: payments.map((p) => {
+      const reference = p.stripe_checkout_session_id ?? p.stripe_payment_intent_id;
+      return {
+        id: p.id,
+        date: formatDate(p.paid_at ?? p.created_at),
+        plan: planName(p.plan),
+        amount: formatMoney(p.amount, p.currency),
+        reference: reference ? shortReference(reference) : null,
+        referenceFull: reference,
+        status: p.status,
+        statusLabel: PAYMENT_LABELS[p.status],
+      };
+    }),
+  };
+}
+
+export default function Dashboard() {
+  const { user, status, statusLabel, accessEnds, canPay, paymentPath, payments } = useLoaderData<typeof loader>();
+  const renews = status === "ACTIVE" || status === "EXPIRED";
+
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="page dashboard">
+        <h1>{user.roleLabel} dashboard</h1>
+        <section className="card" aria-labelledby="account-heading">
+          <h2 id="account-heading">
+            Your account
+          </h2>
+          <dl className="account-facts">
+            <dt>Name</dt>
+            <dd>{user.name}</dd>
+            <dt>Role</dt>
+            <dd>{user.roleLabel}</dd>
+            <dt>Status</dt>
+            <dd>
+              <span className={`badge ${status}`}>{statusLabel}</span>
+            </dd>
+          </dl>
+          {status === "EXPIRED" && accessEnds ? <p className="muted">Your access ended on {accessEnds}.</p> : null}
+          {status === "ACTIVE" && !canPay ? (
+            <p className="muted">Renewal opens {RENEWAL_WINDOW_DAYS} days before your access ends.</p>
+          ) : null}
+          <p>
+            <Link to={paymentPath} className="button">
+              {renews ? "Renew" : "Go to payment page"}
+            </Link>
+          </p>
+        </section>
+        <section className="card" aria-labelledby="payments-heading">
+          <h2 id="payments-heading">
+            Payment history
+          </h2>
+          {payments.length === 0 ? (
+            <p className="muted">No payments yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Plan</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Reference</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {payments.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.date}</td>
+                    <td>{p.plan}</td>
+                    <td className="amount">{p.amount}</td>
+                    <td>{p.reference ? <code title={p.referenceFull ?? undefined}>{p.reference}</code> : <span className="muted">-</span>}</td>
+                    <td>
+                      <span className={`badge ${p.status}`}>{p.statusLabel}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { SiteHeader } from "../components/site-header";
+import { StatusButton } from "../components/ui/status-button";
+import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
+import { formValues } from "../lib/forms.server";
+import { checkRateLimit, retryAfterText } from "../lib/rate-limit.server";
+import { safeRedirect } from "../lib/safe-redirect";
+
+export const meta: MetaFunction = () => [{ title: "Log in | Talents Acting" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireAnonymous(request);
+  const limit = checkRateLimit(request, "login");
+  if (!limit.allowed) {
+    return data(
+      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, formError: null, email: "" },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
+
+  // The strategy reads the body itself; this copy is for redirectTo and the email to show again.
+  const { email = "", redirectTo } = formValues(await request.clone().formData());
+  try {
+    const user = await authenticator.authenticate(LOGIN_STRATEGY, request);
+    return signInAndRedirect(request, user, safeRedirect(redirectTo, `/dashboard/${user.role}`));
+  } catch (error) {
+    if (!(error instanceof LoginError)) throw error;
+    return data(
+      { rateLimited: null, fieldErrors: error.fieldErrors, formError: error.formError ?? null, email: email.slice(0, 200) },
+      { status: 400 },
+    );
+  }
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const redirectTo = safeRedirect(searchParams.get("redirectTo"), "");
+  const errors: Record<string, string | undefined> = result?.fieldErrors ?? {};
+
+  return (
+    <>
+      <SiteHeader user={null} />
+      <main className="page narrow">
+        <h1>Log in</h1>
+        {result?.rateLimited ? (
+          <div className="notice bad" role="alert">
+            <h2>Too many attempts</h2>
+            <p>Too many login attempts from your network. Please try again {result.rateLimited.retryIn}.</p>
+          </div>
+        ) : null}
+        <Form method="post" className="card" noValidate>
+          {result?.formError ? (
+            <p className="form-error" role="alert">
+              {result.formError}
+            </p>
+          ) : null}
+          {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+          <div className="field">
+            <label htmlFor="email">Email</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              maxLength={200}
+              defaultValue={result?.email}
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={errors.email ? "email-error" : undefined}
+            />
+            {errors.email ? (
+              <p className="field-error" id="email-error">
+                {errors.email}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="password">Password</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={200}
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby={errors.password ? "password-error" : undefined}
+            />
+            {errors.password ? (
+              <p className="field-error" id="password-error">
+                {errors.password}
+              </p>
+            ) : null}
+          </div>
+          <StatusButton className="wide" pendingLabel="Logging in...">
+            Log in
+          </StatusButton>
+        </Form>
+        <p className="muted">
+          New here? <Link to="/register">Create an account</Link>
+        </p>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { SiteHeader } from "../components/site-header";
+import { StatusButton } from "../components/ui/status-button";
+import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
+import { db } from "../lib/db.server";
+import { formValues, parseForm } from "../lib/forms.server";
+import { hashPassword } from "../lib/password.server";
+import { checkRateLimit, retryAfterText } from "../lib/rate-limit.server";
+import { createUser, EmailTakenError } from "../lib/users.server";
+import { ROLES, roleLabel } from "../payments/pricing";
+
+export const meta: MetaFunction = () => [{ title: "Create an account | Talents Acting" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireAnonymous(request);
+  const limit = checkRateLimit(request, "register");
+  if (!limit.allowed) {
+    return data(
+      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, values: {} },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
+
+  const form = await request.formData();
+  const { name = "", email = "", role = "" } = formValues(form);
+  const values = { name: name.slice(0, 200), email: email.slice(0, 200), role: role.slice(0, 20) };
+  const parsed = parseForm(registerSchema, form);
+  if (!parsed.ok) return data({ rateLimited: null, fieldErrors: parsed.fieldErrors, values }, { status: 400 });
+
+  const { password, ...account } = parsed.data;
+  try {
+    const user = await createUser(db(), { ...account, passwordHash: await hashPassword(password) });
+    return signInAndRedirect(request, user, `/dashboard/${user.role}`);
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+    return data({ rateLimited: null, fieldErrors: { email: error.message }, values }, { status: 400 });
+  }
+}
+
+export default function Register() {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.fieldErrors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+
+  return (
+    <>
+      <SiteHeader user={null} />
+      <main className="page narrow">
+        <h1>Create an account</h1>
+        {result?.rateLimited ? (
+          <div className="notice bad" role="alert">
+            <h2>Too many attempts</h2>
+            <p>Too many sign-up attempts from your network. Please try again {result.rateLimited.retryIn}.</p>
+          </div>
+        ) : null}
+        <Form method="post" className="card" noValidate>
+          <div className="field">
+            <label htmlFor="name">Name</label>
+            <input
+              id="name"
+              name="name"
+              type="text"
+              autoComplete="name"
+              required
+              maxLength={200}
+              defaultValue={values.name}
+              aria-invalid={errors.name ? true : undefined}
+              aria-describedby={errors.name ? "name-error" : undefined}
+            />
+            {errors.name ? (
+              <p className="field-error" id="name-error">
+                {errors.name}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="email">Email</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              maxLength={200}
+              defaultValue={values.email}
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={errors.email ? "email-error" : undefined}
+            />
+            {errors.email ? (
+              <p className="field-error" id="email-error">
+                {errors.email}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="password">Password</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={MIN_PASSWORD_LENGTH}
+              maxLength={200}
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby={errors.password ? "password-error" : "password-hint"}
+            />
+            {errors.password ? (
+              <p className="field-error" id="password-error">
+                {errors.password}
+              </p>
+            ) : (
+              <p className="field-hint" id="password-hint">
+                At least {MIN_PASSWORD_LENGTH} characters.
+              </p>
+            )}
+          </div>
+          <fieldset aria-invalid={errors.role ? true : undefined} aria-describedby={errors.role ? "role-error" : undefined}>
+            <legend>Role</legend>
+            <div className="radio-row">
+              {ROLES.map((r) => (
+                <label key={r}>
+                  <input type="radio" name="role" value={r} required defaultChecked={values.role === r} />
+                  {roleLabel(r)}
+                </label>
+              ))}
+            </div>
+            {errors.role ? (
+              <p className="field-error" id="role-error">
+                {errors.role}
+              </p>
+            ) : null}
+          </fieldset>
+          <StatusButton className="wide" pendingLabel="Creating your account...">
+            Create account
+          </StatusButton>
+        </Form>
+        <p className="muted">
+          Already have an account? <Link to="/login">Log in</Link>
+        </p>
+      </main>
+    </>
+  );
+}
