@@ -1,0 +1,156 @@
+import type { Kysely } from "kysely";
+import type { Database, EmailOutboxMessage } from "../../db/schema";
+import { db as appDb } from "../lib/db.server";
+import { transportFromEnv, type EmailTransport } from "./transport.server";
+
+type DB = Kysely<Database>;
+
+/** A claimed row is held this long; a crashed sender's claim lapses and another retries it. */
+export const CLAIM_MS = 60_000;
+export const MAX_ATTEMPTS = 10;
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_CAP_MS = 60 * 60 * 1000;
+const BATCH_SIZE = 20;
+
+/** Delay before attempt number `attempts + 1`: 5 s, 10 s, 20 s ... capped at one hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_CAP_MS);
+}
+
+export interface DispatchSummary {
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Sends every due outbox message once. Each row is claimed with one conditional UPDATE, so
+ * two dispatchers (or two processes) never send the same row at the same time.
+ */
+export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: () => Date = () => new Date()): Promise<DispatchSummary> {
+  const summary: DispatchSummary = { sent: 0, failed: 0 };
+  const startIso = now().toISOString();
+  const due = await db
+    .selectFrom("email_outbox")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", startIso)
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", startIso)]))
+    .orderBy("next_attempt_at")
+    .limit(BATCH_SIZE)
+    .execute();
+
+  for (const { id } of due) {
+    const message = await claim(db, id, now());
+    if (!message) continue;
+    try {
+      const providerId = await transport.send(
+        { to: message.to_email, subject: message.subject, html: message.html, text: message.text, tag: tagOf(message) },
+        message.id,
+      );
+      await markSent(db, message, providerId, now());
+      summary.sent++;
+    } catch (error) {
+      await markFailed(db, message, error, now());
+      summary.failed++;
+    }
+  }
+  return summary;
+}
+
+async function claim(db: DB, id: number, now: Date): Promise<EmailOutboxMessage | undefined> {
+  const nowIso = now.toISOString();
+  return db
+    .updateTable("email_outbox")
+    .set({ claimed_until: new Date(now.getTime() + CLAIM_MS).toISOString() })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", nowIso)
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", nowIso)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+async function markSent(db: DB, message: EmailOutboxMessage, providerId: string, now: Date): Promise<void> {
+  await db
+    .updateTable("email_outbox")
+    .set({
+      status: "sent",
+      provider_message_id: providerId,
+      sent_at: now.toISOString(),
+      attempts: message.attempts + 1,
+      last_error: null,
+      claimed_until: null,
+    })
+    .where("id", "=", message.id)
+    .execute();
+}
+
+async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, now: Date): Promise<void> {
+  const attempts = message.attempts + 1;
+  const giveUp = attempts >= MAX_ATTEMPTS;
+  await db
+    .updateTable("email_outbox")
+    .set({
+      status: giveUp ? "failed" : "pending",
+      attempts,
+      last_error: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+      next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+      claimed_until: null,
+    })
+    .where("id", "=", message.id)
+    .execute();
+  if (giveUp) console.error(`Email ${message.id} (${message.dedupe_key}) failed ${attempts} times; giving up:`, error);
+}
+
+function tagOf(message: EmailOutboxMessage): string {
+  return message.dedupe_key.split(":")[0] ?? "email";
+}
+
+// The loop of the server process ------------------------------------------------------------
+
+const POLL_MS = 1_000;
+
+interface DispatcherState {
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+  again?: boolean;
+}
+const holder = globalThis as typeof globalThis & { __emailDispatcher?: DispatcherState };
+
+/** Starts the polling loop (server process only; see startBackgroundJobs). */
+export function startDispatcher(): void {
+  if (holder.__emailDispatcher) return;
+  const state: DispatcherState = {};
+  holder.__emailDispatcher = state;
+  state.timer = setInterval(() => void runOnce(state), POLL_MS);
+  state.timer.unref();
+  void runOnce(state);
+}
+
+/** Sends soon after an enqueue instead of waiting for the next poll. No-op when not started. */
+export function kickDispatcher(): void {
+  const state = holder.__emailDispatcher;
+  if (state) setImmediate(() => void runOnce(state));
+}
+
+async function runOnce(state: DispatcherState): Promise<void> {
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    do {
+      state.again = false;
+      try {
+        await dispatchDueEmails(appDb(), transportFromEnv());
+      } catch (error) {
+        console.error("Email dispatcher run failed:", error);
+      }
+    } while (state.again);
+  })();
+  try {
+    await state.running;
+  } finally {
+    state.running = undefined;
+  }
+}

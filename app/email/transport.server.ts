@@ -1,0 +1,79 @@
+import { ServerClient } from "postmark";
+import { env } from "../lib/env.server";
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  tag?: string;
+}
+
+/** Delivers one message; resolves with the provider's message id or throws. */
+export interface EmailTransport {
+  readonly name: string;
+  send(message: EmailMessage, outboxId: number): Promise<string>;
+}
+
+export const DEV_MAILBOX_PREFIX = "dev-mailbox:";
+
+/**
+ * Without a Postmark token (the embedded default) messages stay in the outbox table, marked
+ * delivered with a `dev-mailbox:` id; /dev/mailbox shows them.
+ */
+export const devMailboxTransport: EmailTransport = {
+  name: "dev-mailbox",
+  async send(_message, outboxId) {
+    return `${DEV_MAILBOX_PREFIX}${outboxId}`;
+  },
+};
+
+export function postmarkTransport(options: { serverToken: string; apiBase?: string; from: string; messageStream: string }): EmailTransport {
+  const base = options.apiBase ? new URL(options.apiBase) : null;
+  const client = new ServerClient(options.serverToken, {
+    ...(base ? { requestHost: base.host, useHttps: base.protocol === "https:" } : {}),
+    // seconds
+    timeout: 15,
+  });
+  return {
+    name: "postmark",
+    async send(message) {
+      const response = await client.sendEmail({
+        From: options.from,
+        To: message.to,
+        Subject: message.subject,
+        HtmlBody: message.html,
+        TextBody: message.text,
+        MessageStream: options.messageStream,
+        Tag: message.tag,
+      });
+      if (response.ErrorCode !== 0) throw new Error(`Postmark error ${response.ErrorCode}: ${response.Message}`);
+      return response.MessageID;
+    },
+  };
+}
+
+let cachedPostmark: { key: string; transport: EmailTransport } | undefined;
+
+/** Postmark when a server token is configured, otherwise the dev mailbox. */
+export function transportFromEnv(): EmailTransport {
+  const config = env();
+  const token = config.postmark.serverToken;
+  if (!token) return devMailboxTransport;
+  const key = [token, config.postmark.apiBase, config.emailFrom, config.postmark.messageStream].join("|");
+  if (cachedPostmark?.key !== key) {
+    const transport = postmarkTransport({
+      serverToken: token,
+      apiBase: config.postmark.apiBase,
+      from: config.emailFrom,
+      messageStream: config.postmark.messageStream,
+    });
+    cachedPostmark = { key, transport };
+  }
+  return cachedPostmark.transport;
+}
+
+/** The dev mailbox is served whenever the dev transport delivers mail. */
+export function devMailboxEnabled(): boolean {
+  return !(env().isProduction && env().postmark.serverToken);
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import Stripe from "stripe";
+import type { Database, Payment, User } from "../../db/schema";
+import { env } from "../lib/env.server";
+import { canPay, RENEWAL_WINDOW_DAYS } from "./access";
+import { getOrCreateStripeCustomer } from "./customers.server";
+import { formatDate } from "./format.server";
+import { planForRole, type Plan } from "./pricing";
+import { writeTransaction } from "./write-transaction.server";
+
+type DB = Kysely<Database>;
+
+/** A pending payment younger than this is reused instead of starting another checkout. */
+export const REUSE_WINDOW_MS = 30 * 60 * 1000;
+/**
+ * Sessions expire this long after their reservation. Stripe wants 30 min to 24 h from the
+ * request; a retry reusing the reservation's Idempotency-Key up to REUSE_WINDOW_MS later must
+ * send identical parameters, so the expiry derives from the reservation, with room for both.
+ */
+export const CHECKOUT_LIFETIME_MS = 65 * 60 * 1000;
+
+export type CheckoutResult =
+  | { kind: "redirect"; url: string; paymentId: number; reused: boolean }
+  | { kind: "refused"; status: 409; message: string }
+  | { kind: "provider_error"; status: 502; message: string };
+
+/** The server's price for the user's role; amounts and plans never come from the client. */
+export function planFor(user: Pick<User, "role">): Plan {
+  return planForRole(user.role, env().pricingCurrency);
+}
+
+/**
+ * Starts (or resumes) the checkout of the user's annual plan. A double submit, even a
+ * concurrent one, reaches Stripe with the same Idempotency-Key and so makes one session.
+ */
+export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Date = new Date()): Promise<CheckoutResult> {
+  if (!canPay(user, now)) {
+    const until = user.access_expires_at ?? now.toISOString();
+    return {
+      kind: "refused",
+      status: 409,
+      message: `Your access is active until ${formatDate(until)}; you can renew from ${formatDate(renewableFrom(until))}.`,
+    };
+  }
+  const plan = planFor(user);
+
+  const open = await findOpenCheckout(db, user.id, plan, now);
+  if (open?.checkout_url) return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
+
+  const payment = await reservePayment(db, user.id, plan, now);
+  try {
+    const customerId = await getOrCreateStripeCustomer(db, stripe, user, now);
+    const metadata = { user_id: String(user.id), role: user.role, plan: plan.id, payment_id: String(payment.id) };
+    const appUrl = env().appUrl;
+    const session = await stripe.checkout.sessions.create(
+      {
+        mode: "payment",
+        customer: customerId,
+        client_reference_id: String(user.id),
+        metadata,
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: plan.currency.toLowerCase(),
+              unit_amount: plan.amount,
+              product_data: { name: plan.name, description: plan.description },
+            },
+          },
+        ],
+        payment_intent_data: { metadata },
+        success_url: `${appUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${appUrl}/payment/cancel`,
+        expires_at: Math.floor((Date.parse(payment.created_at) + CHECKOUT_LIFETIME_MS) / 1000),
+      },
+      { idempotencyKey: payment.idempotency_key },
+    );
+    if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+    await db
+      .updateTable("payments")
+      .set({
+        stripe_checkout_session_id: session.id,
+        checkout_url: session.url,
+        checkout_expires_at: new Date(session.expires_at * 1000).toISOString(),
+        stripe_customer_id: customerId,
+        updated_at: new Date().toISOString(),
+      })
+      .where("id", "=", payment.id)
+      .execute();
+    return { kind: "redirect", url: session.url, paymentId: payment.id, reused: false };
+  } catch (error) {
+    // Nothing half-written stays: the reservation goes unless a session was recorded on it.
+    await db.deleteFrom("payments").where("id", "=", payment.id).where("stripe_checkout_session_id", "is", null).execute();
+    console.error(`Checkout for user ${user.id} failed:`, error);
+    return { kind: "provider_error", status: 502, message: providerMessage(error) };
+  }
+}
+
+/** A pending payment of this plan whose Checkout Session can still be paid. */
+export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment | undefined> {
+  const nowIso = now.toISOString();
+  return db
+    .selectFrom("payments")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("plan", "=", plan.id)
+    .where("amount", "=", plan.amount)
+    .where("currency", "=", plan.currency.toLowerCase())
+    .where("status", "=", "pending")
+    .where("created_at", ">", new Date(now.getTime() - REUSE_WINDOW_MS).toISOString())
+    .where("checkout_url", "is not", null)
+    .where("checkout_expires_at", ">", nowIso)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+}
+
+/**
+ * Reserves a pending payment with a fresh Idempotency-Key, or returns the reservation another
+ * request of the same user and plan made in the last 30 minutes, in one write transaction.
+ */
+export async function reservePayment(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment> {
+  const nowIso = now.toISOString();
+  const currency = plan.currency.toLowerCase();
+  return writeTransaction(db, async (trx) => {
+    const recent = await trx
+      .selectFrom("payments")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .where("plan", "=", plan.id)
+      .where("amount", "=", plan.amount)
+      .where("currency", "=", currency)
+      .where("status", "=", "pending")
+      .where("created_at", ">", new Date(now.getTime() - REUSE_WINDOW_MS).toISOString())
+      .where((eb) => eb.or([eb("checkout_expires_at", "is", null), eb("checkout_expires_at", ">", nowIso)]))
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    if (recent) return recent;
+    return trx
+      .insertInto("payments")
+      .values({
+        user_id: userId,
+        plan: plan.id,
+        amount: plan.amount,
+        currency,
+        status: "pending",
+        idempotency_key: randomUUID(),
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/** The first day a renewal is accepted: 30 days before the current access ends. */
+export function renewableFrom(accessExpiresAt: string): Date {
+  return new Date(Date.parse(accessExpiresAt) - RENEWAL_WINDOW_DAYS * 24 * 60 * 60 * 1000);
+}
+
+function providerMessage(error: unknown): string {
+  const base = "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.";
+  if (error instanceof Stripe.errors.StripeConnectionError) return `${base} (The provider could not be reached.)`;
+  return base;
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+import type Stripe from "stripe";
+import type { Database, User } from "../../db/schema";
+
+type DB = Kysely<Database>;
+
+/**
+ * The user's Stripe customer id; one customer per user. Creation uses a per-user
+ * Idempotency-Key, and when two requests race the unique user_id row decides: the loser keeps
+ * the winner's row.
+ */
+export async function getOrCreateStripeCustomer(
+  db: DB,
+  stripe: Stripe,
+  user: Pick<User, "id" | "email" | "name">,
+  now: Date = new Date(),
+): Promise<string> {
+  const existing = await findCustomerId(db, user.id);
+  if (existing) return existing;
+
+  const customer = await stripe.customers.create(
+    { email: user.email, name: user.name, metadata: { user_id: String(user.id) } },
+    { idempotencyKey: `customer:${user.id}` },
+  );
+  const nowIso = now.toISOString();
+  await db
+    .insertInto("stripe_customers")
+    .values({
+      user_id: user.id,
+      stripe_customer_id: customer.id,
+      email: user.email,
+      name: user.name,
+      stripe_created_at: new Date(customer.created * 1000).toISOString(),
+      created_at: nowIso,
+      updated_at: nowIso,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const stored = await findCustomerId(db, user.id);
+  if (!stored) throw new Error(`Stripe customer of user ${user.id} was not stored`);
+  return stored;
+}
+
+async function findCustomerId(db: DB, userId: number): Promise<string | undefined> {
+  const row = await db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", userId).executeTakeFirst();
+  return row?.stripe_customer_id;
+}

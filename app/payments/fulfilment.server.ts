@@ -1,0 +1,249 @@
+import type { Kysely } from "kysely";
+import type Stripe from "stripe";
+import type { Database, Payment, User } from "../../db/schema";
+import { enqueueEmail } from "../email/outbox.server";
+import { renderPaymentConfirmation, renderPaymentFailed, type RenderedEmail } from "../email/templates.server";
+import { env } from "../lib/env.server";
+import { nextAccessPeriod } from "./access";
+import { formatDate } from "./format.server";
+import { formatMoney, planForRole } from "./pricing";
+import { writeTransaction } from "./write-transaction.server";
+
+type DB = Kysely<Database>;
+
+export type FulfilmentOutcome =
+  | { kind: "fulfilled"; paymentId: number; userId: number; accessEndsAt: string }
+  | { kind: "already_paid"; paymentId: number }
+  | { kind: "not_paid"; paymentStatus: string }
+  | { kind: "unknown_session" }
+  | { kind: "mismatch"; paymentId: number; message: string };
+
+/**
+ * Thrown inside a transaction when the state the email was rendered from changed before the
+ * transaction started (another payment of the same user was fulfilled in between). The
+ * transaction rolls back and the caller prepares again.
+ */
+export class StalePreparationError extends Error {
+  override name = "StalePreparationError";
+}
+
+const MAX_PREPARE_ATTEMPTS = 5;
+
+/** Runs prepare (reads, rendering) outside and apply inside a transaction, again if stale. */
+export async function withPreparation<P, R>(
+  db: DB,
+  prepare: () => Promise<P>,
+  apply: (trx: DB, prepared: P) => Promise<R>,
+): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const prepared = await prepare();
+    try {
+      return await writeTransaction(db, (trx) => apply(trx, prepared));
+    } catch (error) {
+      if (!(error instanceof StalePreparationError) || attempt >= MAX_PREPARE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * Marks the payment of a paid Checkout Session as paid, extends the user's access by one year
+ * and queues the confirmation email: exactly once per session however many times and in
+ * whatever order the webhook and the success page call it.
+ */
+export async function fulfilCheckoutSession(db: DB, session: Stripe.Checkout.Session, now: Date = new Date()): Promise<FulfilmentOutcome> {
+  return withPreparation(
+    db,
+    () => prepareFulfilment(db, session, now),
+    (trx, prepared) => applyFulfilment(trx, session, prepared, now),
+  );
+}
+
+export interface PreparedFulfilment {
+  /** the access end the email announces; null when there is nothing to render */
+  accessEndsAt: string | null;
+  email: RenderedEmail | null;
+}
+
+export function isPaidSession(session: Stripe.Checkout.Session): boolean {
+  return session.payment_status === "paid" || session.payment_status === "no_payment_required";
+}
+
+/** Reads and renders what fulfilment needs, outside any transaction (rendering is async). */
+export async function prepareFulfilment(db: DB, session: Stripe.Checkout.Session, now: Date): Promise<PreparedFulfilment> {
+  const nothing = { accessEndsAt: null, email: null };
+  if (!isPaidSession(session)) return nothing;
+  const payment = await findPaymentForSession(db, session);
+  if (!payment || payment.status === "paid" || amountMismatch(payment, session)) return nothing;
+  const user = await db.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const period = nextAccessPeriod(user, now);
+  const email = await renderPaymentConfirmation({
+    name: user.name,
+    planName: planName(payment, user),
+    amount: formatMoney(payment.amount, payment.currency),
+    paidOn: formatDate(now),
+    reference: paymentReference(session),
+    accessEndsOn: formatDate(period.endsAt),
+    dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
+  });
+  return { accessEndsAt: period.endsAt.toISOString(), email };
+}
+
+/** The database half of fulfilment; only awaits database work. */
+export async function applyFulfilment(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  prepared: PreparedFulfilment,
+  now: Date,
+): Promise<FulfilmentOutcome> {
+  if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
+  const payment = await findPaymentForSession(trx, session, { adopt: true, now });
+  if (!payment) return { kind: "unknown_session" };
+  if (payment.status === "paid") return { kind: "already_paid", paymentId: payment.id };
+
+  const mismatch = amountMismatch(payment, session);
+  if (mismatch) {
+    await trx
+      .updateTable("payments")
+      .set({ failure_message: mismatch, updated_at: now.toISOString() })
+      .where("id", "=", payment.id)
+      .where("status", "!=", "paid")
+      .execute();
+    return { kind: "mismatch", paymentId: payment.id, message: mismatch };
+  }
+
+  const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const period = nextAccessPeriod(user, now);
+  const accessEndsAt = period.endsAt.toISOString();
+  if (!prepared.email || prepared.accessEndsAt !== accessEndsAt) throw new StalePreparationError("access changed since the email was rendered");
+
+  const nowIso = now.toISOString();
+  const updated = await trx
+    .updateTable("payments")
+    .set({
+      status: "paid",
+      paid_at: nowIso,
+      stripe_payment_intent_id: paymentIntentId(session),
+      access_starts_at: period.startsAt.toISOString(),
+      access_ends_at: accessEndsAt,
+      failure_message: null,
+      updated_at: nowIso,
+    })
+    .where("stripe_checkout_session_id", "=", session.id)
+    .where("status", "!=", "paid")
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return { kind: "already_paid", paymentId: payment.id };
+
+  await trx
+    .updateTable("users")
+    .set({ subscription_status: "ACTIVE", access_expires_at: accessEndsAt, updated_at: nowIso })
+    .where("id", "=", user.id)
+    .execute();
+  await enqueueEmail(trx, { dedupeKey: `payment-confirmation:${payment.id}`, to: user.email, ...prepared.email }, now);
+  return { kind: "fulfilled", paymentId: payment.id, userId: user.id, accessEndsAt };
+}
+
+export interface PreparedFailure {
+  email: RenderedEmail | null;
+}
+
+/** For checkout.session.async_payment_failed: renders the "payment failed" email. */
+export async function prepareFailure(db: DB, session: Stripe.Checkout.Session): Promise<PreparedFailure> {
+  const payment = await findPaymentForSession(db, session);
+  if (!payment || payment.status !== "pending") return { email: null };
+  const user = await db.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const email = await renderPaymentFailed({
+    name: user.name,
+    planName: planName(payment, user),
+    amount: formatMoney(payment.amount, payment.currency),
+    reference: paymentReference(session),
+    paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
+  });
+  return { email };
+}
+
+/** A pending payment becomes failed and the user hears about it; a paid one is untouched. */
+export async function applyFailure(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  prepared: PreparedFailure,
+  now: Date,
+): Promise<"failed" | "unchanged" | "unknown_session"> {
+  const payment = await findPaymentForSession(trx, session);
+  if (!payment) return "unknown_session";
+  if (payment.status !== "pending") return "unchanged";
+  if (!prepared.email) throw new StalePreparationError("payment became pending after preparation");
+  await trx
+    .updateTable("payments")
+    .set({ status: "failed", failure_message: "The payment did not go through.", updated_at: now.toISOString() })
+    .where("id", "=", payment.id)
+    .where("status", "=", "pending")
+    .execute();
+  const user = await trx.selectFrom("users").select("email").where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  await enqueueEmail(trx, { dedupeKey: `payment-failed:${payment.id}`, to: user.email, ...prepared.email }, now);
+  return "failed";
+}
+
+/** A pending payment whose session expired becomes expired; paid, failed and expired stay. */
+export async function applyExpiry(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<"expired" | "unchanged" | "unknown_session"> {
+  const payment = await findPaymentForSession(trx, session);
+  if (!payment) return "unknown_session";
+  const updated = await trx
+    .updateTable("payments")
+    .set({ status: "expired", updated_at: now.toISOString() })
+    .where("id", "=", payment.id)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0 ? "expired" : "unchanged";
+}
+
+/**
+ * The payment row of a session. When the row lost its session id (the process stopped
+ * between Stripe's answer and our update), metadata.payment_id, which only this app sets,
+ * finds the reservation; `adopt` then records the session id on it.
+ */
+export async function findPaymentForSession(
+  db: DB,
+  session: Stripe.Checkout.Session,
+  options: { adopt?: boolean; now?: Date } = {},
+): Promise<Payment | undefined> {
+  const byId = await db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id).executeTakeFirst();
+  if (byId) return byId;
+  const paymentId = Number(session.metadata?.payment_id);
+  const userId = Number(session.metadata?.user_id ?? session.client_reference_id);
+  if (!Number.isSafeInteger(paymentId) || !Number.isSafeInteger(userId)) return undefined;
+  const orphan = await db
+    .selectFrom("payments")
+    .selectAll()
+    .where("id", "=", paymentId)
+    .where("user_id", "=", userId)
+    .where("stripe_checkout_session_id", "is", null)
+    .executeTakeFirst();
+  if (!orphan || !options.adopt) return orphan;
+  await db
+    .updateTable("payments")
+    .set({ stripe_checkout_session_id: session.id, updated_at: (options.now ?? new Date()).toISOString() })
+    .where("id", "=", orphan.id)
+    .execute();
+  return { ...orphan, stripe_checkout_session_id: session.id };
+}
+
+function amountMismatch(payment: Payment, session: Stripe.Checkout.Session): string | null {
+  const currency = session.currency?.toLowerCase() ?? null;
+  if (session.amount_total === payment.amount && currency === payment.currency) return null;
+  return `Amount mismatch: Stripe reported ${session.amount_total ?? "no amount"} ${currency ?? "(no currency)"}, expected ${payment.amount} ${payment.currency}`;
+}
+
+function paymentIntentId(session: Stripe.Checkout.Session): string | null {
+  const pi = session.payment_intent;
+  if (!pi) return null;
+  return typeof pi === "string" ? pi : pi.id;
+}
+
+function paymentReference(session: Stripe.Checkout.Session): string {
+  return paymentIntentId(session) ?? session.id;
+}
+
+function planName(payment: Payment, user: User): string {
+  const plan = planForRole(user.role, payment.currency);
+  return plan.id === payment.plan ? plan.name : payment.plan;
+}

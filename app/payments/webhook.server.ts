@@ -1,0 +1,229 @@
+import type { Kysely } from "kysely";
+import type Stripe from "stripe";
+import type { Database } from "../../db/schema";
+import { kickDispatcher } from "../email/dispatcher.server";
+import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
+import {
+  applyExpiry,
+  applyFailure,
+  applyFulfilment,
+  prepareFailure,
+  prepareFulfilment,
+  StalePreparationError,
+  withPreparation,
+} from "./fulfilment.server";
+
+type DB = Kysely<Database>;
+
+/** Stripe's own events are a few kB; anything this large is not from Stripe. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/** The effects of one event, applied inside the event's transaction. Returns a note to keep. */
+type EventEffect = (trx: DB) => Promise<string | null>;
+/** Reads and renders outside the transaction, then hands back the effect to apply inside. */
+type EventHandler = (db: DB, event: Stripe.Event, now: Date) => Promise<EventEffect>;
+
+const handlers: Record<string, EventHandler> = {
+  "checkout.session.completed": async (db, event, now) => {
+    const session = checkoutSessionOf(event);
+    if (session.payment_status === "unpaid") {
+      return async () => "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
+    }
+    return fulfilmentEffect(db, session, now);
+  },
+  "checkout.session.async_payment_succeeded": async (db, event, now) => fulfilmentEffect(db, checkoutSessionOf(event), now),
+  "checkout.session.async_payment_failed": async (db, event, now) => {
+    const session = checkoutSessionOf(event);
+    const prepared = await prepareFailure(db, session);
+    return async (trx) => {
+      const result = await applyFailure(trx, session, prepared, now);
+      return result === "failed" ? null : noteFor(result);
+    };
+  },
+  "checkout.session.expired": async (_db, event, now) => {
+    const session = checkoutSessionOf(event);
+    return async (trx) => {
+      const result = await applyExpiry(trx, session, now);
+      return result === "expired" ? null : noteFor(result);
+    };
+  },
+};
+
+const ignoreEvent: EventHandler = async () => async () => "event type not handled by this app";
+
+async function fulfilmentEffect(db: DB, session: Stripe.Checkout.Session, now: Date): Promise<EventEffect> {
+  const prepared = await prepareFulfilment(db, session, now);
+  return async (trx) => {
+    const outcome = await applyFulfilment(trx, session, prepared, now);
+    switch (outcome.kind) {
+      case "fulfilled":
+        return null;
+      case "already_paid":
+        return "payment already fulfilled";
+      case "not_paid":
+        return `session payment_status is ${outcome.paymentStatus}; nothing to fulfil`;
+      case "unknown_session":
+        return noteFor("unknown_session");
+      case "mismatch":
+        return `not fulfilled: ${outcome.message}`;
+    }
+  };
+}
+
+function noteFor(result: "unchanged" | "unknown_session"): string {
+  return result === "unknown_session" ? "checkout session not created by this app; ignored" : "payment already settled; unchanged";
+}
+
+function checkoutSessionOf(event: Stripe.Event): Stripe.Checkout.Session {
+  const object = event.data.object as Partial<Stripe.Checkout.Session>;
+  if (object.object !== "checkout.session" || typeof object.id !== "string") {
+    throw new Error(`${event.type} event ${event.id} does not carry a checkout session`);
+  }
+  return object as Stripe.Checkout.Session;
+}
+
+type FailureInjector = (event: Stripe.Event) => void;
+let failureInjector: FailureInjector | null = null;
+
+/**
+ * Tests only: a function called inside each event's transaction after its effects, so a test
+ * can make processing fail and check that the effects roll back and the retry succeeds.
+ */
+export function setFailureInjector(injector: FailureInjector | null): void {
+  failureInjector = injector;
+}
+
+export interface WebhookOptions {
+  db: DB;
+  now?: () => Date;
+  secrets?: readonly string[];
+}
+
+/** The whole webhook endpoint: size limit, signature, then one transaction per event. */
+export async function handleStripeWebhook(request: Request, options: WebhookOptions): Promise<Response> {
+  if (request.method !== "POST") return jsonResponse({ error: "Method not allowed" }, 405, { Allow: "POST" });
+
+  const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
+  if (body === null) return jsonResponse({ error: "Payload too large" }, 413);
+
+  let event: Stripe.Event;
+  try {
+    event = constructWebhookEvent(body, request.headers.get("stripe-signature"), options.secrets);
+  } catch (error) {
+    if (error instanceof WebhookSignatureError) return jsonResponse({ error: error.message }, 400);
+    throw error;
+  }
+  if (typeof event.id !== "string" || typeof event.type !== "string" || typeof event.data?.object !== "object") {
+    return jsonResponse({ error: "Not a Stripe event" }, 400);
+  }
+
+  const now = options.now ?? (() => new Date());
+  const result = await processEvent(options.db, event, now());
+  if (result.ok) {
+    if (result.status === "processed") kickDispatcher();
+    return jsonResponse({ received: true, status: result.status }, 200);
+  }
+  return jsonResponse({ error: "Processing failed; Stripe will retry" }, 500);
+}
+
+export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { ok: false; error: string };
+
+/**
+ * Records the event and applies its effects in one transaction; an event already processed
+ * changes nothing. A failure rolls the effects back and is recorded in a separate write.
+ */
+export async function processEvent(db: DB, event: Stripe.Event, now: Date): Promise<ProcessResult> {
+  if (await isProcessed(db, event.id)) return { ok: true, status: "duplicate" };
+  const handler = handlers[event.type] ?? ignoreEvent;
+  try {
+    const status = await withPreparation(
+      db,
+      () => handler(db, event, now),
+      async (trx, effect) => {
+        const nowIso = now.toISOString();
+        await trx
+          .insertInto("stripe_webhook_events")
+          .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })
+          .onConflict((oc) => oc.column("event_id").doNothing())
+          .execute();
+        if (await isProcessed(trx, event.id)) return "duplicate" as const;
+        const note = await effect(trx);
+        failureInjector?.(event);
+        await trx
+          .updateTable("stripe_webhook_events")
+          .set((eb) => ({
+            processed: 1,
+            processed_at: nowIso,
+            note,
+            attempt_count: eb("attempt_count", "+", 1),
+            updated_at: nowIso,
+          }))
+          .where("event_id", "=", event.id)
+          .execute();
+        return "processed" as const;
+      },
+    );
+    return { ok: true, status };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (!(error instanceof StalePreparationError)) console.error(`Stripe webhook ${event.id} (${event.type}) failed:`, error);
+    await recordFailure(db, event, message, now);
+    return { ok: false, error: message };
+  }
+}
+
+async function isProcessed(db: DB, eventId: string): Promise<boolean> {
+  const row = await db.selectFrom("stripe_webhook_events").select("processed").where("event_id", "=", eventId).executeTakeFirst();
+  return row?.processed === 1;
+}
+
+async function recordFailure(db: DB, event: Stripe.Event, message: string, now: Date): Promise<void> {
+  const nowIso = now.toISOString();
+  await db
+    .insertInto("stripe_webhook_events")
+    .values({
+      event_id: event.id,
+      event_type: event.type,
+      attempt_count: 1,
+      error_message: message.slice(0, 2000),
+      created_at: nowIso,
+      updated_at: nowIso,
+    })
+    .onConflict((oc) =>
+      oc.column("event_id").doUpdateSet((eb) => ({
+        attempt_count: eb("stripe_webhook_events.attempt_count", "+", 1),
+        error_message: eb.ref("excluded.error_message"),
+        updated_at: nowIso,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * The raw body as bytes (signatures cover the exact bytes), or null when it is larger than
+ * `limit`: refused from Content-Length when it is declared, else while streaming, so an
+ * oversized body is never held in memory.
+ */
+export async function readBodyWithLimit(request: Request, limit: number): Promise<Buffer | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return null;
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel("payload too large").catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+}
