@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
@@ -13,9 +13,17 @@ import { ROLES, roleLabel } from "../payments/pricing";
 
 export const meta: MetaFunction = () => [{ title: "Create an account | Talents Acting" }];
 
+// Action headers reach the document only through this export; the 429 answer needs Retry-After.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return null;
+  return { minPasswordLength: MIN_PASSWORD_LENGTH };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -45,6 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Register() {
+  const { minPasswordLength } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.fieldErrors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
@@ -107,7 +116,7 @@ export default function Register() {
               type="password"
               autoComplete="new-password"
               required
-              minLength={MIN_PASSWORD_LENGTH}
+              minLength={minPasswordLength}
               maxLength={200}
               aria-invalid={errors.password ? true : undefined}
               aria-describedby={errors.password ? "password-error" : "password-hint"}
@@ -118,7 +127,7 @@ export default function Register() {
               </p>
             ) : (
               <p className="field-hint" id="password-hint">
-                At least {MIN_PASSWORD_LENGTH} characters.
+                At least {minPasswordLength} characters.
               </p>
             )}
           </div>

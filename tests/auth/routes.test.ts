@@ -212,6 +212,10 @@ describe("rate limiting", () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(limited.data?.rateLimited?.retryIn).toMatch(/^in /);
 
+    // The document answer gets Retry-After through the route's headers export.
+    const headersArgs = { actionHeaders: limited.headers, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined };
+    expect(new Headers(typeof login.headers === "function" ? login.headers(headersArgs) : {}).get("Retry-After")).toBe(String(retryAfter));
+
     const otherClient = await run(() => login.action(args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }))));
     expect(otherClient.status).toBe(400);
   });
