@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffMs, dispatchDueEmails, MAX_ATTEMPTS } from "../../app/email/dispatcher.server";
+import { enqueueEmail } from "../../app/email/outbox.server";
+import { devMailboxTransport, postmarkTransport, transportFromEnv, type EmailTransport } from "../../app/email/transport.server";
+import { loader as mailboxLoader } from "../../app/routes/dev.mailbox";
+import { setupTestApp, type TestApp } from "../support/app";
+import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { args, getRequest } from "../support/requests";
+
+let app: TestApp;
+let sink: PostmarkSink;
+let postmark: EmailTransport;
+
+beforeAll(async () => {
+  app = await setupTestApp();
+  sink = await startPostmarkSink();
+  postmark = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "Talents Acting <no-reply@example.test>", messageStream: "outbound" });
+});
+afterAll(async () => {
+  await sink.close();
+  await app.close();
+});
+
+const email = (key: string, to = "amina@example.test") => ({ dedupeKey: key, to, subject: `Subject ${key}`, html: "<p>Hello</p>", text: "Hello" });
+const row = (key: string) => app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "=", key).executeTakeFirstOrThrow();
+
+describe("outbox", () => {
+  it("enqueues one email per dedupe key", async () => {
+    expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(true);
+    expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(false);
+    const rows = await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", "dedupe:1").execute();
+    expect(rows).toHaveLength(1);
+    await app.db.deleteFrom("email_outbox").execute();
+  });
+});
+
+describe("dispatcher with the real postmark client", () => {
+  it("retries after Postmark 500s with backoff and sends once", async () => {
+    await app.db.deleteFrom("email_outbox").execute();
+    const start = new Date("2026-11-21T10:00:00.000Z");
+    await enqueueEmail(app.db, email("payment-confirmation:42"), start);
+    sink.requests.length = 0;
+    sink.failNext(500, 500);
+
+    let clock = start;
+    const now = () => clock;
+    expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 0, failed: 1 });
+    let r = await row("payment-confirmation:42");
+    expect(r).toMatchObject({ status: "pending", attempts: 1, claimed_until: null });
+    expect(r.last_error).toMatch(/Internal server error/);
+    expect(r.next_attempt_at).toBe(new Date(start.getTime() + backoffMs(1)).toISOString());
+
+    // Not due yet: nothing is sent before the backoff runs out.
+    expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 0, failed: 0 });
+    expect(sink.requests).toHaveLength(1);
+
+    clock = new Date(r.next_attempt_at);
+    expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 0, failed: 1 });
+    r = await row("payment-confirmation:42");
+    expect(r.attempts).toBe(2);
+    expect(Date.parse(r.next_attempt_at) - clock.getTime()).toBe(backoffMs(2));
+
+    clock = new Date(r.next_attempt_at);
+    expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 1, failed: 0 });
+    r = await row("payment-confirmation:42");
+    expect(r).toMatchObject({ status: "sent", attempts: 3, provider_message_id: "pm-msg-1", sent_at: clock.toISOString() });
+
+    clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
+    expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 0, failed: 0 });
+    expect(sink.requests).toHaveLength(3);
+    const sent = sink.requests[2]!;
+    expect(sent.url).toBe("/email");
+    expect(sent.headers["x-postmark-server-token"]).toBe("server-token-test");
+    expect(sent.body).toMatchObject({ To: "amina@example.test", Subject: "Subject payment-confirmation:42", MessageStream: "outbound", Tag: "payment-confirmation", TextBody: "Hello" });
+  });
+
+  it("two dispatchers running at once send each message once", async () => {
+    await app.db.deleteFrom("email_outbox").execute();
+    for (let i = 0; i < 5; i++) await enqueueEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
+    sink.requests.length = 0;
+    const [a, b] = await Promise.all([dispatchDueEmails(app.db, postmark), dispatchDueEmails(app.db, postmark)]);
+    expect(a.sent + b.sent).toBe(5);
+    expect(sink.requests.map((r) => r.body.To).sort()).toEqual(["p0@example.test", "p1@example.test", "p2@example.test", "p3@example.test", "p4@example.test"]);
+  });
+
+  it("gives up after MAX_ATTEMPTS and keeps the row as failed", async () => {
+    await app.db.deleteFrom("email_outbox").execute();
+    await enqueueEmail(app.db, email("hopeless:1"));
+    const failing: EmailTransport = { name: "failing", send: async () => Promise.reject(new Error("nope")) };
+    let clock = new Date();
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await dispatchDueEmails(app.db, failing, () => clock);
+      clock = new Date(clock.getTime() + 2 * 60 * 60 * 1000);
+    }
+    expect(await row("hopeless:1")).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, last_error: "nope" });
+    expect(await dispatchDueEmails(app.db, failing, () => clock)).toEqual({ sent: 0, failed: 0 });
+  });
+
+  it("backoff doubles from 5 s and stops at one hour", () => {
+    expect([1, 2, 3].map(backoffMs)).toEqual([5_000, 10_000, 20_000]);
+    expect(backoffMs(20)).toBe(60 * 60 * 1000);
+  });
+});
+
+describe("dev mailbox", () => {
+  it("is the transport without a Postmark token, and /dev/mailbox?format=json lists what it delivered", async () => {
+    expect(transportFromEnv()).toBe(devMailboxTransport);
+    await app.db.deleteFrom("email_outbox").execute();
+    await enqueueEmail(app.db, email("dev:1", "dev@example.test"));
+    await enqueueEmail(app.db, email("dev:2", "other@example.test"));
+
+    const before = (await (await mailboxLoader(args(getRequest("/dev/mailbox?format=json")))).json()) as { messages: unknown[] };
+    expect(before.messages).toHaveLength(0);
+
+    await dispatchDueEmails(app.db, transportFromEnv());
+    const response = await mailboxLoader(args(getRequest("/dev/mailbox?format=json")));
+    const body = (await response.json()) as { messages: { to_email: string; status: string; text: string }[] };
+    expect(body.messages.filter((m) => m.to_email === "dev@example.test")).toEqual([expect.objectContaining({ status: "sent", text: "Hello" })]);
+    expect(body.messages).toHaveLength(2);
+
+    const html = await (await mailboxLoader(args(getRequest("/dev/mailbox")))).text();
+    expect(html).toContain("dev@example.test");
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { renderPaymentConfirmation, renderPaymentFailed } from "../../app/email/templates.server";
+
+describe("email templates", () => {
+  it("the confirmation names the person, plan, amount, date, reference, end date and dashboard link", async () => {
+    const email = await renderPaymentConfirmation({
+      name: "Amina",
+      planName: "Talent annual membership",
+      amount: "300 MAD",
+      paidOn: "21 November 2026",
+      reference: "pi_test_123",
+      accessEndsOn: "21 November 2027",
+      dashboardUrl: "http://localhost:3000/dashboard/talent",
+    });
+    expect(email.subject).toBe("Payment received: Talent annual membership");
+    for (const part of ["Amina", "Talent annual membership", "300 MAD", "21 November 2026", "pi_test_123", "21 November 2027"]) {
+      expect(email.text).toContain(part);
+      expect(email.html).toContain(part);
+    }
+    expect(email.html).toContain('href="http://localhost:3000/dashboard/talent"');
+    expect(email.text).toContain("http://localhost:3000/dashboard/talent");
+    expect(email.html).toMatch(/^<!DOCTYPE html/i);
+    expect(email.text).not.toContain("<");
+  });
+
+  it("the failure email links to the payment page", async () => {
+    const email = await renderPaymentFailed({
+      name: "Amina",
+      planName: "Talent annual membership",
+      amount: "300 MAD",
+      reference: "cs_test_1",
+      paymentUrl: "http://localhost:3000/dashboard/talent/payment",
+    });
+    expect(email.subject).toMatch(/did not go through/);
+    expect(email.text).toContain("http://localhost:3000/dashboard/talent/payment");
+  });
+});

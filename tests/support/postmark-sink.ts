@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SinkRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: Record<string, unknown>;
+}
+
+export interface PostmarkSink {
+  url: string;
+  requests: SinkRequest[];
+  /** status codes to answer next, in order; afterwards 200 */
+  failNext(...statuses: number[]): void;
+  close(): Promise<void>;
+}
+
+/** A local stand-in for Postmark's /email endpoint, for the real postmark client. */
+export async function startPostmarkSink(): Promise<PostmarkSink> {
+  const requests: SinkRequest[] = [];
+  const queued: number[] = [];
+  let counter = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+      const status = queued.shift() ?? 200;
+      res.setHeader("Content-Type", "application/json");
+      if (status === 200) {
+        counter += 1;
+        const body = requests.at(-1)?.body ?? {};
+        res.end(JSON.stringify({ To: body.To, SubmittedAt: new Date().toISOString(), MessageID: `pm-msg-${counter}`, ErrorCode: 0, Message: "OK" }));
+      } else {
+        res.statusCode = status;
+        res.end(JSON.stringify({ ErrorCode: 100, Message: "Internal server error (sink)" }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext: (...statuses) => queued.push(...statuses),
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
