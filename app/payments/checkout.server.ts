@@ -92,7 +92,7 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
   } catch (error) {
     // Nothing half-written stays: the reservation goes unless a session was recorded on it.
     await db.deleteFrom("payments").where("id", "=", payment.id).where("stripe_checkout_session_id", "is", null).execute();
-    console.error(`Checkout for user ${user.id} failed:`, error);
+    console.error(`Checkout for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     return { kind: "provider_error", status: 502, message: providerMessage(error) };
   }
 }

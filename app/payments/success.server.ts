@@ -40,7 +40,7 @@ export async function confirmCheckoutReturn(db: DB, stripe: Stripe, user: User, 
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       return { kind: "problem", status: 404, message: NOT_FOUND };
     }
-    console.error(`Retrieving Checkout Session ${sessionId} failed:`, error);
+    console.error(`Retrieving Checkout Session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`);
     return { kind: "problem", status: 502, message: "We could not reach our payment provider to confirm this payment. Please refresh in a moment." };
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
