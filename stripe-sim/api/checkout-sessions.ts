@@ -1,0 +1,331 @@
+import type Stripe from "stripe";
+import { z } from "zod";
+import { requireCustomer } from "../domain/customers.js";
+import { expireSession, requireSession, sweepExpiredSessions } from "../domain/checkout.js";
+import { invalidRequest, missingParam } from "../http/errors.js";
+import { newId } from "../ids.js";
+import { buildCheckoutSession, buildLineItem } from "../objects/checkout-session.js";
+import { fullAddress } from "../objects/customer.js";
+import type { JsonFilter } from "../store/objects.js";
+import type { ApiRoute, SimContext } from "./context.js";
+import { ok } from "./context.js";
+import { expand } from "./expand.js";
+import { checkLimit, listObjects } from "./list.js";
+import {
+  bool,
+  int,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  orNull,
+  parseParams,
+  shipping,
+  str,
+  stringList,
+  withExpand,
+} from "./params.js";
+import { createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
+import { createProduct, requireProduct } from "./products.js";
+
+const MIN_EXPIRY_SECONDS = 30 * 60;
+const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
+
+const lineItem = obj({
+  price: str.optional(),
+  price_data: obj({
+    currency,
+    unit_amount: int.optional(),
+    unit_amount_decimal: str.optional(),
+    product: str.optional(),
+    product_data: obj({
+      name: str,
+      description: str.optional(),
+      images: stringList.optional(),
+      metadata: metadata.optional(),
+      tax_code: str.optional(),
+    }).optional(),
+    recurring: obj({ interval: str, interval_count: int.optional() }).optional(),
+    tax_behavior: z.enum(["exclusive", "inclusive", "unspecified"]).optional(),
+  }).optional(),
+  quantity: int.optional(),
+  adjustable_quantity: obj({ enabled: bool, minimum: int.optional(), maximum: int.optional() }).optional(),
+  tax_rates: stringList.optional(),
+});
+
+const createParams = withExpand({
+  mode: z.enum(["payment", "setup", "subscription"]),
+  line_items: z.array(lineItem).optional(),
+  customer: str.optional(),
+  customer_email: str.optional(),
+  customer_creation: z.enum(["always", "if_required"]).optional(),
+  customer_update: obj({
+    address: z.enum(["auto", "never"]).optional(),
+    name: z.enum(["auto", "never"]).optional(),
+    shipping: z.enum(["auto", "never"]).optional(),
+  }).optional(),
+  client_reference_id: str.max(200).optional(),
+  metadata: metadata.optional(),
+  success_url: str.optional(),
+  cancel_url: str.optional(),
+  expires_at: int.optional(),
+  payment_method_types: stringList.optional(),
+  payment_method_collection: z.enum(["always", "if_required"]).optional(),
+  payment_intent_data: obj({
+    description: str.optional(),
+    metadata: metadata.optional(),
+    shipping: shipping.optional(),
+    setup_future_usage: z.enum(["on_session", "off_session"]).optional(),
+    capture_method: z.enum(["automatic", "automatic_async"]).optional(),
+    receipt_email: str.optional(),
+    statement_descriptor: str.optional(),
+    statement_descriptor_suffix: str.optional(),
+    transfer_group: str.optional(),
+  }).optional(),
+  locale: str.regex(/^(auto|[a-z]{2}(-[A-Z0-9]{2,3})?)$/, "must be auto or a supported locale").optional(),
+  allow_promotion_codes: bool.optional(),
+  billing_address_collection: z.enum(["auto", "required"]).optional(),
+  submit_type: z.enum(["auto", "book", "donate", "pay", "subscribe"]).optional(),
+  ui_mode: z.literal("hosted").optional(),
+  phone_number_collection: obj({ enabled: bool }).optional(),
+  automatic_tax: obj({ enabled: z.literal(false).or(z.literal("false").transform(() => false as const)) }).optional(),
+  invoice_creation: obj({ enabled: bool }).optional(),
+});
+
+const listParams = withExpand({
+  ...listShape,
+  customer: str.optional(),
+  payment_intent: str.optional(),
+  status: z.enum(["open", "complete", "expired"]).optional(),
+  customer_details: obj({ email: str }).optional(),
+});
+const retrieveParams = withExpand({});
+const lineItemsParams = withExpand(listShape);
+
+interface ResolvedItem {
+  price: Stripe.Price;
+  quantity: number;
+  description: string;
+}
+
+function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): ResolvedItem[] {
+  if (items.length === 0) throw invalidRequest("line_items must contain at least one item in `payment` mode.", "line_items");
+  return items.map((item, index) => {
+    const param = `line_items[${index}]`;
+    if (item.price && item.price_data) {
+      throw invalidRequest(`You may only specify one of these parameters: price, price_data.`, `${param}[price_data]`);
+    }
+    if (item.quantity === undefined) {
+      throw invalidRequest(`Quantity is required. Add \`quantity\` to \`${param}\``, `${param}[quantity]`, "parameter_missing");
+    }
+    if (item.quantity < 1 || item.quantity > 999_999) {
+      throw invalidRequest("Quantity must be between 1 and 999999.", `${param}[quantity]`);
+    }
+    let price: Stripe.Price;
+    if (item.price) {
+      price = requirePrice(ctx, item.price, `${param}[price]`);
+      if (!price.active) throw invalidRequest(`The price specified is inactive.`, `${param}[price]`);
+    } else if (item.price_data) {
+      price = inlinePrice(ctx, item.price_data, `${param}[price_data]`);
+    } else {
+      throw invalidRequest(`You must specify either \`price\` or \`price_data\` in \`${param}\`.`, `${param}[price]`);
+    }
+    if (price.type === "recurring") {
+      throw invalidRequest(
+        "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+        `${param}[price]`,
+      );
+    }
+    const productId = typeof price.product === "string" ? price.product : price.product.id;
+    const product = ctx.store.get("products", productId);
+    return { price, quantity: item.quantity, description: product?.name ?? "Item" };
+  });
+}
+
+/** price_data makes an ad-hoc (inactive) price and, with product_data, an ad-hoc product. */
+function inlinePrice(ctx: SimContext, data: NonNullable<z.output<typeof lineItem>["price_data"]>, param: string): Stripe.Price {
+  if (data.recurring) {
+    throw invalidRequest(
+      "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+      `${param}[recurring]`,
+    );
+  }
+  let productId: string;
+  if (data.product) {
+    productId = requireProduct(ctx, data.product, `${param}[product]`).id;
+  } else if (data.product_data) {
+    productId = createProduct(
+      ctx,
+      {
+        name: data.product_data.name,
+        description: orNull(data.product_data.description),
+        active: false,
+        metadata: mergeMetadata({}, data.product_data.metadata),
+        images: data.product_data.images ?? [],
+        url: null,
+        unitLabel: null,
+        statementDescriptor: null,
+      },
+      null,
+      { emitEvent: false },
+    ).id;
+  } else {
+    throw missingParam(`${param}[product_data]`);
+  }
+  return createPrice(
+    ctx,
+    {
+      productId,
+      currency: data.currency,
+      unitAmount: unitAmountOf(data.unit_amount, data.unit_amount_decimal, param),
+      active: false,
+      lookupKey: null,
+      nickname: null,
+      metadata: {},
+      recurring: null,
+      taxBehavior: data.tax_behavior ?? "unspecified",
+    },
+    null,
+    { emitEvent: false },
+  );
+}
+
+function checkExpiresAt(expiresAt: number | undefined, now: number): number {
+  if (expiresAt === undefined) return now + MAX_EXPIRY_SECONDS;
+  if (expiresAt < now + MIN_EXPIRY_SECONDS) {
+    throw invalidRequest(
+      "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.",
+      "expires_at",
+    );
+  }
+  if (expiresAt > now + MAX_EXPIRY_SECONDS) {
+    throw invalidRequest("The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.", "expires_at");
+  }
+  return expiresAt;
+}
+
+export const checkoutSessionRoutes: ApiRoute[] = [
+  {
+    method: "POST",
+    path: "/v1/checkout/sessions",
+    handler: (ctx, req) => {
+      const p = parseParams(createParams, req.params);
+      if (p.mode !== "payment") {
+        throw invalidRequest(
+          `stripe-sim does not support mode=${p.mode} yet; only mode=payment Checkout Sessions can be created.`,
+          "mode",
+        );
+      }
+      if (p.customer && p.customer_email) {
+        throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", "customer_email");
+      }
+      const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
+      if (unsupported) {
+        throw invalidRequest(
+          `The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`,
+          "payment_method_types",
+        );
+      }
+      if (p.customer_update && !p.customer) {
+        throw invalidRequest("customer_update can only be used with customer.", "customer_update");
+      }
+      const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
+      const now = ctx.clock.nowSeconds();
+      const expiresAt = checkExpiresAt(p.expires_at, now);
+      if (!p.line_items) throw invalidRequest("line_items is required in `payment` mode.", "line_items", "parameter_missing");
+      const items = resolveLineItems(ctx, p.line_items);
+      const currencies = new Set(items.map((item) => item.price.currency));
+      if (currencies.size > 1) {
+        throw invalidRequest("All line items must use the same currency.", "line_items");
+      }
+      const amount = items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+      const id = newId("cs_test");
+      const session = buildCheckoutSession(id, now, {
+        mode: p.mode,
+        currency: items[0]?.price.currency ?? "usd",
+        amountSubtotal: amount,
+        amountTotal: amount,
+        customer: customer?.id ?? null,
+        customerEmail: orNull(p.customer_email),
+        customerCreation: customer ? null : (p.customer_creation ?? "if_required"),
+        clientReferenceId: orNull(p.client_reference_id),
+        metadata: mergeMetadata({}, p.metadata),
+        successUrl: orNull(p.success_url),
+        cancelUrl: orNull(p.cancel_url),
+        expiresAt,
+        paymentMethodTypes: p.payment_method_types ?? ["card"],
+        locale: (p.locale ?? null) as Stripe.Checkout.Session.Locale | null,
+        allowPromotionCodes: p.allow_promotion_codes ?? null,
+        billingAddressCollection: p.billing_address_collection ?? null,
+        submitType: p.submit_type ?? null,
+        phoneNumberCollection: p.phone_number_collection?.enabled ?? false,
+        url: `${ctx.baseUrl()}/c/pay/${id}`,
+      });
+      ctx.store.insert("checkout_sessions", session);
+      for (const item of items) {
+        ctx.lineItems.insert(id, buildLineItem(newId("li"), item.price, item.quantity, item.description));
+      }
+      const pi = p.payment_intent_data;
+      ctx.sessionSettings.save(id, {
+        description: orNull(pi?.description),
+        metadata: mergeMetadata({}, pi?.metadata),
+        shipping: pi?.shipping
+          ? {
+              name: pi.shipping.name,
+              address: fullAddress(pi.shipping.address),
+              phone: pi.shipping.phone ?? null,
+              carrier: pi.shipping.carrier ?? null,
+              tracking_number: pi.shipping.tracking_number ?? null,
+            }
+          : null,
+        receiptEmail: orNull(pi?.receipt_email),
+        setupFutureUsage: pi?.setup_future_usage ?? null,
+        statementDescriptor: orNull(pi?.statement_descriptor),
+        statementDescriptorSuffix: orNull(pi?.statement_descriptor_suffix),
+      });
+      return ok(expand(ctx, session, p.expand));
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/checkout/sessions/:id",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(retrieveParams, req.params);
+      return ok(expand(ctx, requireSession(ctx, id), p.expand));
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/checkout/sessions/:id/expire",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(retrieveParams, req.params);
+      const session = requireSession(ctx, id);
+      return ok(expand(ctx, expireSession(ctx, session, req.origin), p.expand));
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/checkout/sessions/:id/line_items",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(lineItemsParams, req.params);
+      requireSession(ctx, id);
+      const page = ctx.lineItems.page(id, checkLimit(p.limit), p.starting_after, p.ending_before);
+      const list = { object: "list", data: page.data, has_more: page.hasMore, url: `/v1/checkout/sessions/${id}/line_items` };
+      return ok(expand(ctx, list, p.expand));
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/checkout/sessions",
+    handler: (ctx, req) => {
+      const p = parseParams(listParams, req.params);
+      sweepExpiredSessions(ctx);
+      const filters: JsonFilter[] = [];
+      if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
+      if (p.payment_intent !== undefined) filters.push({ path: "$.payment_intent", value: p.payment_intent });
+      if (p.status !== undefined) filters.push({ path: "$.status", value: p.status });
+      if (p.customer_details !== undefined) filters.push({ path: "$.customer_details.email", value: p.customer_details.email });
+      return ok(expand(ctx, listObjects(ctx, "checkout_sessions", "/v1/checkout/sessions", p, filters), p.expand));
+    },
+  },
+];

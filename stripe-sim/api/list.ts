@@ -1,0 +1,67 @@
+import type { SimContext } from "./context.js";
+import { invalidRequest, noSuch } from "../http/errors.js";
+import type { JsonFilter } from "../store/objects.js";
+import type { ObjectTable } from "../store/schema.js";
+import type { TableObjects } from "../store/objects.js";
+
+export interface ListParams {
+  limit?: number;
+  starting_after?: string;
+  ending_before?: string;
+}
+
+export interface ListObject<T> {
+  object: "list";
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+const RESOURCE_NAMES: Record<ObjectTable, string> = {
+  customers: "customer",
+  products: "product",
+  prices: "price",
+  checkout_sessions: "checkout.session",
+  payment_intents: "payment_intent",
+  charges: "charge",
+  payment_methods: "payment_method",
+  events: "event",
+  webhook_endpoints: "webhook_endpoint",
+};
+
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return 10;
+  if (limit < 1) throw invalidRequest("Invalid limit: must be at least 1", "limit");
+  if (limit > 100) throw invalidRequest("Invalid limit: must be less than or equal to 100", "limit");
+  return limit;
+}
+
+/** Stripe's list envelope with cursor pagination, newest first. */
+export function listObjects<T extends ObjectTable>(
+  ctx: SimContext,
+  table: T,
+  url: string,
+  params: ListParams,
+  filters: JsonFilter[] = [],
+  where?: { sql: string; args: unknown[] },
+): ListObject<TableObjects[T]> {
+  const limit = checkLimit(params.limit);
+  if (params.starting_after && params.ending_before) {
+    throw invalidRequest("You may only specify one of these parameters: starting_after, ending_before.", "ending_before");
+  }
+  const cursorSeq = (param: "starting_after" | "ending_before"): number | undefined => {
+    const id = params[param];
+    if (!id) return undefined;
+    const seq = ctx.store.seqOf(table, id);
+    if (seq === undefined) throw noSuch(RESOURCE_NAMES[table], id, param);
+    return seq;
+  };
+  const page = ctx.store.list(table, {
+    limit,
+    afterSeq: cursorSeq("starting_after"),
+    beforeSeq: cursorSeq("ending_before"),
+    filters,
+    ...(where ? { where } : {}),
+  });
+  return { object: "list", data: page.data, has_more: page.hasMore, url };
+}

@@ -1,0 +1,199 @@
+import type Stripe from "stripe";
+import type { EventOrigin, SimContext } from "../api/context.js";
+import { invalidRequest, noSuch } from "../http/errors.js";
+import { buildCustomerDetails } from "../objects/checkout-session.js";
+import { createCustomer } from "./customers.js";
+import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent, failAuthentication } from "./payments.js";
+
+export type CheckoutPayResult =
+  | { kind: "completed"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent }
+  | { kind: "requires_action"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent }
+  | {
+      kind: "declined";
+      session: Stripe.Checkout.Session;
+      paymentIntent: Stripe.PaymentIntent;
+      error: { message: string; code?: string; decline_code?: string } & Record<string, unknown>;
+    };
+
+export function authenticationUrl(ctx: SimContext, sessionId: string): string {
+  return `${ctx.baseUrl()}/c/pay/${sessionId}/authenticate`;
+}
+
+/** Reads a session, expiring it first when its expires_at has passed (the lazy half of expiry). */
+export function loadSession(ctx: SimContext, id: string): Stripe.Checkout.Session | undefined {
+  const session = ctx.store.get("checkout_sessions", id);
+  if (session && session.status === "open" && session.expires_at <= ctx.clock.nowSeconds()) {
+    return expireSession(ctx, session, null);
+  }
+  return session;
+}
+
+export function requireSession(ctx: SimContext, id: string): Stripe.Checkout.Session {
+  const session = loadSession(ctx, id);
+  if (!session) throw noSuch("checkout.session", id);
+  return session;
+}
+
+/** The periodic half of expiry; returns how many sessions it expired. */
+export function sweepExpiredSessions(ctx: SimContext): number {
+  const page = ctx.store.list("checkout_sessions", {
+    limit: 1000,
+    where: {
+      sql: "json_extract(data, '$.status') = 'open' AND json_extract(data, '$.expires_at') <= ?",
+      args: [ctx.clock.nowSeconds()],
+    },
+  });
+  for (const session of page.data) expireSession(ctx, session, null);
+  return page.data.length;
+}
+
+export function expireSession(ctx: SimContext, session: Stripe.Checkout.Session, origin: EventOrigin): Stripe.Checkout.Session {
+  if (session.status !== "open") {
+    throw invalidRequest(
+      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      "session",
+      "checkout_session_not_open",
+    );
+  }
+  const paymentIntentId = idOf(session.payment_intent);
+  const paymentIntent = paymentIntentId ? ctx.store.get("payment_intents", paymentIntentId) : undefined;
+  if (paymentIntent && CANCELABLE_STATUSES.includes(paymentIntent.status)) {
+    cancelPaymentIntent(ctx, paymentIntent, "abandoned", origin);
+  }
+  const expired: Stripe.Checkout.Session = { ...session, status: "expired" };
+  ctx.store.replace("checkout_sessions", expired);
+  ctx.events.emit("checkout.session.expired", expired, origin);
+  return expired;
+}
+
+export interface Payer {
+  email: string | null;
+  name: string | null;
+}
+
+/**
+ * One payment attempt on an open session, shared by the hosted page and the payment_pages API.
+ * The session's PaymentIntent is created on the first attempt and reused by later ones.
+ */
+export function payCheckoutSession(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod,
+  payer: Payer,
+  origin: EventOrigin,
+): CheckoutPayResult {
+  let current = session;
+  let customerId = idOf(current.customer);
+  if (!customerId && current.customer_creation === "always") {
+    const customer = createCustomer(
+      ctx,
+      {
+        email: payer.email,
+        name: payer.name,
+        description: null,
+        phone: null,
+        metadata: {},
+        address: null,
+        shipping: null,
+        preferredLocales: current.locale && current.locale !== "auto" ? [current.locale] : [],
+        defaultPaymentMethod: null,
+      },
+      origin,
+    );
+    customerId = customer.id;
+    current = { ...current, customer: customerId };
+    ctx.store.replace("checkout_sessions", current);
+  }
+
+  let paymentIntent = paymentIntentOf(ctx, current);
+  if (!paymentIntent) {
+    const settings = ctx.sessionSettings.get(current.id);
+    paymentIntent = createPaymentIntent(
+      ctx,
+      {
+        amount: current.amount_total ?? 0,
+        currency: current.currency ?? "usd",
+        customer: customerId,
+        description: settings?.description ?? null,
+        metadata: settings?.metadata ?? {},
+        paymentMethodTypes: current.payment_method_types,
+        receiptEmail: settings?.receiptEmail ?? null,
+        shipping: settings?.shipping ?? null,
+        setupFutureUsage: settings?.setupFutureUsage ?? null,
+        statementDescriptor: settings?.statementDescriptor ?? null,
+        statementDescriptorSuffix: settings?.statementDescriptorSuffix ?? null,
+        automaticPaymentMethods: false,
+      },
+      origin,
+    );
+    current = { ...current, payment_intent: paymentIntent.id };
+    ctx.store.replace("checkout_sessions", current);
+  }
+
+  const result = confirmPayment(ctx, paymentIntent, paymentMethod, origin, {
+    nextActionUrl: authenticationUrl(ctx, current.id),
+  });
+  if (result.kind === "declined") {
+    return { kind: "declined", session: current, paymentIntent: result.paymentIntent, error: result.error };
+  }
+  if (result.kind === "requires_action") {
+    return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
+  }
+  const completed = completeSession(ctx, current, paymentMethod, payer, origin);
+  return { kind: "completed", session: completed, paymentIntent: result.paymentIntent };
+}
+
+/** After the 3-D Secure page: finish or fail the payment that was waiting for it. */
+export function resolveAuthentication(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  passed: boolean,
+): CheckoutPayResult | undefined {
+  const paymentIntent = paymentIntentOf(ctx, session);
+  if (!paymentIntent || paymentIntent.status !== "requires_action") return undefined;
+  const paymentMethodId = idOf(paymentIntent.payment_method);
+  const paymentMethod = paymentMethodId ? ctx.store.get("payment_methods", paymentMethodId) : undefined;
+  if (!passed || !paymentMethod) {
+    const failed = failAuthentication(ctx, paymentIntent, paymentMethod, null);
+    const message = failed.last_payment_error?.message ?? "Authentication failed.";
+    return { kind: "declined", session, paymentIntent: failed, error: { message, code: "payment_intent_authentication_failure" } };
+  }
+  const result = confirmPayment(ctx, paymentIntent, paymentMethod, null, { authenticated: true });
+  if (result.kind !== "succeeded") {
+    return result.kind === "declined"
+      ? { kind: "declined", session, paymentIntent: result.paymentIntent, error: result.error }
+      : { kind: "requires_action", session, paymentIntent: result.paymentIntent };
+  }
+  const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
+  return { kind: "completed", session: completeSession(ctx, session, paymentMethod, payer, null), paymentIntent: result.paymentIntent };
+}
+
+function completeSession(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod,
+  payer: Payer,
+  origin: EventOrigin,
+): Stripe.Checkout.Session {
+  const billing = paymentMethod.billing_details;
+  const email = payer.email ?? billing.email ?? session.customer_email;
+  const completed: Stripe.Checkout.Session = {
+    ...session,
+    status: "complete",
+    payment_status: "paid",
+    customer_details: buildCustomerDetails(email, payer.name ?? billing.name, billing.address, billing.phone),
+  };
+  ctx.store.replace("checkout_sessions", completed);
+  ctx.events.emit("checkout.session.completed", completed, origin);
+  return completed;
+}
+
+export function paymentIntentOf(ctx: SimContext, session: Stripe.Checkout.Session): Stripe.PaymentIntent | undefined {
+  const id = idOf(session.payment_intent);
+  return id ? ctx.store.get("payment_intents", id) : undefined;
+}
+
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === "string" ? value : value.id;
+}

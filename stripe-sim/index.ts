@@ -1,0 +1,141 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { SimContext } from "./api/context.js";
+import { SimClock } from "./clock.js";
+import { sweepExpiredSessions } from "./domain/checkout.js";
+import { EventRecorder } from "./domain/events.js";
+import { handleApi } from "./http/api.js";
+import { errorEnvelope } from "./http/errors.js";
+import { sendJson } from "./http/respond.js";
+import { DEFAULT_HOST, DEFAULT_KNOBS, DEFAULT_MERCHANT_NAME, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, mergeKnobs } from "./options.js";
+import type { DeliveryKnobs, StripeSimOptions } from "./options.js";
+import { openDatabase } from "./store/database.js";
+import { EndpointSecrets } from "./store/endpoint-secrets.js";
+import { IdempotencyStore } from "./store/idempotency.js";
+import { LineItemStore } from "./store/line-items.js";
+import { ObjectStore } from "./store/objects.js";
+import { SessionSettingsStore } from "./store/session-settings.js";
+import type { SimControls } from "./web/controls.js";
+import { handleWeb } from "./web/routes.js";
+import { DeliveryQueue } from "./webhooks/queue.js";
+import { WebhookTargets } from "./webhooks/targets.js";
+import { DeliveryWorker } from "./webhooks/worker.js";
+
+export type { DeliveryKnobs, StripeSimOptions } from "./options.js";
+
+export interface StripeSim {
+  url: string;
+  port: number;
+  setKnobs(k: Partial<DeliveryKnobs>): void;
+  /** Resolves when no delivery is pending or in flight. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 1000;
+
+/** Starts the stand-in: an HTTP server speaking Stripe's API, hosted checkout and dashboard. */
+export async function startStripeSim(options: StripeSimOptions): Promise<StripeSim> {
+  const db = openDatabase(options.dbPath);
+  const store = new ObjectStore(db);
+  const endpointSecrets = new EndpointSecrets(db);
+  const idempotency = new IdempotencyStore(db);
+  const clock = new SimClock();
+  const log = options.log ?? (() => undefined);
+  let knobs = mergeKnobs(DEFAULT_KNOBS, options.delivery ?? {});
+  const forwardTo = options.forwardTo ?? null;
+  const forward = forwardTo ? { url: forwardTo, secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET } : null;
+  const targets = new WebhookTargets(store, endpointSecrets, forward);
+  const queue = new DeliveryQueue(db, targets, () => knobs);
+  const worker = new DeliveryWorker(db, store, queue, targets, () => knobs, log);
+  let baseUrl = "";
+  const ctx: SimContext = {
+    db,
+    store,
+    lineItems: new LineItemStore(db),
+    sessionSettings: new SessionSettingsStore(db),
+    endpointSecrets,
+    clock,
+    events: new EventRecorder(store, clock, queue),
+    merchantName: options.merchantName ?? DEFAULT_MERCHANT_NAME,
+    baseUrl: () => baseUrl,
+  };
+  const controls: SimControls = {
+    getKnobs: () => knobs,
+    setKnobs: (patch: Partial<DeliveryKnobs>) => {
+      knobs = mergeKnobs(knobs, patch);
+      worker.wake();
+    },
+    redeliver: (eventId: string) => {
+      const event = store.get("events", eventId);
+      if (!event) return false;
+      db.transaction(() => queue.enqueue(event.id, targets.matching(event.type), 1))();
+      return true;
+    },
+    queue,
+    forwardUrl: forwardTo,
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://stripe-sim.local");
+    const work = url.pathname === "/v1" || url.pathname.startsWith("/v1/")
+      ? handleApi(ctx, idempotency, req, res, url)
+      : handleWeb(ctx, controls, req, res, url);
+    work
+      .catch((error: unknown) => {
+        // Last line of defence: a bug answers 500 and the process keeps serving.
+        const message = error instanceof Error ? error.message : String(error);
+        sendJson(res, 500, errorEnvelope({ type: "api_error", message: `stripe-sim internal error: ${message}` }));
+      })
+      .finally(() => worker.wake());
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? DEFAULT_HOST;
+  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  baseUrl = `http://${urlHost}:${port}`;
+
+  const sweep = () => {
+    try {
+      if (db.transaction(() => sweepExpiredSessions(ctx))() > 0) worker.wake();
+      idempotency.purgeExpired(Date.now());
+    } catch (error) {
+      log(`stripe-sim: expiry sweep failed: ${String(error)}`);
+    }
+  };
+  sweep();
+  const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
+  // Deliveries left pending by a previous run resume now.
+  worker.wake();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port,
+    setKnobs: controls.setKnobs,
+    idle: () => worker.idle(),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(sweepTimer);
+        worker.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

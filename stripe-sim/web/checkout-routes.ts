@@ -1,0 +1,134 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Stripe from "stripe";
+import type { SimContext } from "../api/context.js";
+import { idOf, loadSession, payCheckoutSession, paymentIntentOf, resolveAuthentication } from "../domain/checkout.js";
+import { createCardPaymentMethod } from "../domain/payment-methods.js";
+import { AUTHENTICATION_FAILED_MESSAGE } from "../domain/payments.js";
+import { readBody } from "../http/body.js";
+import { parseForm } from "../http/form.js";
+import { redirect, sendHtml } from "../http/respond.js";
+import { billingDetails } from "../objects/payment-method.js";
+import { EMPTY_FORM, readCheckoutForm, validateCheckoutForm } from "./checkout-form.js";
+import type { CheckoutFormValues, FieldErrors } from "./checkout-form.js";
+import { renderCheckoutPage } from "./checkout-page.js";
+import { renderExpiredPage, renderNotFoundPage, renderPaidPage, renderThreeDSecurePage, successUrlFor } from "./status-pages.js";
+
+function prefilledEmail(ctx: SimContext, session: Stripe.Checkout.Session): string {
+  const customerId = idOf(session.customer);
+  const customer = customerId ? ctx.store.get("customers", customerId) : undefined;
+  const customerEmail = customer && !customer.deleted ? customer.email : null;
+  return customerEmail ?? session.customer_email ?? "";
+}
+
+function showForm(
+  ctx: SimContext,
+  res: ServerResponse,
+  status: number,
+  session: Stripe.Checkout.Session,
+  values: CheckoutFormValues,
+  errors: FieldErrors,
+  banner: string | null,
+): void {
+  sendHtml(
+    res,
+    status,
+    renderCheckoutPage({
+      merchantName: ctx.merchantName,
+      session,
+      lineItems: ctx.lineItems.all(session.id),
+      values,
+      errors,
+      banner,
+    }),
+  );
+}
+
+/** Answers for sessions that can no longer take a payment; true when it answered. */
+function answeredClosed(ctx: SimContext, res: ServerResponse, session: Stripe.Checkout.Session | undefined): boolean {
+  if (!session) {
+    sendHtml(res, 404, renderNotFoundPage());
+    return true;
+  }
+  if (session.status === "complete") {
+    sendHtml(res, 200, renderPaidPage(ctx.merchantName, session));
+    return true;
+  }
+  if (session.status === "expired") {
+    sendHtml(res, 200, renderExpiredPage(ctx.merchantName, session));
+    return true;
+  }
+  return false;
+}
+
+function afterSuccess(res: ServerResponse, session: Stripe.Checkout.Session): void {
+  redirect(res, successUrlFor(session) ?? `/c/pay/${session.id}`);
+}
+
+async function readFormBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  try {
+    return parseForm(await readBody(req));
+  } catch {
+    return {};
+  }
+}
+
+/** The hosted checkout page at a session's `url`: plain HTML forms, 303 redirects, no JS needed. */
+export async function handleCheckoutPage(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  sessionId: string,
+  step: "pay" | "authenticate",
+): Promise<void> {
+  const method = req.method ?? "GET";
+  const session = ctx.db.transaction(() => loadSession(ctx, sessionId))();
+  if (method === "POST" && !session) await readFormBody(req);
+  if (answeredClosed(ctx, res, session) || !session) return;
+
+  if (step === "authenticate") {
+    const paymentIntent = paymentIntentOf(ctx, session);
+    if (method === "GET") {
+      if (paymentIntent?.status === "requires_action") {
+        sendHtml(res, 200, renderThreeDSecurePage(ctx.merchantName, session, paymentIntent));
+      } else {
+        redirect(res, `/c/pay/${session.id}`);
+      }
+      return;
+    }
+    const form = await readFormBody(req);
+    const passed = form.outcome === "complete";
+    const result = ctx.db.transaction(() => resolveAuthentication(ctx, session, passed))();
+    if (result?.kind === "completed") afterSuccess(res, result.session);
+    else if (result?.kind === "declined") redirect(res, `/c/pay/${session.id}?authentication=failed`);
+    else redirect(res, `/c/pay/${session.id}`);
+    return;
+  }
+
+  if (method !== "POST") {
+    const paymentIntent = paymentIntentOf(ctx, session);
+    const failedAuth =
+      url.searchParams.get("authentication") === "failed" &&
+      paymentIntent?.last_payment_error?.code === "payment_intent_authentication_failure";
+    showForm(ctx, res, 200, session, { ...EMPTY_FORM, email: prefilledEmail(ctx, session) }, {}, failedAuth ? AUTHENTICATION_FAILED_MESSAGE : null);
+    return;
+  }
+
+  const values = readCheckoutForm(await readFormBody(req));
+  const { errors, valid } = validateCheckoutForm(values, new Date(ctx.clock.nowSeconds() * 1000));
+  if (!valid) {
+    showForm(ctx, res, 400, session, values, errors, null);
+    return;
+  }
+  const result = ctx.db.transaction(() => {
+    const paymentMethod = createCardPaymentMethod(
+      ctx,
+      valid.card,
+      billingDetails({ email: valid.email, name: valid.name }),
+    );
+    return payCheckoutSession(ctx, session, paymentMethod, { email: valid.email, name: valid.name }, null);
+  })();
+  if (result.kind === "completed") afterSuccess(res, result.session);
+  else if (result.kind === "requires_action") redirect(res, `/c/pay/${session.id}/authenticate`);
+  else showForm(ctx, res, 402, result.session, values, {}, result.error.message);
+}

@@ -1,0 +1,150 @@
+import type Stripe from "stripe";
+import type { SimContext } from "../api/context.js";
+import { idOf } from "../domain/checkout.js";
+import { FORWARD_ENDPOINT_ID } from "../webhooks/targets.js";
+import type { SimControls } from "./controls.js";
+import { document, html, raw } from "./html.js";
+import type { SafeHtml } from "./html.js";
+import { formatAmount } from "./money.js";
+
+const STYLE = raw(`
+*{box-sizing:border-box}
+body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Ubuntu,Arial,sans-serif;color:#1a1f36;background:#f6f8fa;font-size:14px}
+header{background:#fff;border-bottom:1px solid #e3e8ee;padding:14px 28px;display:flex;gap:18px;align-items:center;position:sticky;top:0;z-index:1}
+header strong{font-size:16px}
+header nav a{color:#3c4257;text-decoration:none;margin-right:14px;font-weight:500}
+header nav a:hover{color:#635bff}
+.badge{font-size:11px;font-weight:700;text-transform:uppercase;color:#b3063d;background:#ffde92;border-radius:4px;padding:2px 6px}
+main{max-width:1200px;margin:0 auto;padding:24px 28px 64px}
+section{background:#fff;border:1px solid #e3e8ee;border-radius:8px;margin-bottom:24px;overflow:hidden}
+h2{font-size:16px;margin:0;padding:14px 18px;border-bottom:1px solid #e3e8ee}
+table{width:100%;border-collapse:collapse}
+th,td{text-align:left;padding:8px 18px;border-bottom:1px solid #f0f2f5;vertical-align:top}
+th{color:#697386;font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.03em;background:#fafbfc}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:#3c4257}
+.pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;background:#e3e8ee;color:#3c4257}
+.pill.ok{background:#d7f7c2;color:#05690d}.pill.bad{background:#ffe7f2;color:#b3063d}.pill.wait{background:#fcedb9;color:#a82c00}
+.empty{color:#697386;padding:14px 18px}
+.attempts{margin:4px 0 0;padding:0;list-style:none;color:#697386;font-size:12px}
+.knobs{display:flex;flex-wrap:wrap;gap:14px;padding:14px 18px;align-items:flex-end}
+.knobs label{display:flex;flex-direction:column;font-size:12px;color:#697386;gap:4px}
+.knobs input[type=number]{width:110px;padding:6px 8px;border:1px solid #d5dbe1;border-radius:6px;font:inherit}
+button{font:inherit;border:1px solid #d5dbe1;background:#fff;border-radius:6px;padding:5px 10px;cursor:pointer;font-weight:500}
+button:hover{background:#f6f8fa}
+.primary{background:#635bff;border-color:#635bff;color:#fff}.primary:hover{background:#5851ea}
+.meta{color:#697386;padding:10px 18px;font-size:13px}
+`);
+
+function when(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+}
+
+function pill(status: string | null): SafeHtml {
+  const tone = ["succeeded", "complete", "paid", "enabled"].includes(status ?? "")
+    ? "ok"
+    : ["failed", "canceled", "expired", "requires_payment_method", "disabled"].includes(status ?? "")
+      ? "bad"
+      : "wait";
+  return html`<span class="pill ${tone}">${status ?? "-"}</span>`;
+}
+
+function table(headers: string[], rows: SafeHtml[], empty: string): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<table><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function paymentsSection(ctx: SimContext): SafeHtml {
+  const intents = ctx.store.list("payment_intents", { limit: 25 }).data;
+  return html`<section id="payments"><h2>Payments</h2>${table(
+    ["Amount", "Status", "Description", "Customer", "Created", "ID"],
+    intents.map(
+      (pi) => html`<tr><td class="num">${formatAmount(pi.amount, pi.currency)}</td><td>${pill(pi.status)}${
+        pi.last_payment_error?.message ? html`<div class="attempts">${pi.last_payment_error.message}</div>` : ""
+      }</td><td>${pi.description ?? ""}</td><td><code>${idOf(pi.customer) ?? ""}</code></td><td>${when(pi.created)}</td><td><code>${pi.id}</code></td></tr>`,
+    ),
+    "No payments yet.",
+  )}</section>`;
+}
+
+function sessionsSection(ctx: SimContext): SafeHtml {
+  const sessions = ctx.store.list("checkout_sessions", { limit: 25 }).data;
+  return html`<section id="sessions"><h2>Checkout sessions</h2>${table(
+    ["Amount", "Status", "Payment", "Customer", "Created", "ID"],
+    sessions.map(
+      (s: Stripe.Checkout.Session) => html`<tr><td class="num">${formatAmount(s.amount_total ?? 0, s.currency ?? "usd")}</td><td>${pill(s.status)}</td><td>${pill(
+        s.payment_status,
+      )}</td><td>${s.customer_details?.email ?? s.customer_email ?? idOf(s.customer) ?? ""}</td><td>${when(s.created)}</td><td>${
+        s.status === "open" && s.url ? html`<a href="${s.url}"><code>${s.id.slice(0, 24)}...</code></a>` : html`<code>${s.id.slice(0, 24)}...</code>`
+      }</td></tr>`,
+    ),
+    "No checkout sessions yet.",
+  )}</section>`;
+}
+
+function customersSection(ctx: SimContext): SafeHtml {
+  const customers = ctx.store
+    .list("customers", { limit: 25, filters: [{ path: "$.deleted", value: null }] })
+    .data.filter((c): c is Stripe.Customer => !c.deleted);
+  return html`<section id="customers"><h2>Customers</h2>${table(
+    ["Email", "Name", "Created", "ID"],
+    customers.map((c) => html`<tr><td>${c.email ?? ""}</td><td>${c.name ?? ""}</td><td>${when(c.created)}</td><td><code>${c.id}</code></td></tr>`),
+    "No customers yet.",
+  )}</section>`;
+}
+
+function eventsSection(ctx: SimContext, controls: SimControls): SafeHtml {
+  const events = ctx.store.list("events", { limit: 50 }).data;
+  return html`<section id="events"><h2>Events and webhook deliveries</h2>${table(
+    ["Event", "Created", "Deliveries", ""],
+    events.map((event) => {
+      const deliveries = controls.queue.forEvent(event.id);
+      const attempts = controls.queue.attemptsFor(event.id);
+      return html`<tr id="${event.id}"><td><strong>${event.type}</strong><br><code>${event.id}</code></td><td>${when(event.created)}</td><td>${
+        deliveries.length === 0
+          ? html`<span class="pill">no endpoint</span>`
+          : deliveries.map((d) => html`${pill(d.status)} `)
+      }<ul class="attempts">${attempts.map(
+        (a) => html`<li>#${a.attempt} ${a.endpoint_id === FORWARD_ENDPOINT_ID ? "forward" : a.endpoint_id} &rarr; ${a.status_code ?? "no response"}${
+          a.error ? html` (${a.error})` : ""
+        }, ${a.duration_ms} ms, ${new Date(a.at_ms).toISOString().slice(11, 23)}</li>`,
+      )}</ul></td><td><form method="post" action="/_sim/events/${event.id}/resend"><button type="submit">Resend</button></form></td></tr>`;
+    }),
+    "No events yet.",
+  )}</section>`;
+}
+
+function webhooksSection(ctx: SimContext, controls: SimControls): SafeHtml {
+  const knobs = controls.getKnobs();
+  const endpoints = ctx.store.all("webhook_endpoints");
+  const number = (name: string, label: string, value: number) =>
+    html`<label>${label}<input type="number" name="${name}" value="${value}" min="0"></label>`;
+  return html`<section id="webhooks"><h2>Webhooks</h2>
+<p class="meta">Forwarding to: ${controls.forwardUrl ? html`<code>${controls.forwardUrl}</code>` : "none"}${endpoints.map(
+    (e) => html` &middot; <code>${e.url}</code> ${pill(e.status)} (${e.enabled_events.join(", ")})`,
+  )}</p>
+<form class="knobs" method="post" action="/_sim/knobs">
+  ${number("duplicates", "Duplicates", knobs.duplicates)}
+  ${number("delayMs", "Delay (ms)", knobs.delayMs)}
+  ${number("retryBaseMs", "Retry base (ms)", knobs.retryBaseMs)}
+  ${number("maxAttempts", "Max attempts", knobs.maxAttempts)}
+  ${number("timeoutMs", "Timeout (ms)", knobs.timeoutMs)}
+  <input type="hidden" name="shuffle" value="false">
+  <label>Shuffle<input type="checkbox" name="shuffle" value="true"${knobs.shuffle ? raw(" checked") : ""}></label>
+  <button class="primary" type="submit">Save knobs</button>
+</form></section>`;
+}
+
+export function renderDashboard(ctx: SimContext, controls: SimControls): string {
+  const body = html`<header><strong>stripe-sim</strong><span class="badge">Test mode</span>
+<nav><a href="#payments">Payments</a><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a></nav>
+<span style="margin-left:auto;color:#697386">API at <code>${ctx.baseUrl()}/v1</code></span></header>
+<main>
+${webhooksSection(ctx, controls)}
+${paymentsSection(ctx)}
+${sessionsSection(ctx)}
+${customersSection(ctx)}
+${eventsSection(ctx, controls)}
+</main>`;
+  return document("stripe-sim dashboard", STYLE, body);
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SimContext } from "../api/context.js";
+import { BodyTooLargeError, readBody } from "../http/body.js";
+import { errorEnvelope } from "../http/errors.js";
+import { parseForm } from "../http/form.js";
+import { redirect, sendJson } from "../http/respond.js";
+import type { DeliveryKnobs } from "../options.js";
+import type { SimControls } from "./controls.js";
+
+const KNOB_KINDS: Record<keyof DeliveryKnobs, "number" | "boolean"> = {
+  duplicates: "number",
+  shuffle: "boolean",
+  delayMs: "number",
+  retryBaseMs: "number",
+  maxAttempts: "number",
+  timeoutMs: "number",
+};
+
+class BadInput extends Error {}
+
+async function readInput(req: IncomingMessage): Promise<{ fields: Record<string, unknown>; fromForm: boolean }> {
+  const text = await readBody(req);
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("application/x-www-form-urlencoded")) return { fields: parseForm(text), fromForm: true };
+  if (text.trim() === "") return { fields: {}, fromForm: false };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      return { fields: parsed as Record<string, unknown>, fromForm: false };
+    }
+  } catch {
+    // reported below
+  }
+  throw new BadInput("Body must be a JSON object.");
+}
+
+export function parseKnobs(fields: Record<string, unknown>): Partial<DeliveryKnobs> {
+  const patch: Partial<DeliveryKnobs> = {};
+  for (const [key, raw] of Object.entries(fields)) {
+    const kind = KNOB_KINDS[key as keyof DeliveryKnobs];
+    if (!kind) throw new BadInput(`Unknown knob: ${key}`);
+    if (kind === "boolean") {
+      if (raw !== true && raw !== false && raw !== "true" && raw !== "false") throw new BadInput(`${key} must be true or false`);
+      patch.shuffle = raw === true || raw === "true";
+    } else {
+      const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new BadInput(`${key} must be a non-negative number`);
+      (patch as Record<string, number>)[key] = value;
+    }
+  }
+  return patch;
+}
+
+function badRequest(res: ServerResponse, message: string): void {
+  sendJson(res, 400, errorEnvelope({ type: "invalid_request_error", message }));
+}
+
+/** Control endpoints of the stand-in itself (no Stripe equivalent): knobs, clock, resend. */
+export async function handleSimRoute(
+  ctx: SimContext,
+  controls: SimControls,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
+  const method = req.method ?? "GET";
+  try {
+    if (path === "/_sim/knobs") {
+      if (method === "GET") return (sendJson(res, 200, controls.getKnobs()), true);
+      if (method !== "POST") return false;
+      const { fields, fromForm } = await readInput(req);
+      controls.setKnobs(parseKnobs(fields));
+      if (fromForm) redirect(res, "/_sim#webhooks");
+      else sendJson(res, 200, controls.getKnobs());
+      return true;
+    }
+    if (path === "/_sim/clock") {
+      if (method === "POST") {
+        const { fields } = await readInput(req);
+        const seconds = Number(fields.advance_seconds ?? fields.advanceSeconds ?? 0);
+        if (!Number.isFinite(seconds) || seconds < 0) throw new BadInput("advance_seconds must be a non-negative number");
+        ctx.clock.advance(seconds);
+      } else if (method !== "GET") {
+        return false;
+      }
+      sendJson(res, 200, { now: ctx.clock.nowSeconds(), offset_seconds: ctx.clock.offset });
+      return true;
+    }
+    const resend = /^\/_sim\/events\/([^/]+)\/resend$/.exec(path);
+    if (resend && method === "POST") {
+      await readBody(req).catch(() => "");
+      const eventId = resend[1] ?? "";
+      if (!controls.redeliver(eventId)) {
+        sendJson(res, 404, errorEnvelope({ type: "invalid_request_error", code: "resource_missing", message: `No such event: '${eventId}'` }));
+      } else {
+        redirect(res, `/_sim#${eventId}`);
+      }
+      return true;
+    }
+    return false;
+  } catch (error) {
+    if (error instanceof BadInput) return (badRequest(res, error.message), true);
+    if (error instanceof BodyTooLargeError) {
+      sendJson(res, 413, errorEnvelope({ type: "invalid_request_error", message: error.message }));
+      return true;
+    }
+    throw error;
+  }
+}
