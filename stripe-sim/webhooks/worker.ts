@@ -11,6 +11,12 @@ export const WEBHOOK_USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks
 export type Logger = (line: string) => void;
 
 /**
+ * With shuffle on, a lane's batch also takes deliveries due within this window, so events
+ * created by neighbouring requests (or one request) really are reordered against each other.
+ */
+export const SHUFFLE_WINDOW_MS = 250;
+
+/**
  * Sends queued deliveries: one lane per endpoint, each sending its due batch one at a time in
  * event order (or shuffled when the knob says so), retrying failures with exponential backoff.
  */
@@ -70,9 +76,12 @@ export class DeliveryWorker {
     const now = Date.now();
     const lanes = new Map<string, DeliveryRow[]>();
     let nextDue = Number.POSITIVE_INFINITY;
-    for (const row of this.queue.pending()) {
+    const pending = this.queue.pending();
+    const window = this.knobs().shuffle ? SHUFFLE_WINDOW_MS : 0;
+    for (const row of pending) {
       if (this.busyEndpoints.has(row.endpoint_id)) continue;
-      if (row.next_attempt_ms <= now) {
+      const due = row.next_attempt_ms <= now || (lanes.has(row.endpoint_id) && row.next_attempt_ms <= now + window);
+      if (due) {
         const lane = lanes.get(row.endpoint_id) ?? [];
         lane.push(row);
         lanes.set(row.endpoint_id, lane);

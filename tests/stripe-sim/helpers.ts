@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Stripe from "stripe";
+import { startStripeSim } from "../../stripe-sim/index.js";
+import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index.js";
+
+export const WEBHOOK_SECRET = "whsec_test_secret_for_stripe_sim_tests";
+
+export function tempDbPath(): { dbPath: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "stripe-sim-test-"));
+  return { dbPath: join(dir, "nested", "sim.db"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function stripeClient(sim: { port: number }, key = "sk_test_x"): Stripe {
+  return new Stripe(key, { host: "127.0.0.1", port: sim.port, protocol: "http" });
+}
+
+export interface ReceivedWebhook {
+  body: string;
+  headers: IncomingHttpHeaders;
+  event: Stripe.Event;
+  at: number;
+}
+
+export interface Receiver {
+  url: string;
+  received: ReceivedWebhook[];
+  /** Decides the status for the nth request (1-based); 200 by default. */
+  respond: (n: number, event: Stripe.Event) => number | Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const receiver: Receiver = {
+    url: "",
+    received: [],
+    respond: () => 200,
+    close: async () => undefined,
+  };
+  let count = 0;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      count++;
+      const event = JSON.parse(body) as Stripe.Event;
+      receiver.received.push({ body, headers: req.headers, event, at: Date.now() });
+      void Promise.resolve(receiver.respond(count, event)).then((status) => {
+        res.writeHead(status, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ received: true }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
+
+export interface SimHarness {
+  sim: StripeSim;
+  stripe: Stripe;
+  dbPath: string;
+  cleanup(): Promise<void>;
+}
+
+/** A stand-in on an ephemeral port with its own temp SQLite file and short retry delays. */
+export async function startHarness(options: Partial<StripeSimOptions> = {}): Promise<SimHarness> {
+  const { dbPath, cleanup } = tempDbPath();
+  const sim = await startStripeSim({
+    port: 0,
+    dbPath,
+    forwardTo: null,
+    webhookSecret: WEBHOOK_SECRET,
+    ...options,
+    delivery: { retryBaseMs: 20, timeoutMs: 2000, ...options.delivery },
+  });
+  return {
+    sim,
+    stripe: stripeClient(sim),
+    dbPath,
+    cleanup: async () => {
+      await sim.close();
+      cleanup();
+    },
+  };
+}
+
+export async function createPaymentSession(
+  stripe: Stripe,
+  params: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Promise<Stripe.Checkout.Session> {
+  return stripe.checkout.sessions.create({
+    mode: "payment",
+    success_url: "http://app.test/payment/success?session_id={CHECKOUT_SESSION_ID}",
+    cancel_url: "http://app.test/payment/cancel",
+    line_items: [
+      {
+        price_data: { currency: "mad", unit_amount: 30000, product_data: { name: "Annual talent membership" } },
+        quantity: 1,
+      },
+    ],
+    customer_email: "talent@example.com",
+    ...params,
+  });
+}
+
+export interface PageResponse {
+  status: number;
+  location: string | null;
+  html: string;
+}
+
+/** A browser without JavaScript: a plain form POST, redirects not followed. */
+export async function postForm(url: string, fields: Record<string, string>): Promise<PageResponse> {
+  const response = await fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+}
+
+export async function getPage(url: string): Promise<PageResponse> {
+  const response = await fetch(url, { redirect: "manual" });
+  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+}
+
+export function cardFields(number: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const year = (new Date().getUTCFullYear() + 2) % 100;
+  return {
+    email: "talent@example.com",
+    cardNumber: number,
+    cardExpiry: `12 / ${year}`,
+    cardCvc: "123",
+    billingName: "Amina Talent",
+    ...overrides,
+  };
+}
+
+export async function eventTypes(stripe: Stripe, filter: Stripe.EventListParams = {}): Promise<string[]> {
+  const events = await stripe.events.list({ limit: 100, ...filter });
+  return events.data.map((event) => event.type).reverse();
+}
+
+/** Polls until the predicate holds; for effects that land asynchronously (webhooks). */
+export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error("waitFor: timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
