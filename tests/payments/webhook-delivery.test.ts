@@ -1,0 +1,76 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { setFailureInjector } from "../../app/payments/webhook.server";
+import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
+import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
+import type { User } from "../../db/schema";
+import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
+import { args, formRequest, run } from "../support/requests";
+import { serveRoute, type RouteServer } from "../support/route-server";
+import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+
+// The stand-in delivers its own signed webhooks over HTTP to the real route, each event three
+// times and shuffled, as Stripe may.
+let app: TestAppWithStripe;
+let hook: RouteServer;
+beforeAll(async () => {
+  hook = await serveRoute((request) => webhookAction(args(request)));
+  app = await setupTestAppWithStripe({
+    forwardTo: `${hook.url}/api/webhooks/stripe`,
+    delivery: { duplicates: 3, shuffle: true, retryBaseMs: 20, maxAttempts: 5 },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await hook.close();
+});
+afterEach(() => setFailureInjector(null));
+
+async function checkoutAndPay(user: User) {
+  const cookie = await sessionCookieFor(app.db, user);
+  const submit = await run(() => payAction(args(formRequest(`/dashboard/${user.role}/payment`, {}, cookie), { role: user.role })));
+  expect(submit.status).toBe(303);
+  const paid = await payOnHostedPage(submit.headers.get("Location")!, { email: user.email });
+  expect(paid.status).toBe(303);
+  await app.sim.idle();
+}
+
+describe("webhooks delivered by the stand-in", () => {
+  it("duplicated, shuffled deliveries fulfil once", async () => {
+    const user = await createUser(app.db, { role: "talent" });
+    await checkoutAndPay(user);
+
+    const payments = await app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).execute();
+    expect(payments.map((p) => p.status)).toEqual(["paid"]);
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
+    expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(1);
+    const completed = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_type", "=", "checkout.session.completed").execute();
+    expect(completed.length).toBeGreaterThanOrEqual(1);
+    expect(completed.every((e) => e.processed === 1)).toBe(true);
+    expect(hook.statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it("a failed delivery answers 500, the stand-in retries, and the retry fulfils", async () => {
+    const user = await createUser(app.db, { role: "company" });
+    let failures = 0;
+    setFailureInjector((event) => {
+      if (event.type === "checkout.session.completed" && failures < 2) {
+        failures++;
+        throw new Error("injected failure");
+      }
+    });
+    await checkoutAndPay(user);
+    expect(failures).toBe(2);
+    expect(hook.statuses).toContain(500);
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
+    const [payment] = await app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).execute();
+    expect(payment?.status).toBe("paid");
+    const event = await app.db
+      .selectFrom("stripe_webhook_events")
+      .selectAll()
+      .where("event_type", "=", "checkout.session.completed")
+      .where("error_message", "like", "%injected failure%")
+      .executeTakeFirstOrThrow();
+    expect(event.processed).toBe(1);
+    expect(event.attempt_count).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,71 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type Stripe from "stripe";
+import { startStripeSim, type DeliveryKnobs, type StripeSim } from "../../stripe-sim/index";
+import { stripe } from "../../app/lib/stripe.server";
+import { makeTempDir, setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp, type TestAppOptions } from "./app";
+
+export type { StripeSim };
+
+export interface TestAppWithStripe extends TestApp {
+  sim: StripeSim;
+  /** the app's own Stripe client (stripe()), pointed at the stand-in */
+  stripe: Stripe;
+}
+
+export interface TestStripeOptions extends Omit<TestAppOptions, "stripeApiBase"> {
+  /** where the stand-in delivers signed webhooks; default none (tests deliver them) */
+  forwardTo?: string | null;
+  delivery?: Partial<DeliveryKnobs>;
+}
+
+/**
+ * setupTestApp plus a Stripe stand-in on a free port. Webhook forwarding is off unless
+ * `forwardTo` is given; events are signed with TEST_WEBHOOK_SECRETS[0].
+ */
+export async function setupTestAppWithStripe(options: TestStripeOptions = {}): Promise<TestAppWithStripe> {
+  const simDir = makeTempDir("stripe-sim-test-");
+  const sim = await startStripeSim({
+    port: 0,
+    dbPath: join(simDir, "stripe-sim.db"),
+    forwardTo: options.forwardTo ?? null,
+    webhookSecret: TEST_WEBHOOK_SECRETS[0],
+    delivery: options.delivery,
+  });
+  const app = await setupTestApp({ ...options, stripeApiBase: sim.url });
+  return {
+    ...app,
+    sim,
+    stripe: stripe(),
+    async close() {
+      await app.close();
+      await sim.close();
+      rmSync(simDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CardPayment {
+  cardNumber?: string;
+  email?: string;
+  billingName?: string;
+}
+
+/**
+ * Pays a Checkout Session on the stand-in's hosted page as a browser without JavaScript
+ * would, and answers the page's response (a 303 to success_url when the card succeeds).
+ */
+export async function payOnHostedPage(checkoutUrl: string, card: CardPayment = {}): Promise<Response> {
+  return fetch(checkoutUrl, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      email: card.email ?? "payer@example.test",
+      cardNumber: card.cardNumber ?? "4242 4242 4242 4242",
+      cardExpiry: "12 / 34",
+      cardCvc: "123",
+      billingName: card.billingName ?? "Test Payer",
+    }),
+  });
+}
