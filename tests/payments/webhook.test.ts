@@ -157,6 +157,29 @@ describe("checkout.session.completed", () => {
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
   });
 
+  it("two payments of one user fulfilled at once stack: each email announces its own end date", async () => {
+    const user = await createUser(app.db);
+    const sessions = [];
+    for (let i = 0; i < 2; i++) {
+      const payment = await createPendingPayment(app.db, user);
+      sessions.push(checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) }));
+    }
+    const statuses = await Promise.all(sessions.map((s) => post(webhookRequest(stripeEvent("checkout.session.completed", s))).then((r) => r.status)));
+    expect(statuses).toEqual([200, 200]);
+
+    const paid = await app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).orderBy("access_ends_at").execute();
+    expect(paid.map((p) => p.status)).toEqual(["paid", "paid"]);
+    expect(paid[1]?.access_starts_at).toBe(paid[0]?.access_ends_at);
+    expect((await reloadUser(app.db, user.id)).access_expires_at).toBe(paid[1]?.access_ends_at);
+    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    expect(emails).toHaveLength(2);
+    for (const p of paid) {
+      const email = emails.find((e) => e.dedupe_key === `payment-confirmation:${p.id}`);
+      const endsOn = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(p.access_ends_at!));
+      expect(email?.text).toContain(`Access until: ${endsOn}`);
+    }
+  });
+
   it("renewal extends one year from the old end date", async () => {
     const oldEnd = daysFromNow(20);
     const { user, session } = await paidSetup({ subscription_status: "ACTIVE", access_expires_at: oldEnd });
