@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the migrator works on any schema */
 import type { Kysely, MigrationResultSet } from "kysely";
 import { Migrator } from "kysely";
 import { migrations } from "./migrations/index";

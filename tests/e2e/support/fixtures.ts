@@ -51,6 +51,8 @@ export async function mailboxFor(page: Page, email: string): Promise<MailboxMess
 /** Specs tagged @checkout also run in the "stripe-test-mode" project, which needs real test keys. */
 export const test = base.extend<{ realStripeOnlyWhenKeys: void }>({
   realStripeOnlyWhenKeys: [
+    // Playwright reads the fixtures a function needs from its first parameter: none here.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use, testInfo) => {
       testInfo.skip(
         testInfo.project.name === "stripe-test-mode" && !process.env.E2E_STRIPE_SECRET_KEY,
