@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
+import { makeTempDir } from "../support/app";
+import { args } from "../support/requests";
+import { serveRoute, type RouteServer } from "../support/route-server";
+import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+
+// The official Stripe CLI (npm @stripe/cli) drives the stand-in with `stripe trigger`, and the
+// stand-in delivers the resulting events to the app's real webhook route.
+const CLI = resolve("node_modules/.bin/stripe");
+
+let app: TestAppWithStripe;
+let hook: RouteServer;
+let cliHome: string;
+
+beforeAll(async () => {
+  hook = await serveRoute((request) => webhookAction(args(request)));
+  app = await setupTestAppWithStripe({ forwardTo: `${hook.url}/api/webhooks/stripe`, delivery: { retryBaseMs: 20 } });
+  cliHome = makeTempDir("stripe-cli-home-");
+});
+afterAll(async () => {
+  await app.close();
+  await hook.close();
+  rmSync(cliHome, { recursive: true, force: true });
+});
+
+function trigger(event: string): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    execFile(
+      CLI,
+      ["trigger", event, "--api-base", app.sim.url, "--api-key", "sk_test_app_cli_key"],
+      {
+        timeout: 30_000,
+        // A throwaway HOME: the CLI writes its config there, never into a developer's login.
+        env: { ...process.env, HOME: cliHome, XDG_CONFIG_HOME: join(cliHome, ".config"), STRIPE_CLI_TELEMETRY_OPTOUT: "1" },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+async function receivedTypes(): Promise<string[]> {
+  await app.sim.idle();
+  const rows = await app.db
+    .selectFrom("stripe_webhook_events")
+    .select(["event_type", "processed", "error_message"])
+    .orderBy("id")
+    .execute();
+  expect(rows.every((r) => r.processed === 1 && r.error_message === null)).toBe(true);
+  return rows.map((r) => r.event_type);
+}
+
+describe("stripe trigger against the stand-in reaches the app", () => {
+  it.each([
+    ["checkout.session.completed", ["payment_intent.succeeded", "checkout.session.completed"]],
+    ["payment_intent.succeeded", ["payment_intent.succeeded"]],
+    ["checkout.session.expired", ["checkout.session.expired"]],
+  ])("stripe trigger %s", async (event, expectedTypes) => {
+    const before = (await receivedTypes()).length;
+    const result = await trigger(event);
+    expect(result.output).toContain("Trigger succeeded");
+    expect(result.code).toBe(0);
+    const types = (await receivedTypes()).slice(before);
+    for (const type of expectedTypes) expect(types).toContain(type);
+    expect(hook.statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it("records the sessions the CLI created as foreign, without touching payments", async () => {
+    const notes = await app.db.selectFrom("stripe_webhook_events").select("note").where("event_type", "like", "checkout.session.%").execute();
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    for (const { note } of notes) expect(note).toMatch(/not created by this app/i);
+    const payments = await app.db.selectFrom("payments").selectAll().execute();
+    expect(payments).toHaveLength(0);
+  });
+});
