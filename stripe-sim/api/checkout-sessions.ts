@@ -13,6 +13,7 @@ import { expand } from "./expand.js";
 import { checkLimit, listObjects } from "./list.js";
 import {
   bool,
+  checkCardOnly,
   int,
   listShape,
   mergeMetadata,
@@ -49,6 +50,7 @@ const lineItem = obj({
     tax_behavior: z.enum(["exclusive", "inclusive", "unspecified"]).optional(),
   }).optional(),
   quantity: int.optional(),
+  metadata: metadata.optional(),
   adjustable_quantity: obj({ enabled: bool, minimum: int.optional(), maximum: int.optional() }).optional(),
   tax_rates: stringList.optional(),
 });
@@ -70,6 +72,8 @@ const createParams = withExpand({
   cancel_url: str.optional(),
   expires_at: int.optional(),
   payment_method_types: stringList.optional(),
+  allowed_payment_method_types: stringList.optional(),
+  excluded_payment_method_types: stringList.optional(),
   payment_method_collection: z.enum(["always", "if_required"]).optional(),
   payment_intent_data: obj({
     description: str.optional(),
@@ -106,6 +110,7 @@ interface ResolvedItem {
   price: Stripe.Price;
   quantity: number;
   description: string;
+  metadata: Record<string, string>;
 }
 
 function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): ResolvedItem[] {
@@ -138,7 +143,7 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): 
     }
     const productId = typeof price.product === "string" ? price.product : price.product.id;
     const product = ctx.store.get("products", productId);
-    return { price, quantity: item.quantity, description: product?.name ?? "Item" };
+    return { price, quantity: item.quantity, description: product?.name ?? "Item", metadata: mergeMetadata({}, item.metadata) };
   });
 }
 
@@ -219,13 +224,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       if (p.customer && p.customer_email) {
         throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", "customer_email");
       }
-      const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
-      if (unsupported) {
-        throw invalidRequest(
-          `The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`,
-          "payment_method_types",
-        );
-      }
+      checkCardOnly(p);
       if (p.customer_update && !p.customer) {
         throw invalidRequest("customer_update can only be used with customer.", "customer_update");
       }
@@ -253,7 +252,8 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         successUrl: orNull(p.success_url),
         cancelUrl: orNull(p.cancel_url),
         expiresAt,
-        paymentMethodTypes: p.payment_method_types ?? ["card"],
+        paymentMethodTypes: ["card"],
+        allowedPaymentMethodTypes: p.allowed_payment_method_types ?? null,
         locale: (p.locale ?? null) as Stripe.Checkout.Session.Locale | null,
         allowPromotionCodes: p.allow_promotion_codes ?? null,
         billingAddressCollection: p.billing_address_collection ?? null,
@@ -263,7 +263,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       });
       ctx.store.insert("checkout_sessions", session);
       for (const item of items) {
-        ctx.lineItems.insert(id, buildLineItem(newId("li"), item.price, item.quantity, item.description));
+        ctx.lineItems.insert(id, buildLineItem(newId("li"), item.price, item.quantity, item.description, item.metadata));
       }
       const pi = p.payment_intent_data;
       ctx.sessionSettings.save(id, {

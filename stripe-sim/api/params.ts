@@ -113,3 +113,24 @@ export function mergeMetadata(current: Record<string, string>, patch: Record<str
 export function orNull(value: string | undefined): string | null {
   return value === undefined || value === "" ? null : value;
 }
+
+/**
+ * Only cards exist here. Newer API versions name the choice `allowed_payment_method_types` /
+ * `excluded_payment_method_types`; older ones (and the Stripe CLI) send `payment_method_types`.
+ */
+export function checkCardOnly(p: {
+  payment_method_types?: string[] | undefined;
+  allowed_payment_method_types?: string[] | undefined;
+  excluded_payment_method_types?: string[] | undefined;
+}): void {
+  const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
+  if (unsupported) {
+    throw invalidRequest(`The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`, "payment_method_types");
+  }
+  if (p.allowed_payment_method_types && !p.allowed_payment_method_types.includes("card")) {
+    throw invalidRequest("stripe-sim only supports cards: allowed_payment_method_types must include `card`.", "allowed_payment_method_types");
+  }
+  if (p.excluded_payment_method_types?.includes("card")) {
+    throw invalidRequest("stripe-sim only supports cards: `card` cannot be excluded.", "excluded_payment_method_types");
+  }
+}

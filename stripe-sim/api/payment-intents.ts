@@ -10,7 +10,7 @@ import type { ApiResult, ApiRoute, EventOrigin, SimContext } from "./context.js"
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
-import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, shipping, str, stringList, withExpand } from "./params.js";
+import { bool, checkCardOnly, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, shipping, str, stringList, withExpand } from "./params.js";
 import { currency } from "./prices.js";
 
 const createParams = withExpand({
@@ -20,6 +20,8 @@ const createParams = withExpand({
   payment_method: str.optional(),
   confirm: bool.optional(),
   payment_method_types: stringList.optional(),
+  allowed_payment_method_types: stringList.optional(),
+  excluded_payment_method_types: stringList.optional(),
   automatic_payment_methods: obj({ enabled: bool, allow_redirects: z.enum(["always", "never"]).optional() }).optional(),
   description: str.optional(),
   shipping: shipping.optional(),
@@ -109,10 +111,7 @@ export const paymentIntentRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
       if (p.amount < 1) throw invalidRequest("This value must be greater than or equal to 1.", "amount");
-      const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
-      if (unsupported) {
-        throw invalidRequest(`The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`, "payment_method_types");
-      }
+      checkCardOnly(p);
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const paymentIntent = createPaymentIntent(
         ctx,
@@ -122,7 +121,8 @@ export const paymentIntentRoutes: ApiRoute[] = [
           customer: customer?.id ?? null,
           description: orNull(p.description),
           metadata: mergeMetadata({}, p.metadata),
-          paymentMethodTypes: p.payment_method_types ?? ["card"],
+          paymentMethodTypes: ["card"],
+          allowedPaymentMethodTypes: p.allowed_payment_method_types ?? null,
           receiptEmail: orNull(p.receipt_email),
           shipping: p.shipping
             ? {

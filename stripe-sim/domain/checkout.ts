@@ -117,6 +117,7 @@ export function payCheckoutSession(
         description: settings?.description ?? null,
         metadata: settings?.metadata ?? {},
         paymentMethodTypes: current.payment_method_types,
+        allowedPaymentMethodTypes: current.allowed_payment_method_types,
         receiptEmail: settings?.receiptEmail ?? null,
         shipping: settings?.shipping ?? null,
         setupFutureUsage: settings?.setupFutureUsage ?? null,

@@ -14,6 +14,7 @@ export interface SessionFields {
   cancelUrl: string | null;
   expiresAt: number;
   paymentMethodTypes: string[];
+  allowedPaymentMethodTypes: string[] | null;
   locale: Stripe.Checkout.Session.Locale | null;
   allowPromotionCodes: boolean | null;
   billingAddressCollection: Stripe.Checkout.Session.BillingAddressCollection | null;
@@ -29,7 +30,7 @@ export function buildCheckoutSession(id: string, created: number, fields: Sessio
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: fields.allowPromotionCodes,
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: fields.allowedPaymentMethodTypes,
     amount_subtotal: fields.amountSubtotal,
     amount_total: fields.amountTotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
@@ -105,7 +106,13 @@ export function buildCustomerDetails(
   };
 }
 
-export function buildLineItem(id: string, price: Stripe.Price, quantity: number, description: string): Stripe.LineItem {
+export function buildLineItem(
+  id: string,
+  price: Stripe.Price,
+  quantity: number,
+  description: string,
+  metadata: Record<string, string>,
+): Stripe.LineItem {
   const amount = (price.unit_amount ?? 0) * quantity;
   return {
     id,
@@ -117,7 +124,7 @@ export function buildLineItem(id: string, price: Stripe.Price, quantity: number,
     amount_total: amount,
     currency: price.currency,
     description,
-    metadata: {},
+    metadata,
     price,
     quantity,
   };

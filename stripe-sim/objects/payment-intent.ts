@@ -8,6 +8,7 @@ export interface PaymentIntentFields {
   description: string | null;
   metadata: Record<string, string>;
   paymentMethodTypes: string[];
+  allowedPaymentMethodTypes: string[] | null;
   receiptEmail: string | null;
   shipping: Stripe.PaymentIntent.Shipping | null;
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
@@ -20,7 +21,7 @@ export function buildPaymentIntent(id: string, created: number, fields: PaymentI
   return {
     id,
     object: "payment_intent",
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: fields.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null,
     amount: fields.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },

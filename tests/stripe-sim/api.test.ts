@@ -269,7 +269,7 @@ describe("payment intents, charges and payment methods", () => {
       currency: "usd",
       customer: customer.id,
       payment_method: "pm_card_visa",
-      payment_method_types: ["card"],
+      allowed_payment_method_types: ["card"],
       confirm: true,
       description: "Headshots",
       metadata: { order: "7" },

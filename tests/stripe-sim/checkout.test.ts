@@ -84,7 +84,7 @@ describe("creating Checkout Sessions", () => {
       line_items: [{ price: price.id, quantity: 2 }],
       success_url: "http://app.test/ok",
       cancel_url: "http://app.test/cancel",
-      payment_method_types: ["card"],
+      allowed_payment_method_types: ["card"],
       payment_intent_data: {
         description: "Workshop",
         metadata: { order: "9" },
