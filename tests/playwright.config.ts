@@ -62,7 +62,7 @@ export default defineConfig({
       url: `http://localhost:${E2E_PORT}/login`,
       timeout: 240_000,
       reuseExistingServer: false,
-      stdout: "pipe",
+      stdout: "ignore",
       env: serverEnv(E2E_PORT, {
         STRIPE_SECRET_KEY: "",
         STRIPE_API_BASE: "",
