@@ -82,8 +82,10 @@ export async function handleCheckoutPage(
   step: "pay" | "authenticate",
 ): Promise<void> {
   const method = req.method ?? "GET";
+  // Read the body before looking at the session: from here on everything is synchronous, so two
+  // submits racing each other cannot both see an open session and pay twice.
+  const form = method === "POST" ? await readFormBody(req) : {};
   const session = ctx.db.transaction(() => loadSession(ctx, sessionId))();
-  if (method === "POST" && !session) await readFormBody(req);
   if (answeredClosed(ctx, res, session) || !session) return;
 
   if (step === "authenticate") {
@@ -96,7 +98,6 @@ export async function handleCheckoutPage(
       }
       return;
     }
-    const form = await readFormBody(req);
     const passed = form.outcome === "complete";
     const result = ctx.db.transaction(() => resolveAuthentication(ctx, session, passed))();
     if (result?.kind === "completed") afterSuccess(res, result.session);
@@ -114,7 +115,7 @@ export async function handleCheckoutPage(
     return;
   }
 
-  const values = readCheckoutForm(await readFormBody(req));
+  const values = readCheckoutForm(form);
   const { errors, valid } = validateCheckoutForm(values, new Date(ctx.clock.nowSeconds() * 1000));
   if (!valid) {
     showForm(ctx, res, 400, session, values, errors, null);

@@ -19,7 +19,7 @@ export async function handleWeb(
   const path = url.pathname;
   const checkout = /^\/c\/pay\/([^/]+?)(\/authenticate)?\/?$/.exec(path);
   if (checkout && (method === "GET" || method === "POST")) {
-    await handleCheckoutPage(ctx, req, res, url, decodeURIComponent(checkout[1] ?? ""), checkout[2] ? "authenticate" : "pay");
+    await handleCheckoutPage(ctx, req, res, url, checkout[1] ?? "", checkout[2] ? "authenticate" : "pay");
     return;
   }
   if ((path === "/" || path === "/_sim" || path === "/_sim/") && method === "GET") {

@@ -169,6 +169,18 @@ describe("the hosted checkout page", () => {
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("complete");
   });
 
+  it("pays once when the same form is submitted twice at the same time", async () => {
+    const session = await createPaymentSession(stripe);
+    const [first, second] = await Promise.all([
+      postForm(session.url ?? "", cardFields("4242424242424242")),
+      postForm(session.url ?? "", cardFields("4242424242424242")),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 303]);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect((await stripe.charges.list({ payment_intent: done.payment_intent as string })).data).toHaveLength(1);
+    expect(await eventsFor("checkout.session.completed", session.id)).toHaveLength(1);
+  });
+
   it("answers a Luhn failure with a 400 field error and records nothing", async () => {
     const session = await createPaymentSession(stripe);
     const before = await latestEventId();
@@ -224,6 +236,8 @@ describe("the hosted checkout page", () => {
     const post = await postForm(session.url ?? "", cardFields("4242424242424242"));
     expect(post.html).toContain("This checkout session has expired");
     expect((await getPage(`${h.sim.url}/c/pay/cs_test_unknown`)).status).toBe(404);
+    expect((await getPage(`${h.sim.url}/c/pay/%E0%A4%A`)).status).toBe(404);
+    expect((await getPage(`${h.sim.url}/nowhere`)).status).toBe(404);
   });
 
   it("formats other currencies by their minor units", async () => {
