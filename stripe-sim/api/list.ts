@@ -8,6 +8,24 @@ export interface ListParams {
   limit?: number;
   starting_after?: string;
   ending_before?: string;
+  created?: number | { gt?: number | undefined; gte?: number | undefined; lt?: number | undefined; lte?: number | undefined };
+}
+
+const RANGE_OPERATORS = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
+
+/** `created=123` or `created[gte]=...`, applied to the row's created column. */
+function createdCondition(created: ListParams["created"]): { sql: string; args: unknown[] } | undefined {
+  if (created === undefined) return undefined;
+  if (typeof created === "number") return { sql: "created = ?", args: [created] };
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const [key, operator] of Object.entries(RANGE_OPERATORS)) {
+    const value = created[key as keyof typeof RANGE_OPERATORS];
+    if (value === undefined) continue;
+    parts.push(`created ${operator} ?`);
+    args.push(value);
+  }
+  return parts.length ? { sql: parts.join(" AND "), args } : undefined;
 }
 
 export interface ListObject<T> {
@@ -56,12 +74,17 @@ export function listObjects<T extends ObjectTable>(
     if (seq === undefined) throw noSuch(RESOURCE_NAMES[table], id, param);
     return seq;
   };
+  const conditions = [where, createdCondition(params.created)].filter((c) => c !== undefined);
+  const combined =
+    conditions.length > 0
+      ? { sql: conditions.map((c) => `(${c.sql})`).join(" AND "), args: conditions.flatMap((c) => c.args) }
+      : undefined;
   const page = ctx.store.list(table, {
     limit,
     afterSeq: cursorSeq("starting_after"),
     beforeSeq: cursorSeq("ending_before"),
     filters,
-    ...(where ? { where } : {}),
+    ...(combined ? { where: combined } : {}),
   });
   return { object: "list", data: page.data, has_more: page.hasMore, url };
 }

@@ -64,7 +64,9 @@ export function summary(merchantName: string, session: Stripe.Checkout.Session, 
     )}
   </ul>
   <div class="rows">
-    <div class="row"><span>Subtotal</span><span>${formatAmount(session.amount_subtotal ?? 0, currency)}</span></div>
+    ${session.amount_subtotal !== session.amount_total
+      ? html`<div class="row"><span>Subtotal</span><span>${formatAmount(session.amount_subtotal ?? 0, currency)}</span></div>`
+      : ""}
     <div class="row due"><span>Total due</span><span data-testid="total-due">${total}</span></div>
   </div>
 </div></section>`;

@@ -207,6 +207,10 @@ describe("pagination", () => {
 
     const all = await stripe.customers.list({ email: "page@example.com", limit: 7 }).autoPagingToArray({ limit: 100 });
     expect(all.map((c) => c.id)).toEqual(newestFirst);
+
+    const now = Math.floor(Date.now() / 1000);
+    expect((await stripe.customers.list({ email: "page@example.com", created: { gte: now - 60 }, limit: 100 })).data).toHaveLength(25);
+    expect((await stripe.customers.list({ email: "page@example.com", created: { gt: now + 60 } })).data).toHaveLength(0);
   });
 
   it("bounds limit to 1..100", async () => {
