@@ -29,6 +29,9 @@ export default defineConfig({
     alias: { "~": new URL("./app", import.meta.url).pathname },
   },
   server: { port: 3000 },
+  // Bundle React Email into the server build so only the components the templates use are
+  // loaded (the package's barrel import alone costs about 30 MB of memory).
+  ssr: { noExternal: [/^@react-email\/(?!render)/] },
   test: {
     include: ["app/**/*.test.ts", "tests/**/*.test.ts", "stripe-sim/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
