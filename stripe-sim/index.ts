@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimContext } from "./api/context.js";
 import { SimClock } from "./clock.js";
@@ -76,16 +77,20 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     forwardUrl: forwardTo,
   };
 
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Parse only the path: a request line such as `GET //x` is not a valid relative URL.
+    const url = new URL(`http://stripe-sim.local${(req.url ?? "/").replace(/^\/+/, "/")}`);
+    if (url.pathname === "/v1" || url.pathname.startsWith("/v1/")) await handleApi(ctx, idempotency, req, res, url);
+    else await handleWeb(ctx, controls, req, res, url);
+  };
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://stripe-sim.local");
-    const work = url.pathname === "/v1" || url.pathname.startsWith("/v1/")
-      ? handleApi(ctx, idempotency, req, res, url)
-      : handleWeb(ctx, controls, req, res, url);
-    work
+    route(req, res)
       .catch((error: unknown) => {
         // Last line of defence: a bug answers 500 and the process keeps serving.
         const message = error instanceof Error ? error.message : String(error);
-        sendJson(res, 500, errorEnvelope({ type: "api_error", message: `stripe-sim internal error: ${message}` }));
+        sendJson(res, 500, errorEnvelope({ type: "api_error", message: `stripe-sim internal error: ${message}` }), {
+          "Stripe-Should-Retry": "false",
+        });
       })
       .finally(() => worker.wake());
   });

@@ -82,7 +82,7 @@ export function buildCheckoutSession(id: string, created: number, fields: Sessio
     subscription: null,
     success_url: fields.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: "hosted",
+    ui_mode: "hosted_page",
     url: fields.url,
     wallet_options: null,
   };

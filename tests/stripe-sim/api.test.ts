@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, stripeClient } from "./helpers.js";
@@ -116,9 +117,34 @@ describe("authentication and error shapes", () => {
     const huge = await fetch(`${h.sim.url}/v1/customers`, { method: "POST", headers, body: `description=${"x".repeat(2 * 1024 * 1024)}` });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+    const net = await import("node:net");
+    const rawAnswer = await new Promise<string>((resolve) => {
+      const socket = net.connect(h.sim.port, "127.0.0.1", () => socket.end("GET //odd%%path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      let text = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("close", () => resolve(text));
+    });
+    expect(rawAnswer).toMatch(/^HTTP\/1\.1 404/);
     // Still serving afterwards.
     const after = await stripe.customers.create({ email: "still-alive@example.com" });
     expect(after.id).toMatch(/^cus_/);
+  });
+});
+
+describe("internal errors", () => {
+  it("answers a bug (here: a corrupted row) with a 500 api_error and keeps serving", async () => {
+    const db = new Database(h.dbPath);
+    db.prepare("INSERT INTO customers (id, created, data) VALUES (?, ?, ?)").run("cus_corruptedrow0", 0, "{not json");
+    try {
+      const error = await rejection(stripe.customers.retrieve("cus_corruptedrow0"));
+      expect(error.type).toBe("StripeAPIError");
+      expect(error.statusCode).toBe(500);
+      expect(error.message).toMatch(/stripe-sim internal error/);
+      expect((await stripe.customers.create({ email: "after-bug@example.com" })).email).toBe("after-bug@example.com");
+    } finally {
+      // Other tests list customers; the broken row must not outlive this one.
+      db.prepare("DELETE FROM customers WHERE id = ?").run("cus_corruptedrow0");
+      db.close();
+    }
   });
 });
 

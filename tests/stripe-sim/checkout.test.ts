@@ -90,13 +90,16 @@ describe("creating Checkout Sessions", () => {
         metadata: { order: "9" },
         shipping: { name: "Jenny Rosen", address: { line1: "510 Townsend St", city: "San Francisco", country: "US" } },
       },
-      locale: "fr",
+      locale: "fil",
+      ui_mode: "hosted_page",
       allow_promotion_codes: false,
       billing_address_collection: "auto",
       submit_type: "pay",
       expires_at: Math.floor(Date.now() / 1000) + 3600,
     });
-    expect(session).toMatchObject({ amount_total: 3000, currency: "usd", customer: customer.id, locale: "fr", submit_type: "pay" });
+    expect(session).toMatchObject({ amount_total: 3000, currency: "usd", customer: customer.id, locale: "fil", submit_type: "pay", ui_mode: "hosted_page" });
+    const embedded = await rejection(createPaymentSession(stripe, { ui_mode: "embedded_page" }));
+    expect(embedded.param).toBe("ui_mode");
   });
 
   it("enforces expires_at between 30 minutes and 24 hours from now", async () => {
