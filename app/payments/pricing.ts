@@ -51,14 +51,27 @@ export function roleLabel(role: Role): string {
   return role === "talent" ? "Talent" : role === "professional" ? "Professional" : "Company";
 }
 
+// Intl formatters are costly to build and every page shows prices: one per currency and shape.
+const formatters = new Map<string, { digits: number; whole: Intl.NumberFormat; fractional: Intl.NumberFormat }>();
+
+function formattersFor(code: string) {
+  let entry = formatters.get(code);
+  if (!entry) {
+    const digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    entry = {
+      digits,
+      whole: new Intl.NumberFormat("en", { maximumFractionDigits: 0 }),
+      fractional: new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    };
+    formatters.set(code, entry);
+  }
+  return entry;
+}
+
 /** "300 MAD", "1,500 MAD", "12.50 USD": the amount as people read it, code after the number. */
 export function formatMoney(amountMinor: number, currency: string): string {
   const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  const { digits, whole, fractional } = formattersFor(code);
   const major = amountMinor / 10 ** digits;
-  const formatted = new Intl.NumberFormat("en", {
-    minimumFractionDigits: Number.isInteger(major) ? 0 : digits,
-    maximumFractionDigits: digits,
-  }).format(major);
-  return `${formatted} ${code}`;
+  return `${(Number.isInteger(major) ? whole : fractional).format(major)} ${code}`;
 }

@@ -6,16 +6,15 @@ import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { listPaymentHistory } from "../lib/users.server";
 import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
+import { formatDate } from "../payments/format.server";
 import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.user.roleLabel} dashboard` : "Dashboard"} | Talents Acting` },
 ];
 
-const longDate = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
-function formatDate(iso: string | null): string | null {
-  return iso ? longDate.format(new Date(iso)) : null;
+function formatOptionalDate(iso: string | null): string | null {
+  return iso ? formatDate(iso) : null;
 }
 
 const STATUS_LABELS: Record<Exclude<SubscriptionStatus, "ACTIVE">, string> = {
@@ -45,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
   const now = new Date();
   const status = effectiveStatus(user, now);
-  const accessEnds = formatDate(user.access_expires_at);
+  const accessEnds = formatOptionalDate(user.access_expires_at);
   const payments = await listPaymentHistory(db(), user.id);
 
   return {
@@ -59,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const reference = p.stripe_checkout_session_id ?? p.stripe_payment_intent_id;
       return {
         id: p.id,
-        date: formatDate(p.paid_at ?? p.created_at),
+        date: formatOptionalDate(p.paid_at ?? p.created_at),
         plan: planName(p.plan),
         amount: formatMoney(p.amount, p.currency),
         reference: reference ? shortReference(reference) : null,
