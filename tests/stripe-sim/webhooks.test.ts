@@ -215,6 +215,11 @@ describe("persistence", () => {
     }
   });
 
+  it("fails to start on a taken port without holding the database", async () => {
+    await expect(startStripeSim({ port: h.sim.port, dbPath: h.dbPath })).rejects.toThrow(/EADDRINUSE/);
+    expect((await h.stripe.customers.create({ email: "still-here@example.com" })).id).toMatch(/^cus_/);
+  });
+
   it("resumes pending deliveries after a restart", async () => {
     h.sim.setKnobs({ retryBaseMs: 300, maxAttempts: 5 });
     receiver.respond = () => 503;
