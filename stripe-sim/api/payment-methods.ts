@@ -1,7 +1,13 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { requireCustomer } from "../domain/customers.js";
-import { attachPaymentMethod, createCardPaymentMethod, resolvePaymentMethod, testCardNumber } from "../domain/payment-methods.js";
+import {
+  attachPaymentMethod,
+  createCardPaymentMethod,
+  defaultExpiry,
+  resolvePaymentMethod,
+  testCardNumber,
+} from "../domain/payment-methods.js";
 import { invalidRequest, noSuch, StripeApiError } from "../http/errors.js";
 import { billingDetails } from "../objects/payment-method.js";
 import type { JsonFilter } from "../store/objects.js";
@@ -66,13 +72,7 @@ export const paymentMethodRoutes: ApiRoute[] = [
       if (p.card.token) {
         const number = testCardNumber(p.card.token);
         if (!number) throw noSuch("token", p.card.token, "card[token]");
-        const now = new Date(ctx.clock.nowSeconds() * 1000);
-        paymentMethod = createCardPaymentMethod(
-          ctx,
-          { number, expMonth: now.getUTCMonth() + 1, expYear: now.getUTCFullYear() + 1 },
-          billing,
-          meta,
-        );
+        paymentMethod = createCardPaymentMethod(ctx, { number, ...defaultExpiry(ctx) }, billing, meta);
       } else if (p.card.number) {
         paymentMethod = createCardPaymentMethod(ctx, { number: p.card.number, ...checkExpiry(p.card.exp_month, p.card.exp_year) }, billing, meta);
       } else {

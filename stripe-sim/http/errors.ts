@@ -56,10 +56,6 @@ export function unknownParam(param: string): StripeApiError {
   return invalidRequest(`Received unknown parameter: ${param}`, param, "parameter_unknown");
 }
 
-export function apiError(message: string): StripeApiError {
-  return new StripeApiError(500, { type: "api_error", message });
-}
-
 export function errorEnvelope(body: StripeErrorBody): { error: StripeErrorBody } {
   return { error: body };
 }

@@ -116,8 +116,4 @@ export class ObjectStore {
     const rows = this.db.prepare(`SELECT data FROM ${table} ORDER BY seq`).all() as Row[];
     return rows.map((row) => JSON.parse(row.data) as TableObjects[T]);
   }
-
-  count(table: ObjectTable): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  }
 }
