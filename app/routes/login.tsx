@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
+import { TextField } from "../components/ui/text-field";
 import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
 import { formValues } from "../lib/forms.server";
 import { checkRateLimit, retryAfterText } from "../lib/rate-limit.server";
@@ -71,43 +72,8 @@ export default function Login() {
             </p>
           ) : null}
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-          <div className="field">
-            <label htmlFor="email">Email</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              maxLength={200}
-              defaultValue={result?.email}
-              aria-invalid={errors.email ? true : undefined}
-              aria-describedby={errors.email ? "email-error" : undefined}
-            />
-            {errors.email ? (
-              <p className="field-error" id="email-error">
-                {errors.email}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor="password">Password</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              maxLength={200}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={errors.password ? "password-error" : undefined}
-            />
-            {errors.password ? (
-              <p className="field-error" id="password-error">
-                {errors.password}
-              </p>
-            ) : null}
-          </div>
+          <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={result?.email} error={errors.email} />
+          <TextField label="Password" name="password" type="password" autoComplete="current-password" required maxLength={200} error={errors.password} />
           <StatusButton className="wide" pendingLabel="Logging in...">
             Log in
           </StatusButton>

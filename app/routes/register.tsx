@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
+import { TextField } from "../components/ui/text-field";
 import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { formValues, parseForm } from "../lib/forms.server";
@@ -70,67 +71,19 @@ export default function Register() {
           </div>
         ) : null}
         <Form method="post" className="card" noValidate>
-          <div className="field">
-            <label htmlFor="name">Name</label>
-            <input
-              id="name"
-              name="name"
-              type="text"
-              autoComplete="name"
-              required
-              maxLength={200}
-              defaultValue={values.name}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={errors.name ? "name-error" : undefined}
-            />
-            {errors.name ? (
-              <p className="field-error" id="name-error">
-                {errors.name}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor="email">Email</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              maxLength={200}
-              defaultValue={values.email}
-              aria-invalid={errors.email ? true : undefined}
-              aria-describedby={errors.email ? "email-error" : undefined}
-            />
-            {errors.email ? (
-              <p className="field-error" id="email-error">
-                {errors.email}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor="password">Password</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={minPasswordLength}
-              maxLength={200}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={errors.password ? "password-error" : "password-hint"}
-            />
-            {errors.password ? (
-              <p className="field-error" id="password-error">
-                {errors.password}
-              </p>
-            ) : (
-              <p className="field-hint" id="password-hint">
-                At least {minPasswordLength} characters.
-              </p>
-            )}
-          </div>
+          <TextField label="Name" name="name" type="text" autoComplete="name" required maxLength={200} defaultValue={values.name} error={errors.name} />
+          <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={values.email} error={errors.email} />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={minPasswordLength}
+            maxLength={200}
+            error={errors.password}
+            hint={<>At least {minPasswordLength} characters.</>}
+          />
           <fieldset aria-invalid={errors.role ? true : undefined} aria-describedby={errors.role ? "role-error" : undefined}>
             <legend>Role</legend>
             <div className="radio-row">
