@@ -1,5 +1,6 @@
 // Imported first by the integration tests: points the app at a fresh SQLite file before any
-// app module reads the configuration.
+// app module reads the configuration. run/args/getRequest come from tests/support/requests;
+// formRequest here differs: each request comes from its own client address.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,43 +35,8 @@ export function formRequest(
   return new Request(`http://localhost:3000${path}`, { method: "POST", headers, body: new URLSearchParams(fields) });
 }
 
-export function getRequest(path: string, cookie?: string): Request {
-  return new Request(`http://localhost:3000${path}`, { headers: cookie ? { Cookie: cookie } : {} });
-}
-
-export interface Outcome<T = unknown> {
-  status: number;
-  headers: Headers;
-  data: T | null;
-}
-
-function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
-}
-
-/**
- * Runs a loader or action and answers status, headers and data whether it returned a Response,
- * a data() value or a plain object, or threw a Response.
- */
-export async function run<T = Record<string, unknown>>(fn: () => Promise<unknown> | unknown): Promise<Outcome<T>> {
-  let result: unknown;
-  try {
-    result = await fn();
-  } catch (thrown) {
-    if (!(thrown instanceof Response)) throw thrown;
-    result = thrown;
-  }
-  if (result instanceof Response) return { status: result.status, headers: result.headers, data: null };
-  if (isDataWithInit(result)) {
-    return { status: result.init?.status ?? 200, headers: new Headers(result.init?.headers), data: result.data as T };
-  }
-  return { status: 200, headers: new Headers(), data: result as T };
-}
-
 /** The "name=value" part of a Set-Cookie header, for sending back. */
 export function cookiePair(setCookie: string | null): string {
   if (!setCookie) throw new Error("no Set-Cookie header");
   return setCookie.split(";")[0] ?? "";
 }
-
-export const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });

@@ -1,4 +1,4 @@
-import { args, cookiePair, formRequest, freshIp, getRequest, run } from "./harness";
+import { cookiePair, formRequest, freshIp } from "./harness";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../db/migrator";
@@ -12,6 +12,7 @@ import * as index from "../../app/routes/_index";
 import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
 import * as register from "../../app/routes/register";
+import { args, getRequest, run } from "../support/requests";
 
 type Form = Record<string, string>;
 interface FormAnswer {
