@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, stripeClient } from "./helpers.js";
+import { rejection, startHarness, stripeClient } from "./helpers.js";
 import type { SimHarness } from "./helpers.js";
 
 let h: SimHarness;
@@ -14,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.cleanup();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("authentication and error shapes", () => {
   it("answers 401 for a live or malformed key and for no key at all", async () => {

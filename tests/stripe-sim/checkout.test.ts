@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentSession, startHarness } from "./helpers.js";
+import { createPaymentSession, rejection, startHarness } from "./helpers.js";
 import type { SimHarness } from "./helpers.js";
 
 let h: SimHarness;
@@ -13,15 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.cleanup();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error("expected the request to fail");
-}
 
 async function confirmPaymentPage(sessionId: string, params: Record<string, string>) {
   const response = await fetch(`${h.sim.url}/v1/payment_pages/${sessionId}/confirm`, {

@@ -19,6 +19,16 @@ export function stripeClient(sim: { port: number }, key = "sk_test_x"): Stripe {
   return new Stripe(key, { host: "127.0.0.1", port: sim.port, protocol: "http" });
 }
 
+/** The error a Stripe SDK call rejects with; fails the test when the call succeeds. */
+export async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Stripe.errors.StripeError;
+  }
+  throw new Error("expected the request to fail");
+}
+
 export interface ReceivedWebhook {
   body: string;
   headers: IncomingHttpHeaders;
