@@ -1,25 +1,15 @@
-import { noSuch } from "../http/errors.js";
 import type { JsonFilter } from "../store/objects.js";
 import type { ApiRoute } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { listShape, parseParams, str, withExpand } from "./params.js";
+import { requireStored, retrieveRoute } from "./retrieve.js";
 
 const listParams = withExpand({ ...listShape, customer: str.optional(), payment_intent: str.optional() });
-const retrieveParams = withExpand({});
 
 export const chargeRoutes: ApiRoute[] = [
-  {
-    method: "GET",
-    path: "/v1/charges/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      const charge = ctx.store.get("charges", id);
-      if (!charge) throw noSuch("charge", id);
-      return ok(expand(ctx, charge, p.expand));
-    },
-  },
+  retrieveRoute("/v1/charges/:id", (ctx, id) => requireStored(ctx, "charges", id, "charge")),
   {
     method: "GET",
     path: "/v1/charges",

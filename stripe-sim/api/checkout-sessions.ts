@@ -26,6 +26,7 @@ import {
   stringList,
   withExpand,
 } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 import { createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
 import { createProduct, requireProduct } from "./products.js";
 
@@ -287,14 +288,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       return ok(expand(ctx, session, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/checkout/sessions/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requireSession(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/checkout/sessions/:id", requireSession),
   {
     method: "POST",
     path: "/v1/checkout/sessions/:id/expire",

@@ -22,6 +22,7 @@ import {
   stringList,
   withExpand,
 } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 
 const customerShape = {
   email: str.optional(),
@@ -40,7 +41,6 @@ const createParams = withExpand(customerShape);
 const { payment_method: _attachOnlyOnCreate, ...updateShape } = customerShape;
 const updateParams = withExpand(updateShape);
 const listParams = withExpand({ ...listShape, email: str.optional() });
-const retrieveParams = withExpand({});
 
 function requireCustomerById(ctx: SimContext, id: string): Stripe.Customer | Stripe.DeletedCustomer {
   const customer = ctx.store.get("customers", id);
@@ -81,14 +81,7 @@ export const customerRoutes: ApiRoute[] = [
       return ok(expand(ctx, result, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/customers/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requireCustomerById(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/customers/:id", requireCustomerById),
   {
     method: "POST",
     path: "/v1/customers/:id",

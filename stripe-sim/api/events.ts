@@ -1,25 +1,16 @@
-import { invalidRequest, noSuch } from "../http/errors.js";
+import { invalidRequest } from "../http/errors.js";
 import type { JsonFilter } from "../store/objects.js";
 import type { ApiRoute } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { listShape, parseParams, str, stringList, withExpand } from "./params.js";
+import { requireStored, retrieveRoute } from "./retrieve.js";
 
 const listParams = withExpand({ ...listShape, type: str.optional(), types: stringList.optional() });
-const retrieveParams = withExpand({});
 
 export const eventRoutes: ApiRoute[] = [
-  {
-    method: "GET",
-    path: "/v1/events/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      const event = ctx.store.get("events", id);
-      if (!event) throw noSuch("event", id);
-      return ok(expand(ctx, event, p.expand));
-    },
-  },
+  retrieveRoute("/v1/events/:id", (ctx, id) => requireStored(ctx, "events", id, "event")),
   {
     method: "GET",
     path: "/v1/events",

@@ -11,6 +11,7 @@ import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { bool, checkCardOnly, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, shipping, str, stringList, withExpand } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 import { currency } from "./prices.js";
 
 const createParams = withExpand({
@@ -150,14 +151,7 @@ export const paymentIntentRoutes: ApiRoute[] = [
       return ok(expand(ctx, paymentIntent, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/payment_intents/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requirePaymentIntent(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/payment_intents/:id", requirePaymentIntent, retrieveParams),
   {
     method: "POST",
     path: "/v1/payment_intents/:id",

@@ -16,6 +16,7 @@ import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { address, int, listShape, mergeMetadata, metadata, obj, parseParams, str, withExpand } from "./params.js";
+import { requireStored, retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
   type: str,
@@ -81,16 +82,7 @@ export const paymentMethodRoutes: ApiRoute[] = [
       return ok(expand(ctx, paymentMethod, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/payment_methods/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      const paymentMethod = ctx.store.get("payment_methods", id);
-      if (!paymentMethod) throw noSuch("PaymentMethod", id);
-      return ok(expand(ctx, paymentMethod, p.expand));
-    },
-  },
+  retrieveRoute("/v1/payment_methods/:id", (ctx, id) => requireStored(ctx, "payment_methods", id, "PaymentMethod")),
   {
     method: "POST",
     path: "/v1/payment_methods/:id/attach",
@@ -106,8 +98,7 @@ export const paymentMethodRoutes: ApiRoute[] = [
     path: "/v1/payment_methods/:id/detach",
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(retrieveParams, req.params);
-      const paymentMethod = ctx.store.get("payment_methods", id);
-      if (!paymentMethod) throw noSuch("PaymentMethod", id);
+      const paymentMethod = requireStored(ctx, "payment_methods", id, "PaymentMethod");
       if (!paymentMethod.customer) {
         throw invalidRequest("The payment method you provided is not attached to a customer so detachment is impossible.", undefined, "payment_method_unexpected_state");
       }

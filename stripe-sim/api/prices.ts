@@ -11,6 +11,7 @@ import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { createProduct, requireProduct } from "./products.js";
 import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 
 export const currency = str.transform((value) => value.toLowerCase()).pipe(
   z.string().regex(/^[a-z]{3}$/, "must be a three-letter ISO currency code"),
@@ -57,7 +58,6 @@ const listParams = withExpand({
   lookup_keys: stringList.optional(),
   recurring: obj({ interval: str.optional(), usage_type: str.optional() }).optional(),
 });
-const retrieveParams = withExpand({});
 
 /** unit_amount or its decimal string form; Stripe requires one of them for per-unit prices. */
 export function unitAmountOf(unitAmount: number | undefined, unitAmountDecimal: string | undefined, parent = ""): number {
@@ -155,14 +155,7 @@ export const priceRoutes: ApiRoute[] = [
       return ok(expand(ctx, price, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/prices/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requirePrice(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/prices/:id", requirePrice),
   {
     method: "GET",
     path: "/v1/prices",

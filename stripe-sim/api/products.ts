@@ -10,6 +10,7 @@ import type { JsonFilter } from "../store/objects.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { bool, listShape, mergeMetadata, metadata, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
   id: str.optional(),
@@ -25,7 +26,6 @@ const createParams = withExpand({
   tax_code: str.optional(),
 });
 const listParams = withExpand({ ...listShape, active: bool.optional(), ids: stringList.optional() });
-const retrieveParams = withExpand({});
 
 export function createProduct(
   ctx: SimContext,
@@ -74,14 +74,7 @@ export const productRoutes: ApiRoute[] = [
       return ok(expand(ctx, product, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/products/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requireProduct(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/products/:id", requireProduct),
   {
     method: "GET",
     path: "/v1/products",

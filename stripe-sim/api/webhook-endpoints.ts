@@ -8,6 +8,7 @@ import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { bool, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import { retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
   url: str,
@@ -25,7 +26,6 @@ const updateParams = withExpand({
   disabled: bool.optional(),
 });
 const listParams = withExpand(listShape);
-const retrieveParams = withExpand({});
 
 function checkUrl(url: string): string {
   try {
@@ -70,14 +70,7 @@ export const webhookEndpointRoutes: ApiRoute[] = [
       return ok(expand(ctx, { ...endpoint, secret }, p.expand));
     },
   },
-  {
-    method: "GET",
-    path: "/v1/webhook_endpoints/:id",
-    handler: (ctx, req, [id = ""]) => {
-      const p = parseParams(retrieveParams, req.params);
-      return ok(expand(ctx, requireEndpoint(ctx, id), p.expand));
-    },
-  },
+  retrieveRoute("/v1/webhook_endpoints/:id", requireEndpoint),
   {
     method: "POST",
     path: "/v1/webhook_endpoints/:id",
