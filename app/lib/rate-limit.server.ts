@@ -1,3 +1,4 @@
+import type { HeadersFunction } from "@remix-run/node";
 import { env } from "./env.server";
 
 export interface RateLimitResult {
@@ -86,3 +87,14 @@ export function retryAfterText(seconds: number): string {
   if (seconds >= 55) return `in about ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}`;
   return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
 }
+
+/**
+ * The `headers` export of a route whose action is rate limited: action headers reach the
+ * document only through it, and the 429 answer needs Retry-After.
+ */
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
@@ -6,18 +6,12 @@ import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
 import { formValues } from "../lib/forms.server";
-import { checkRateLimit, retryAfterText } from "../lib/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
 import { safeRedirect } from "../lib/safe-redirect";
 
 export const meta: MetaFunction = () => [{ title: "Log in | Talents Acting" }];
 
-// Action headers reach the document only through this export; the 429 answer needs Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const headers = new Headers();
-  const retryAfter = actionHeaders.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);

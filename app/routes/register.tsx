@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
@@ -8,19 +8,13 @@ import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirec
 import { db } from "../lib/db.server";
 import { formValues, parseForm } from "../lib/forms.server";
 import { hashPassword } from "../lib/password.server";
-import { checkRateLimit, retryAfterText } from "../lib/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
 import { ROLES, roleLabel } from "../payments/pricing";
 
 export const meta: MetaFunction = () => [{ title: "Create an account | Talents Acting" }];
 
-// Action headers reach the document only through this export; the 429 answer needs Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const headers = new Headers();
-  const retryAfter = actionHeaders.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
