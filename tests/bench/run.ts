@@ -159,8 +159,6 @@ async function main(): Promise<void> {
     RATE_LIMIT_PER_MINUTE: "100000",
     // BENCH_NODE_OPTIONS tries V8 settings on the server, e.g. "--max-old-space-size=128".
     NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
-    // BENCH_NODE_OPTIONS tries V8 settings on the server, e.g. "--max-old-space-size=128".
-    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
   };
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server for a closer look.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
