@@ -77,6 +77,8 @@ async function main(): Promise<void> {
       dbPath: config.stripe.standIn.dbPath,
       forwardTo: `${config.appUrl}/api/webhooks/stripe`,
       webhookSecret: config.stripe.webhookSecrets[0],
+      // One line per webhook attempt, as `stripe listen` prints them.
+      log: (line) => console.log(`[stripe-sim] ${line}`),
     });
     console.log(`Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${config.appUrl}/api/webhooks/stripe`);
   } else {
