@@ -5,11 +5,13 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBackgroundJobs } from "./lib/background.server";
+import { installClientAddressHeader } from "./lib/client-address.server";
 
 export const streamTimeout = 5_000;
 
 // The server process owns the email dispatcher and the expiry sweep; started once on import.
 startBackgroundJobs();
+installClientAddressHeader();
 
 export default function handleRequest(
   request: Request,

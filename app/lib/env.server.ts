@@ -48,6 +48,7 @@ const rawSchema = z.object({
     .default("USD"),
   PASSWORD_HASH_COST: z.enum(["owasp", "test"]).default("owasp"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
 });
 
 export type Env = ReturnType<typeof parseEnv>;
@@ -117,6 +118,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     pricingCurrency: raw.PRICING_CURRENCY.toUpperCase(),
     passwordHashCost: raw.PASSWORD_HASH_COST,
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    trustProxy: raw.TRUST_PROXY === "true" || raw.TRUST_PROXY === "1",
   };
 }
 

@@ -1,4 +1,5 @@
 import type { HeadersFunction } from "@remix-run/node";
+import { clientAddress } from "./client-address.server";
 import { env } from "./env.server";
 
 export interface RateLimitResult {
@@ -53,18 +54,6 @@ export function createRateLimiter({ limit, windowMs, maxKeys }: RateLimiterOptio
   };
 }
 
-/**
- * Who is asking. @remix-run/serve does not hand the socket address to loaders, so this reads the
- * proxy headers; without a proxy that sets them, a client can choose its own key.
- */
-export function clientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded.slice(0, 100);
-  const realIp = request.headers.get("x-real-ip")?.trim();
-  if (realIp) return realIp.slice(0, 100);
-  return "local";
-}
-
 const holder = globalThis as typeof globalThis & { __authRateLimiter?: RateLimiter };
 
 function authLimiter(): RateLimiter {
@@ -74,7 +63,7 @@ function authLimiter(): RateLimiter {
 
 /** Counts one attempt at `action` ("login", "register") by this client. */
 export function checkRateLimit(request: Request, action: string): RateLimitResult {
-  return authLimiter().hit(`${action}:${clientKey(request)}`);
+  return authLimiter().hit(`${action}:${clientAddress(request, env().trustProxy)}`);
 }
 
 /** Forgets every count (tests). */

@@ -4,6 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 
 export const tempDir = mkdtempSync(join(tmpdir(), "auth-test-"));
 process.env.DATABASE_URL = join(tempDir, "app.db");
@@ -29,7 +30,8 @@ export function formRequest(
   const headers = new Headers({
     "Content-Type": "application/x-www-form-urlencoded",
     "User-Agent": "vitest auth suite",
-    "X-Forwarded-For": `${ip}, 10.0.0.1`,
+    // What the HTTP layer stamps from the socket (see client-address.server.ts).
+    [CLIENT_ADDRESS_HEADER]: ip,
   });
   if (cookie) headers.set("Cookie", cookie);
   return new Request(`http://localhost:3000${path}`, { method: "POST", headers, body: new URLSearchParams(fields) });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clientKey, createRateLimiter } from "../../app/lib/rate-limit.server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CLIENT_ADDRESS_HEADER, clientAddress, installClientAddressHeader } from "../../app/lib/client-address.server";
+import { createRateLimiter } from "../../app/lib/rate-limit.server";
 
 describe("rate limiter", () => {
   it("allows `limit` attempts a window, then refuses with the seconds until the oldest leaves", () => {
@@ -25,10 +28,27 @@ describe("rate limiter", () => {
     expect(limiter.hit("b", 6).allowed).toBe(true);
   });
 
-  it("keys a client by the first X-Forwarded-For entry, then X-Real-IP, else local", () => {
+  it("keys a client by its socket address, or by the last proxy hop only behind a trusted proxy", () => {
     const req = (headers: Record<string, string>) => new Request("http://localhost/login", { headers });
-    expect(clientKey(req({ "X-Forwarded-For": " 203.0.113.9 , 10.0.0.1" }))).toBe("203.0.113.9");
-    expect(clientKey(req({ "X-Real-IP": "203.0.113.7" }))).toBe("203.0.113.7");
-    expect(clientKey(req({}))).toBe("local");
+    const stamped = { [CLIENT_ADDRESS_HEADER]: "198.51.100.4" };
+    expect(clientAddress(req(stamped), false)).toBe("198.51.100.4");
+    // A client's own X-Forwarded-For is ignored unless a trusted proxy sets it...
+    expect(clientAddress(req({ ...stamped, "X-Forwarded-For": "203.0.113.9" }), false)).toBe("198.51.100.4");
+    // ...and then only the hop the proxy appended counts, not what the client put first.
+    expect(clientAddress(req({ ...stamped, "X-Forwarded-For": "1.2.3.4, 203.0.113.9" }), true)).toBe("203.0.113.9");
+    expect(clientAddress(req({}), false)).toBe("local");
+  });
+
+  it("stamps the socket address on every request at the HTTP layer, overwriting a forged value", async () => {
+    installClientAddressHeader();
+    const server = createServer((request, response) => response.end(String(request.headers[CLIENT_ADDRESS_HEADER])));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await fetch(`http://127.0.0.1:${port}/`, { headers: { [CLIENT_ADDRESS_HEADER]: "203.0.113.66" } });
+      expect(await answer.text()).toMatch(/127\.0\.0\.1$/);
+    } finally {
+      server.close();
+    }
   });
 });

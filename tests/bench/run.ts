@@ -117,7 +117,7 @@ async function webhookLoad(port: number, label: string) {
 
 async function signIn(baseUrl: string): Promise<string> {
   const form = new URLSearchParams({ name: "Bench Talent", email: `bench-${Date.now()}@example.test`, password: "bench password 123", role: "talent" });
-  const response = await fetch(`${baseUrl}/register`, { method: "POST", body: form, redirect: "manual", headers: { "x-forwarded-for": "10.9.9.9" } });
+  const response = await fetch(`${baseUrl}/register`, { method: "POST", body: form, redirect: "manual" });
   const cookie = response.headers.get("set-cookie")?.split(";")[0];
   if (response.status !== 303 || !cookie) throw new Error(`register answered ${response.status}`);
   return cookie;
