@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
-import type { StripeSim } from "../../stripe-sim/index";
+import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index";
+import { optionsFromEnv } from "../../stripe-sim/env";
 import { startStripeSim } from "../../stripe-sim/index";
 import type { Env } from "../lib/env.server";
 import { parseEnv } from "../lib/env.server";
@@ -65,6 +66,20 @@ function startWebServer(config: Env): ChildProcess {
   return spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, PORT: String(config.port) } });
 }
 
+function standInOptions(config: Env): StripeSimOptions {
+  try {
+    return {
+      ...optionsFromEnv({ ...process.env, APP_URL: config.appUrl }),
+      port: config.stripe.standIn.port,
+      dbPath: config.stripe.standIn.dbPath,
+      webhookSecret: config.stripe.webhookSecrets[0],
+    };
+  } catch (error) {
+    console.error(`Invalid environment:\n- ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadEnvironment();
   if (!dev) buildIfNeeded();
@@ -72,15 +87,15 @@ async function main(): Promise<void> {
 
   let standIn: StripeSim | undefined;
   if (config.stripe.usesStandIn) {
+    // The stand-in reads its own variables (STRIPE_SIM_FORWARD_TO, the delivery knobs) as
+    // `npm run stripe-sim` does; port, state file and signing secret follow the app's config.
+    const options = standInOptions(config);
     standIn = await startStripeSim({
-      port: config.stripe.standIn.port,
-      dbPath: config.stripe.standIn.dbPath,
-      forwardTo: `${config.appUrl}/api/webhooks/stripe`,
-      webhookSecret: config.stripe.webhookSecrets[0],
+      ...options,
       // One line per webhook attempt, as `stripe listen` prints them.
       log: (line) => console.log(`[stripe-sim] ${line}`),
     });
-    console.log(`Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${config.appUrl}/api/webhooks/stripe`);
+    console.log(`Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${options.forwardTo ?? "nowhere"}`);
   } else {
     console.log(`Stripe: ${config.stripe.apiBase} (${config.stripe.isLiveKey ? "live" : "test"} mode)`);
   }
