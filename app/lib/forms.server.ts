@@ -27,3 +27,23 @@ export function parseForm<S extends z.ZodTypeAny>(schema: S, form: FormData): Fo
   }
   return { ok: false, fieldErrors };
 }
+
+/** Shown when a POST body cannot be read as a form (JSON, a broken multipart body, no body). */
+export const UNREADABLE_FORM = "We could not read the form. Please fill it in again on this page and submit it.";
+
+const FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+/**
+ * The request's body as form data, or null when it is not a form: another content type, no
+ * content type, or a body that does not parse. request.formData() throws a TypeError for all
+ * of these, which would otherwise surface as a 500 for what is a bad request.
+ */
+export async function readFormData(request: Request): Promise<FormData | null> {
+  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!FORM_CONTENT_TYPES.includes(contentType)) return null;
+  try {
+    return await request.formData();
+  } catch {
+    return null;
+  }
+}

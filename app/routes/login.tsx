@@ -5,7 +5,7 @@ import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
-import { formValues } from "../lib/forms.server";
+import { formValues, readFormData, UNREADABLE_FORM } from "../lib/forms.server";
 import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
 import { safeRedirect } from "../lib/safe-redirect";
 
@@ -28,10 +28,13 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
 
-  // The strategy reads the body itself; this copy is for redirectTo and the email to show again.
-  const { email = "", redirectTo } = formValues(await request.clone().formData());
+  const form = await readFormData(request);
+  if (!form) {
+    return data({ rateLimited: null, fieldErrors: {}, formError: UNREADABLE_FORM, email: "" }, { status: 400 });
+  }
+  const { email = "", redirectTo } = formValues(form);
   try {
-    const user = await authenticator.authenticate(LOGIN_STRATEGY, request);
+    const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
     return signInAndRedirect(request, user, safeRedirect(redirectTo, `/dashboard/${user.role}`));
   } catch (error) {
     if (!(error instanceof LoginError)) throw error;
@@ -40,6 +43,17 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+}
+
+/**
+ * The strategy reads the body itself. It gets the form already read, re-encoded, so a body
+ * that is not a form is answered 400 above and can never make the strategy throw.
+ */
+function formRequestFor(request: Request, form: FormData): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+  return new Request(request.url, { method: "POST", headers, body: new URLSearchParams(formValues(form)) });
 }
 
 export default function Login() {

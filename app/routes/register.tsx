@@ -6,7 +6,7 @@ import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
 import { db } from "../lib/db.server";
-import { formValues, parseForm } from "../lib/forms.server";
+import { formValues, parseForm, readFormData, UNREADABLE_FORM } from "../lib/forms.server";
 import { hashPassword } from "../lib/password.server";
 import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
@@ -26,16 +26,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const limit = checkRateLimit(request, "register");
   if (!limit.allowed) {
     return data(
-      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, values: {} },
+      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, formError: null, values: {} },
       { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
     );
   }
 
-  const form = await request.formData();
+  const form = await readFormData(request);
+  if (!form) return data({ rateLimited: null, fieldErrors: {}, formError: UNREADABLE_FORM, values: {} }, { status: 400 });
   const { name = "", email = "", role = "" } = formValues(form);
   const values = { name: name.slice(0, 200), email: email.slice(0, 200), role: role.slice(0, 20) };
   const parsed = parseForm(registerSchema, form);
-  if (!parsed.ok) return data({ rateLimited: null, fieldErrors: parsed.fieldErrors, values }, { status: 400 });
+  if (!parsed.ok) return data({ rateLimited: null, fieldErrors: parsed.fieldErrors, formError: null, values }, { status: 400 });
 
   const { password, ...account } = parsed.data;
   try {
@@ -43,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return signInAndRedirect(request, user, `/dashboard/${user.role}`);
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
-    return data({ rateLimited: null, fieldErrors: { email: error.message }, values }, { status: 400 });
+    return data({ rateLimited: null, fieldErrors: { email: error.message }, formError: null, values }, { status: 400 });
   }
 }
 
@@ -65,6 +66,11 @@ export default function Register() {
           </div>
         ) : null}
         <Form method="post" className="card" noValidate>
+          {result?.formError ? (
+            <p className="form-error" role="alert">
+              {result.formError}
+            </p>
+          ) : null}
           <TextField label="Name" name="name" type="text" autoComplete="name" required maxLength={200} defaultValue={values.name} error={errors.name} />
           <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={values.email} error={errors.email} />
           <TextField
