@@ -27,11 +27,13 @@ import {
   withExpand,
 } from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
-import { createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
+import { MAX_AMOUNT, createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
 import { createProduct, requireProduct } from "./products.js";
 
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
+const MAX_LINE_ITEMS = 100;
+const MAX_QUANTITY = 999_999;
 
 const lineItem = obj({
   price: str.optional(),
@@ -117,6 +119,9 @@ interface ResolvedItem {
 
 function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): ResolvedItem[] {
   if (items.length === 0) throw invalidRequest("line_items must contain at least one item in `payment` mode.", "line_items");
+  if (items.length > MAX_LINE_ITEMS) {
+    throw invalidRequest(`line_items must contain at most ${MAX_LINE_ITEMS} items in \`payment\` mode.`, "line_items");
+  }
   return items.map((item, index) => {
     const param = `line_items[${index}]`;
     if (item.price && item.price_data) {
@@ -125,8 +130,8 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): 
     if (item.quantity === undefined) {
       throw invalidRequest(`Quantity is required. Add \`quantity\` to \`${param}\``, `${param}[quantity]`, "parameter_missing");
     }
-    if (item.quantity < 1 || item.quantity > 999_999) {
-      throw invalidRequest("Quantity must be between 1 and 999999.", `${param}[quantity]`);
+    if (item.quantity < 1 || item.quantity > MAX_QUANTITY) {
+      throw invalidRequest(`Quantity must be between 1 and ${MAX_QUANTITY}.`, `${param}[quantity]`);
     }
     let price: Stripe.Price;
     if (item.price) {
@@ -240,6 +245,14 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         throw invalidRequest("All line items must use the same currency.", "line_items");
       }
       const amount = items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+      // Each line is bounded, but their sum must still fit the one PaymentIntent that will charge it.
+      if (amount > MAX_AMOUNT) {
+        throw invalidRequest(
+          `The Checkout Session's total amount due must be no more than ${MAX_AMOUNT} in the smallest currency unit.`,
+          "line_items",
+          "amount_too_large",
+        );
+      }
       const id = newId("cs_test");
       const session = buildCheckoutSession(id, now, {
         mode: p.mode,

@@ -10,8 +10,9 @@ export const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict
 
 export const str = z.string({ invalid_type_error: "Invalid string" });
 
+/** Digits beyond 2^53 would silently round (99999999999999999999 -> 1e20), so they stay a string and fail. */
 export const int = z.preprocess(
-  (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+  (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? Number(v) : v),
   z.number({ invalid_type_error: "Invalid integer" }).int("Invalid integer"),
 );
 

@@ -12,7 +12,7 @@ import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { bool, checkCardOnly, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, shipping, str, stringList, withExpand } from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
-import { currency } from "./prices.js";
+import { MAX_AMOUNT, currency, tooLarge } from "./prices.js";
 
 const createParams = withExpand({
   amount: int,
@@ -67,6 +67,11 @@ const cancelParams = withExpand({
 const listParams = withExpand({ ...listShape, customer: str.optional() });
 const retrieveParams = withExpand({ client_secret: str.optional() });
 
+function checkAmount(amount: number): void {
+  if (amount < 1) throw invalidRequest("This value must be greater than or equal to 1.", "amount");
+  if (amount > MAX_AMOUNT) throw tooLarge("amount");
+}
+
 function requirePaymentIntent(ctx: SimContext, id: string): Stripe.PaymentIntent {
   const paymentIntent = ctx.store.get("payment_intents", id);
   if (!paymentIntent) throw noSuch("payment_intent", id);
@@ -111,7 +116,7 @@ export const paymentIntentRoutes: ApiRoute[] = [
     path: "/v1/payment_intents",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
-      if (p.amount < 1) throw invalidRequest("This value must be greater than or equal to 1.", "amount");
+      checkAmount(p.amount);
       checkCardOnly(p);
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const paymentIntent = createPaymentIntent(
@@ -157,6 +162,7 @@ export const paymentIntentRoutes: ApiRoute[] = [
     path: "/v1/payment_intents/:id",
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(updateParams, req.params);
+      if (p.amount !== undefined) checkAmount(p.amount);
       const before = requirePaymentIntent(ctx, id);
       if (["succeeded", "canceled", "processing"].includes(before.status)) throw unexpectedState(before, "update");
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ApiRoute, EventOrigin, SimContext } from "./context.js";
 import { ok } from "./context.js";
 import { invalidRequest, missingParam, noSuch } from "../http/errors.js";
+import type { StripeApiError } from "../http/errors.js";
 import { newId } from "../ids.js";
 import { buildPrice } from "../objects/price.js";
 import type { PriceFields } from "../objects/price.js";
@@ -59,17 +60,31 @@ const listParams = withExpand({
   recurring: obj({ interval: str.optional(), usage_type: str.optional() }).optional(),
 });
 
-/** unit_amount or its decimal string form; Stripe requires one of them for per-unit prices. */
+/**
+ * Stripe's technical ceiling for an amount in the smallest currency unit: eight digits
+ * (99999999 is $999,999.99), for prices, PaymentIntents and so a Checkout Session's total.
+ */
+export const MAX_AMOUNT = 99_999_999;
+
+export function tooLarge(param: string): StripeApiError {
+  return invalidRequest(`This value must be less than or equal to ${MAX_AMOUNT}.`, param);
+}
+
+/** unit_amount or its decimal string form (at most 12 decimal places); Stripe requires one of them for per-unit prices. */
 export function unitAmountOf(unitAmount: number | undefined, unitAmountDecimal: string | undefined, parent = ""): number {
   const param = (name: string) => (parent ? `${parent}[${name}]` : name);
   if (unitAmount !== undefined) {
     if (unitAmount < 0) throw invalidRequest("Invalid non-negative integer", param("unit_amount"));
+    if (unitAmount > MAX_AMOUNT) throw tooLarge(param("unit_amount"));
     return unitAmount;
   }
   if (unitAmountDecimal !== undefined) {
-    const value = Number(unitAmountDecimal);
-    if (!Number.isFinite(value) || value < 0) throw invalidRequest("Invalid decimal", param("unit_amount_decimal"));
-    return Math.round(value);
+    if (!/^\d+(\.\d{1,12})?$/.test(unitAmountDecimal.trim())) {
+      throw invalidRequest(`Invalid decimal: ${unitAmountDecimal}`, param("unit_amount_decimal"));
+    }
+    const value = Math.round(Number(unitAmountDecimal));
+    if (value > MAX_AMOUNT) throw tooLarge(param("unit_amount_decimal"));
+    return value;
   }
   throw missingParam(param("unit_amount"));
 }

@@ -1,0 +1,133 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPaymentSession, rejection, startHarness } from "./helpers.js";
+import type { SimHarness } from "./helpers.js";
+
+let h: SimHarness;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  h = await startHarness();
+  stripe = h.stripe;
+});
+afterAll(async () => {
+  await h.cleanup();
+});
+
+/** Form values the SDK types as numbers, sent verbatim (as a hand-written request would). */
+const raw = (value: string) => value as unknown as number;
+const decimal = (value: string) => value as unknown as NonNullable<Stripe.PriceCreateParams["unit_amount_decimal"]>;
+
+/** What each rejected request must not have left behind. */
+async function counts() {
+  const [products, prices, sessions, intents, events] = await Promise.all([
+    stripe.products.list({ limit: 100 }),
+    stripe.prices.list({ limit: 100 }),
+    stripe.checkout.sessions.list({ limit: 100 }),
+    stripe.paymentIntents.list({ limit: 100 }),
+    stripe.events.list({ limit: 100 }),
+  ]);
+  return {
+    products: products.data.length,
+    prices: prices.data.length,
+    sessions: sessions.data.length,
+    intents: intents.data.length,
+    events: events.data.length,
+  };
+}
+
+async function expectInvalid(promise: Promise<unknown>, param: string, message?: RegExp | string): Promise<Stripe.errors.StripeError> {
+  const error = await rejection(promise);
+  expect(error.type).toBe("StripeInvalidRequestError");
+  expect(error.statusCode).toBe(400);
+  expect(error.param).toBe(param);
+  if (typeof message === "string") expect(error.message).toBe(message);
+  else if (message) expect(error.message).toMatch(message);
+  return error;
+}
+
+function inlineItem(priceData: Partial<Stripe.Checkout.SessionCreateParams.LineItem.PriceData>, quantity: number = 1) {
+  return [
+    {
+      price_data: { currency: "mad", unit_amount: 30000, product_data: { name: "Annual talent membership" }, ...priceData },
+      quantity,
+    },
+  ];
+}
+
+describe("amount and quantity bounds", () => {
+  it("refuses unit_amount beyond 8 digits or beyond 2^53, and bad unit_amount_decimal, creating nothing", async () => {
+    const before = await counts();
+    const tooMany = "This value must be less than or equal to 99999999.";
+
+    await expectInvalid(
+      stripe.prices.create({ currency: "usd", product_data: { name: "Huge" }, unit_amount: raw("99999999999999999999") }),
+      "unit_amount",
+      /^Invalid integer/,
+    );
+    await expectInvalid(stripe.prices.create({ currency: "usd", product_data: { name: "Huge" }, unit_amount: 100_000_000 }), "unit_amount", tooMany);
+    await expectInvalid(stripe.prices.create({ currency: "usd", product_data: { name: "Negative" }, unit_amount: -1 }), "unit_amount");
+    await expectInvalid(
+      stripe.prices.create({ currency: "usd", product_data: { name: "Huge" }, unit_amount_decimal: decimal("100000000") }),
+      "unit_amount_decimal",
+      tooMany,
+    );
+    await expectInvalid(
+      stripe.prices.create({ currency: "usd", product_data: { name: "Exponent" }, unit_amount_decimal: decimal("1e5") }),
+      "unit_amount_decimal",
+      /^Invalid decimal/,
+    );
+
+    await expectInvalid(
+      createPaymentSession(stripe, { line_items: inlineItem({ unit_amount: raw("99999999999999999999") }) }),
+      "line_items[0][price_data][unit_amount]",
+      /^Invalid integer/,
+    );
+    await expectInvalid(
+      createPaymentSession(stripe, { line_items: inlineItem({ unit_amount: 100_000_000 }) }),
+      "line_items[0][price_data][unit_amount]",
+      tooMany,
+    );
+    await expectInvalid(stripe.paymentIntents.create({ amount: 100_000_000, currency: "usd" }), "amount", tooMany);
+    await expectInvalid(stripe.paymentIntents.create({ amount: raw("99999999999999999999"), currency: "usd" }), "amount", /^Invalid integer/);
+
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses quantities outside 1..999999 and a session total beyond 8 digits, creating nothing", async () => {
+    const before = await counts();
+    for (const quantity of [0, -1, 1_000_000, raw("99999999999999999999")]) {
+      await expectInvalid(createPaymentSession(stripe, { line_items: inlineItem({}, quantity) }), "line_items[0][quantity]");
+    }
+    const total = await expectInvalid(
+      createPaymentSession(stripe, { line_items: inlineItem({ unit_amount: 99_999_999 }, 2) }),
+      "line_items",
+      /total amount due must be no more than 99999999/,
+    );
+    expect(total.code).toBe("amount_too_large");
+    const large = await stripe.prices.create({ currency: "mad", product_data: { name: "Large" }, unit_amount: 60_000_000 });
+    const afterPrice = await counts();
+    await expectInvalid(
+      createPaymentSession(stripe, {
+        line_items: [
+          { price: large.id, quantity: 1 },
+          { price: large.id, quantity: 1 },
+        ],
+      }),
+      "line_items",
+    );
+    expect(await counts()).toEqual(afterPrice);
+    expect(afterPrice.prices).toBe(before.prices + 1);
+  });
+
+  it("still accepts the largest amounts Stripe allows", async () => {
+    const price = await stripe.prices.create({ currency: "usd", product_data: { name: "Max" }, unit_amount: 99_999_999 });
+    expect(price.unit_amount).toBe(99_999_999);
+    const fraction = await stripe.prices.create({ currency: "usd", product_data: { name: "Decimal" }, unit_amount_decimal: decimal("1500.5") });
+    expect(fraction.unit_amount).toBe(1501);
+    const session = await createPaymentSession(stripe, { line_items: inlineItem({ unit_amount: 1_000 }, 99_999) });
+    expect(session.amount_total).toBe(99_999_000);
+    const intent = await stripe.paymentIntents.create({ amount: 99_999_999, currency: "usd" });
+    expect(intent.amount).toBe(99_999_999);
+  });
+});
