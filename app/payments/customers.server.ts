@@ -8,11 +8,15 @@ type DB = Kysely<Database>;
  * The user's Stripe customer id; one customer per user. Creation uses a per-user
  * Idempotency-Key, and when two requests race the unique user_id row decides: the loser keeps
  * the winner's row.
+ *
+ * Stripe keeps a key for 24 hours per account, so the key must not be reused by another user
+ * who happens to get the same id, as after the database is reset: the row's creation time,
+ * which never changes, goes into it with the id.
  */
 export async function getOrCreateStripeCustomer(
   db: DB,
   stripe: Stripe,
-  user: Pick<User, "id" | "email" | "name">,
+  user: Pick<User, "id" | "email" | "name" | "created_at">,
   now: Date = new Date(),
 ): Promise<string> {
   const existing = await findCustomerId(db, user.id);
@@ -20,7 +24,7 @@ export async function getOrCreateStripeCustomer(
 
   const customer = await stripe.customers.create(
     { email: user.email, name: user.name, metadata: { user_id: String(user.id) } },
-    { idempotencyKey: `customer:${user.id}` },
+    { idempotencyKey: customerIdempotencyKey(user) },
   );
   const nowIso = now.toISOString();
   await db
@@ -44,4 +48,8 @@ export async function getOrCreateStripeCustomer(
 async function findCustomerId(db: DB, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", userId).executeTakeFirst();
   return row?.stripe_customer_id;
+}
+
+function customerIdempotencyKey(user: Pick<User, "id" | "created_at">): string {
+  return `customer:${user.id}:${user.created_at}`;
 }

@@ -1,0 +1,47 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "../../db/connection";
+import { migrateToLatest } from "../../db/migrator";
+import type { Database } from "../../db/schema";
+import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
+import { makeTempDir } from "../support/app";
+import { createUser } from "../support/factories";
+import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+
+let app: TestAppWithStripe;
+let resetDir: string;
+let resetDb: Kysely<Database>;
+
+beforeAll(async () => {
+  app = await setupTestAppWithStripe();
+  // A second, fresh app database talking to the same Stripe account: the app's database was reset.
+  resetDir = makeTempDir("customers-reset-");
+  resetDb = createDatabase(join(resetDir, "app.db"));
+  await migrateToLatest(resetDb);
+});
+afterAll(async () => {
+  await resetDb.destroy();
+  rmSync(resetDir, { recursive: true, force: true });
+  await app.close();
+});
+
+describe("Stripe customer creation", () => {
+  it("user 1 of a reset database gets its own customer, though user 1 of the old one was created minutes before", async () => {
+    const before = await createUser(app.db, { email: "first.life@example.test", name: "First Life" });
+    await sleep(5);
+    const after = await createUser(resetDb, { email: "second.life@example.test", name: "Second Life" });
+    expect([before.id, after.id]).toEqual([1, 1]);
+
+    const first = await getOrCreateStripeCustomer(app.db, app.stripe, before);
+    const second = await getOrCreateStripeCustomer(resetDb, app.stripe, after);
+
+    expect(second).not.toBe(first);
+    expect(await app.stripe.customers.retrieve(first)).toMatchObject({ email: "first.life@example.test" });
+    expect(await app.stripe.customers.retrieve(second)).toMatchObject({ email: "second.life@example.test", metadata: { user_id: "1" } });
+    const rows = await resetDb.selectFrom("stripe_customers").selectAll().execute();
+    expect(rows).toMatchObject([{ user_id: 1, stripe_customer_id: second, email: "second.life@example.test" }]);
+  });
+});
