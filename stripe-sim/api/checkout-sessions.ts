@@ -35,6 +35,31 @@ const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 const MAX_LINE_ITEMS = 100;
 const MAX_QUANTITY = 999_999;
 
+const MAX_URL_LENGTH = 5000;
+
+function isAbsoluteHttpUrl(value: string): boolean {
+  // WHATWG parsing alone would accept "http:notaurl" as http://notaurl/, so the scheme and // are required.
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * success_url / cancel_url: absolute http(s) URLs as Stripe requires; `{CHECKOUT_SESSION_ID}` is
+ * a valid path or query part, so it passes. "" keeps meaning "unset" (null), as elsewhere.
+ */
+const redirectUrl = str.superRefine((value, ctx) => {
+  if (value === "") return;
+  if (value.length > MAX_URL_LENGTH) {
+    ctx.addIssue({ code: "custom", message: `Invalid URL: URL must be ${MAX_URL_LENGTH} characters or less.`, params: { code: "url_invalid" } });
+  } else if (!isAbsoluteHttpUrl(value)) {
+    ctx.addIssue({ code: "custom", message: "Not a valid URL", params: { code: "url_invalid" } });
+  }
+});
+
 const lineItem = obj({
   price: str.optional(),
   price_data: obj({
@@ -71,8 +96,8 @@ const createParams = withExpand({
   }).optional(),
   client_reference_id: str.max(200).optional(),
   metadata: metadata.optional(),
-  success_url: str.optional(),
-  cancel_url: str.optional(),
+  success_url: redirectUrl.optional(),
+  cancel_url: redirectUrl.optional(),
   expires_at: int.optional(),
   payment_method_types: stringList.optional(),
   allowed_payment_method_types: stringList.optional(),

@@ -83,6 +83,9 @@ function toStripeError(issue: z.ZodIssue, input: unknown): StripeApiError {
         `Invalid ${param}: must be one of ${issue.options.map(String).join(", ")}`,
         param,
       );
+    case "custom":
+      // Refinements carry Stripe's own wording (and code, if any) for the param.
+      return invalidRequest(issue.message, param, (issue.params as { code?: string } | undefined)?.code);
     case "invalid_union": {
       const inner = issue.unionErrors[0]?.issues[0];
       return inner ? toStripeError(inner, input) : invalidRequest(`Invalid value for ${param}.`, param);

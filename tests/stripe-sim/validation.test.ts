@@ -131,3 +131,31 @@ describe("amount and quantity bounds", () => {
     expect(intent.amount).toBe(99_999_999);
   });
 });
+
+describe("success_url and cancel_url", () => {
+  it("refuses anything but an absolute http(s) URL with Stripe's url_invalid, creating nothing", async () => {
+    const before = await counts();
+    const bad = ["notaurl", "/payment/success", "http:notaurl", "ftp://app.test/ok", "javascript:alert(1)", "http://"];
+    for (const url of bad) {
+      const success = await expectInvalid(createPaymentSession(stripe, { success_url: url }), "success_url", "Not a valid URL");
+      expect(success.code).toBe("url_invalid");
+      const cancel = await expectInvalid(createPaymentSession(stripe, { cancel_url: url }), "cancel_url", "Not a valid URL");
+      expect(cancel.code).toBe("url_invalid");
+    }
+    await expectInvalid(
+      createPaymentSession(stripe, { success_url: `https://app.test/${"a".repeat(5000)}` }),
+      "success_url",
+      "Invalid URL: URL must be 5000 characters or less.",
+    );
+    expect(await counts()).toEqual(before);
+  });
+
+  it("keeps the {CHECKOUT_SESSION_ID} placeholder and local http URLs", async () => {
+    const session = await createPaymentSession(stripe, {
+      success_url: "https://talents.example/payment/{CHECKOUT_SESSION_ID}/done?session_id={CHECKOUT_SESSION_ID}",
+      cancel_url: "http://localhost:3000/payment/cancel",
+    });
+    expect(session.success_url).toBe("https://talents.example/payment/{CHECKOUT_SESSION_ID}/done?session_id={CHECKOUT_SESSION_ID}");
+    expect(session.cancel_url).toBe("http://localhost:3000/payment/cancel");
+  });
+});
