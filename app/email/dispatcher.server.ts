@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { Errors as PostmarkErrors } from "postmark";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
 import { db as appDb } from "../lib/db.server";
 import { transportFromEnv, type EmailTransport } from "./transport.server";
@@ -7,7 +8,6 @@ type DB = Kysely<Database>;
 
 /** A claimed row is held this long; a crashed sender's claim lapses and another retries it. */
 export const CLAIM_MS = 60_000;
-export const MAX_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_CAP_MS = 60 * 60 * 1000;
 const BATCH_SIZE = 20;
@@ -15,6 +15,25 @@ const BATCH_SIZE = 20;
 /** Delay before attempt number `attempts + 1`: 5 s, 10 s, 20 s ... capped at one hour. */
 export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_CAP_MS);
+}
+
+/**
+ * Postmark 422 codes that are about the account or its configuration (bad token, sender
+ * signature missing or unconfirmed, sending not allowed, account pending, unknown message
+ * stream), not about the message: once someone fixes the account the same message goes out.
+ */
+const ACCOUNT_LEVEL_CODES = new Set([10, 400, 401, 405, 412, 413, 1235]);
+
+/**
+ * True when Postmark refused this message for good (an invalid or inactive recipient, a
+ * message too large): sending it again can never succeed. Everything else (network errors,
+ * timeouts, 5xx, 429, account problems, answers we do not recognise) is worth retrying, so
+ * an outage of any length loses no email.
+ */
+export function isPermanentRejection(error: unknown): boolean {
+  if (!(error instanceof PostmarkErrors.PostmarkError)) return false;
+  if (error.statusCode === 413) return true;
+  return error.statusCode === 422 && !ACCOUNT_LEVEL_CODES.has(error.code);
 }
 
 export interface DispatchSummary {
@@ -87,11 +106,11 @@ async function markSent(db: DB, message: EmailOutboxMessage, providerId: string,
 
 async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, now: Date): Promise<void> {
   const attempts = message.attempts + 1;
-  const giveUp = attempts >= MAX_ATTEMPTS;
+  const permanent = isPermanentRejection(error);
   await db
     .updateTable("email_outbox")
     .set({
-      status: giveUp ? "failed" : "pending",
+      status: permanent ? "failed" : "pending",
       attempts,
       last_error: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
       next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
@@ -99,7 +118,7 @@ async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, n
     })
     .where("id", "=", message.id)
     .execute();
-  if (giveUp) console.error(`Email ${message.id} (${message.dedupe_key}) failed ${attempts} times; giving up:`, error);
+  if (permanent) console.error(`Email ${message.id} (${message.dedupe_key}) was refused by the provider; not retrying:`, error);
 }
 
 function tagOf(message: EmailOutboxMessage): string {

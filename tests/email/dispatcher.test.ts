@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backoffMs, dispatchDueEmails, MAX_ATTEMPTS } from "../../app/email/dispatcher.server";
+import { backoffMs, dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
 import { devMailboxTransport, postmarkTransport, transportFromEnv, type EmailTransport } from "../../app/email/transport.server";
 import { loader as mailboxLoader } from "../../app/routes/dev.mailbox";
@@ -83,17 +85,75 @@ describe("dispatcher with the real postmark client", () => {
     expect(sink.requests.map((r) => r.body.To).sort()).toEqual(["p0@example.test", "p1@example.test", "p2@example.test", "p3@example.test", "p4@example.test"]);
   });
 
-  it("gives up after MAX_ATTEMPTS and keeps the row as failed", async () => {
+  it("keeps retrying through an outage longer than a day: Postmark 500s leave the row pending, backoff capped at one hour", async () => {
     await app.db.deleteFrom("email_outbox").execute();
-    await enqueueEmail(app.db, email("hopeless:1"));
-    const failing: EmailTransport = { name: "failing", send: async () => Promise.reject(new Error("nope")) };
+    const start = new Date("2026-11-21T10:00:00.000Z");
+    await enqueueEmail(app.db, email("payment-confirmation:outage"), start);
+    sink.requests.length = 0;
+    const failures = 40;
+    sink.failNext(...Array.from({ length: failures }, () => 500));
+
+    let clock = start;
+    for (let i = 1; i <= failures; i++) {
+      expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({ sent: 0, failed: 1 });
+      const r = await row("payment-confirmation:outage");
+      expect(r).toMatchObject({ status: "pending", attempts: i, claimed_until: null });
+      expect(r.last_error).toMatch(/Internal server error/);
+      expect(Date.parse(r.next_attempt_at) - clock.getTime()).toBe(Math.min(backoffMs(i), 60 * 60 * 1000));
+      clock = new Date(r.next_attempt_at);
+    }
+    expect(clock.getTime() - start.getTime()).toBeGreaterThan(24 * 60 * 60 * 1000);
+
+    // Postmark is back: the message goes out once.
+    expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({ sent: 1, failed: 0 });
+    expect(await row("payment-confirmation:outage")).toMatchObject({ status: "sent", attempts: failures + 1, last_error: null });
+    expect(sink.requests).toHaveLength(failures + 1);
+  });
+
+  it("keeps the row pending after 429, 503, a bad server token and an unreachable Postmark", async () => {
+    await app.db.deleteFrom("email_outbox").execute();
+    await enqueueEmail(app.db, email("transient:1"));
+    const unreachable = postmarkTransport({ serverToken: "server-token-test", apiBase: "http://127.0.0.1:9", from: "a@example.test", messageStream: "outbound" });
     let clock = new Date();
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await dispatchDueEmails(app.db, failing, () => clock);
+    sink.failNext(429, 503, 401);
+    for (const transport of [postmark, postmark, postmark, unreachable]) {
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 1 });
       clock = new Date(clock.getTime() + 2 * 60 * 60 * 1000);
     }
-    expect(await row("hopeless:1")).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, last_error: "nope" });
-    expect(await dispatchDueEmails(app.db, failing, () => clock)).toEqual({ sent: 0, failed: 0 });
+    expect(await row("transient:1")).toMatchObject({ status: "pending", attempts: 4 });
+    expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({ sent: 1, failed: 0 });
+    expect(await row("transient:1")).toMatchObject({ status: "sent", attempts: 5 });
+  });
+
+  it("marks the row failed after one attempt when Postmark refuses the recipient (422, inactive recipient)", async () => {
+    const received: string[] = [];
+    const refusing = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        received.push(req.url ?? "");
+        res.writeHead(422, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ ErrorCode: 406, Message: "You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: gone@example.test." }));
+      });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = refusing.address() as AddressInfo;
+      const transport = postmarkTransport({ serverToken: "server-token-test", apiBase: `http://127.0.0.1:${port}`, from: "a@example.test", messageStream: "outbound" });
+      await app.db.deleteFrom("email_outbox").execute();
+      await enqueueEmail(app.db, email("refused:1", "gone@example.test"));
+
+      let clock = new Date();
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 1 });
+      const r = await row("refused:1");
+      expect(r).toMatchObject({ status: "failed", attempts: 1, claimed_until: null, sent_at: null });
+      expect(r.last_error).toMatch(/inactive/);
+
+      clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 0 });
+      expect(received).toEqual(["/email"]);
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
   });
 
   it("backoff doubles from 5 s and stops at one hour", () => {
