@@ -14,9 +14,25 @@ import { createProduct, requireProduct } from "./products.js";
 import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, stringList, withExpand } from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
 
-export const currency = str.transform((value) => value.toLowerCase()).pipe(
-  z.string().regex(/^[a-z]{3}$/, "must be a three-letter ISO currency code"),
-);
+/**
+ * ISO 4217 codes as the runtime's ICU knows them, plus retired codes Stripe's own list still
+ * names (its "Invalid currency" message lists std, mro, vef, eek, ltl, lvl, svc), which ICU drops.
+ */
+const CURRENCIES = new Set([
+  ...Intl.supportedValuesOf("currency").map((code) => code.toLowerCase()),
+  ..."std mro vef eek ltl lvl svc".split(" "),
+]);
+
+export const currency = str
+  .transform((value) => value.toLowerCase())
+  .superRefine((value, ctx) => {
+    if (!CURRENCIES.has(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Invalid currency: ${value}. Use a three-letter ISO 4217 currency code in lowercase, such as usd, eur or mad.`,
+      });
+    }
+  });
 
 const recurring = obj({
   interval: z.enum(["day", "week", "month", "year"]),

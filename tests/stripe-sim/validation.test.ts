@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentSession, rejection, startHarness } from "./helpers.js";
+import { createPaymentSession, getPage, rejection, startHarness } from "./helpers.js";
 import type { SimHarness } from "./helpers.js";
 
 let h: SimHarness;
@@ -157,5 +157,38 @@ describe("success_url and cancel_url", () => {
     });
     expect(session.success_url).toBe("https://talents.example/payment/{CHECKOUT_SESSION_ID}/done?session_id={CHECKOUT_SESSION_ID}");
     expect(session.cancel_url).toBe("http://localhost:3000/payment/cancel");
+  });
+});
+
+describe("currency", () => {
+  it("refuses codes that are not ISO 4217 currencies, at every place a currency is taken, creating nothing", async () => {
+    const before = await counts();
+    await expectInvalid(stripe.prices.create({ currency: "zzz", product_data: { name: "Odd" }, unit_amount: 100 }), "currency", /^Invalid currency: zzz\./);
+    await expectInvalid(stripe.prices.create({ currency: "ZZZ", product_data: { name: "Odd" }, unit_amount: 100 }), "currency", /^Invalid currency: zzz\./);
+    await expectInvalid(stripe.prices.create({ currency: "us", product_data: { name: "Odd" }, unit_amount: 100 }), "currency", /^Invalid currency: us\./);
+    await expectInvalid(
+      createPaymentSession(stripe, { line_items: inlineItem({ currency: "zzz" }) }),
+      "line_items[0][price_data][currency]",
+      /^Invalid currency: zzz\./,
+    );
+    await expectInvalid(stripe.paymentIntents.create({ amount: 500, currency: "zzz" }), "currency", /^Invalid currency: zzz\./);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("accepts the app's mad (any case), the CLI fixtures' usd, and shows zero-decimal currencies on the hosted page", async () => {
+    const mad = await stripe.prices.create({ currency: "MAD", product_data: { name: "Membership" }, unit_amount: 30000 });
+    expect(mad.currency).toBe("mad");
+    const usd = await stripe.prices.create({ currency: "usd", product_data: { name: "Fixture" }, unit_amount: 1500 });
+    expect(usd.currency).toBe("usd");
+    const session = await createPaymentSession(stripe);
+    expect(session.currency).toBe("mad");
+    for (const [code, shown] of [
+      ["jpy", "\u00a51,500"],
+      ["krw", "\u20a91,500"],
+    ] as const) {
+      const zero = await createPaymentSession(stripe, { line_items: inlineItem({ currency: code, unit_amount: 1500 }) });
+      expect(zero).toMatchObject({ currency: code, amount_total: 1500 });
+      expect((await getPage(zero.url ?? "")).html).toContain(shown);
+    }
   });
 });
