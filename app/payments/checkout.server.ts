@@ -77,24 +77,63 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
       { idempotencyKey: payment.idempotency_key },
     );
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
-    await db
-      .updateTable("payments")
-      .set({
-        stripe_checkout_session_id: session.id,
-        checkout_url: session.url,
-        checkout_expires_at: new Date(session.expires_at * 1000).toISOString(),
-        stripe_customer_id: customerId,
-        updated_at: new Date().toISOString(),
-      })
-      .where("id", "=", payment.id)
-      .execute();
-    return { kind: "redirect", url: session.url, paymentId: payment.id, reused: false };
+    const recorded = await recordSession(db, payment, session, session.url, customerId);
+    return { kind: "redirect", url: session.url, paymentId: recorded.id, reused: false };
   } catch (error) {
     // Nothing half-written stays: the reservation goes unless a session was recorded on it.
-    await db.deleteFrom("payments").where("id", "=", payment.id).where("stripe_checkout_session_id", "is", null).execute();
+    await db
+      .deleteFrom("payments")
+      .where("id", "=", payment.id)
+      .where("idempotency_key", "=", payment.idempotency_key)
+      .where("stripe_checkout_session_id", "is", null)
+      .execute();
     console.error(`Checkout for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     return { kind: "provider_error", status: 502, message: providerMessage(error) };
   }
+}
+
+/**
+ * Records the session on its reservation. Two concurrent submits share one reservation; when
+ * the other request's Stripe call failed, it deleted the reservation before this one's call
+ * succeeded. The session is live and payable, so the reservation is written again (same id
+ * and key when free; the unique key and session id make a concurrent rewrite a no-op): a
+ * session this app sends a user to always has its payment row.
+ */
+async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
+  const nowIso = new Date().toISOString();
+  const sessionFields = {
+    stripe_checkout_session_id: session.id,
+    checkout_url: url,
+    checkout_expires_at: new Date(session.expires_at * 1000).toISOString(),
+    stripe_customer_id: customerId,
+    updated_at: nowIso,
+  };
+  const updated = await db.updateTable("payments").set(sessionFields).where("id", "=", payment.id).returningAll().executeTakeFirst();
+  if (updated) return updated;
+
+  const reservation = {
+    user_id: payment.user_id,
+    plan: payment.plan,
+    amount: payment.amount,
+    currency: payment.currency,
+    status: "pending" as const,
+    idempotency_key: payment.idempotency_key,
+    created_at: payment.created_at,
+    ...sessionFields,
+  };
+  // The same id keeps the session's metadata.payment_id pointing at its row; if that id was
+  // taken meanwhile, a new id is fine too: the row is found by its session id first.
+  await db.insertInto("payments").values({ id: payment.id, ...reservation }).onConflict((oc) => oc.doNothing()).execute();
+  const again = await findBySession(db, session.id);
+  if (again) return again;
+  await db.insertInto("payments").values(reservation).onConflict((oc) => oc.doNothing()).execute();
+  const stored = await findBySession(db, session.id);
+  if (!stored) throw new Error(`Checkout Session ${session.id} could not be recorded on a payment row`);
+  return stored;
+}
+
+function findBySession(db: DB, sessionId: string): Promise<Payment | undefined> {
+  return db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", sessionId).executeTakeFirst();
 }
 
 /** A pending payment of this plan whose Checkout Session can still be paid. */
