@@ -113,9 +113,7 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
     if (error instanceof WebhookSignatureError) return jsonResponse({ error: error.message }, 400);
     throw error;
   }
-  if (typeof event.id !== "string" || typeof event.type !== "string" || typeof event.data?.object !== "object") {
-    return jsonResponse({ error: "Not a Stripe event" }, 400);
-  }
+  if (!isEventShaped(event)) return jsonResponse({ error: "Not a Stripe event" }, 400);
 
   const now = options.now ?? (() => new Date());
   const result = await processEvent(options.db, event, now());
@@ -124,6 +122,20 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
     return jsonResponse({ received: true, status: result.status }, 200);
   }
   return jsonResponse({ error: "Processing failed; Stripe will retry" }, 500);
+}
+
+/**
+ * A signed body is still only JSON: `null`, a number or an event without an object would make
+ * the handlers throw, answering 500 on every retry of something that can never succeed.
+ */
+function isEventShaped(value: unknown): value is Stripe.Event {
+  if (!isObject(value)) return false;
+  const { id, type, data } = value;
+  return typeof id === "string" && id !== "" && typeof type === "string" && type !== "" && isObject(data) && isObject(data.object);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { ok: false; error: string };
