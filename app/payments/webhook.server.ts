@@ -131,7 +131,11 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
 function isEventShaped(value: unknown): value is Stripe.Event {
   if (!isObject(value)) return false;
   const { id, type, data } = value;
-  return typeof id === "string" && id !== "" && typeof type === "string" && type !== "" && isObject(data) && isObject(data.object);
+  if (typeof id !== "string" || id === "" || typeof type !== "string" || type === "" || !isObject(data) || !isObject(data.object)) {
+    return false;
+  }
+  // The checkout handlers read a session: a checkout event carrying anything else is malformed too.
+  return !type.startsWith("checkout.session.") || (data.object.object === "checkout.session" && typeof data.object.id === "string");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -32,6 +32,7 @@ describe("a correctly signed body that is not a Stripe event", () => {
     ["an event without data", JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), data: null })],
     ["a checkout.session.completed whose data.object is null", JSON.stringify(completed(null))],
     ["a checkout.session.completed whose data.object is a string", JSON.stringify(completed("cs_test_123"))],
+    ["a checkout.session.completed that carries a payment intent", JSON.stringify(completed({ id: "pi_123", object: "payment_intent" }))],
   ])("answers 400 and writes nothing for %s, every time it is delivered", async (_label, body) => {
     const user = await createUser(app.db);
     await createPendingPayment(app.db, user);
