@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
+import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
@@ -67,18 +68,9 @@ export default function Login() {
       <SiteHeader user={null} />
       <main className="page narrow">
         <h1>Log in</h1>
-        {result?.rateLimited ? (
-          <div className="notice bad" role="alert">
-            <h2>Too many attempts</h2>
-            <p>Too many login attempts from your network. Please try again {result.rateLimited.retryIn}.</p>
-          </div>
-        ) : null}
+        {result?.rateLimited ? <TooManyAttempts attempts="login" retryIn={result.rateLimited.retryIn} /> : null}
         <Form method="post" className="card" noValidate>
-          {result?.formError ? (
-            <p className="form-error" role="alert">
-              {result.formError}
-            </p>
-          ) : null}
+          <FormError message={result?.formError} />
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
           <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={result?.email} error={errors.email} />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" required maxLength={200} error={errors.password} />

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
+import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
@@ -59,18 +60,9 @@ export default function Register() {
       <SiteHeader user={null} />
       <main className="page narrow">
         <h1>Create an account</h1>
-        {result?.rateLimited ? (
-          <div className="notice bad" role="alert">
-            <h2>Too many attempts</h2>
-            <p>Too many sign-up attempts from your network. Please try again {result.rateLimited.retryIn}.</p>
-          </div>
-        ) : null}
+        {result?.rateLimited ? <TooManyAttempts attempts="sign-up" retryIn={result.rateLimited.retryIn} /> : null}
         <Form method="post" className="card" noValidate>
-          {result?.formError ? (
-            <p className="form-error" role="alert">
-              {result.formError}
-            </p>
-          ) : null}
+          <FormError message={result?.formError} />
           <TextField label="Name" name="name" type="text" autoComplete="name" required maxLength={200} defaultValue={values.name} error={errors.name} />
           <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={values.email} error={errors.email} />
           <TextField
