@@ -61,3 +61,23 @@ test("@checkout cancelling on the checkout page returns to /payment/cancel", asy
   await expect(page).toHaveURL("/dashboard/professional/payment");
   await expect(page.getByText("None").first()).toBeVisible();
 });
+
+// Stripe's own 3-D Secure challenge sits in a frame of the issuer's; this walks the stand-in's.
+test("a card that needs 3-D Secure pays after the challenge is completed", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "stand-in", "the challenge page is the stand-in's");
+  const account = newAccount("company");
+  await register(page, account);
+  await page.goto("/dashboard/company/payment");
+  await page.getByRole("button", { name: "Pay 3,500 MAD" }).click();
+
+  const checkout = new StripeCheckoutPage(page);
+  await checkout.pay({ number: CARDS.threeDSecure, email: account.email, name: account.name });
+  await page.getByRole("button", { name: "Fail authentication" }).click();
+  await checkout.expectDeclined(/unable to authenticate your payment method/i);
+
+  await checkout.pay({ number: CARDS.threeDSecure, email: account.email, name: account.name });
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
+  await expect(page.getByText(/active until/i).first()).toBeVisible();
+  await expect.poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 }).toBe(1);
+});

@@ -10,6 +10,7 @@ export const PRICE_LABEL: Record<Role, string> = { talent: "300 MAD", profession
 export const CARDS = {
   success: "4242 4242 4242 4242",
   insufficientFunds: "4000 0000 0000 9995",
+  threeDSecure: "4000 0025 0000 3155",
 } as const;
 
 export interface Account {
