@@ -136,9 +136,8 @@ function findBySession(db: DB, sessionId: string): Promise<Payment | undefined> 
   return db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", sessionId).executeTakeFirst();
 }
 
-/** A pending payment of this plan whose Checkout Session can still be paid. */
-export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment | undefined> {
-  const nowIso = now.toISOString();
+/** Pending payments of this user and plan (at today's price) made in the last 30 minutes, newest first. */
+function recentPending(db: DB, userId: number, plan: Plan, now: Date) {
   return db
     .selectFrom("payments")
     .selectAll()
@@ -148,10 +147,15 @@ export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: 
     .where("currency", "=", plan.currency.toLowerCase())
     .where("status", "=", "pending")
     .where("created_at", ">", new Date(now.getTime() - REUSE_WINDOW_MS).toISOString())
-    .where("checkout_url", "is not", null)
-    .where("checkout_expires_at", ">", nowIso)
     .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
+    .orderBy("id", "desc");
+}
+
+/** A pending payment of this plan whose Checkout Session can still be paid. */
+export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment | undefined> {
+  return recentPending(db, userId, plan, now)
+    .where("checkout_url", "is not", null)
+    .where("checkout_expires_at", ">", now.toISOString())
     .executeTakeFirst();
 }
 
@@ -163,18 +167,8 @@ export async function reservePayment(db: DB, userId: number, plan: Plan, now: Da
   const nowIso = now.toISOString();
   const currency = plan.currency.toLowerCase();
   return writeTransaction(db, async (trx) => {
-    const recent = await trx
-      .selectFrom("payments")
-      .selectAll()
-      .where("user_id", "=", userId)
-      .where("plan", "=", plan.id)
-      .where("amount", "=", plan.amount)
-      .where("currency", "=", currency)
-      .where("status", "=", "pending")
-      .where("created_at", ">", new Date(now.getTime() - REUSE_WINDOW_MS).toISOString())
+    const recent = await recentPending(trx, userId, plan, now)
       .where((eb) => eb.or([eb("checkout_expires_at", "is", null), eb("checkout_expires_at", ">", nowIso)]))
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
       .executeTakeFirst();
     if (recent) return recent;
     return trx
