@@ -98,8 +98,9 @@ export default function Dashboard() {
             <p className="muted">Renewal opens {RENEWAL_WINDOW_DAYS} days before your access ends.</p>
           ) : null}
           <p>
-            <Link to={paymentPath} className="button">
-              {renews ? "Renew" : "Go to payment page"}
+            {/* While renewal is not open yet the payment page only says when it opens. */}
+            <Link to={paymentPath} className={canPay ? "button" : "button secondary"}>
+              {!canPay ? "View payment page" : renews ? "Renew" : "Go to payment page"}
             </Link>
           </p>
         </section>
