@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
+import { stripeTrigger } from "../stripe-sim/helpers";
 import { makeTempDir } from "../support/app";
 import { args } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
@@ -10,7 +9,6 @@ import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/strip
 
 // The official Stripe CLI (npm @stripe/cli) drives the stand-in with `stripe trigger`, and the
 // stand-in delivers the resulting events to the app's real webhook route.
-const CLI = resolve("node_modules/.bin/stripe");
 
 let app: TestAppWithStripe;
 let hook: RouteServer;
@@ -28,18 +26,7 @@ afterAll(async () => {
 });
 
 function trigger(event: string): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    execFile(
-      CLI,
-      ["trigger", event, "--api-base", app.sim.url, "--api-key", "sk_test_app_cli_key"],
-      {
-        timeout: 30_000,
-        // A throwaway HOME: the CLI writes its config there, never into a developer's login.
-        env: { ...process.env, HOME: cliHome, XDG_CONFIG_HOME: join(cliHome, ".config"), STRIPE_CLI_TELEMETRY_OPTOUT: "1" },
-      },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
+  return stripeTrigger(event, app.sim.url, cliHome);
 }
 
 async function receivedTypes(): Promise<string[]> {

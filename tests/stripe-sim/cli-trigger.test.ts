@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, startReceiver, WEBHOOK_SECRET } from "./helpers.js";
+import { startHarness, startReceiver, stripeTrigger, WEBHOOK_SECRET } from "./helpers.js";
 import type { Receiver, SimHarness } from "./helpers.js";
 
-const CLI = resolve("node_modules/.bin/stripe");
 const verifier = new Stripe("sk_test_verifier");
 
 let receiver: Receiver;
@@ -27,25 +25,7 @@ afterAll(async () => {
 });
 
 function trigger(event: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      CLI,
-      ["trigger", event, "--api-base", h.sim.url, "--api-key", "sk_test_stripe_sim_cli_key"],
-      {
-        timeout: 30_000,
-        env: {
-          ...process.env,
-          HOME: cliHome,
-          XDG_CONFIG_HOME: join(cliHome, ".config"),
-          STRIPE_CLI_TELEMETRY_OPTOUT: "1",
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolvePromise({ code, output: `${stdout}${stderr}` });
-      },
-    );
-  });
+  return stripeTrigger(event, h.sim.url, cliHome);
 }
 
 async function deliveredSince(count: number): Promise<Stripe.Event[]> {

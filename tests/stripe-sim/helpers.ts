@@ -1,9 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import Stripe from "stripe";
 import { startStripeSim } from "../../stripe-sim/index.js";
 import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index.js";
@@ -170,4 +171,25 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promi
     if (Date.now() - started > timeoutMs) throw new Error("waitFor: timed out");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Runs the official Stripe CLI (npm @stripe/cli): `stripe trigger <event>` against `apiBase`.
+ * `home` is a throwaway HOME: the CLI writes its config there, never into a developer's login.
+ */
+export function stripeTrigger(event: string, apiBase: string, home: string): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    execFile(
+      resolve("node_modules/.bin/stripe"),
+      ["trigger", event, "--api-base", apiBase, "--api-key", "sk_test_stripe_sim_cli_key"],
+      {
+        timeout: 30_000,
+        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), STRIPE_CLI_TELEMETRY_OPTOUT: "1" },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        done({ code, output: `${stdout}${stderr}` });
+      },
+    );
+  });
 }
