@@ -4,7 +4,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
+import { db } from "../../app/lib/db.server";
+import { resetRateLimits } from "../../app/lib/rate-limit.server";
+import { migrateToLatest } from "../../db/migrator";
 
 export const tempDir = mkdtempSync(join(tmpdir(), "auth-test-"));
 process.env.DATABASE_URL = join(tempDir, "app.db");
@@ -41,4 +45,17 @@ export function formRequest(
 export function cookiePair(setCookie: string | null): string {
   if (!setCookie) throw new Error("no Set-Cookie header");
   return setCookie.split(";")[0] ?? "";
+}
+
+/** A migrated database for the file's tests, closed after them; rate limits start fresh each test. */
+export function withAuthTestDatabase(): void {
+  beforeAll(async () => {
+    await migrateToLatest(db());
+  });
+  afterAll(async () => {
+    await db().destroy();
+  });
+  beforeEach(() => {
+    resetRateLimits();
+  });
 }

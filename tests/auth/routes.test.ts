@@ -1,10 +1,8 @@
-import { cookiePair, formRequest, freshIp } from "./harness";
+import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "./harness";
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateToLatest } from "../../db/migrator";
+import { describe, expect, it } from "vitest";
 import { requireUser } from "../../app/lib/auth.server";
 import { db, nowIso } from "../../app/lib/db.server";
-import { resetRateLimits } from "../../app/lib/rate-limit.server";
 import { sessionCookie } from "../../app/lib/session.server";
 import { createUser, EmailTakenError } from "../../app/lib/users.server";
 import * as dashboard from "../../app/routes/dashboard.$role";
@@ -23,17 +21,7 @@ interface FormAnswer {
 
 const PASSWORD = "s3cret-passw0rd";
 
-beforeAll(async () => {
-  await migrateToLatest(db());
-});
-
-afterAll(async () => {
-  await db().destroy();
-});
-
-beforeEach(() => {
-  resetRateLimits();
-});
+withAuthTestDatabase();
 
 let emailCounter = 0;
 function uniqueEmail(): string {

@@ -1,9 +1,7 @@
-import { formRequest } from "./harness";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrateToLatest } from "../../db/migrator";
+import { formRequest, withAuthTestDatabase } from "./harness";
+import { describe, expect, it } from "vitest";
 import { db } from "../../app/lib/db.server";
 import { UNREADABLE_FORM } from "../../app/lib/forms.server";
-import { resetRateLimits } from "../../app/lib/rate-limit.server";
 import * as login from "../../app/routes/login";
 import * as register from "../../app/routes/register";
 import { args, run } from "../support/requests";
@@ -13,17 +11,7 @@ interface FormAnswer {
   formError?: string | null;
 }
 
-beforeAll(async () => {
-  await migrateToLatest(db());
-});
-
-afterAll(async () => {
-  await db().destroy();
-});
-
-beforeEach(() => {
-  resetRateLimits();
-});
+withAuthTestDatabase();
 
 async function count(table: "users" | "sessions"): Promise<number> {
   const row = await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
