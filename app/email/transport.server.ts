@@ -1,5 +1,6 @@
 import { ServerClient } from "postmark";
-import { env } from "../lib/env.server";
+import { isLoopbackClient } from "../lib/client-address.server";
+import { env, isLoopbackHost } from "../lib/env.server";
 
 export interface EmailMessage {
   to: string;
@@ -73,7 +74,17 @@ export function transportFromEnv(): EmailTransport {
   return cachedPostmark.transport;
 }
 
-/** The dev mailbox is served whenever the dev transport delivers mail. */
-export function devMailboxEnabled(): boolean {
-  return !(env().isProduction && env().postmark.serverToken);
+/**
+ * The dev mailbox shows every member's emails without a login, so it exists only while the
+ * app runs on its local defaults (no Postmark token, a loopback APP_URL, as `npm start` on a
+ * fresh machine) and only for a browser on this machine: the socket's address is loopback and
+ * so is the Host header (a DNS-rebinding page reaches a loopback socket under its own name).
+ * Everywhere else it is a 404.
+ */
+export function devMailboxEnabled(request: Request): boolean {
+  const config = env();
+  if (config.postmark.serverToken || !config.isLocal) return false;
+  if (!isLoopbackClient(request)) return false;
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  return URL.canParse(`http://${host}`) && isLoopbackHost(new URL(`http://${host}`).hostname);
 }

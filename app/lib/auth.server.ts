@@ -18,6 +18,25 @@ export const INVALID_LOGIN = "Invalid email or password";
 
 const tooLong = `Use at most ${MAX_FIELD_LENGTH} characters`;
 
+/**
+ * Characters that hide or reorder what a name shows: control characters, bidi overrides and
+ * isolates, zero-width and other format characters, line and paragraph separators.
+ */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** A person's or company's name as shown to others: trimmed, bounded, nothing invisible. */
+export const nameField = z
+  .string({ required_error: "Enter your name" })
+  .trim()
+  .min(1, "Enter your name")
+  .max(MAX_FIELD_LENGTH, tooLong)
+  .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "Use letters, digits, spaces and punctuation only (no control or invisible characters)");
+
+/** Emails are compared trimmed and lowercased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase().slice(0, MAX_FIELD_LENGTH);
+}
+
 const emailField = z
   .string({ required_error: "Enter your email" })
   .trim()
@@ -27,7 +46,7 @@ const emailField = z
   .email("Enter a valid email address");
 
 export const registerSchema = z.object({
-  name: z.string({ required_error: "Enter your name" }).trim().min(1, "Enter your name").max(MAX_FIELD_LENGTH, tooLong),
+  name: nameField,
   email: emailField,
   // Not trimmed: spaces are part of a password.
   password: z

@@ -7,6 +7,24 @@ export const EMBEDDED_STRIPE_KEY = "sk_test_stripe_sim_embedded";
 export const DEFAULT_STRIPE_SIM_PORT = 12111;
 const EMBEDDED_SESSION_SECRET = "embedded-dev-session-secret-not-for-production";
 const REAL_STRIPE_API_BASE = "https://api.stripe.com";
+const ENV_EXAMPLE_SESSION_SECRET = "local-session-secret-change-me-in-production";
+
+/**
+ * Secrets anyone can read in this repository (.env.example, code defaults, the test and bench
+ * configurations). A deployment reachable from outside refuses to run with any of them: with a
+ * published webhook secret anyone could sign a paid checkout event.
+ */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  EMBEDDED_WEBHOOK_SECRET,
+  EMBEDDED_STRIPE_KEY,
+  EMBEDDED_SESSION_SECRET,
+  ENV_EXAMPLE_SESSION_SECRET,
+]);
+
+export const MIN_SESSION_SECRET_LENGTH = 32;
+/** Stripe's signing secrets are whsec_ and 32 or more characters; shorter ones are made up. */
+const MIN_WEBHOOK_SECRET_BODY = 24;
+const MAKE_ONE = "make one with `openssl rand -hex 32`";
 
 const optional = z
   .string()
@@ -53,9 +71,50 @@ const rawSchema = z.object({
 
 export type Env = ReturnType<typeof parseEnv>;
 
+/** True for localhost, 127.0.0.0/8 and ::1: addresses only this machine can reach. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 function isLocalUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+  return isLoopbackHost(new URL(url).hostname);
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * What a deployment reachable from outside (APP_URL not a loopback address) must not run with:
+ * published or weak secrets, and the embedded stand-in, whose webhooks anyone can sign.
+ */
+function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
+  const problems: string[] = [];
+  const sessionSecrets = splitList(raw.SESSION_SECRET);
+  if (sessionSecrets.length === 0) {
+    problems.push(`- SESSION_SECRET: required when APP_URL is not a localhost address; ${MAKE_ONE}`);
+  } else if (sessionSecrets.some((s) => PUBLISHED_SECRETS.has(s))) {
+    problems.push(`- SESSION_SECRET: a value published in this repository is refused outside localhost; ${MAKE_ONE}`);
+  } else if (sessionSecrets.some((s) => s.length < MIN_SESSION_SECRET_LENGTH)) {
+    problems.push(`- SESSION_SECRET: each secret needs at least ${MIN_SESSION_SECRET_LENGTH} characters outside localhost; ${MAKE_ONE}`);
+  }
+  if (raw.STRIPE_SECRET_KEY === undefined || PUBLISHED_SECRETS.has(raw.STRIPE_SECRET_KEY)) {
+    problems.push(
+      "- STRIPE_SECRET_KEY: the embedded Stripe stand-in is refused outside localhost (anyone could sign its webhooks); " +
+        "set your sk_test_ or sk_live_ key from the Stripe dashboard",
+    );
+  }
+  const webhookSecrets = splitList(raw.STRIPE_WEBHOOK_SECRET);
+  const howToGetWebhookSecret = "use the whsec_ signing secret Stripe shows for your webhook endpoint (or that `stripe listen` prints)";
+  if (webhookSecrets.length === 0) {
+    problems.push(`- STRIPE_WEBHOOK_SECRET: required outside localhost; ${howToGetWebhookSecret}`);
+  } else if (webhookSecrets.some((s) => PUBLISHED_SECRETS.has(s))) {
+    problems.push(`- STRIPE_WEBHOOK_SECRET: a value published in this repository is refused outside localhost; ${howToGetWebhookSecret}`);
+  } else if (webhookSecrets.some((s) => !/^whsec_[A-Za-z0-9+/=_-]+$/.test(s) || s.length - "whsec_".length < MIN_WEBHOOK_SECRET_BODY)) {
+    problems.push(`- STRIPE_WEBHOOK_SECRET: each secret must be whsec_ and at least ${MIN_WEBHOOK_SECRET_BODY} more characters; ${howToGetWebhookSecret}`);
+  }
+  return problems;
 }
 
 /**
@@ -82,13 +141,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!usesStandIn && raw.STRIPE_WEBHOOK_SECRET === undefined) {
     problems.push("- STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (stripe listen prints it)");
   }
-  if (raw.SESSION_SECRET === undefined && !isLocalUrl(appUrl)) {
-    problems.push("- SESSION_SECRET: required when APP_URL is not a localhost address");
-  }
-  if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && !isLocalUrl(appUrl)) {
+  const exposed = !isLocalUrl(appUrl);
+  if (exposed) problems.push(...exposedDeploymentProblems(raw));
+  if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && exposed) {
     problems.push("- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)");
   }
-  if (raw.PASSWORD_HASH_COST === "test" && !isLocalUrl(appUrl)) {
+  if (raw.PASSWORD_HASH_COST === "test" && exposed) {
     problems.push("- PASSWORD_HASH_COST: the cheap test setting is refused outside localhost");
   }
   if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.join("\n")}`);
@@ -98,12 +156,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     isProduction: raw.NODE_ENV === "production",
     port: raw.PORT,
     appUrl,
+    /** APP_URL is a loopback address: only this machine can reach the app */
+    isLocal: !exposed,
     databaseUrl: raw.DATABASE_URL ?? "./data/app.db",
-    sessionSecrets: (raw.SESSION_SECRET ?? EMBEDDED_SESSION_SECRET).split(",").map((s) => s.trim()).filter(Boolean),
+    sessionSecrets: raw.SESSION_SECRET ? splitList(raw.SESSION_SECRET) : [EMBEDDED_SESSION_SECRET],
     stripe: {
       secretKey: stripeSecretKey,
       publishableKey: raw.STRIPE_PUBLISHABLE_KEY,
-      webhookSecrets: (raw.STRIPE_WEBHOOK_SECRET ?? EMBEDDED_WEBHOOK_SECRET).split(",").map((s) => s.trim()).filter(Boolean),
+      webhookSecrets: raw.STRIPE_WEBHOOK_SECRET ? splitList(raw.STRIPE_WEBHOOK_SECRET) : [EMBEDDED_WEBHOOK_SECRET],
       apiBase: stripeApiBase,
       usesStandIn,
       isLiveKey,
@@ -128,9 +188,4 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
-}
-
-/** For tests that change process.env between cases. */
-export function resetEnvCache(): void {
-  cached = undefined;
 }

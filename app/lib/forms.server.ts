@@ -30,20 +30,53 @@ export function parseForm<S extends z.ZodTypeAny>(schema: S, form: FormData): Fo
 
 /** Shown when a POST body cannot be read as a form (JSON, a broken multipart body, no body). */
 export const UNREADABLE_FORM = "We could not read the form. Please fill it in again on this page and submit it.";
+export const FORM_TOO_LARGE = "The form was too large to read. Please shorten what you entered and submit it again.";
+
+/** Our forms are a few short fields; nothing larger is read (see readForm). */
+export const MAX_FORM_BYTES = 16 * 1024;
 
 const FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+export type FormRead = { ok: true; form: FormData } | { ok: false; status: 400 | 413; formError: string };
+
+const unreadable: FormRead = { ok: false, status: 400, formError: UNREADABLE_FORM };
+const tooLarge: FormRead = { ok: false, status: 413, formError: FORM_TOO_LARGE };
+
 /**
- * The request's body as form data, or null when it is not a form: another content type, no
- * content type, or a body that does not parse. request.formData() throws a TypeError for all
- * of these, which would otherwise surface as a 500 for what is a bad request.
+ * The request's body as form data, reading at most `maxBytes`: a larger Content-Length is
+ * refused before reading, and a body that grows past the limit while streaming (no or a false
+ * Content-Length, chunked encoding) is abandoned, so a huge upload never sits in memory. Another
+ * content type, no body, or a body that does not parse is a 400 rather than the TypeError
+ * request.formData() throws.
  */
-export async function readFormData(request: Request): Promise<FormData | null> {
-  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (!FORM_CONTENT_TYPES.includes(contentType)) return null;
+export async function readForm(request: Request, maxBytes: number = MAX_FORM_BYTES): Promise<FormRead> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!FORM_CONTENT_TYPES.includes(contentType.split(";")[0]?.trim().toLowerCase() ?? "")) return unreadable;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return tooLarge;
+  if (!request.body) return unreadable;
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    return await request.formData();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
   } catch {
-    return null;
+    return unreadable;
+  }
+  try {
+    const form = await new Response(Buffer.concat(chunks), { headers: { "Content-Type": contentType } }).formData();
+    return { ok: true, form };
+  } catch {
+    return unreadable;
   }
 }

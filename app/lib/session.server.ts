@@ -8,6 +8,7 @@ import { env } from "./env.server";
 
 type DB = Kysely<Database>;
 
+export const SESSION_COOKIE_NAME = "__session";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const USER_AGENT_MAX = 300;
 
@@ -15,16 +16,17 @@ let cookie: Cookie | undefined;
 
 /**
  * The signed session cookie. The first secret signs, every secret verifies (rotation). Secure
- * follows the URL scheme: the production build also runs over http://localhost in the e2e suite.
+ * follows APP_URL's scheme: an https site never sends it in the clear, and the production build
+ * still works over http://localhost (the e2e suite).
  */
 export function sessionCookie(): Cookie {
   if (!cookie) {
     const config = env();
-    cookie = createCookie("__session", {
+    cookie = createCookie(SESSION_COOKIE_NAME, {
       secrets: config.sessionSecrets,
       httpOnly: true,
       sameSite: "lax",
-      secure: config.isProduction && config.appUrl.startsWith("https:"),
+      secure: config.appUrl.startsWith("https:"),
       path: "/",
       maxAge: SESSION_MAX_AGE_SECONDS,
     });

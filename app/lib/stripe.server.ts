@@ -40,15 +40,29 @@ export class WebhookSignatureError extends Error {
 }
 
 /**
+ * The SDK refuses signatures older than the tolerance but accepts any timestamp in the future,
+ * so a signature made with a leaked secret and a far-future time would replay for years.
+ */
+function assertNotFromTheFuture(header: string, nowSeconds: number): void {
+  const timestamp = /(?:^|,)\s*t=(\d{1,15})(?:,|$)/.exec(header)?.[1];
+  if (timestamp !== undefined && Number(timestamp) - nowSeconds > WEBHOOK_TOLERANCE_SECONDS) {
+    throw new WebhookSignatureError("Invalid Stripe-Signature: timestamp is in the future");
+  }
+}
+
+/**
  * Verifies a webhook against every configured signing secret (more than one during a secret
- * rotation) and returns the event. Throws WebhookSignatureError when none matches.
+ * rotation) and returns the event. Throws WebhookSignatureError when none matches, or when the
+ * signature's time is more than the tolerance away from now in either direction.
  */
 export function constructWebhookEvent(
   payload: string | Uint8Array,
   header: string | null,
   secrets: readonly string[] = env().stripe.webhookSecrets,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Stripe.Event {
   if (!header) throw new WebhookSignatureError("Missing Stripe-Signature header");
+  assertNotFromTheFuture(header, nowSeconds);
   let lastError: unknown;
   for (const secret of secrets) {
     try {

@@ -17,6 +17,9 @@ type DB = Kysely<Database>;
 
 /** Stripe's own events are a few kB; anything this large is not from Stripe. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+/** Stripe's object ids are at most 255 characters; its event type names are far below 100. */
+export const MAX_EVENT_ID_LENGTH = 255;
+export const MAX_EVENT_TYPE_LENGTH = 100;
 
 /** The effects of one event, applied inside the event's transaction. Returns a note to keep. */
 type EventEffect = (trx: DB) => Promise<string | null>;
@@ -131,9 +134,9 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
 function isEventShaped(value: unknown): value is Stripe.Event {
   if (!isObject(value)) return false;
   const { id, type, data } = value;
-  if (typeof id !== "string" || id === "" || typeof type !== "string" || type === "" || !isObject(data) || !isObject(data.object)) {
-    return false;
-  }
+  if (typeof id !== "string" || id === "" || id.length > MAX_EVENT_ID_LENGTH) return false;
+  if (typeof type !== "string" || type === "" || type.length > MAX_EVENT_TYPE_LENGTH) return false;
+  if (!isObject(data) || !isObject(data.object)) return false;
   // The checkout handlers read a session: a checkout event carrying anything else is malformed too.
   return !type.startsWith("checkout.session.") || (data.object.object === "checkout.session" && typeof data.object.id === "string");
 }

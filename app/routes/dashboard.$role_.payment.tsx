@@ -6,6 +6,7 @@ import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
+import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
 import { canPay, effectiveStatus } from "../payments/access";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const user = await requireUser(request, { role: params.role });
   // The form carries nothing the server uses: plan and price come from the user's role.
   const result = await startCheckout(db(), stripe(), user);

@@ -4,9 +4,9 @@ import { findDevMailboxMessage } from "../email/dev-mailbox.server";
 import { devMailboxEnabled } from "../email/transport.server";
 import { db } from "../lib/db.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
-  if (!devMailboxEnabled() || !Number.isSafeInteger(id)) return new Response("Not found", { status: 404 });
+  if (!devMailboxEnabled(request) || !Number.isSafeInteger(id)) return new Response("Not found", { status: 404 });
   const message = await findDevMailboxMessage(db(), id);
   if (!message) return new Response("Not found", { status: 404 });
 

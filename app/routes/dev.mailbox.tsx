@@ -7,7 +7,7 @@ import { db } from "../lib/db.server";
 // A developer tool, not part of the product UI: a resource route answering static HTML (or JSON
 // with ?format=json, which tests read) so it works without the app's layout or JavaScript.
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (!devMailboxEnabled()) return new Response("Not found", { status: 404 });
+  if (!devMailboxEnabled(request)) return new Response("Not found", { status: 404 });
   const messages = await listDevMailbox(db());
 
   if (new URL(request.url).searchParams.get("format") === "json") {

@@ -5,10 +5,12 @@ import { SiteHeader } from "../components/site-header";
 import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
-import { authenticator, LOGIN_STRATEGY, LoginError, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
-import { formValues, readFormData, UNREADABLE_FORM } from "../lib/forms.server";
-import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
+import { authenticator, INVALID_LOGIN, LOGIN_STRATEGY, LoginError, normalizeEmail, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
+import { formValues, readForm } from "../lib/forms.server";
+import { PasswordHashingBusyError } from "../lib/password.server";
+import { checkRateLimit, failedLogins, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
 import { safeRedirect } from "../lib/safe-redirect";
+import { requireSameOrigin } from "../lib/same-origin.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in | Talents Acting" }];
 
@@ -20,31 +22,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   await requireAnonymous(request);
-  const limit = checkRateLimit(request, "login");
-  if (!limit.allowed) {
-    return data(
-      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, formError: null, email: "" },
-      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+  const answer = (status: number, fields: { formError?: string; fieldErrors?: Record<string, string>; email?: string }, retryAfterSeconds?: number) =>
+    data(
+      {
+        rateLimited: status === 429 && retryAfterSeconds !== undefined ? { retryIn: retryAfterText(retryAfterSeconds) } : null,
+        fieldErrors: fields.fieldErrors ?? {},
+        formError: fields.formError ?? null,
+        email: (fields.email ?? "").slice(0, 200),
+      },
+      { status, headers: retryAfterSeconds === undefined ? undefined : { "Retry-After": String(retryAfterSeconds) } },
     );
-  }
 
-  const form = await readFormData(request);
-  if (!form) {
-    return data({ rateLimited: null, fieldErrors: {}, formError: UNREADABLE_FORM, email: "" }, { status: 400 });
-  }
+  const limit = checkRateLimit(request, "login");
+  if (!limit.allowed) return answer(429, {}, limit.retryAfterSeconds);
+
+  const read = await readForm(request);
+  if (!read.ok) return answer(read.status, { formError: read.formError });
+  const { form } = read;
   const { email = "", redirectTo } = formValues(form);
+  const account = normalizeEmail(email);
+  // Guessing one account's password from many addresses is limited per account too.
+  const accountLimit = failedLogins.check(account);
+  if (!accountLimit.allowed) return answer(429, { email }, accountLimit.retryAfterSeconds);
+
   try {
     const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
+    failedLogins.clear(account);
     return signInAndRedirect(request, user, safeRedirect(redirectTo, `/dashboard/${user.role}`));
   } catch (error) {
+    if (error instanceof PasswordHashingBusyError) {
+      return answer(503, { email, formError: BUSY }, error.retryAfterSeconds);
+    }
     if (!(error instanceof LoginError)) throw error;
-    return data(
-      { rateLimited: null, fieldErrors: error.fieldErrors, formError: error.formError ?? null, email: email.slice(0, 200) },
-      { status: 400 },
-    );
+    if (error.formError === INVALID_LOGIN) failedLogins.record(account);
+    return answer(400, { email, fieldErrors: error.fieldErrors, formError: error.formError });
   }
 }
+
+const BUSY = "Too many people are logging in right now. Please try again in a few seconds.";
 
 /**
  * The strategy reads the body itself. It gets the form already read, re-encoded, so a body

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { db } from "../lib/db.server";
+import { requireSameOrigin } from "../lib/same-origin.server";
 import { destroyUserSession } from "../lib/session.server";
 
 // Signing out changes state, so only a POST does it; a GET (link, prefetch) just goes home.
@@ -9,6 +10,7 @@ export function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const cookie = await destroyUserSession(db(), request);
   return redirect("/", { status: 303, headers: { "Set-Cookie": cookie } });
 }

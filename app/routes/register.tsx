@@ -7,9 +7,10 @@ import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
 import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
 import { db } from "../lib/db.server";
-import { formValues, parseForm, readFormData, UNREADABLE_FORM } from "../lib/forms.server";
-import { hashPassword } from "../lib/password.server";
+import { formValues, parseForm, readForm } from "../lib/forms.server";
+import { hashPassword, PasswordHashingBusyError } from "../lib/password.server";
 import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
+import { requireSameOrigin } from "../lib/same-origin.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
 import { ROLES, roleLabel } from "../payments/pricing";
 
@@ -23,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   await requireAnonymous(request);
   const limit = checkRateLimit(request, "register");
   if (!limit.allowed) {
@@ -32,8 +34,9 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
 
-  const form = await readFormData(request);
-  if (!form) return data({ rateLimited: null, fieldErrors: {}, formError: UNREADABLE_FORM, values: {} }, { status: 400 });
+  const read = await readForm(request);
+  if (!read.ok) return data({ rateLimited: null, fieldErrors: {}, formError: read.formError, values: {} }, { status: read.status });
+  const { form } = read;
   const { name = "", email = "", role = "" } = formValues(form);
   const values = { name: name.slice(0, 200), email: email.slice(0, 200), role: role.slice(0, 20) };
   const parsed = parseForm(registerSchema, form);
@@ -44,6 +47,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const user = await createUser(db(), { ...account, passwordHash: await hashPassword(password) });
     return signInAndRedirect(request, user, `/dashboard/${user.role}`);
   } catch (error) {
+    if (error instanceof PasswordHashingBusyError) {
+      return data(
+        { rateLimited: null, fieldErrors: {}, formError: "Too many people are signing up right now. Please try again in a few seconds.", values },
+        { status: 503, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+      );
+    }
     if (!(error instanceof EmailTakenError)) throw error;
     return data({ rateLimited: null, fieldErrors: { email: error.message }, formError: null, values }, { status: 400 });
   }

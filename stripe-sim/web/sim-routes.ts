@@ -51,6 +51,26 @@ export function parseKnobs(fields: Record<string, unknown>): Partial<DeliveryKno
   return patch;
 }
 
+/**
+ * Why a POST to a control endpoint is refused, or null. A web page the developer happens to
+ * open must not move the clock or change knobs: a browser's cross-origin POST carries a foreign
+ * Origin (or Sec-Fetch-Site), and the simple content types it may send without a preflight
+ * (text/plain among them) are refused. Tools without an Origin (curl, the tests) send JSON,
+ * a form, or nothing.
+ */
+export function controlRequestRefusal(req: IncomingMessage): { status: 403 | 415; message: string } | null {
+  const origin = req.headers.origin;
+  const fetchSite = req.headers["sec-fetch-site"];
+  if ((origin !== undefined && origin !== `http://${req.headers.host ?? ""}`) || fetchSite === "cross-site" || fetchSite === "same-site") {
+    return { status: 403, message: "Cross-origin requests to the stand-in's control endpoints are refused." };
+  }
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded") {
+    return { status: 415, message: "Send a JSON body (Content-Type: application/json) or a form from the stand-in's dashboard." };
+  }
+  return null;
+}
+
 function badRequest(res: ServerResponse, message: string): void {
   sendJson(res, 400, errorEnvelope({ type: "invalid_request_error", message }));
 }
@@ -64,6 +84,10 @@ export async function handleSimRoute(
   path: string,
 ): Promise<boolean> {
   const method = req.method ?? "GET";
+  if (method === "POST" && path.startsWith("/_sim/")) {
+    const refusal = controlRequestRefusal(req);
+    if (refusal) return (sendJson(res, refusal.status, errorEnvelope({ type: "invalid_request_error", message: refusal.message })), true);
+  }
   try {
     if (path === "/_sim/knobs") {
       if (method === "GET") return (sendJson(res, 200, controls.getKnobs()), true);

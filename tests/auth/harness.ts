@@ -4,10 +4,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { db } from "../../app/lib/db.server";
-import { resetRateLimits } from "../../app/lib/rate-limit.server";
 import { migrateToLatest } from "../../db/migrator";
 
 export const tempDir = mkdtempSync(join(tmpdir(), "auth-test-"));
@@ -47,15 +46,15 @@ export function cookiePair(setCookie: string | null): string {
   return setCookie.split(";")[0] ?? "";
 }
 
-/** A migrated database for the file's tests, closed after them; rate limits start fresh each test. */
+/**
+ * A migrated database for the file's tests, closed after them. Rate limits count per client
+ * address and account, so tests stay apart by using fresh addresses and emails.
+ */
 export function withAuthTestDatabase(): void {
   beforeAll(async () => {
     await migrateToLatest(db());
   });
   afterAll(async () => {
     await db().destroy();
-  });
-  beforeEach(() => {
-    resetRateLimits();
   });
 }

@@ -12,14 +12,14 @@ import {
 describe("password hashing", () => {
   it("uses OWASP's scrypt parameters unless the test cost is configured", () => {
     expect(parseEnv({}).passwordHashCost).toBe("owasp");
-    expect(scryptParamsFor("owasp")).toEqual({ N: 131072, r: 8, p: 1 });
-    expect(scryptParamsFor("test")).toEqual({ N: 16384, r: 8, p: 1 });
+    expect(scryptParamsFor("owasp")).toEqual({ N: 16384, r: 8, p: 5 });
+    expect(scryptParamsFor("test")).toEqual({ N: 4096, r: 8, p: 1 });
   });
 
   it("stores a self-describing scrypt string with a 16-byte salt and a 64-byte key, at OWASP cost", async () => {
     const stored = await hashPassword("correct horse battery", OWASP_SCRYPT);
     const [scheme, N, r, p, salt, key] = stored.split("$");
-    expect([scheme, N, r, p]).toEqual(["scrypt", "131072", "8", "1"]);
+    expect([scheme, N, r, p]).toEqual(["scrypt", "16384", "8", "5"]);
     expect(Buffer.from(salt ?? "", "base64url")).toHaveLength(16);
     expect(Buffer.from(key ?? "", "base64url")).toHaveLength(64);
     expect(await verifyPassword("correct horse battery", stored)).toBe(true);

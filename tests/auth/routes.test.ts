@@ -67,7 +67,7 @@ describe("register", () => {
 
     const user = await db().selectFrom("users").selectAll().where("email", "=", "ana.actor@example.com").executeTakeFirstOrThrow();
     expect(user).toMatchObject({ name: "Ana Actor", role: "professional", subscription_status: "NONE", access_expires_at: null });
-    expect(user.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(user.password_hash).toMatch(/^scrypt\$4096\$8\$1\$/);
     expect(user.password_hash).not.toContain(PASSWORD);
     expect(await db().selectFrom("payments").selectAll().execute()).toEqual([]);
 

@@ -7,7 +7,8 @@ import { devMailboxTransport, postmarkTransport, transportFromEnv, type EmailTra
 import { loader as mailboxLoader } from "../../app/routes/dev.mailbox";
 import { setupTestApp, type TestApp } from "../support/app";
 import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
-import { args, getRequest } from "../support/requests";
+import { loopbackGetRequest } from "../support/loopback";
+import { args } from "../support/requests";
 
 let app: TestApp;
 let sink: PostmarkSink;
@@ -169,16 +170,16 @@ describe("dev mailbox", () => {
     await enqueueEmail(app.db, email("dev:1", "dev@example.test"));
     await enqueueEmail(app.db, email("dev:2", "other@example.test"));
 
-    const before = (await (await mailboxLoader(args(getRequest("/dev/mailbox?format=json")))).json()) as { messages: unknown[] };
+    const before = (await (await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")))).json()) as { messages: unknown[] };
     expect(before.messages).toHaveLength(0);
 
     await dispatchDueEmails(app.db, transportFromEnv());
-    const response = await mailboxLoader(args(getRequest("/dev/mailbox?format=json")));
+    const response = await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")));
     const body = (await response.json()) as { messages: { to_email: string; status: string; text: string }[] };
     expect(body.messages.filter((m) => m.to_email === "dev@example.test")).toEqual([expect.objectContaining({ status: "sent", text: "Hello" })]);
     expect(body.messages).toHaveLength(2);
 
-    const html = await (await mailboxLoader(args(getRequest("/dev/mailbox")))).text();
+    const html = await (await mailboxLoader(args(loopbackGetRequest("/dev/mailbox")))).text();
     expect(html).toContain("dev@example.test");
   });
 });

@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
 import { db } from "../../app/lib/db.server";
-import { resetEnvCache } from "../../app/lib/env.server";
+import { env } from "../../app/lib/env.server";
 
 export const TEST_APP_URL = "http://localhost:3000";
 /** The first signs (as the stand-in does); the second is accepted too, as during a rotation. */
@@ -34,12 +34,12 @@ export function makeTempDir(prefix = "payments-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-const dbHolder = globalThis as typeof globalThis & { __appDb?: Kysely<Database> };
-
 /**
  * Points the app's configuration and its db() at a fresh database in a temp folder. Call once
- * per test file (beforeAll); `close()` in afterAll. The environment is the embedded default
- * (no Stripe key, no Postmark token) with a known webhook secret list.
+ * per test file (beforeAll), before anything reads the configuration; `close()` in afterAll.
+ * Vitest runs each file in its own process, so the app's process-wide configuration and
+ * database are this file's alone. The environment is the embedded default (no Stripe key, no
+ * Postmark token) with a known webhook secret list.
  */
 export async function setupTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = makeTempDir();
@@ -61,11 +61,9 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  resetEnvCache();
-  // db() keeps one instance a process on globalThis; drop a previous test app's instance.
-  await dbHolder.__appDb?.destroy();
-  dbHolder.__appDb = undefined;
-
+  if (env().databaseUrl !== dbPath) {
+    throw new Error("setupTestApp must run before anything reads the configuration, once per test file");
+  }
   const database = db();
   await migrateToLatest(database);
   return {
@@ -76,7 +74,6 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     async close() {
       await database.destroy();
-      if (dbHolder.__appDb === database) dbHolder.__appDb = undefined;
       rmSync(dir, { recursive: true, force: true });
     },
   };
