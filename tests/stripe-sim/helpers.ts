@@ -9,7 +9,7 @@ import Stripe from "stripe";
 import { startStripeSim } from "../../stripe-sim/index.js";
 import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index.js";
 
-export const WEBHOOK_SECRET = "whsec_test_secret_for_stripe_sim_tests";
+export const WEBHOOK_SECRET = "whsec_stripe_sim_tests";
 
 export function tempDbPath(): { dbPath: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "stripe-sim-test-"));

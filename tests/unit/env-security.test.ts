@@ -1,0 +1,147 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { EMBEDDED_STRIPE_KEY, isLoopbackHost, parseEnv, PUBLISHED_SECRETS } from "~/lib/env.server";
+
+// What a real deployment reachable from outside looks like.
+const PRODUCTION = {
+  NODE_ENV: "production",
+  APP_URL: "https://talents-acting.example",
+  SESSION_SECRET: "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f",
+  STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOpQrStUvWx",
+  STRIPE_WEBHOOK_SECRET: "whsec_R4nd0mlyGeneratedByStripeDashboard",
+  POSTMARK_SERVER_TOKEN: "00000000-1111-2222-3333-444444444444",
+} as const;
+
+function problemsOf(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** KEY=value lines of a dotenv file. */
+function dotenv(path: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1]) values[match[1]] = match[2] ?? "";
+  }
+  return values;
+}
+
+describe("boot check of a deployment reachable from outside", () => {
+  it("boots with real secrets, keys and a Postmark token", () => {
+    const config = parseEnv(PRODUCTION);
+    expect(config.isLocal).toBe(false);
+    expect(config.stripe.usesStandIn).toBe(false);
+  });
+
+  it("refuses .env.example as npm start copies it, naming each variable and how to make a real secret", () => {
+    const message = problemsOf({ ...dotenv(".env.example"), NODE_ENV: "production", APP_URL: "https://talents-acting.example", POSTMARK_SERVER_TOKEN: "t" });
+    expect(message).toMatch(/- SESSION_SECRET: a value published in this repository/);
+    expect(message).toMatch(/- STRIPE_SECRET_KEY: the embedded Stripe stand-in is refused/);
+    expect(message).toMatch(/- STRIPE_WEBHOOK_SECRET: a value published in this repository/);
+    expect(message).toContain("openssl rand -hex 32");
+  });
+
+  it("refuses .env.example's secrets even beside a real live key", () => {
+    const example = dotenv(".env.example");
+    const message = problemsOf({ ...PRODUCTION, SESSION_SECRET: example.SESSION_SECRET, STRIPE_WEBHOOK_SECRET: example.STRIPE_WEBHOOK_SECRET });
+    expect(message).toMatch(/- SESSION_SECRET:/);
+    expect(message).toMatch(/- STRIPE_WEBHOOK_SECRET:/);
+    expect(message).not.toMatch(/- STRIPE_SECRET_KEY:/);
+  });
+
+  it("refuses every webhook and session secret written anywhere in the repository", () => {
+    const files = execFileSync("git", ["ls-files"], { encoding: "utf8" })
+      .split("\n")
+      .filter((f) => /\.(ts|tsx|md|json|example|js)$/.test(f) && !f.endsWith("package-lock.json"));
+    const webhookSecrets = new Set<string>();
+    const sessionSecrets = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/whsec_[A-Za-z0-9_]+/g)) webhookSecrets.add(m[0]);
+      for (const m of text.matchAll(/SESSION_SECRET["']?\s*[:=]\s*["']?([^"'\s,]+)/g)) if (m[1]) sessionSecrets.add(m[1]);
+    }
+    expect(webhookSecrets.size).toBeGreaterThan(5);
+    expect(sessionSecrets.size).toBeGreaterThan(1);
+    for (const secret of webhookSecrets) {
+      expect(problemsOf({ ...PRODUCTION, STRIPE_WEBHOOK_SECRET: secret }), secret).toMatch(/- STRIPE_WEBHOOK_SECRET:/);
+    }
+    for (const secret of sessionSecrets) {
+      expect(problemsOf({ ...PRODUCTION, SESSION_SECRET: secret }), secret).toMatch(/- SESSION_SECRET:/);
+    }
+  });
+
+  it.each([
+    ["a session secret shorter than 32 characters", { SESSION_SECRET: "x".repeat(31) }, "SESSION_SECRET"],
+    ["a short one among rotated secrets", { SESSION_SECRET: `${"a".repeat(40)},short` }, "SESSION_SECRET"],
+    ["no session secret", { SESSION_SECRET: undefined }, "SESSION_SECRET"],
+    ["a webhook secret that is not whsec_", { STRIPE_WEBHOOK_SECRET: "R4nd0mlyGeneratedByStripeDashboard" }, "STRIPE_WEBHOOK_SECRET"],
+    ["a made-up short whsec_", { STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_WEBHOOK_SECRET"],
+    ["no webhook secret", { STRIPE_WEBHOOK_SECRET: undefined }, "STRIPE_WEBHOOK_SECRET"],
+    ["the stand-in (no Stripe key)", { STRIPE_SECRET_KEY: undefined }, "STRIPE_SECRET_KEY"],
+    ["the stand-in's embedded key", { STRIPE_SECRET_KEY: EMBEDDED_STRIPE_KEY }, "STRIPE_SECRET_KEY"],
+    ["no Postmark token in production", { POSTMARK_SERVER_TOKEN: undefined }, "POSTMARK_SERVER_TOKEN"],
+    ["the cheap test hash cost", { PASSWORD_HASH_COST: "test" }, "PASSWORD_HASH_COST"],
+  ])("refuses %s", (_label, change, name) => {
+    expect(problemsOf({ ...PRODUCTION, ...change })).toMatch(new RegExp(`- ${name}:`));
+  });
+
+  it("applies the same refusals off localhost without NODE_ENV=production", () => {
+    const message = problemsOf({ ...PRODUCTION, NODE_ENV: undefined, SESSION_SECRET: "short", STRIPE_SECRET_KEY: undefined });
+    expect(message).toMatch(/- SESSION_SECRET:/);
+    expect(message).toMatch(/- STRIPE_SECRET_KEY:/);
+    // Postmark is only required in production: elsewhere emails may stay in the outbox.
+    expect(problemsOf({ ...PRODUCTION, NODE_ENV: undefined, POSTMARK_SERVER_TOKEN: undefined })).toBe("");
+  });
+
+  it("keeps the local defaults working on a loopback APP_URL, also in production mode", () => {
+    for (const appUrl of ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+      const config = parseEnv({ ...dotenv(".env.example"), NODE_ENV: "production", APP_URL: appUrl });
+      expect(config.isLocal).toBe(true);
+      expect(config.stripe.usesStandIn).toBe(true);
+    }
+  });
+
+  it("lists the embedded defaults among the published secrets", () => {
+    const example = dotenv(".env.example");
+    expect(PUBLISHED_SECRETS.has(example.SESSION_SECRET ?? "")).toBe(true);
+    expect(PUBLISHED_SECRETS.has(example.STRIPE_WEBHOOK_SECRET ?? "")).toBe(true);
+    expect(parseEnv({}).sessionSecrets.every((s) => PUBLISHED_SECRETS.has(s))).toBe(true);
+    expect(parseEnv({}).stripe.webhookSecrets.every((s) => PUBLISHED_SECRETS.has(s))).toBe(true);
+  });
+});
+
+describe("other environment rules", () => {
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["false", false],
+    ["0", false],
+    [undefined, false],
+  ])("TRUST_PROXY=%s reads as %s", (value, expected) => {
+    expect(parseEnv({ TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it.each(["yes", "TRUE ", "on", "2"])("refuses TRUST_PROXY=%s", (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toMatch(/TRUST_PROXY/);
+  });
+
+  it.each(["sk_live_abc", "rk_live_abc"])("refuses the live key %s with a non-Stripe API base", (key) => {
+    expect(problemsOf({ STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_BASE: "http://127.0.0.1:12111" })).toMatch(
+      /- STRIPE_SECRET_KEY: a live key is refused/,
+    );
+    expect(parseEnv({ STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe.isLiveKey).toBe(true);
+  });
+
+  it("knows loopback hosts", () => {
+    for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "::1"]) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ["talents-acting.example", "localhost.example", "10.0.0.1", "128.0.0.1", "[::2]", "0.0.0.0", "127.0.0.1.nip.io"]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+});
