@@ -24,10 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   await requireAnonymous(request);
-  const answer = (status: number, fields: { formError?: string; fieldErrors?: Record<string, string>; email?: string }, retryAfterSeconds?: number) =>
+  type Fields = { formError?: string; fieldErrors?: Record<string, string>; email?: string; scope?: "network" | "account" };
+  const answer = (status: number, fields: Fields, retryAfterSeconds?: number) =>
     data(
       {
-        rateLimited: status === 429 && retryAfterSeconds !== undefined ? { retryIn: retryAfterText(retryAfterSeconds) } : null,
+        rateLimited:
+          status === 429 && retryAfterSeconds !== undefined ? { retryIn: retryAfterText(retryAfterSeconds), scope: fields.scope ?? "network" } : null,
         fieldErrors: fields.fieldErrors ?? {},
         formError: fields.formError ?? null,
         email: (fields.email ?? "").slice(0, 200),
@@ -45,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const account = normalizeEmail(email);
   // Guessing one account's password from many addresses is limited per account too.
   const accountLimit = failedLogins.check(account);
-  if (!accountLimit.allowed) return answer(429, { email }, accountLimit.retryAfterSeconds);
+  if (!accountLimit.allowed) return answer(429, { email, scope: "account" }, accountLimit.retryAfterSeconds);
 
   try {
     const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
@@ -85,7 +87,7 @@ export default function Login() {
       <SiteHeader user={null} />
       <main className="page narrow">
         <h1>Log in</h1>
-        {result?.rateLimited ? <TooManyAttempts attempts="login" retryIn={result.rateLimited.retryIn} /> : null}
+        {result?.rateLimited ? <TooManyAttempts attempts="login" retryIn={result.rateLimited.retryIn} scope={result.rateLimited.scope} /> : null}
         <Form method="post" className="card" noValidate>
           <FormError message={result?.formError} />
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}

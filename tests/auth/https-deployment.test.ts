@@ -1,5 +1,6 @@
 // The app as configured for a deployment reachable from outside (an https APP_URL, real-looking
 // secrets), in its own process: cookies, headers and developer tools there.
+import { randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applySecurityHeaders, createNonce } from "../../app/lib/security-headers.server";
@@ -10,8 +11,9 @@ import { createUser, sessionCookieFor } from "../support/factories";
 import { loopbackGetRequest } from "../support/loopback";
 import { args } from "../support/requests";
 
-const NEW_SECRET = "n".repeat(16) + "e".repeat(16) + "w".repeat(8);
-const OLD_SECRET = "o".repeat(20) + "l".repeat(20);
+// Made at run time: a secret written in the repository is published, and refused off localhost.
+const NEW_SECRET = randomBytes(24).toString("hex");
+const OLD_SECRET = randomBytes(24).toString("hex");
 
 let app: TestApp;
 beforeAll(async () => {
@@ -19,8 +21,8 @@ beforeAll(async () => {
     env: {
       APP_URL: "https://talents-acting.example",
       SESSION_SECRET: `${NEW_SECRET},${OLD_SECRET}`,
-      STRIPE_SECRET_KEY: "sk_test_51HttpsDeploymentTestKey",
-      STRIPE_WEBHOOK_SECRET: "whsec_HttpsDeploymentTestSigningSecret0",
+      STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString("hex")}`,
+      STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
       PASSWORD_HASH_COST: "owasp",
     },
   });
@@ -42,7 +44,7 @@ describe("an https deployment", () => {
     const fresh = await sessionCookieFor(app.db, user);
     const id = (await sessionCookie().parse(fresh)) as string;
     const signedWithOld = await createCookie("__session", { secrets: [OLD_SECRET] }).serialize(id);
-    const signedWithUnknown = await createCookie("__session", { secrets: ["u".repeat(40)] }).serialize(id);
+    const signedWithUnknown = await createCookie("__session", { secrets: [randomBytes(24).toString("hex")] }).serialize(id);
     const request = (cookie: string) => new Request("https://talents-acting.example/", { headers: { Cookie: cookie.split(";")[0] ?? "" } });
 
     expect((await getSessionUser(app.db, request(signedWithOld)))?.id).toBe(user.id);

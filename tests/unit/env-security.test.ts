@@ -1,16 +1,18 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EMBEDDED_STRIPE_KEY, isLoopbackHost, parseEnv, PUBLISHED_SECRETS } from "~/lib/env.server";
 
-// What a real deployment reachable from outside looks like.
+// What a real deployment reachable from outside looks like. Its secrets are made at run time:
+// any secret written in this repository is published, and the boot check refuses those.
 const PRODUCTION = {
   NODE_ENV: "production",
   APP_URL: "https://talents-acting.example",
-  SESSION_SECRET: "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f",
-  STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOpQrStUvWx",
-  STRIPE_WEBHOOK_SECRET: "whsec_R4nd0mlyGeneratedByStripeDashboard",
-  POSTMARK_SERVER_TOKEN: "00000000-1111-2222-3333-444444444444",
+  SESSION_SECRET: randomBytes(32).toString("hex"),
+  STRIPE_SECRET_KEY: `sk_live_${randomBytes(16).toString("hex")}`,
+  STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
+  POSTMARK_SERVER_TOKEN: randomBytes(16).toString("hex"),
 } as const;
 
 function problemsOf(source: Record<string, string | undefined>): string {
@@ -80,7 +82,7 @@ describe("boot check of a deployment reachable from outside", () => {
     ["a session secret shorter than 32 characters", { SESSION_SECRET: "x".repeat(31) }, "SESSION_SECRET"],
     ["a short one among rotated secrets", { SESSION_SECRET: `${"a".repeat(40)},short` }, "SESSION_SECRET"],
     ["no session secret", { SESSION_SECRET: undefined }, "SESSION_SECRET"],
-    ["a webhook secret that is not whsec_", { STRIPE_WEBHOOK_SECRET: "R4nd0mlyGeneratedByStripeDashboard" }, "STRIPE_WEBHOOK_SECRET"],
+    ["a webhook secret that is not whsec_", { STRIPE_WEBHOOK_SECRET: PRODUCTION.STRIPE_WEBHOOK_SECRET.slice("whsec_".length) }, "STRIPE_WEBHOOK_SECRET"],
     ["a made-up short whsec_", { STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_WEBHOOK_SECRET"],
     ["no webhook secret", { STRIPE_WEBHOOK_SECRET: undefined }, "STRIPE_WEBHOOK_SECRET"],
     ["the stand-in (no Stripe key)", { STRIPE_SECRET_KEY: undefined }, "STRIPE_SECRET_KEY"],

@@ -1,10 +1,15 @@
-/** The 429 notice above a rate-limited form; `attempts` names them ("login", "sign-up"). */
-export function TooManyAttempts({ attempts, retryIn }: { attempts: string; retryIn: string }) {
+/**
+ * The 429 notice above a rate-limited form; `attempts` names them ("login", "sign-up"), `scope`
+ * says what was counted: the visitor's network, or failed logins to one account.
+ */
+export function TooManyAttempts({ attempts, retryIn, scope = "network" }: { attempts: string; retryIn: string; scope?: "network" | "account" }) {
   return (
     <div className="notice bad" role="alert">
       <h2>Too many attempts</h2>
       <p>
-        Too many {attempts} attempts from your network. Please try again {retryIn}.
+        {scope === "account"
+          ? `Too many failed ${attempts} attempts for this account. Please try again ${retryIn}.`
+          : `Too many ${attempts} attempts from your network. Please try again ${retryIn}.`}
       </p>
     </div>
   );
