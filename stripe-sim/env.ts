@@ -40,7 +40,12 @@ export function optionsFromEnv(env: Env): StripeSimOptions {
   }
   const shuffle = booleanFrom(env, "STRIPE_SIM_SHUFFLE");
   if (shuffle !== undefined) delivery.shuffle = shuffle;
+  const afterRetries = env.STRIPE_SIM_AFTER_FAILED_RETRIES?.trim();
+  if (afterRetries && afterRetries !== "cancel" && afterRetries !== "unpaid") {
+    throw new Error(`STRIPE_SIM_AFTER_FAILED_RETRIES must be cancel or unpaid, got "${afterRetries}"`);
+  }
   return {
+    ...(afterRetries === "cancel" || afterRetries === "unpaid" ? { subscriptionAfterFailedRetries: afterRetries } : {}),
     port: numberFrom(env, "STRIPE_SIM_PORT") ?? DEFAULT_PORT,
     dbPath: env.STRIPE_SIM_DB || "./data/stripe-sim.db",
     forwardTo,

@@ -26,6 +26,16 @@ const SUFFIX_LENGTH: Record<string, number> = {
   li: 24,
   py: 24,
   src: 24,
+  sub: 24,
+  si: 14,
+  in: 24,
+  ii: 24,
+  il: 24,
+  clock: 24,
+  bpc: 24,
+  bps: 24,
+  seti: 24,
+  inpay: 24,
 };
 
 export type IdPrefix = keyof typeof SUFFIX_LENGTH | "cs_test";

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimContext } from "./api/context.js";
 import { SimClock } from "./clock.js";
+import { runBilling } from "./domain/billing-clock.js";
 import { sweepExpiredSessions } from "./domain/checkout.js";
 import { EventRecorder } from "./domain/events.js";
 import { handleApi } from "./http/api.js";
@@ -10,6 +11,7 @@ import { errorEnvelope } from "./http/errors.js";
 import { sendJson } from "./http/respond.js";
 import { DEFAULT_HOST, DEFAULT_KNOBS, DEFAULT_MERCHANT_NAME, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, mergeKnobs } from "./options.js";
 import type { DeliveryKnobs, StripeSimOptions } from "./options.js";
+import { BillingNotes } from "./store/billing-notes.js";
 import { openDatabase } from "./store/database.js";
 import { EndpointSecrets } from "./store/endpoint-secrets.js";
 import { IdempotencyStore } from "./store/idempotency.js";
@@ -58,8 +60,12 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     endpointSecrets,
     clock,
     events: new EventRecorder(store, clock, queue),
+    billingNotes: new BillingNotes(db),
+    afterFailedRetries: options.subscriptionAfterFailedRetries ?? "cancel",
     merchantName: options.merchantName ?? DEFAULT_MERCHANT_NAME,
     baseUrl: () => baseUrl,
+    wakeDeliveries: () => worker.wake(),
+    log,
   };
   const controls: SimControls = {
     getKnobs: () => knobs,
@@ -120,6 +126,8 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
   const sweep = () => {
     try {
       if (db.transaction(() => sweepExpiredSessions(ctx))() > 0) worker.wake();
+      // Subscriptions without a test clock renew on the stand-in's own clock.
+      if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0) worker.wake();
       idempotency.purgeExpired(Date.now());
     } catch (error) {
       log(`stripe-sim: expiry sweep failed: ${String(error)}`);

@@ -29,6 +29,11 @@ export interface StripeSimOptions {
   /** Shown on the hosted page; default "Talents Acting". */
   merchantName?: string;
   delivery?: Partial<DeliveryKnobs>;
+  /**
+   * What happens to a subscription whose renewal still fails after the last retry, as the
+   * account setting in Stripe's Dashboard decides: "cancel" (default) or "unpaid".
+   */
+  subscriptionAfterFailedRetries?: "cancel" | "unpaid";
   /** Receives one line per webhook attempt (the CLI prints them); silent when omitted. */
   log?: (line: string) => void;
 }

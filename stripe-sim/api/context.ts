@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { SimClock } from "../clock.js";
 import type { EventRecorder } from "../domain/events.js";
+import type { BillingNotes } from "../store/billing-notes.js";
 import type { SqliteDatabase } from "../store/database.js";
 import type { LineItemStore } from "../store/line-items.js";
 import type { EndpointSecrets } from "../store/endpoint-secrets.js";
@@ -16,7 +17,13 @@ export interface SimContext {
   endpointSecrets: EndpointSecrets;
   clock: SimClock;
   events: EventRecorder;
+  billingNotes: BillingNotes;
+  /** What a subscription becomes when its last payment retry fails. */
+  afterFailedRetries: "cancel" | "unpaid";
   merchantName: string;
+  /** Starts webhook deliveries queued outside a request (work finished after answering). */
+  wakeDeliveries(): void;
+  log(line: string): void;
   /** Where this server is reachable, for session URLs; known only after listen(). */
   baseUrl(): string;
 }

@@ -23,6 +23,7 @@ import {
   withExpand,
 } from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
+import { requireTestClock } from "./test-clocks.js";
 
 const customerShape = {
   email: str.optional(),
@@ -37,7 +38,7 @@ const customerShape = {
   invoice_settings: obj({ default_payment_method: str.optional() }).optional(),
 };
 
-const createParams = withExpand(customerShape);
+const createParams = withExpand({ ...customerShape, test_clock: str.optional() });
 const { payment_method: _attachOnlyOnCreate, ...updateShape } = customerShape;
 const updateParams = withExpand(updateShape);
 const listParams = withExpand({ ...listShape, email: str.optional() });
@@ -55,6 +56,7 @@ export const customerRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
       const paymentMethod = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method, "payment_method") : undefined;
+      const testClock = p.test_clock ? requireTestClock(ctx, p.test_clock, "test_clock") : undefined;
       const customer = createCustomer(
         ctx,
         {
@@ -67,8 +69,10 @@ export const customerRoutes: ApiRoute[] = [
           shipping: p.shipping ? { ...p.shipping, address: fullAddress(p.shipping.address), phone: p.shipping.phone ?? null } : null,
           preferredLocales: p.preferred_locales ?? [],
           defaultPaymentMethod: null,
+          testClock: testClock?.id ?? null,
         },
         req.origin,
+        testClock?.frozen_time,
       );
       let result: Stripe.Customer = customer;
       if (paymentMethod) attachPaymentMethod(ctx, paymentMethod, customer.id, req.origin);

@@ -12,6 +12,13 @@ const TABLE_BY_PREFIX: ReadonlyArray<[string, ObjectTable]> = [
   ["pm_", "payment_methods"],
   ["evt_", "events"],
   ["we_", "webhook_endpoints"],
+  ["sub_", "subscriptions"],
+  ["in_", "invoices"],
+  ["ii_", "invoiceitems"],
+  ["clock_", "test_clocks"],
+  ["bpc_", "billing_portal_configurations"],
+  ["bps_", "billing_portal_sessions"],
+  ["seti_", "setup_intents"],
 ];
 
 const MAX_DEPTH = 4;

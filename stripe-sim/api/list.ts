@@ -45,6 +45,13 @@ const RESOURCE_NAMES: Record<ObjectTable, string> = {
   payment_methods: "payment_method",
   events: "event",
   webhook_endpoints: "webhook_endpoint",
+  subscriptions: "subscription",
+  invoices: "invoice",
+  invoiceitems: "invoiceitem",
+  test_clocks: "test_clock",
+  billing_portal_configurations: "billing_portal.configuration",
+  billing_portal_sessions: "billing_portal.session",
+  setup_intents: "setup_intent",
 };
 
 export function checkLimit(limit: number | undefined): number {

@@ -5,6 +5,7 @@ import { ok } from "./context.js";
 import { invalidRequest, missingParam, noSuch } from "../http/errors.js";
 import type { StripeApiError } from "../http/errors.js";
 import { newId } from "../ids.js";
+import { previousAttributes } from "../domain/events.js";
 import { buildPrice } from "../objects/price.js";
 import type { PriceFields } from "../objects/price.js";
 import type { JsonFilter } from "../store/objects.js";
@@ -105,6 +106,19 @@ export function unitAmountOf(unitAmount: number | undefined, unitAmountDecimal: 
   throw missingParam(param("unit_amount"));
 }
 
+/** Stripe bills at most yearly: 1 year, 12 months, 52 weeks or 365 days. */
+const MAX_INTERVAL_COUNT = { day: 365, week: 52, month: 12, year: 1 } as const;
+
+function checkRecurring(recurring: { interval: keyof typeof MAX_INTERVAL_COUNT; interval_count?: number | undefined } | undefined): void {
+  if (!recurring || recurring.interval_count === undefined) return;
+  if (recurring.interval_count < 1 || recurring.interval_count > MAX_INTERVAL_COUNT[recurring.interval]) {
+    throw invalidRequest(
+      "Invalid recurring[interval_count]: the maximum billing interval is 1 year (1 year, 12 months, 52 weeks or 365 days).",
+      "recurring[interval_count]",
+    );
+  }
+}
+
 export function createPrice(
   ctx: SimContext,
   fields: PriceFields,
@@ -137,12 +151,56 @@ export function requirePrice(ctx: SimContext, id: string, param = "id"): Stripe.
   return price;
 }
 
+const updateParams = withExpand({
+  active: bool.optional(),
+  lookup_key: str.optional(),
+  transfer_lookup_key: bool.optional(),
+  nickname: str.optional(),
+  metadata: metadata.optional(),
+  tax_behavior: z.enum(["exclusive", "inclusive", "unspecified"]).optional(),
+});
+
 export const priceRoutes: ApiRoute[] = [
+  {
+    method: "POST",
+    path: "/v1/prices/:id",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(updateParams, req.params);
+      const before = requirePrice(ctx, id);
+      const lookupKey = p.lookup_key === undefined ? before.lookup_key : orNull(p.lookup_key);
+      if (lookupKey && lookupKey !== before.lookup_key) {
+        const holder = ctx.store.list("prices", { limit: 1, filters: [{ path: "$.lookup_key", value: lookupKey }] }).data[0];
+        if (holder && !p.transfer_lookup_key) {
+          throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, "lookup_key", "lookup_key_already_in_use");
+        }
+        if (holder) {
+          const released = { ...holder, lookup_key: null };
+          ctx.store.replace("prices", released);
+          ctx.events.emit("price.updated", released, req.origin, { lookup_key: holder.lookup_key });
+        }
+      }
+      const after: Stripe.Price = {
+        ...before,
+        active: p.active ?? before.active,
+        lookup_key: lookupKey,
+        nickname: p.nickname === undefined ? before.nickname : orNull(p.nickname),
+        metadata: mergeMetadata(before.metadata, p.metadata),
+        tax_behavior: p.tax_behavior ?? before.tax_behavior,
+      };
+      const changed = previousAttributes(before, after);
+      if (Object.keys(changed).length > 0) {
+        ctx.store.replace("prices", after);
+        ctx.events.emit("price.updated", after, req.origin, changed);
+      }
+      return ok(expand(ctx, after, p.expand));
+    },
+  },
   {
     method: "POST",
     path: "/v1/prices",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
+      checkRecurring(p.recurring);
       if (p.product && p.product_data) {
         throw invalidRequest("You may only specify one of these parameters: product, product_data.", "product_data");
       }

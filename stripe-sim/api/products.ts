@@ -4,6 +4,7 @@ import { ok } from "./context.js";
 import type { ApiRoute } from "./context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
 import { newId } from "../ids.js";
+import { previousAttributes } from "../domain/events.js";
 import { buildProduct } from "../objects/product.js";
 import type { ProductFields } from "../objects/product.js";
 import type { JsonFilter } from "../store/objects.js";
@@ -49,7 +50,60 @@ export function requireProduct(ctx: SimContext, id: string, param = "id"): Strip
   return product;
 }
 
+const updateParams = withExpand({
+  name: str.optional(),
+  description: str.optional(),
+  active: bool.optional(),
+  metadata: metadata.optional(),
+  images: stringList.optional(),
+  url: str.optional(),
+  unit_label: str.optional(),
+  statement_descriptor: str.optional(),
+  default_price: str.optional(),
+});
+
 export const productRoutes: ApiRoute[] = [
+  {
+    method: "POST",
+    path: "/v1/products/:id",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(updateParams, req.params);
+      const before = requireProduct(ctx, id);
+      if (p.name !== undefined && p.name.trim() === "") throw invalidRequest("You must provide a non-empty name for the product.", "name");
+      let defaultPrice = before.default_price;
+      if (p.default_price !== undefined) {
+        if (p.default_price === "") defaultPrice = null;
+        else {
+          const price = ctx.store.get("prices", p.default_price);
+          if (!price) throw noSuch("price", p.default_price, "default_price");
+          if ((typeof price.product === "string" ? price.product : price.product.id) !== id) {
+            throw invalidRequest("The default price must belong to this product.", "default_price");
+          }
+          defaultPrice = price.id;
+        }
+      }
+      const after: Stripe.Product = {
+        ...before,
+        name: p.name ?? before.name,
+        description: p.description === undefined ? before.description : orNull(p.description),
+        active: p.active ?? before.active,
+        metadata: mergeMetadata(before.metadata, p.metadata),
+        images: p.images ?? before.images,
+        url: p.url === undefined ? before.url : orNull(p.url),
+        unit_label: p.unit_label === undefined ? before.unit_label : orNull(p.unit_label),
+        statement_descriptor: p.statement_descriptor === undefined ? before.statement_descriptor : orNull(p.statement_descriptor),
+        default_price: defaultPrice,
+      };
+      const changed = previousAttributes(before, after);
+      if (Object.keys(changed).length > 0) {
+        const updated = { ...after, updated: ctx.clock.nowSeconds() };
+        ctx.store.replace("products", updated);
+        ctx.events.emit("product.updated", updated, req.origin, changed);
+        return ok(expand(ctx, updated, p.expand));
+      }
+      return ok(expand(ctx, after, p.expand));
+    },
+  },
   {
     method: "POST",
     path: "/v1/products",

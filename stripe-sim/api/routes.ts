@@ -9,6 +9,9 @@ import { paymentPageRoutes } from "./payment-pages.js";
 import { priceRoutes } from "./prices.js";
 import { productRoutes } from "./products.js";
 import { webhookEndpointRoutes } from "./webhook-endpoints.js";
+import { invoiceRoutes } from "./invoices.js";
+import { subscriptionRoutes } from "./subscriptions.js";
+import { testClockRoutes } from "./test-clocks.js";
 
 const ALL_ROUTES: ApiRoute[] = [
   ...customerRoutes,
@@ -21,6 +24,9 @@ const ALL_ROUTES: ApiRoute[] = [
   ...eventRoutes,
   ...webhookEndpointRoutes,
   ...paymentPageRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...testClockRoutes,
 ];
 
 interface CompiledRoute {

@@ -52,6 +52,7 @@ export const TEST_PAYMENT_METHOD_NUMBERS: Record<string, string> = {
   pm_card_threeDSecure2Required: "4000000000003220",
   pm_card_authenticationRequired: "4000002500003155",
   pm_card_authenticationRequiredOnSetup: "4000002500003155",
+  pm_card_authenticationRequiredEveryTime: "4000002760003184",
   tok_visa: "4242424242424242",
   tok_visa_debit: "4000056655665556",
   tok_mastercard: "5555555555554444",
@@ -109,6 +110,13 @@ const BEHAVIOUR_BY_FINGERPRINT = new Map(
 
 export function behaviourForFingerprint(fingerprint: string | null | undefined): CardBehaviour {
   return (fingerprint && BEHAVIOUR_BY_FINGERPRINT.get(fingerprint)) || { kind: "succeed" };
+}
+
+const EVERY_TIME = cardFingerprint("4000002760003184");
+
+/** 4000 0027 6000 3184 asks for authentication on every charge, even off-session ones after setup. */
+export function cardFingerprintRequiresAuthenticationEveryTime(fingerprint: string | null | undefined): boolean {
+  return fingerprint === EVERY_TIME;
 }
 
 export function cardFunding(number: string): string {

@@ -53,12 +53,12 @@ export function confirmPayment(
 
   const now = ctx.clock.nowSeconds();
   if (behaviour.kind === "decline") {
-    const charge = buildCharge(newId("ch"), now, paymentIntent, paymentMethod, {
+    const charge = withReceipt(ctx, buildCharge(newId("ch"), now, paymentIntent, paymentMethod, {
       paid: false,
       code: behaviour.code,
       declineCode: behaviour.declineCode,
       message: behaviour.message,
-    });
+    }));
     ctx.store.insert("charges", charge);
     ctx.events.emit("charge.failed", charge, origin);
     const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
@@ -94,7 +94,7 @@ export function confirmPayment(
     return { kind: "declined", paymentIntent: failed, charge, error };
   }
 
-  const charge = buildCharge(newId("ch"), now, paymentIntent, paymentMethod, { paid: true });
+  const charge = withReceipt(ctx, buildCharge(newId("ch"), now, paymentIntent, paymentMethod, { paid: true }));
   ctx.store.insert("charges", charge);
   ctx.events.emit("charge.succeeded", charge, origin);
   const succeeded: Stripe.PaymentIntent = {
@@ -109,6 +109,11 @@ export function confirmPayment(
   ctx.store.replace("payment_intents", succeeded);
   ctx.events.emit("payment_intent.succeeded", succeeded, origin);
   return { kind: "succeeded", paymentIntent: succeeded, charge };
+}
+
+/** Every charge links the stand-in's receipt page, as Stripe's charges link theirs. */
+function withReceipt(ctx: SimContext, charge: Stripe.Charge): Stripe.Charge {
+  return { ...charge, receipt_url: `${ctx.baseUrl()}/receipts/${charge.id}` };
 }
 
 /** The customer pressed "Fail authentication": no charge, the intent waits for another card. */

@@ -101,7 +101,7 @@ export function buildCharge(
     },
     receipt_email: paymentIntent.receipt_email,
     receipt_number: null,
-    // Real Stripe links a hosted receipt; the stand-in has none to offer.
+    // Set by the caller, which knows the server's address (the receipt page).
     receipt_url: null,
     refunded: false,
     review: null,

@@ -11,6 +11,7 @@ export interface CustomerFields {
   shipping: Stripe.Customer.Shipping | null;
   preferredLocales: string[];
   defaultPaymentMethod: string | null;
+  testClock?: string | null;
 }
 
 export function buildCustomer(id: string, created: number, fields: CustomerFields): Stripe.Customer {
@@ -41,7 +42,7 @@ export function buildCustomer(id: string, created: number, fields: CustomerField
     preferred_locales: fields.preferredLocales,
     shipping: fields.shipping,
     tax_exempt: "none",
-    test_clock: null,
+    test_clock: fields.testClock ?? null,
   };
 }
 

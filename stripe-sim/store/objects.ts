@@ -13,6 +13,13 @@ export interface TableObjects {
   payment_methods: Stripe.PaymentMethod;
   events: Stripe.Event;
   webhook_endpoints: Stripe.WebhookEndpoint;
+  subscriptions: Stripe.Subscription;
+  invoices: Stripe.Invoice;
+  invoiceitems: Stripe.InvoiceItem;
+  test_clocks: Stripe.TestHelpers.TestClock | Stripe.TestHelpers.DeletedTestClock;
+  billing_portal_configurations: Stripe.BillingPortal.Configuration;
+  billing_portal_sessions: Stripe.BillingPortal.Session;
+  setup_intents: Stripe.SetupIntent;
 }
 
 /** A filter on one JSON field: `$.email = value`, or membership when value is an array. */

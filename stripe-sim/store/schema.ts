@@ -13,6 +13,13 @@ export const OBJECT_TABLES = [
   "payment_methods",
   "events",
   "webhook_endpoints",
+  "subscriptions",
+  "invoices",
+  "invoiceitems",
+  "test_clocks",
+  "billing_portal_configurations",
+  "billing_portal_sessions",
+  "setup_intents",
 ] as const;
 
 export type ObjectTable = (typeof OBJECT_TABLES)[number];
@@ -44,6 +51,12 @@ export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS webhook_endpoint_secrets (
     endpoint_id TEXT PRIMARY KEY,
     secret TEXT NOT NULL
+  );`,
+  // What the stand-in remembers about billing that Stripe does not show on objects (which
+  // reminders were sent for a period, Checkout's subscription_data), keyed by owner id.
+  `CREATE TABLE IF NOT EXISTS billing_notes (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
   );`,
   `CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY,
