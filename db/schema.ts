@@ -100,6 +100,23 @@ export interface EmailOutboxTable {
   sent_at: Timestamp | null;
 }
 
+/** A periodic job's lease: while it has not expired, only `holder` runs the job. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+/** A rate limit's sliding-window log, shared by every app instance. */
+export interface RateLimitsTable {
+  key: string;
+  /** JSON array of the epoch milliseconds of the attempts still in the window, oldest first */
+  hits: string;
+  /** when the newest attempt leaves the window; the row can be deleted after */
+  expires_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,6 +124,8 @@ export interface Database {
   payments: PaymentsTable;
   stripe_webhook_events: StripeWebhookEventsTable;
   email_outbox: EmailOutboxTable;
+  job_leases: JobLeasesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
+import { forUpdate } from "../../db/dialect";
 import type { Database, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { renderPaymentConfirmation, renderPaymentFailed, type RenderedEmail } from "../email/templates.server";
@@ -96,7 +97,9 @@ export async function applyFulfilment(
   now: Date,
 ): Promise<FulfilmentOutcome> {
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
-  const payment = await findPaymentForSession(trx, session, { adopt: true, now });
+  // The payment row, then the user row, stay locked until commit: a success page and a webhook
+  // on two instances fulfil one after the other, and the second sees "paid".
+  const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
   if (!payment) return { kind: "unknown_session" };
   if (payment.status === "paid") return { kind: "already_paid", paymentId: payment.id };
 
@@ -111,7 +114,7 @@ export async function applyFulfilment(
     return { kind: "mismatch", paymentId: payment.id, message: mismatch };
   }
 
-  const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const user = await forUpdate(trx, trx.selectFrom("users").selectAll().where("id", "=", payment.user_id)).executeTakeFirstOrThrow();
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
   if (!prepared.email || prepared.accessEndsAt !== accessEndsAt) throw new StalePreparationError("access changed since the email was rendered");
@@ -168,7 +171,7 @@ export async function applyFailure(
   prepared: PreparedFailure,
   now: Date,
 ): Promise<"failed" | "unchanged" | "unknown_session"> {
-  const payment = await findPaymentForSession(trx, session);
+  const payment = await findPaymentForSession(trx, session, { lock: true });
   if (!payment) return "unknown_session";
   if (payment.status !== "pending") return "unchanged";
   if (!prepared.email) throw new StalePreparationError("payment became pending after preparation");
@@ -199,25 +202,23 @@ export async function applyExpiry(trx: DB, session: Stripe.Checkout.Session, now
 /**
  * The payment row of a session. When the row lost its session id (the process stopped
  * between Stripe's answer and our update), metadata.payment_id, which only this app sets,
- * finds the reservation; `adopt` then records the session id on it.
+ * finds the reservation; `adopt` then records the session id on it. `lock` (inside a write
+ * transaction) locks the row until commit on Postgres.
  */
 export async function findPaymentForSession(
   db: DB,
   session: Stripe.Checkout.Session,
-  options: { adopt?: boolean; now?: Date } = {},
+  options: { adopt?: boolean; now?: Date; lock?: boolean } = {},
 ): Promise<Payment | undefined> {
-  const byId = await db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id).executeTakeFirst();
+  const lock = <O>(query: Parameters<typeof forUpdate<Database, Database, "payments", O>>[1]) => (options.lock ? forUpdate(db, query) : query);
+  const byId = await lock(db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id)).executeTakeFirst();
   if (byId) return byId;
   const paymentId = Number(session.metadata?.payment_id);
   const userId = Number(session.metadata?.user_id ?? session.client_reference_id);
   if (!Number.isSafeInteger(paymentId) || !Number.isSafeInteger(userId)) return undefined;
-  const orphan = await db
-    .selectFrom("payments")
-    .selectAll()
-    .where("id", "=", paymentId)
-    .where("user_id", "=", userId)
-    .where("stripe_checkout_session_id", "is", null)
-    .executeTakeFirst();
+  const orphan = await lock(
+    db.selectFrom("payments").selectAll().where("id", "=", paymentId).where("user_id", "=", userId).where("stripe_checkout_session_id", "is", null),
+  ).executeTakeFirst();
   if (!orphan || !options.adopt) return orphan;
   await db
     .updateTable("payments")

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
+import { forUpdate } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { kickDispatcher } from "../email/dispatcher.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
@@ -165,7 +166,9 @@ export async function processEvent(db: DB, event: Stripe.Event, now: Date): Prom
           .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })
           .onConflict((oc) => oc.column("event_id").doNothing())
           .execute();
-        if (await isProcessed(trx, event.id)) return "duplicate" as const;
+        // The event's row stays locked until commit: a duplicate delivery on another instance
+        // waits here, then finds it processed.
+        if (await isProcessed(trx, event.id, { lock: true })) return "duplicate" as const;
         const note = await effect(trx);
         failureInjector?.(event);
         await trx
@@ -191,8 +194,9 @@ export async function processEvent(db: DB, event: Stripe.Event, now: Date): Prom
   }
 }
 
-async function isProcessed(db: DB, eventId: string): Promise<boolean> {
-  const row = await db.selectFrom("stripe_webhook_events").select("processed").where("event_id", "=", eventId).executeTakeFirst();
+async function isProcessed(db: DB, eventId: string, options: { lock?: boolean } = {}): Promise<boolean> {
+  const query = db.selectFrom("stripe_webhook_events").select("processed").where("event_id", "=", eventId);
+  const row = await (options.lock ? forUpdate(db, query) : query).executeTakeFirst();
   return row?.processed === 1;
 }
 
