@@ -1,11 +1,10 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../db/schema";
+import { DIRECTORY_PAGE_SIZE } from "./limits";
 
 type DB = Kysely<Database>;
 
-export const DIRECTORY_PAGE_SIZE = 20;
-export const MAX_SEARCH_LENGTH = 100;
 /** Pages past this are out of range whatever the data: no query, an empty page. */
 const MAX_PAGE = 1_000_000;
 

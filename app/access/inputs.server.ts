@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { MAX_SEARCH_LENGTH } from "./directory.server";
+import { MAX_HEADLINE_LENGTH, MAX_SEARCH_LENGTH } from "./limits";
 
 // What the directory and the headline form accept from a client: bounded, typed, never a 500.
-
-export const MAX_HEADLINE_LENGTH = 140;
 
 /** Control characters (line breaks, tabs, NUL...): a headline is one line of plain text. */
 // eslint-disable-next-line no-control-regex

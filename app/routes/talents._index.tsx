@@ -1,9 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { listTalents, MAX_SEARCH_LENGTH } from "../access/directory.server";
+import { listTalents } from "../access/directory.server";
 import { PREMIUM_HEADERS, premiumAccess } from "../access/guard.server";
 import { parseDirectoryQuery } from "../access/inputs.server";
+import { MAX_SEARCH_LENGTH } from "../access/limits";
 import { Paywall } from "../components/paywall";
 import { SiteHeader } from "../components/site-header";
 import { now } from "../lib/clock.server";
