@@ -139,8 +139,8 @@ export default function Dashboard() {
           <section className="card" aria-labelledby="listing-heading">
             <h2 id="listing-heading">Your directory listing</h2>
             <p className="muted">
-              Your name, member-since date and headline are listed in the{" "}
-              <Link to={talent.profilePath}>talent directory</Link> while your membership is active.
+              Your name, member-since date and headline are listed in the <Link to="/talents">talent directory</Link>{" "}
+              while your membership is active. <Link to={talent.profilePath}>See your profile</Link>
             </p>
             {headlineSaved && !actionData ? (
               <p className="notice ok" role="status">

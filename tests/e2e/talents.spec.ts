@@ -56,6 +56,9 @@ test("a professional without access sees the paywall on a talent profile, pays, 
 
   await expect(page.getByRole("heading", { name: talent.account.name })).toBeVisible();
   await expect(page.getByText("Become a member to see talents' contact details.")).toBeVisible();
+  const paywalled = await page.request.get(page.url());
+  expect(paywalled.status()).toBe(403);
+  expect(paywalled.headers()["cache-control"]).toBe("private, no-store");
   await expect(page.getByText(talent.account.email)).toHaveCount(0);
   const profileUrl = page.url();
 
@@ -66,7 +69,9 @@ test("a professional without access sees the paywall on a talent profile, pays, 
   await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
   await expect(page.getByText(/active until/i).first()).toBeVisible();
 
-  await page.goto(profileUrl);
+  const unlocked = await page.goto(profileUrl);
+  expect(unlocked?.status()).toBe(200);
+  expect(unlocked?.headers()["cache-control"]).toBe("private, no-store");
   await expect(page.getByRole("link", { name: talent.account.email })).toBeVisible();
   await expect(page.getByText("Become a member to see")).toHaveCount(0);
 });
