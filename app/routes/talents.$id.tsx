@@ -60,7 +60,7 @@ export default function TalentProfilePage() {
         {talent ? (
           <>
             <h1>{talent.name}</h1>
-            <section className="card" aria-labelledby="profile-heading">
+            <section className="card" aria-labelledby="profile-heading" style={{ overflowWrap: "anywhere" }}>
               <h2 id="profile-heading">Profile</h2>
               {talent.own && !talent.listed ? (
                 <p className="notice warn">Your profile is not listed in the directory while your membership is not active.</p>
@@ -68,8 +68,12 @@ export default function TalentProfilePage() {
               <dl className="account-facts">
                 <dt>Headline</dt>
                 <dd>{talent.headline ?? <span className="muted">No headline yet</span>}</dd>
-                <dt>Member since</dt>
-                <dd>{talent.memberSince}</dd>
+                {talent.listed ? (
+                  <>
+                    <dt>Member since</dt>
+                    <dd>{talent.memberSince}</dd>
+                  </>
+                ) : null}
                 {talent.email ? (
                   <>
                     <dt>Contact email</dt>

@@ -87,50 +87,52 @@ export default function TalentDirectory() {
                 Search
               </button>
             </Form>
-            <section className="card" aria-labelledby="results-heading">
-              <h2 id="results-heading">
-                {search ? `Talents named like "${search}"` : "Talents"} <span className="muted">({total})</span>
-              </h2>
-              {talents.length === 0 ? (
-                total > 0 ? (
-                  <p className="muted">
-                    No talents on this page. <Link to={first}>Go to the first page</Link>
-                  </p>
+            {searchError ? null : (
+              <section className="card" aria-labelledby="results-heading">
+                <h2 id="results-heading" style={{ overflowWrap: "anywhere" }}>
+                  {search ? `Talents named like "${search}"` : "Talents"} <span className="muted">({total})</span>
+                </h2>
+                {talents.length === 0 ? (
+                  total > 0 ? (
+                    <p className="muted">
+                      No talents on this page. <Link to={first}>Go to the first page</Link>
+                    </p>
+                  ) : (
+                    <p className="muted">No talents found.</p>
+                  )
                 ) : (
-                  <p className="muted">No talents found.</p>
-                )
-              ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Headline</th>
-                      <th scope="col">Member since</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {talents.map((t) => (
-                      <tr key={t.id}>
-                        <td>
-                          <Link to={`/talents/${t.id}`}>{t.name}</Link>
-                        </td>
-                        <td>{t.headline ?? <span className="muted">-</span>}</td>
-                        <td>{t.memberSince}</td>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Name</th>
+                        <th scope="col">Headline</th>
+                        <th scope="col">Member since</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-              {pageCount > 1 && talents.length > 0 ? (
-                <nav aria-label="Pages">
-                  {previous ? <Link to={previous}>Previous page</Link> : null}{" "}
-                  <span className="muted">
-                    Page {page} of {Math.max(pageCount, 1)}
-                  </span>{" "}
-                  {next ? <Link to={next}>Next page</Link> : null}
-                </nav>
-              ) : null}
-            </section>
+                    </thead>
+                    <tbody>
+                      {talents.map((t) => (
+                        <tr key={t.id}>
+                          <td>
+                            <Link to={`/talents/${t.id}`}>{t.name}</Link>
+                          </td>
+                          <td>{t.headline ?? <span className="muted">-</span>}</td>
+                          <td>{t.memberSince}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+                {pageCount > 1 && talents.length > 0 ? (
+                  <nav aria-label="Pages">
+                    {previous ? <Link to={previous}>Previous page</Link> : null}{" "}
+                    <span className="muted">
+                      Page {page} of {Math.max(pageCount, 1)}
+                    </span>{" "}
+                    {next ? <Link to={next}>Next page</Link> : null}
+                  </nav>
+                ) : null}
+              </section>
+            )}
           </>
         )}
       </main>
