@@ -1,3 +1,4 @@
+import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
 import { startDispatcher } from "../email/dispatcher.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db } from "./db.server";
@@ -18,7 +19,8 @@ export function startBackgroundJobs(): void {
       .then((count) => {
         if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
       })
-      .catch((error: unknown) => console.error("Access sweep failed:", error));
+      .catch((error: unknown) => console.error("Access sweep failed:", error))
+      .then(runRenewalReminderSweep);
   void sweep();
   setInterval(sweep, SWEEP_MS).unref();
 }
