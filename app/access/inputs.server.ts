@@ -1,11 +1,8 @@
 import { z } from "zod";
+import { INVISIBLE_OR_CONTROL } from "../lib/forms.server";
 import { MAX_HEADLINE_LENGTH, MAX_SEARCH_LENGTH } from "./limits";
 
 // What the directory and the headline form accept from a client: bounded, typed, never a 500.
-
-/** Control characters (line breaks, tabs, NUL...): a headline is one line of plain text. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export const headlineSchema = z.object({
   // An empty headline clears it.
@@ -17,7 +14,7 @@ export const headlineSchema = z.object({
       z
         .string()
         .max(MAX_HEADLINE_LENGTH, `Use at most ${MAX_HEADLINE_LENGTH} characters`)
-        .refine((v) => !CONTROL_CHARACTERS.test(v), "Use a single line of text"),
+        .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "Use a single line of plain text (no control or invisible characters)"),
     )
     .transform((v) => (v === "" ? null : v)),
 });

@@ -1,18 +1,15 @@
 // The app's clock for access decisions, the directory and renewal reminders. In production it is
 // the system time. A server started for browser tests (APP_TEST_CLOCK=1 on a localhost APP_URL)
 // lets its loopback-only /test/clock endpoint shift it, so a spec can move a year ahead without
-// sleeping. See docs/decisions/0007-access-rules-and-clock.md.
+// sleeping. See docs/decisions/0009-access-rules-and-clock.md.
+
+import { isLoopbackHost } from "./env.server";
 
 const holder = globalThis as typeof globalThis & { __appClockOffsetMs?: number };
 
 function isLocalAppUrl(value: string | undefined): boolean {
   if (!value) return true; // APP_URL defaults to http://localhost:PORT
-  try {
-    const host = new URL(value).hostname;
-    return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-  } catch {
-    return false;
-  }
+  return URL.canParse(value) && isLoopbackHost(new URL(value).hostname);
 }
 
 /**

@@ -12,7 +12,8 @@ import { TextField } from "../components/ui/text-field";
 import { requireUser } from "../lib/auth.server";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { parseForm, readFormData, UNREADABLE_FORM } from "../lib/forms.server";
+import { parseForm, readForm } from "../lib/forms.server";
+import { requireSameOrigin } from "../lib/same-origin.server";
 import { listPaymentHistory } from "../lib/users.server";
 import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
@@ -84,10 +85,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** Saves a talent's directory headline (the dashboard's only form). */
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const user = await requireUser(request, { role: params.role });
   if (user.role !== "talent") throw new Response("Only talents have a headline.", { status: 403 });
-  const form = await readFormData(request);
-  if (!form) return data({ fieldErrors: {} as Record<string, string>, formError: UNREADABLE_FORM, headline: "" }, { status: 400 });
+  const read = await readForm(request);
+  if (!read.ok) return data({ fieldErrors: {} as Record<string, string>, formError: read.formError, headline: "" }, { status: read.status });
+  const { form } = read;
   const parsed = parseForm(headlineSchema, form);
   if (!parsed.ok) {
     const submitted = form.get("headline");
