@@ -3,7 +3,6 @@ import type { Database, Payment, Role } from "../../db/schema";
 import type { RenewalReminderKind } from "../../emails/renewal-reminder";
 import { enqueueEmail } from "../email/outbox.server";
 import { now as clockNow } from "../lib/clock.server";
-import { db as appDb } from "../lib/db.server";
 import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
@@ -128,9 +127,9 @@ export async function queueRenewalReminders(db: DB, now: Date = clockNow()): Pro
 }
 
 /** The periodic sweep's step: queue due reminders in the server's database, never throwing. */
-export async function runRenewalReminderSweep(): Promise<void> {
+export async function runRenewalReminderSweep(db: DB): Promise<void> {
   try {
-    const count = await queueRenewalReminders(appDb());
+    const count = await queueRenewalReminders(db);
     if (count > 0) console.info(`Renewal reminders: ${count} queued`);
   } catch (error) {
     console.error("Renewal reminders failed:", error);
