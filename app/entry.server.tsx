@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBackgroundJobs } from "./lib/background.server";
+import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
@@ -13,6 +14,7 @@ export const streamTimeout = 5_000;
 
 // The server process owns the email dispatcher and the expiry sweep; started once on import.
 startBackgroundJobs();
+drainDatabaseOnShutdown();
 installClientAddressHeader();
 
 export default function handleRequest(

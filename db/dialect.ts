@@ -96,6 +96,13 @@ async function sqliteImmediateTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<
   });
 }
 
+// Queries -------------------------------------------------------------------------------------
+
+/** LIKE ignoring case, as SQLite's LIKE does for ASCII letters: ILIKE on Postgres. */
+export function likeIgnoringCase<D>(db: Kysely<D>): RawBuilder<unknown> {
+  return sql.raw(isPostgres(db) ? "ilike" : "like");
+}
+
 // Row locks -------------------------------------------------------------------------------------
 
 /**

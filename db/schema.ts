@@ -17,6 +17,8 @@ export interface UsersTable {
   password_hash: string;
   subscription_status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined>;
   access_expires_at: Timestamp | null;
+  /** a talent's line in the directory, at most 140 characters */
+  headline: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

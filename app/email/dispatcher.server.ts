@@ -2,8 +2,7 @@ import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
 import { forUpdateSkipLocked } from "../../db/dialect";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
-import { db as appDb } from "../lib/db.server";
-import { transportFromEnv, type EmailTransport } from "./transport.server";
+import type { EmailTransport } from "./transport.server";
 
 type DB = Kysely<Database>;
 
@@ -126,53 +125,4 @@ async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, n
 
 function tagOf(message: EmailOutboxMessage): string {
   return message.dedupe_key.split(":")[0] ?? "email";
-}
-
-// The loop of the server process ------------------------------------------------------------
-
-const POLL_MS = 1_000;
-
-interface DispatcherState {
-  timer?: NodeJS.Timeout;
-  running?: Promise<void>;
-  again?: boolean;
-}
-const holder = globalThis as typeof globalThis & { __emailDispatcher?: DispatcherState };
-
-/** Starts the polling loop (server process only; see startBackgroundJobs). */
-export function startDispatcher(): void {
-  if (holder.__emailDispatcher) return;
-  const state: DispatcherState = {};
-  holder.__emailDispatcher = state;
-  state.timer = setInterval(() => void runOnce(state), POLL_MS);
-  state.timer.unref();
-  void runOnce(state);
-}
-
-/** Sends soon after an enqueue instead of waiting for the next poll. No-op when not started. */
-export function kickDispatcher(): void {
-  const state = holder.__emailDispatcher;
-  if (state) setImmediate(() => void runOnce(state));
-}
-
-async function runOnce(state: DispatcherState): Promise<void> {
-  if (state.running) {
-    state.again = true;
-    return state.running;
-  }
-  state.running = (async () => {
-    do {
-      state.again = false;
-      try {
-        await dispatchDueEmails(appDb(), transportFromEnv());
-      } catch (error) {
-        console.error("Email dispatcher run failed:", error);
-      }
-    } while (state.again);
-  })();
-  try {
-    await state.running;
-  } finally {
-    state.running = undefined;
-  }
 }

@@ -1,28 +1,133 @@
-import { startDispatcher } from "../email/dispatcher.server";
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
+import { dispatchDueEmails } from "../email/dispatcher.server";
+import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
-import { db, drainDatabaseOnShutdown } from "./db.server";
+import { db as appDb } from "./db.server";
 import { withLease } from "./lease.server";
 
-// Background work of the server process: the email dispatcher and the access expiry sweep.
-const holder = globalThis as typeof globalThis & { __backgroundStarted?: boolean };
+// Background work of the server process: the email dispatcher, the access expiry sweep and the
+// renewal reminders that follow it.
+// The server starts it once (entry.server.tsx); a test starts it with its own database and
+// transport and stops it, so the same loop runs in both.
 
+type DB = Kysely<Database>;
+
+export interface BackgroundOptions {
+  db?: DB;
+  /** read on every pass, so a configuration change (the env cache) is picked up */
+  transport?: () => EmailTransport;
+  now?: () => Date;
+  /** how often the dispatcher looks for due email (a kick sends sooner) */
+  pollMs?: number;
+  sweepMs?: number;
+}
+
+export interface BackgroundJobs {
+  /** runs a dispatcher pass soon, e.g. right after an email was queued */
+  kick(): void;
+  /** resolves once no pass is running or queued */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const POLL_MS = 1_000;
 const SWEEP_MS = 60_000;
+/** Longer than a sweep can take; a crashed instance's lease lapses after it. */
 const SWEEP_LEASE_MS = 5 * 60_000;
 
-export function startBackgroundJobs(): void {
-  if (holder.__backgroundStarted || process.env.VITEST) return;
-  holder.__backgroundStarted = true;
-  drainDatabaseOnShutdown();
+const holder = globalThis as typeof globalThis & { __backgroundJobs?: BackgroundJobs };
 
-  startDispatcher();
+/**
+ * Starts the loops and makes them the process's current jobs (kickDispatcher reaches them).
+ * Without options: the app's database and the configured transport. A second call while jobs
+ * run returns the running ones (the dev server re-imports entry.server on every change).
+ */
+export function startBackgroundJobs(options: BackgroundOptions = {}): BackgroundJobs {
+  if (holder.__backgroundJobs) return holder.__backgroundJobs;
+  const jobs = createBackgroundJobs(options);
+  holder.__backgroundJobs = jobs;
+  return jobs;
+}
 
-  // Every instance schedules the sweep; the lease lets one of them run it at a time.
-  const sweep = () =>
-    withLease(db(), "access-sweep", SWEEP_LEASE_MS, () => expireLapsedAccess(db()))
-      .then((outcome) => {
-        if (outcome.ran && outcome.result > 0) console.info(`Access sweep: ${outcome.result} membership(s) expired`);
-      })
-      .catch((error: unknown) => console.error("Access sweep failed:", error));
+/** Sends soon after an enqueue instead of waiting for the next poll. No-op when nothing runs. */
+export function kickDispatcher(): void {
+  holder.__backgroundJobs?.kick();
+}
+
+function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
+  const database = () => options.db ?? appDb();
+  const transport = options.transport ?? transportFromEnv;
+  const now = options.now ?? (() => new Date());
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let sweeping: Promise<void> | undefined;
+
+  const dispatch = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await dispatchDueEmails(database(), transport(), now);
+        } catch (error) {
+          console.error("Email dispatcher run failed:", error);
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const sweep = (): Promise<void> => {
+    if (stopped || sweeping) return sweeping ?? Promise.resolve();
+    // Every instance schedules the sweeps; the lease lets one of them run them at a time.
+    sweeping = withLease(database(), "access-sweep", SWEEP_LEASE_MS, async () => {
+      await expireLapsedAccess(database(), now())
+        .then((count) => {
+          if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
+        })
+        .catch((error: unknown) => console.error("Access sweep failed:", error));
+      await runRenewalReminderSweep(database());
+    })
+      .then(() => undefined)
+      .catch((error: unknown) => console.error("Access sweep lease failed:", error))
+      .finally(() => {
+        sweeping = undefined;
+      });
+    return sweeping;
+  };
+
+  const pollTimer = setInterval(() => void dispatch(), options.pollMs ?? POLL_MS);
+  const sweepTimer = setInterval(() => void sweep(), options.sweepMs ?? SWEEP_MS);
+  pollTimer.unref();
+  sweepTimer.unref();
+  void dispatch();
   void sweep();
-  setInterval(sweep, SWEEP_MS).unref();
+
+  const jobs: BackgroundJobs = {
+    kick() {
+      if (!stopped) setImmediate(() => void dispatch());
+    },
+    async idle() {
+      // a kick schedules its pass on setImmediate: let it start before looking
+      await new Promise((resolve) => setImmediate(resolve));
+      while (running || sweeping) await Promise.all([running, sweeping]);
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(pollTimer);
+      clearInterval(sweepTimer);
+      if (holder.__backgroundJobs === jobs) holder.__backgroundJobs = undefined;
+      await Promise.all([running, sweeping]);
+    },
+  };
+  return jobs;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import { forUpdate } from "../../db/dialect";
 import type { Database } from "../../db/schema";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import {
   applyExpiry,
@@ -86,21 +86,15 @@ function checkoutSessionOf(event: Stripe.Event): Stripe.Checkout.Session {
   return object as Stripe.Checkout.Session;
 }
 
-type FailureInjector = (event: Stripe.Event) => void;
-let failureInjector: FailureInjector | null = null;
-
-/**
- * Tests only: a function called inside each event's transaction after its effects, so a test
- * can make processing fail and check that the effects roll back and the retry succeeds.
- */
-export function setFailureInjector(injector: FailureInjector | null): void {
-  failureInjector = injector;
-}
-
 export interface WebhookOptions {
   db: DB;
   now?: () => Date;
   secrets?: readonly string[];
+  /**
+   * Called inside each event's transaction once its effects are applied, before it is marked
+   * processed; throwing rolls the effects back as any failure would (tests use it to fail one).
+   */
+  onEffectsApplied?: (event: Stripe.Event) => void;
 }
 
 /** The whole webhook endpoint: size limit, signature, then one transaction per event. */
@@ -120,7 +114,7 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
   if (!isEventShaped(event)) return jsonResponse({ error: "Not a Stripe event" }, 400);
 
   const now = options.now ?? (() => new Date());
-  const result = await processEvent(options.db, event, now());
+  const result = await processEvent(options.db, event, now(), { onEffectsApplied: options.onEffectsApplied });
   if (result.ok) {
     if (result.status === "processed") kickDispatcher();
     return jsonResponse({ received: true, status: result.status }, 200);
@@ -152,7 +146,12 @@ export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { 
  * Records the event and applies its effects in one transaction; an event already processed
  * changes nothing. A failure rolls the effects back and is recorded in a separate write.
  */
-export async function processEvent(db: DB, event: Stripe.Event, now: Date): Promise<ProcessResult> {
+export async function processEvent(
+  db: DB,
+  event: Stripe.Event,
+  now: Date,
+  hooks: Pick<WebhookOptions, "onEffectsApplied"> = {},
+): Promise<ProcessResult> {
   if (await isProcessed(db, event.id)) return { ok: true, status: "duplicate" };
   const handler = handlers[event.type] ?? ignoreEvent;
   try {
@@ -170,7 +169,7 @@ export async function processEvent(db: DB, event: Stripe.Event, now: Date): Prom
         // waits here, then finds it processed.
         if (await isProcessed(trx, event.id, { lock: true })) return "duplicate" as const;
         const note = await effect(trx);
-        failureInjector?.(event);
+        hooks.onEffectsApplied?.(event);
         await trx
           .updateTable("stripe_webhook_events")
           .set((eb) => ({

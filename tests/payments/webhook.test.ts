@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action, loader } from "../../app/routes/api.webhooks.stripe";
-import { MAX_WEBHOOK_BODY_BYTES, setFailureInjector } from "../../app/payments/webhook.server";
+import type Stripe from "stripe";
+import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../app/payments/webhook.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
@@ -13,7 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-afterEach(() => setFailureInjector(null));
 
 const post = (request: Request) => action(args(request));
 
@@ -262,11 +262,15 @@ describe("handler failures", () => {
     const { user, payment, session } = await paidSetup();
     const event = stripeEvent("checkout.session.completed", session);
     const payload = JSON.stringify(event);
-    setFailureInjector((e) => {
-      if (e.id === event.id) throw new Error("disk on fire");
-    });
-    expect((await post(webhookRequest(payload))).status).toBe(500);
-    expect((await post(webhookRequest(payload))).status).toBe(500);
+    const failing = (request: Request) =>
+      handleStripeWebhook(request, {
+        db: app.db,
+        onEffectsApplied: (e: Stripe.Event) => {
+          if (e.id === event.id) throw new Error("disk on fire");
+        },
+      });
+    expect((await failing(webhookRequest(payload))).status).toBe(500);
+    expect((await failing(webhookRequest(payload))).status).toBe(500);
 
     let row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 0, attempt_count: 2 });
@@ -276,7 +280,6 @@ describe("handler failures", () => {
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
     expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(0);
 
-    setFailureInjector(null);
     expect((await post(webhookRequest(payload))).status).toBe(200);
     row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 1, attempt_count: 3 });
