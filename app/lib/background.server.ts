@@ -6,6 +6,7 @@ import { transportFromEnv, type EmailTransport } from "../email/transport.server
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db as appDb } from "./db.server";
 import { withLease } from "./lease.server";
+import { pruneRateLimits } from "./rate-limit.server";
 
 // Background work of the server process: the email dispatcher, the access expiry sweep and the
 // renewal reminders that follow it.
@@ -96,6 +97,7 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
         })
         .catch((error: unknown) => console.error("Access sweep failed:", error));
       await runRenewalReminderSweep(database());
+      await pruneRateLimits(database(), now());
     })
       .then(() => undefined)
       .catch((error: unknown) => console.error("Access sweep lease failed:", error))
