@@ -1,4 +1,4 @@
-import { render } from "@react-email/render";
+import { render, toPlainText } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
 import PaymentConfirmationEmail, {
   paymentConfirmationSubject,
@@ -53,9 +53,10 @@ export class UnknownTemplateError extends Error {
 }
 
 async function renderElement<P extends object>(definition: TemplateDefinition<P>, props: P): Promise<RenderedEmail> {
-  const element = createElement(definition.component, props);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject: definition.subject(props), html, text };
+  const html = await render(createElement(definition.component, props));
+  // The text part comes from the rendered HTML, as render(..., { plainText: true }) makes it,
+  // without rendering the React tree a second time.
+  return { subject: definition.subject(props), html, text: toPlainText(html) };
 }
 
 /** Renders a stored template (name, version, JSON props) as the dispatcher does before sending. */
