@@ -5,9 +5,10 @@ import { dispatchDueEmails } from "../email/dispatcher.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db as appDb } from "./db.server";
+import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 
 // Background work of the server process: the email dispatcher, the access expiry sweep and the
-// renewal reminders that follow it.
+// renewal reminders that follow it, and the daily retention job.
 // The server starts it once (entry.server.tsx); a test starts it with its own database and
 // transport and stops it, so the same loop runs in both.
 
@@ -21,6 +22,9 @@ export interface BackgroundOptions {
   /** how often the dispatcher looks for due email (a kick sends sooner) */
   pollMs?: number;
   sweepMs?: number;
+  /** how often the retention job runs (daily by default; also once at start) */
+  retentionMs?: number;
+  retention?: Partial<RetentionPolicy>;
 }
 
 export interface BackgroundJobs {
@@ -33,6 +37,7 @@ export interface BackgroundJobs {
 
 const POLL_MS = 1_000;
 const SWEEP_MS = 60_000;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
 
 const holder = globalThis as typeof globalThis & { __backgroundJobs?: BackgroundJobs };
 
@@ -61,6 +66,8 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
   let running: Promise<void> | undefined;
   let again = false;
   let sweeping: Promise<void> | undefined;
+  let retaining: Promise<void> | undefined;
+  const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
 
   const dispatch = (): Promise<void> => {
     if (stopped) return Promise.resolve();
@@ -97,12 +104,30 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
     return sweeping;
   };
 
+  const retain = (): Promise<void> => {
+    if (stopped || retaining) return retaining ?? Promise.resolve();
+    retaining = runRetention(database(), now(), policy)
+      .then((r) => {
+        if (r.emailBodies + r.webhookEvents > 0) {
+          console.info(`Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`);
+        }
+      })
+      .catch((error: unknown) => console.error("Retention job failed:", error))
+      .finally(() => {
+        retaining = undefined;
+      });
+    return retaining;
+  };
+
   const pollTimer = setInterval(() => void dispatch(), options.pollMs ?? POLL_MS);
   const sweepTimer = setInterval(() => void sweep(), options.sweepMs ?? SWEEP_MS);
+  const retentionTimer = setInterval(() => void retain(), options.retentionMs ?? RETENTION_MS);
   pollTimer.unref();
   sweepTimer.unref();
+  retentionTimer.unref();
   void dispatch();
   void sweep();
+  void retain();
 
   const jobs: BackgroundJobs = {
     kick() {
@@ -111,14 +136,15 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
     async idle() {
       // a kick schedules its pass on setImmediate: let it start before looking
       await new Promise((resolve) => setImmediate(resolve));
-      while (running || sweeping) await Promise.all([running, sweeping]);
+      while (running || sweeping || retaining) await Promise.all([running, sweeping, retaining]);
     },
     async stop() {
       stopped = true;
       clearInterval(pollTimer);
       clearInterval(sweepTimer);
+      clearInterval(retentionTimer);
       if (holder.__backgroundJobs === jobs) holder.__backgroundJobs = undefined;
-      await Promise.all([running, sweeping]);
+      await Promise.all([running, sweeping, retaining]);
     },
   };
   return jobs;
