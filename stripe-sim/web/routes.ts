@@ -6,6 +6,7 @@ import { handleCheckoutPage } from "./checkout-routes.js";
 import type { SimControls } from "./controls.js";
 import { renderDashboard } from "./dashboard-page.js";
 import { handleSimRoute } from "./sim-routes.js";
+import { handlePortal, isPortalPath } from "./portal-routes.js";
 
 /** Everything outside /v1: the hosted checkout page, the dashboard and the /_sim controls. */
 export async function handleWeb(
@@ -20,6 +21,10 @@ export async function handleWeb(
   const checkout = /^\/c\/pay\/([^/]+?)(\/authenticate)?\/?$/.exec(path);
   if (checkout && (method === "GET" || method === "POST")) {
     await handleCheckoutPage(ctx, req, res, url, checkout[1] ?? "", checkout[2] ? "authenticate" : "pay");
+    return;
+  }
+  if (isPortalPath(path) && (method === "GET" || method === "POST")) {
+    await handlePortal(ctx, req, res, url);
     return;
   }
   if ((path === "/" || path === "/_sim" || path === "/_sim/") && method === "GET") {

@@ -80,5 +80,8 @@ describe("stripe trigger for billing events against the stand-in", () => {
     const events = await trigger("billing_portal.session.created");
     const session = events.find((e) => e.type === "billing_portal.session.created")?.data.object as Stripe.BillingPortal.Session | undefined;
     expect(session?.url).toMatch(new RegExp(`^${h.sim.url}/p/session/test_`));
+    const page = await fetch(session?.url ?? "");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Current subscription");
   });
 });
