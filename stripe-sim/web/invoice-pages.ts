@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
 import { idOf } from "../domain/checkout.js";
-import { customerNow, payInvoice } from "../domain/invoices.js";
+import { customerNow, invoiceOfPaymentIntent, payInvoice } from "../domain/invoices.js";
 import { attachPaymentMethod, createCardPaymentMethod } from "../domain/payment-methods.js";
 import { readBody } from "../http/body.js";
 import { parseForm } from "../http/form.js";
@@ -120,12 +120,7 @@ ${(invoice?.lines.data ?? []).map((line) => html`<tr><td>${line.description ?? "
 
 function invoiceForCharge(ctx: SimContext, charge: Stripe.Charge): Stripe.Invoice | undefined {
   const paymentIntent = idOf(charge.payment_intent);
-  if (!paymentIntent) return undefined;
-  const where = {
-    sql: "EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.payments.data')) WHERE json_extract(value, '$.payment.payment_intent') = ?)",
-    args: [paymentIntent],
-  };
-  return ctx.store.list("invoices", { limit: 1, where }).data[0];
+  return paymentIntent ? invoiceOfPaymentIntent(ctx, paymentIntent) : undefined;
 }
 
 /** /i/:id (hosted invoice page, payable when open), /i/:id/pdf and /receipts/:charge. */

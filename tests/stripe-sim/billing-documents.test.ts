@@ -76,7 +76,9 @@ describe("hosted invoice page, PDF and receipt", () => {
     expect(pdf.text).toContain("MAD 30.00");
     expect(() => parsePdf(Buffer.from("%PDF-1.4\nnot really\n%%EOF\n"))).toThrow();
 
-    const intent = await stripe.paymentIntents.retrieve(invoice.payments?.data[0]?.payment.payment_intent as string);
+    expect(invoice.payments).toBeUndefined();
+    const withPayments = await stripe.invoices.retrieve(invoice.id, { expand: ["payments"] });
+    const intent = await stripe.paymentIntents.retrieve(withPayments.payments?.data[0]?.payment.payment_intent as string);
     const charge = await stripe.charges.retrieve(intent.latest_charge as string);
     const receipt = await getPage(charge.receipt_url ?? "");
     expect(receipt.status).toBe(200);

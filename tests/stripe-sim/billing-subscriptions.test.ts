@@ -173,4 +173,28 @@ describe("subscriptions", () => {
     const again = await rejection(stripe.subscriptions.cancel(subscription.id));
     expect(again.statusCode).toBe(400);
   });
+
+  it("default_incomplete waits for the client to confirm the invoice's PaymentIntent; unconfirmed, it expires after 23 hours", async () => {
+    const { clock, customer } = await clockCustomer(stripe, START, null);
+    const price = await monthlyPrice(stripe);
+    const waiting = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      payment_behavior: "default_incomplete",
+      expand: ["latest_invoice.confirmation_secret", "latest_invoice.payments"],
+    });
+    expect(waiting.status).toBe("incomplete");
+    const invoice = waiting.latest_invoice as Stripe.Invoice;
+    expect(invoice.status).toBe("open");
+    expect(invoice.confirmation_secret?.client_secret).toMatch(/^pi_.+_secret_/);
+    const intentId = invoice.payments?.data[0]?.payment.payment_intent as string;
+    await stripe.paymentIntents.confirm(intentId, { payment_method: "pm_card_visa" });
+    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+    expect((await stripe.subscriptions.retrieve(waiting.id)).status).toBe("active");
+
+    const abandoned = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: "default_incomplete" });
+    await advanceTo(stripe, clock.id, START + 24 * 3600);
+    expect((await stripe.subscriptions.retrieve(abandoned.id)).status).toBe("incomplete_expired");
+    expect((await stripe.invoices.retrieve(abandoned.latest_invoice as string)).status).toBe("void");
+  });
 });
