@@ -42,6 +42,16 @@ export function autoId<D>(db: Kysely<D>): (column: ColumnDefinitionBuilder) => C
   return isPostgres(db) ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement();
 }
 
+/**
+ * After rows were copied with their ids into `table` (a table rebuild), its id sequence must
+ * continue after the highest id on Postgres, or the next insert would collide; SQLite's
+ * AUTOINCREMENT follows max(id) by itself.
+ */
+export async function restartIdentityAfter<D>(db: Kysely<D>, table: string): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+}
+
 // Transactions ----------------------------------------------------------------------------------
 
 /** A write transaction is tried this many times in all when the database asks for a retry. */

@@ -7,7 +7,6 @@ import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
 import { planForRole, ROLES } from "../payments/pricing";
-import { renderRenewalReminder } from "./reminder-email.server";
 
 type DB = Kysely<Database>;
 
@@ -110,18 +109,17 @@ export async function findDueReminders(db: DB, now: Date): Promise<DueReminder[]
 export async function queueRenewalReminders(db: DB, now: Date = clockNow()): Promise<number> {
   let queued = 0;
   for (const reminder of await findDueReminders(db, now)) {
-    const already = await db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", reminder.dedupeKey).executeTakeFirst();
-    if (already) continue; // skip rendering what is already queued
     const plan = planForRole(reminder.role, env().pricingCurrency);
-    const email = await renderRenewalReminder({
+    const props = {
       kind: reminder.kind,
       name: reminder.name,
       planName: plan.name,
       accessEndsOn: formatDate(reminder.accessExpiresAt),
       paymentUrl: `${env().appUrl}/dashboard/${reminder.role}/payment`,
-    });
-    // The outbox schedules on the system time its dispatcher reads, not on the app's clock.
-    if (await enqueueEmail(db, { dedupeKey: reminder.dedupeKey, to: reminder.email, ...email })) queued++;
+    };
+    // Rendered by the dispatcher when it sends. The outbox schedules on the system time its
+    // dispatcher reads, not on the app's clock.
+    if (await enqueueEmail(db, { dedupeKey: reminder.dedupeKey, to: reminder.email, template: "renewal-reminder", props })) queued++;
   }
   return queued;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
 import { forUpdateSkipLocked } from "../../db/dialect";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
+import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
 
 type DB = Kysely<Database>;
@@ -31,6 +32,8 @@ const ACCOUNT_LEVEL_CODES = new Set([10, 400, 401, 405, 412, 413, 1235]);
  * an outage of any length loses no email.
  */
 export function isPermanentRejection(error: unknown): boolean {
+  // A row this code cannot render will not render on a retry either.
+  if (error instanceof UnknownTemplateError) return true;
   if (!(error instanceof PostmarkErrors.PostmarkError)) return false;
   if (error.statusCode === 413) return true;
   return error.statusCode === 422 && !ACCOUNT_LEVEL_CODES.has(error.code);
@@ -53,11 +56,9 @@ export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: 
     const message = await claimNext(db, now());
     if (!message) break;
     try {
-      const providerId = await transport.send(
-        { to: message.to_email, subject: message.subject, html: message.html, text: message.text, tag: tagOf(message) },
-        message.id,
-      );
-      await markSent(db, message, providerId, now());
+      const content = await contentOf(message);
+      const providerId = await transport.send({ to: message.to_email, ...content, tag: tagOf(message) }, message.id);
+      await markSent(db, message, content, providerId, now());
       summary.sent++;
     } catch (error) {
       await markFailed(db, message, error, now());
@@ -65,6 +66,18 @@ export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: 
     }
   }
   return summary;
+}
+
+/**
+ * What to send: the stored body when the row was queued rendered, else its template rendered
+ * now (in the dispatcher, off the request that queued it).
+ */
+async function contentOf(message: EmailOutboxMessage): Promise<RenderedEmail> {
+  if (message.subject !== null && message.html !== null && message.text !== null) {
+    return { subject: message.subject, html: message.html, text: message.text };
+  }
+  if (message.template === null) throw new UnknownTemplateError(`Email ${message.id} has neither a body nor a template`);
+  return renderStoredTemplate(message.template, message.template_version, message.props);
 }
 
 /** Leases the next due, unclaimed message for CLAIM_MS and returns it; undefined when none is due. */
@@ -91,10 +104,14 @@ async function claimNext(db: DB, now: Date): Promise<EmailOutboxMessage | undefi
     .executeTakeFirst();
 }
 
-async function markSent(db: DB, message: EmailOutboxMessage, providerId: string, now: Date): Promise<void> {
+async function markSent(db: DB, message: EmailOutboxMessage, content: RenderedEmail, providerId: string, now: Date): Promise<void> {
   await db
     .updateTable("email_outbox")
     .set({
+      // what went out, kept for support and the dev mailbox until retention drops it
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
       status: "sent",
       provider_message_id: providerId,
       sent_at: now.toISOString(),

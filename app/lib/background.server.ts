@@ -7,9 +7,10 @@ import { expireLapsedAccess } from "../payments/sweep.server";
 import { db as appDb } from "./db.server";
 import { withLease } from "./lease.server";
 import { pruneRateLimits } from "./rate-limit.server";
+import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 
 // Background work of the server process: the email dispatcher, the access expiry sweep and the
-// renewal reminders that follow it.
+// renewal reminders that follow it, and the daily retention job.
 // The server starts it once (entry.server.tsx); a test starts it with its own database and
 // transport and stops it, so the same loop runs in both.
 
@@ -23,6 +24,9 @@ export interface BackgroundOptions {
   /** how often the dispatcher looks for due email (a kick sends sooner) */
   pollMs?: number;
   sweepMs?: number;
+  /** how often the retention job runs (daily by default; also once at start) */
+  retentionMs?: number;
+  retention?: Partial<RetentionPolicy>;
 }
 
 export interface BackgroundJobs {
@@ -37,6 +41,9 @@ const POLL_MS = 1_000;
 const SWEEP_MS = 60_000;
 /** Longer than a sweep can take; a crashed instance's lease lapses after it. */
 const SWEEP_LEASE_MS = 5 * 60_000;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** A little under a day, so the instance whose timer fires first the next day gets it again. */
+const RETENTION_LEASE_MS = RETENTION_MS - 10 * 60_000;
 
 const holder = globalThis as typeof globalThis & { __backgroundJobs?: BackgroundJobs };
 
@@ -65,6 +72,8 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
   let running: Promise<void> | undefined;
   let again = false;
   let sweeping: Promise<void> | undefined;
+  let retaining: Promise<void> | undefined;
+  const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
 
   const dispatch = (): Promise<void> => {
     if (stopped) return Promise.resolve();
@@ -107,12 +116,33 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
     return sweeping;
   };
 
+  const retain = (): Promise<void> => {
+    if (stopped || retaining) return retaining ?? Promise.resolve();
+    // Daily on whichever instance gets the lease first; the lease is kept for the day.
+    retaining = withLease(database(), "retention", RETENTION_LEASE_MS, () => runRetention(database(), now(), policy), { now, holdAfterRun: true })
+      .then((outcome) => {
+        if (!outcome.ran) return;
+        const r = outcome.result;
+        if (r.emailBodies + r.webhookEvents > 0) {
+          console.info(`Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`);
+        }
+      })
+      .catch((error: unknown) => console.error("Retention job failed:", error))
+      .finally(() => {
+        retaining = undefined;
+      });
+    return retaining;
+  };
+
   const pollTimer = setInterval(() => void dispatch(), options.pollMs ?? POLL_MS);
   const sweepTimer = setInterval(() => void sweep(), options.sweepMs ?? SWEEP_MS);
+  const retentionTimer = setInterval(() => void retain(), options.retentionMs ?? RETENTION_MS);
   pollTimer.unref();
   sweepTimer.unref();
+  retentionTimer.unref();
   void dispatch();
   void sweep();
+  void retain();
 
   const jobs: BackgroundJobs = {
     kick() {
@@ -121,14 +151,15 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
     async idle() {
       // a kick schedules its pass on setImmediate: let it start before looking
       await new Promise((resolve) => setImmediate(resolve));
-      while (running || sweeping) await Promise.all([running, sweeping]);
+      while (running || sweeping || retaining) await Promise.all([running, sweeping, retaining]);
     },
     async stop() {
       stopped = true;
       clearInterval(pollTimer);
       clearInterval(sweepTimer);
+      clearInterval(retentionTimer);
       if (holder.__backgroundJobs === jobs) holder.__backgroundJobs = undefined;
-      await Promise.all([running, sweeping]);
+      await Promise.all([running, sweeping, retaining]);
     },
   };
   return jobs;

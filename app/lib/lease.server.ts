@@ -6,6 +6,15 @@ type DB = Kysely<Database>;
 
 export type LeaseOutcome<T> = { ran: true; result: T } | { ran: false };
 
+export interface LeaseOptions {
+  now?: () => Date;
+  /**
+   * Keep the lease after a successful run until it expires, so that the job runs once per
+   * `ttlMs` across all instances (a daily job), instead of giving it back at once.
+   */
+  holdAfterRun?: boolean;
+}
+
 /**
  * Runs `fn` only when this process gets the lease `name`, so a periodic job that every app
  * instance schedules runs on one of them at a time. The lease is taken with one upsert that
@@ -13,7 +22,8 @@ export type LeaseOutcome<T> = { ran: true; result: T } | { ran: false };
  * lease lapses after `ttlMs`), and given back when `fn` ends. `ttlMs` must exceed the job's
  * longest run. The same on SQLite and PostgreSQL.
  */
-export async function withLease<T>(db: DB, name: string, ttlMs: number, fn: () => Promise<T>, now: () => Date = () => new Date()): Promise<LeaseOutcome<T>> {
+export async function withLease<T>(db: DB, name: string, ttlMs: number, fn: () => Promise<T>, options: LeaseOptions = {}): Promise<LeaseOutcome<T>> {
+  const now = options.now ?? (() => new Date());
   const holder = randomUUID();
   const start = now();
   const expiresAt = new Date(start.getTime() + ttlMs).toISOString();
@@ -24,9 +34,14 @@ export async function withLease<T>(db: DB, name: string, ttlMs: number, fn: () =
     .returning("holder")
     .executeTakeFirst();
   if (taken?.holder !== holder) return { ran: false };
+  const release = () => db.deleteFrom("job_leases").where("name", "=", name).where("holder", "=", holder).execute();
+  let result: T;
   try {
-    return { ran: true, result: await fn() };
-  } finally {
-    await db.deleteFrom("job_leases").where("name", "=", name).where("holder", "=", holder).execute();
+    result = await fn();
+  } catch (error) {
+    await release();
+    throw error;
   }
+  if (!options.holdAfterRun) await release();
+  return { ran: true, result };
 }

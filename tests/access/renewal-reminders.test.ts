@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role, SubscriptionStatus } from "../../db/schema";
 import { earnsRenewalReminders, queueRenewalReminders, reminderDue } from "../../app/access/renewal-reminders.server";
+import { renderStoredTemplate } from "../../app/email/templates.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser } from "../support/factories";
 
@@ -38,8 +39,21 @@ async function paidMember(end: Date, options: { role?: Role; plan?: string; stat
   return user;
 }
 
+/** The member's queued emails as the dispatcher will render them when it sends. */
 async function outboxFor(email: string) {
-  return app.db.selectFrom("email_outbox").select(["dedupe_key", "subject", "text", "status"]).where("to_email", "=", email).orderBy("id").execute();
+  const rows = await app.db
+    .selectFrom("email_outbox")
+    .select(["dedupe_key", "template", "template_version", "props", "status"])
+    .where("to_email", "=", email)
+    .orderBy("id")
+    .execute();
+  return Promise.all(
+    rows.map(async (row) => {
+      expect(row.template).toBe("renewal-reminder");
+      const { subject, text } = await renderStoredTemplate(row.template ?? "", row.template_version, row.props);
+      return { dedupe_key: row.dedupe_key, status: row.status, subject, text };
+    }),
+  );
 }
 
 // Each test uses its own time far from the others, so members of one test are outside the

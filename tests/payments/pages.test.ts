@@ -112,6 +112,27 @@ describe("/payment/success with Stripe unreachable", () => {
   });
 });
 
+describe("/payment/success for a payment already paid", () => {
+  it("answers from one read, without Stripe (unreachable here) and without writing", async () => {
+    const endsAt = daysFromNow(365);
+    const user = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: endsAt });
+    const payment = await createPendingPayment(app.db, user, { status: "paid" });
+    await app.db.updateTable("payments").set({ stripe_payment_intent_id: "pi_test_paid_before" }).where("id", "=", payment.id).execute();
+    const before = await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const cookie = await sessionCookieFor(app.db, user);
+
+    const outcome = await run<{ result: CheckoutReturn }>(() => successLoader(args(getRequest(`/payment/success?session_id=${payment.stripe_checkout_session_id}`, cookie))));
+    expect(outcome.status).toBe(200);
+    expect(outcome.data?.result).toEqual({
+      kind: "paid",
+      accessEndsOn: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(endsAt)),
+      reference: "pi_test_paid_before",
+    });
+    expect(await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect(await reloadUser(app.db, user.id)).toMatchObject({ subscription_status: "ACTIVE", access_expires_at: endsAt });
+  });
+});
+
 describe("/payment/cancel", () => {
   it("links back to the signed-in user's payment page and changes nothing", async () => {
     const user = await createUser(app.db, { role: "company" });

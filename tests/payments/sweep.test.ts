@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireLapsedAccess } from "../../app/payments/sweep.server";
-import { setupTestApp, type TestApp } from "../support/app";
+import { queryPlan, readsIndex, setupTestApp, type TestApp } from "../support/app";
 import { createUser, daysFromNow, reloadUser } from "../support/factories";
 
 let app: TestApp;
@@ -21,5 +21,13 @@ describe("access expiry sweep", () => {
     expect((await reloadUser(app.db, current.id)).subscription_status).toBe("ACTIVE");
     expect((await reloadUser(app.db, none.id)).subscription_status).toBe("NONE");
     expect(await expireLapsedAccess(app.db)).toBe(0);
+  });
+
+  it("reads ACTIVE users by end date through the partial index, not a scan of users", async () => {
+    const plan = await queryPlan(
+      app.db,
+      "update users set subscription_status = 'EXPIRED' where subscription_status = 'ACTIVE' and access_expires_at is not null and access_expires_at <= '2027-01-01'",
+    );
+    expect(plan).toMatch(readsIndex("users_active_access_expires_at_idx"));
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchDueEmails } from "../../app/email/dispatcher.server";
+import { devMailboxTransport } from "../../app/email/transport.server";
 import { action, loader } from "../../app/routes/api.webhooks.stripe";
 import type Stripe from "stripe";
 import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../app/payments/webhook.server";
@@ -128,7 +130,9 @@ describe("checkout.session.completed", () => {
     const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
     expect(emails).toHaveLength(1);
     expect(emails[0]?.dedupe_key).toBe(`payment-confirmation:${payment.id}`);
-    expect(emails[0]?.text).toContain("300 MAD");
+    // Queued by template and props; rendered when the dispatcher sends it.
+    expect(emails[0]).toMatchObject({ template: "payment-confirmation", template_version: 1, html: null, text: null });
+    expect(JSON.parse(emails[0]!.props!)).toMatchObject({ amount: "300 MAD", name: user.name });
     const row = await eventRow(event.id);
     expect(row?.processed).toBe(1);
     expect(row?.attempt_count).toBe(1);
@@ -171,6 +175,7 @@ describe("checkout.session.completed", () => {
     expect(paid.map((p) => p.status)).toEqual(["paid", "paid"]);
     expect(paid[1]?.access_starts_at).toBe(paid[0]?.access_ends_at);
     expect((await reloadUser(app.db, user.id)).access_expires_at).toBe(paid[1]?.access_ends_at);
+    await dispatchDueEmails(app.db, devMailboxTransport);
     const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
     expect(emails).toHaveLength(2);
     for (const p of paid) {

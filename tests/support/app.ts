@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
+import { sql } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
@@ -58,6 +59,44 @@ async function onAdminConnection<T>(fn: (client: pg.Client) => Promise<T>): Prom
   } finally {
     await client.end();
   }
+}
+
+/** The names of `table`'s indexes, on either backend (for migration tests). */
+export async function indexNames<D>(db: Kysely<D>, table: string): Promise<string[]> {
+  const query =
+    testBackend === "postgres"
+      ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = ${table}`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`;
+  return (await query.execute(db)).rows.map((r) => r.name);
+}
+
+/**
+ * The plan the test backend chooses for `query` (SQLite's EXPLAIN QUERY PLAN details, or
+ * Postgres's EXPLAIN with sequential scans disabled, since on a table of a few rows Postgres
+ * rightly prefers a scan: what matters is that an index can serve the query).
+ */
+export async function queryPlan<D>(db: Kysely<D>, query: string): Promise<string> {
+  if (testBackend === "sqlite") {
+    return (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db)).rows.map((r) => r.detail).join(" | ");
+  }
+  return db.connection().execute(async (conn) => {
+    await sql`set enable_seqscan = off`.execute(conn);
+    try {
+      return (await sql.raw<Record<string, string>>(`explain ${query}`).execute(conn)).rows.map((r) => r["QUERY PLAN"]).join(" | ");
+    } finally {
+      await sql`reset enable_seqscan`.execute(conn);
+    }
+  });
+}
+
+/** Matches a plan (of either backend) that reads index `name`. */
+export function readsIndex(name: string): RegExp {
+  return new RegExp(`(USING (COVERING )?INDEX|Index (Only )?Scan using|Bitmap Index Scan on) ${name}\\b`);
+}
+
+/** The names of `table`'s columns, on either backend. */
+export async function columnNames<D>(db: Kysely<D>, table: string): Promise<string[]> {
+  return (await db.introspection.getTables()).find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
 }
 
 /** A fresh, empty database on the test backend: a file in `dir`, or a new Postgres database. */
