@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
+import { billingHandlerFor } from "../billing/webhook-events.server";
 import { kickDispatcher } from "../email/dispatcher.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import {
@@ -153,7 +154,8 @@ export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { 
  */
 export async function processEvent(db: DB, event: Stripe.Event, now: Date): Promise<ProcessResult> {
   if (await isProcessed(db, event.id)) return { ok: true, status: "duplicate" };
-  const handler = handlers[event.type] ?? ignoreEvent;
+  // Subscriptions, invoices and subscription-mode Checkout belong to app/billing.
+  const handler = billingHandlerFor(event) ?? handlers[event.type] ?? ignoreEvent;
   try {
     const status = await withPreparation(
       db,
