@@ -27,6 +27,9 @@ import {
   withExpand,
 } from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
+import { checkSameInterval } from "../domain/subscriptions.js";
+import { sessionBillingKey } from "../domain/checkout-billing.js";
+import type { SessionBillingSettings } from "../domain/checkout-billing.js";
 import { MAX_AMOUNT, createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
 import { createProduct, requireProduct } from "./products.js";
 
@@ -74,7 +77,7 @@ const lineItem = obj({
       metadata: metadata.optional(),
       tax_code: str.optional(),
     }).optional(),
-    recurring: obj({ interval: str, interval_count: int.optional() }).optional(),
+    recurring: obj({ interval: z.enum(["day", "week", "month", "year"]), interval_count: int.optional() }).optional(),
     tax_behavior: z.enum(["exclusive", "inclusive", "unspecified"]).optional(),
   }).optional(),
   quantity: int.optional(),
@@ -123,6 +126,15 @@ const createParams = withExpand({
   phone_number_collection: obj({ enabled: bool }).optional(),
   automatic_tax: obj({ enabled: z.literal(false).or(z.literal("false").transform(() => false as const)) }).optional(),
   invoice_creation: obj({ enabled: bool }).optional(),
+  currency: currency.optional(),
+  subscription_data: obj({
+    trial_period_days: int.optional(),
+    trial_end: int.optional(),
+    metadata: metadata.optional(),
+    description: str.optional(),
+    trial_settings: obj({ end_behavior: obj({ missing_payment_method: z.enum(["cancel", "create_invoice", "pause"]) }) }).optional(),
+  }).optional(),
+  setup_intent_data: obj({ description: str.optional(), metadata: metadata.optional() }).optional(),
 });
 
 const listParams = withExpand({
@@ -142,10 +154,10 @@ interface ResolvedItem {
   metadata: Record<string, string>;
 }
 
-function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): ResolvedItem[] {
-  if (items.length === 0) throw invalidRequest("line_items must contain at least one item in `payment` mode.", "line_items");
+function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[], mode: "payment" | "subscription" = "payment"): ResolvedItem[] {
+  if (items.length === 0) throw invalidRequest(`line_items must contain at least one item in \`${mode}\` mode.`, "line_items");
   if (items.length > MAX_LINE_ITEMS) {
-    throw invalidRequest(`line_items must contain at most ${MAX_LINE_ITEMS} items in \`payment\` mode.`, "line_items");
+    throw invalidRequest(`line_items must contain at most ${MAX_LINE_ITEMS} items in \`${mode}\` mode.`, "line_items");
   }
   return items.map((item, index) => {
     const param = `line_items[${index}]`;
@@ -163,11 +175,17 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): 
       price = requirePrice(ctx, item.price, `${param}[price]`);
       if (!price.active) throw invalidRequest(`The price specified is inactive.`, `${param}[price]`);
     } else if (item.price_data) {
-      price = inlinePrice(ctx, item.price_data, `${param}[price_data]`);
+      price = inlinePrice(ctx, item.price_data, `${param}[price_data]`, mode);
     } else {
       throw invalidRequest(`You must specify either \`price\` or \`price_data\` in \`${param}\`.`, `${param}[price]`);
     }
-    if (price.type === "recurring") {
+    if (mode === "subscription" && price.type !== "recurring") {
+      throw invalidRequest(
+        "stripe-sim takes only recurring prices in `subscription` mode (one-time items on the first invoice are not supported).",
+        `${param}[price]`,
+      );
+    }
+    if (mode === "payment" && price.type === "recurring") {
       throw invalidRequest(
         "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
         `${param}[price]`,
@@ -180,8 +198,13 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[]): 
 }
 
 /** price_data makes an ad-hoc (inactive) price and, with product_data, an ad-hoc product. */
-function inlinePrice(ctx: SimContext, data: NonNullable<z.output<typeof lineItem>["price_data"]>, param: string): Stripe.Price {
-  if (data.recurring) {
+function inlinePrice(
+  ctx: SimContext,
+  data: NonNullable<z.output<typeof lineItem>["price_data"]>,
+  param: string,
+  mode: "payment" | "subscription",
+): Stripe.Price {
+  if (data.recurring && mode === "payment") {
     throw invalidRequest(
       "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
       `${param}[recurring]`,
@@ -219,7 +242,7 @@ function inlinePrice(ctx: SimContext, data: NonNullable<z.output<typeof lineItem
       lookupKey: null,
       nickname: null,
       metadata: {},
-      recurring: null,
+      recurring: data.recurring ? { interval: data.recurring.interval, intervalCount: data.recurring.interval_count ?? 1 } : null,
       taxBehavior: data.tax_behavior ?? "unspecified",
     },
     null,
@@ -241,18 +264,57 @@ function checkExpiresAt(expiresAt: number | undefined, now: number): number {
   return expiresAt;
 }
 
+const DAY = 24 * 60 * 60;
+
+/** What Stripe refuses outside the mode a parameter belongs to. */
+function checkModeParams(p: z.output<typeof createParams>): void {
+  if (p.mode !== "payment" && p.customer_creation) {
+    throw invalidRequest("`customer_creation` can only be used in `payment` mode.", "customer_creation");
+  }
+  if (p.mode !== "payment" && p.payment_intent_data) {
+    throw invalidRequest(`You can not pass \`payment_intent_data\` in \`${p.mode}\` mode.`, "payment_intent_data");
+  }
+  if (p.mode !== "subscription" && p.subscription_data) {
+    throw invalidRequest(`You can not pass \`subscription_data\` in \`${p.mode}\` mode.`, "subscription_data");
+  }
+  if (p.mode !== "subscription" && p.payment_method_collection) {
+    throw invalidRequest("`payment_method_collection` can only be used in `subscription` mode in stripe-sim.", "payment_method_collection");
+  }
+  if (p.mode === "setup" && p.line_items) {
+    throw invalidRequest("You can not pass `line_items` in `setup` mode.", "line_items");
+  }
+  if (p.mode !== "setup" && p.setup_intent_data) {
+    throw invalidRequest(`You can not pass \`setup_intent_data\` in \`${p.mode}\` mode.`, "setup_intent_data");
+  }
+}
+
+/** A trial in days counts from when the subscription starts (the customer's clock); a trial_end is absolute. */
+function trialOf(data: z.output<typeof createParams>["subscription_data"], now: number): { trialEnd: number | null; trialPeriodDays: number | null } | null {
+  if (!data) return null;
+  if (data.trial_period_days !== undefined && data.trial_end !== undefined) {
+    throw invalidRequest("You may only specify one of these parameters: trial_end, trial_period_days.", "subscription_data[trial_end]");
+  }
+  if (data.trial_period_days !== undefined) {
+    if (data.trial_period_days < 1 || data.trial_period_days > 730) {
+      throw invalidRequest("subscription_data[trial_period_days] must be between 1 and 730.", "subscription_data[trial_period_days]");
+    }
+    return { trialEnd: null, trialPeriodDays: data.trial_period_days };
+  }
+  if (data.trial_end !== undefined) {
+    if (data.trial_end < now + 2 * DAY) {
+      throw invalidRequest("subscription_data[trial_end] must be at least 48 hours in the future.", "subscription_data[trial_end]");
+    }
+    return { trialEnd: data.trial_end, trialPeriodDays: null };
+  }
+  return null;
+}
+
 export const checkoutSessionRoutes: ApiRoute[] = [
   {
     method: "POST",
     path: "/v1/checkout/sessions",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
-      if (p.mode !== "payment") {
-        throw invalidRequest(
-          `stripe-sim does not support mode=${p.mode} yet; only mode=payment Checkout Sessions can be created.`,
-          "mode",
-        );
-      }
       if (p.customer && p.customer_email) {
         throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", "customer_email");
       }
@@ -260,16 +322,24 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       if (p.customer_update && !p.customer) {
         throw invalidRequest("customer_update can only be used with customer.", "customer_update");
       }
+      checkModeParams(p);
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const now = ctx.clock.nowSeconds();
       const expiresAt = checkExpiresAt(p.expires_at, now);
-      if (!p.line_items) throw invalidRequest("line_items is required in `payment` mode.", "line_items", "parameter_missing");
-      const items = resolveLineItems(ctx, p.line_items);
+      let items: ResolvedItem[] = [];
+      if (p.mode !== "setup") {
+        if (!p.line_items) throw invalidRequest(`line_items is required in \`${p.mode}\` mode.`, "line_items", "parameter_missing");
+        items = resolveLineItems(ctx, p.line_items, p.mode);
+      }
       const currencies = new Set(items.map((item) => item.price.currency));
       if (currencies.size > 1) {
         throw invalidRequest("All line items must use the same currency.", "line_items");
       }
-      const amount = items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+      if (p.mode === "subscription") {
+        checkSameInterval(items.map((item) => ({ price: item.price, quantity: item.quantity, metadata: {} })), "line_items");
+      }
+      const trial = p.mode === "subscription" ? trialOf(p.subscription_data, now) : null;
+      const amount = trial ? 0 : items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
       // Each line is bounded, but their sum must still fit the one PaymentIntent that will charge it.
       if (amount > MAX_AMOUNT) {
         throw invalidRequest(
@@ -281,12 +351,13 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       const id = newId("cs_test");
       const session = buildCheckoutSession(id, now, {
         mode: p.mode,
-        currency: items[0]?.price.currency ?? "usd",
-        amountSubtotal: amount,
-        amountTotal: amount,
+        currency: p.mode === "setup" ? (p.currency ?? null) : (items[0]?.price.currency ?? "usd"),
+        amountSubtotal: p.mode === "setup" ? null : amount,
+        amountTotal: p.mode === "setup" ? null : amount,
         customer: customer?.id ?? null,
         customerEmail: orNull(p.customer_email),
-        customerCreation: customer ? null : (p.customer_creation ?? "if_required"),
+        customerCreation: customer || p.mode !== "payment" ? null : (p.customer_creation ?? "if_required"),
+        paymentMethodCollection: p.mode === "subscription" ? (p.payment_method_collection ?? "always") : "if_required",
         clientReferenceId: orNull(p.client_reference_id),
         metadata: mergeMetadata({}, p.metadata),
         successUrl: orNull(p.success_url),
@@ -302,6 +373,16 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         url: `${ctx.baseUrl()}/c/pay/${id}`,
       });
       ctx.store.insert("checkout_sessions", session);
+      if (p.mode !== "payment") {
+        const settings: SessionBillingSettings = {
+          trialEnd: trial?.trialEnd ?? null,
+          trialPeriodDays: trial?.trialPeriodDays ?? null,
+          metadata: mergeMetadata({}, p.mode === "subscription" ? p.subscription_data?.metadata : p.setup_intent_data?.metadata),
+          description: orNull(p.mode === "subscription" ? p.subscription_data?.description : p.setup_intent_data?.description),
+          missingPaymentMethod: p.subscription_data?.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice",
+        };
+        ctx.billingNotes.set(sessionBillingKey(id), settings);
+      }
       for (const item of items) {
         ctx.lineItems.insert(id, buildLineItem(newId("li"), item.price, item.quantity, item.description, item.metadata));
       }

@@ -9,6 +9,7 @@ import { paymentPageRoutes } from "./payment-pages.js";
 import { priceRoutes } from "./prices.js";
 import { productRoutes } from "./products.js";
 import { webhookEndpointRoutes } from "./webhook-endpoints.js";
+import { billingPortalRoutes } from "./billing-portal.js";
 import { invoiceRoutes } from "./invoices.js";
 import { subscriptionRoutes } from "./subscriptions.js";
 import { testClockRoutes } from "./test-clocks.js";
@@ -27,6 +28,7 @@ const ALL_ROUTES: ApiRoute[] = [
   ...subscriptionRoutes,
   ...invoiceRoutes,
   ...testClockRoutes,
+  ...billingPortalRoutes,
 ];
 
 interface CompiledRoute {

@@ -2,11 +2,13 @@ import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
 import { buildCustomerDetails } from "../objects/checkout-session.js";
+import { completeSetupSession, completeSubscriptionSession } from "./checkout-billing.js";
 import { createCustomer } from "./customers.js";
 import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent, failAuthentication } from "./payments.js";
 
 export type CheckoutPayResult =
-  | { kind: "completed"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent }
+  /** paymentIntent is null in subscription and setup mode. */
+  | { kind: "completed"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent | null }
   | { kind: "requires_action"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent }
   | {
       kind: "declined";
@@ -82,6 +84,8 @@ export function payCheckoutSession(
   payer: Payer,
   origin: EventOrigin,
 ): CheckoutPayResult {
+  if (session.mode === "subscription") return completeSubscriptionSession(ctx, session, paymentMethod, payer, origin);
+  if (session.mode === "setup") return completeSetupSession(ctx, session, paymentMethod, payer, origin);
   let current = session;
   let customerId = idOf(current.customer);
   if (!customerId && current.customer_creation === "always") {

@@ -235,7 +235,7 @@ export function payInvoice(
   invoice: Stripe.Invoice,
   paymentMethodId: string | null,
   origin: EventOrigin,
-  options: { offSession: boolean; scheduleRetry: boolean },
+  options: { offSession: boolean; scheduleRetry: boolean; authenticated?: boolean },
 ): InvoicePayResult {
   if (invoice.status === "paid") throw invalidRequest("Invoice is already paid.", undefined, "invoice_already_paid");
   if (invoice.status !== "open") {
@@ -255,9 +255,10 @@ export function payInvoice(
     return { kind: "failed", invoice: failed, error: { message, code: "invoice_no_customer_line_items" } };
   }
   const alreadyAuthenticated =
-    options.offSession &&
+    options.authenticated === true ||
+    (options.offSession &&
     behaviourForFingerprint(paymentMethod.card?.fingerprint).kind === "authenticate" &&
-    !cardFingerprintRequiresAuthenticationEveryTime(paymentMethod.card?.fingerprint);
+    !cardFingerprintRequiresAuthenticationEveryTime(paymentMethod.card?.fingerprint));
   const result = confirmPayment(
     ctx,
     { ...paymentIntent, customer: paymentIntent.customer ?? idOf(invoice.customer) },

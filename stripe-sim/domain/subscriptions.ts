@@ -80,13 +80,23 @@ function customerDefaultPaymentMethod(ctx: SimContext, customerId: string): stri
 }
 
 /** Whether the first charge will go through, decided up front so the created event shows the status it ends in. */
-function predictFirstCharge(ctx: SimContext, paymentMethodId: string | null): "succeed" | "fail" {
+function predictFirstCharge(ctx: SimContext, paymentMethodId: string | null, onSession: boolean): "succeed" | "fail" {
   const paymentMethod = paymentMethodId ? ctx.store.get("payment_methods", paymentMethodId) : undefined;
   if (!paymentMethod) return "fail";
-  return behaviourForFingerprint(paymentMethod.card?.fingerprint).kind === "succeed" ? "succeed" : "fail";
+  const kind = behaviourForFingerprint(paymentMethod.card?.fingerprint).kind;
+  return kind === "succeed" || (onSession && kind === "authenticate") ? "succeed" : "fail";
 }
 
-export function createSubscription(ctx: SimContext, input: NewSubscription, origin: EventOrigin): Stripe.Subscription {
+/**
+ * `onSession`: the customer is present (Checkout), so a card asking for 3-D Secure is taken as
+ * authenticated; the stand-in shows no challenge in subscription mode.
+ */
+export function createSubscription(
+  ctx: SimContext,
+  input: NewSubscription,
+  origin: EventOrigin,
+  options: { onSession?: boolean } = {},
+): Stripe.Subscription {
   const customer = input.customer;
   const now = customerNow(ctx, customer.id);
   checkSameInterval(input.items, "items");
@@ -106,7 +116,9 @@ export function createSubscription(ctx: SimContext, input: NewSubscription, orig
         "resource_missing",
       );
     }
-    if (input.paymentBehavior === "default_incomplete" || predictFirstCharge(ctx, paymentMethodId) === "fail") status = "incomplete";
+    if (input.paymentBehavior === "default_incomplete" || predictFirstCharge(ctx, paymentMethodId, options.onSession ?? false) === "fail") {
+      status = "incomplete";
+    }
   }
   const id = newId("sub");
   const invoiceId = newId("in");
@@ -175,7 +187,11 @@ export function createSubscription(ctx: SimContext, input: NewSubscription, orig
   );
   const invoice = finalizeInvoice(ctx, draft, origin);
   if (invoice.status === "open" && input.paymentBehavior !== "default_incomplete") {
-    const result = payInvoice(ctx, invoice, paymentMethodId, origin, { offSession: false, scheduleRetry: false });
+    const result = payInvoice(ctx, invoice, paymentMethodId, origin, {
+      offSession: false,
+      scheduleRetry: false,
+      authenticated: options.onSession ?? false,
+    });
     if (result.kind !== "paid" && input.paymentBehavior === "error_if_incomplete") throw firstPaymentError(result);
   }
   return ctx.store.get("subscriptions", id) ?? subscription;

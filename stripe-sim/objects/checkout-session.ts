@@ -2,9 +2,10 @@ import type Stripe from "stripe";
 
 export interface SessionFields {
   mode: Stripe.Checkout.Session.Mode;
-  currency: string;
-  amountSubtotal: number;
-  amountTotal: number;
+  currency: string | null;
+  amountSubtotal: number | null;
+  amountTotal: number | null;
+  paymentMethodCollection?: Stripe.Checkout.Session.PaymentMethodCollection;
   customer: string | null;
   customerEmail: string | null;
   customerCreation: Stripe.Checkout.Session.CustomerCreation | null;
@@ -64,7 +65,7 @@ export function buildCheckoutSession(id: string, created: number, fields: Sessio
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: "if_required",
+    payment_method_collection: fields.paymentMethodCollection ?? "if_required",
     payment_method_configuration_details: null,
     payment_method_options: { card: { request_three_d_secure: "automatic" } },
     payment_method_types: fields.paymentMethodTypes,

@@ -93,7 +93,10 @@ export function productId(price: Stripe.Price): string {
 export function buildInvoice(id: string, created: number, fields: InvoiceFields, lines: Stripe.InvoiceLineItem[]): Stripe.Invoice {
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const customer = fields.customer;
+  // Stripe's fixtures still show the pre-2025 top-level `subscription`; kept beside parent.subscription_details.
+  const legacy = { subscription: fields.subscription?.id ?? null } as Record<string, unknown>;
   return {
+    ...legacy,
     id,
     object: "invoice",
     account_country: "MA",

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
+import { cardRequired, completeSubscriptionSession, sessionBillingSettings, trialEndFor } from "../domain/checkout-billing.js";
+import { customerNow } from "../domain/invoices.js";
 import { idOf, loadSession, payCheckoutSession, paymentIntentOf, resolveAuthentication } from "../domain/checkout.js";
+import type { CheckoutPayResult } from "../domain/checkout.js";
+import { StripeApiError } from "../http/errors.js";
 import { createCardPaymentMethod } from "../domain/payment-methods.js";
 import { AUTHENTICATION_FAILED_MESSAGE } from "../domain/payments.js";
 import { readBody } from "../http/body.js";
@@ -12,6 +16,14 @@ import { EMPTY_FORM, readCheckoutForm, validateCheckoutForm } from "./checkout-f
 import type { CheckoutFormValues, FieldErrors } from "./checkout-form.js";
 import { renderCheckoutPage } from "./checkout-page.js";
 import { renderExpiredPage, renderNotFoundPage, renderPaidPage, renderThreeDSecurePage, successUrlFor } from "./status-pages.js";
+
+function trialView(ctx: SimContext, session: Stripe.Checkout.Session): { days: number; end: number } | null {
+  const settings = sessionBillingSettings(ctx, session.id);
+  const end = trialEndFor(ctx, settings, idOf(session.customer));
+  if (end === null) return null;
+  const start = customerNow(ctx, idOf(session.customer));
+  return { days: settings.trialPeriodDays ?? Math.round((end - start) / (24 * 60 * 60)), end };
+}
 
 function prefilledEmail(ctx: SimContext, session: Stripe.Checkout.Session): string {
   const customerId = idOf(session.customer);
@@ -36,6 +48,7 @@ function showForm(
       merchantName: ctx.merchantName,
       session,
       lineItems: ctx.lineItems.all(session.id),
+      trial: session.mode === "subscription" ? trialView(ctx, session) : null,
       values,
       errors,
       banner,
@@ -116,19 +129,34 @@ export async function handleCheckoutPage(
   }
 
   const values = readCheckoutForm(form);
-  const { errors, valid } = validateCheckoutForm(values, new Date(ctx.clock.nowSeconds() * 1000));
+  const { errors, valid } = validateCheckoutForm(values, new Date(ctx.clock.nowSeconds() * 1000), {
+    cardRequired: cardRequired(session),
+  });
   if (!valid) {
     showForm(ctx, res, 400, session, values, errors, null);
     return;
   }
-  const result = ctx.db.transaction(() => {
-    const paymentMethod = createCardPaymentMethod(
-      ctx,
-      valid.card,
-      billingDetails({ email: valid.email, name: valid.name }),
-    );
-    return payCheckoutSession(ctx, session, paymentMethod, { email: valid.email, name: valid.name }, null);
-  })();
+  let result: CheckoutPayResult;
+  try {
+    result = ctx.db.transaction(() => {
+      const billing = billingDetails({
+        email: valid.email,
+        name: valid.name,
+        address: { country: valid.country, ...(valid.postalCode ? { postal_code: valid.postalCode } : {}) },
+      });
+      const payer = { email: valid.email, name: valid.name };
+      if (!valid.card) return completeSubscriptionSession(ctx, session, null, payer, null);
+      const paymentMethod = createCardPaymentMethod(ctx, valid.card, billing);
+      return payCheckoutSession(ctx, session, paymentMethod, payer, null);
+    })();
+  } catch (error) {
+    // A declined first subscription charge rolls everything back; the session stays open.
+    if (error instanceof StripeApiError && error.status === 402) {
+      showForm(ctx, res, 402, session, values, {}, error.body.message);
+      return;
+    }
+    throw error;
+  }
   if (result.kind === "completed") afterSuccess(res, result.session);
   else if (result.kind === "requires_action") redirect(res, `/c/pay/${session.id}/authenticate`);
   else showForm(ctx, res, 402, result.session, values, {}, result.error.message);

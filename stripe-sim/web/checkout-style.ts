@@ -32,6 +32,9 @@ form{margin:0}
 .field{margin-bottom:14px}
 label{display:block;color:#3c4257;font-size:13px;font-weight:500;margin:0 0 4px}
 input{width:100%;font:inherit;font-size:15px;color:#1a1f36;background:#fff;border:1px solid #d5dbe1;border-radius:6px;padding:9px 11px;box-shadow:0 1px 1px rgba(0,0,0,.03);outline:none;transition:border-color .15s,box-shadow .15s}
+select{width:100%;font:inherit;font-size:15px;color:#1a1f36;background:#fff;border:1px solid #d5dbe1;border-radius:6px;padding:9px 11px}
+.then{color:#697386;margin:-24px 0 28px}
+.per{font-size:16px;color:#697386;font-weight:500;letter-spacing:0}
 input:focus{border-color:#0570de;box-shadow:0 0 0 3px rgba(5,112,222,.2)}
 input[aria-invalid=true]{border-color:#df1b41;color:#df1b41}
 .card-grid{display:grid;grid-template-columns:1fr 1fr;gap:12px}

@@ -107,8 +107,8 @@ describe("creating Checkout Sessions", () => {
   it("refuses what it cannot do yet or what Stripe refuses", async () => {
     const subscription = await rejection(createPaymentSession(stripe, { mode: "subscription" }));
     expect(subscription.statusCode).toBe(400);
-    expect(subscription.param).toBe("mode");
-    expect(subscription.message).toMatch(/not support/);
+    expect(subscription.param).toBe("line_items[0][price]");
+    expect(subscription.message).toMatch(/recurring/);
     const customer = await stripe.customers.create({ email: "both@example.com" });
     const both = await rejection(createPaymentSession(stripe, { customer: customer.id, customer_email: "both@example.com" }));
     expect(both.param).toBe("customer_email");

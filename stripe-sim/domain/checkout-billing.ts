@@ -1,0 +1,196 @@
+import type Stripe from "stripe";
+import type { EventOrigin, SimContext } from "../api/context.js";
+import { StripeApiError } from "../http/errors.js";
+import { newClientSecret, newId } from "../ids.js";
+import { buildCustomerDetails } from "../objects/checkout-session.js";
+import { idOf } from "./checkout.js";
+import type { CheckoutPayResult, Payer } from "./checkout.js";
+import { createCustomer } from "./customers.js";
+import { customerNow } from "./invoices.js";
+import { attachPaymentMethod } from "./payment-methods.js";
+import { createSubscription } from "./subscriptions.js";
+
+/** What a subscription- or setup-mode session was created with and applies when it completes. */
+export interface SessionBillingSettings {
+  trialEnd: number | null;
+  trialPeriodDays: number | null;
+  metadata: Record<string, string>;
+  description: string | null;
+  missingPaymentMethod: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
+}
+
+export function sessionBillingKey(sessionId: string): string {
+  return `checkout:${sessionId}`;
+}
+
+export function sessionBillingSettings(ctx: SimContext, sessionId: string): SessionBillingSettings {
+  return (
+    ctx.billingNotes.get<SessionBillingSettings>(sessionBillingKey(sessionId)) ?? {
+      trialEnd: null,
+      trialPeriodDays: null,
+      metadata: {},
+      description: null,
+      missingPaymentMethod: "create_invoice",
+    }
+  );
+}
+
+/** Whether the page must take a card: always, unless payment_method_collection=if_required and nothing is due now. */
+export function cardRequired(session: Stripe.Checkout.Session): boolean {
+  if (session.mode !== "subscription") return true;
+  return !(session.payment_method_collection === "if_required" && (session.amount_total ?? 0) === 0);
+}
+
+/** When a session's trial ends if its subscription started now, on the customer's clock. */
+export function trialEndFor(ctx: SimContext, settings: SessionBillingSettings, customerId: string | null): number | null {
+  if (settings.trialEnd !== null) return settings.trialEnd;
+  if (settings.trialPeriodDays === null) return null;
+  return customerNow(ctx, customerId) + settings.trialPeriodDays * 24 * 60 * 60;
+}
+
+function sessionCustomer(ctx: SimContext, session: Stripe.Checkout.Session, payer: Payer, origin: EventOrigin): Stripe.Customer {
+  const existingId = idOf(session.customer);
+  const existing = existingId ? ctx.store.get("customers", existingId) : undefined;
+  if (existing && !existing.deleted) return existing;
+  return createCustomer(
+    ctx,
+    {
+      email: payer.email,
+      name: payer.name,
+      description: null,
+      phone: null,
+      metadata: {},
+      address: null,
+      shipping: null,
+      preferredLocales: session.locale && session.locale !== "auto" ? [session.locale] : [],
+      defaultPaymentMethod: null,
+    },
+    origin,
+  );
+}
+
+function complete(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  changes: Partial<Stripe.Checkout.Session>,
+  paymentMethod: Stripe.PaymentMethod | null,
+  payer: Payer,
+  origin: EventOrigin,
+): Stripe.Checkout.Session {
+  const billing = paymentMethod?.billing_details;
+  const completed: Stripe.Checkout.Session = {
+    ...session,
+    ...changes,
+    status: "complete",
+    customer_details: buildCustomerDetails(
+      payer.email ?? billing?.email ?? session.customer_email,
+      payer.name ?? billing?.name ?? null,
+      billing?.address ?? null,
+      billing?.phone ?? null,
+    ),
+  };
+  ctx.store.replace("checkout_sessions", completed);
+  ctx.events.emit("checkout.session.completed", completed, origin);
+  return completed;
+}
+
+/**
+ * Subscription mode: the customer (made if needed), the card attached and made the
+ * subscription's default, the subscription with its first invoice charged (or a trial), then
+ * checkout.session.completed. A declined first charge leaves nothing behind: the caller's
+ * transaction rolls back and the page shows the decline, as Checkout keeps the session open.
+ */
+export function completeSubscriptionSession(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod | null,
+  payer: Payer,
+  origin: EventOrigin,
+): CheckoutPayResult {
+  const settings = sessionBillingSettings(ctx, session.id);
+  const customer = sessionCustomer(ctx, session, payer, origin);
+  const attached = paymentMethod ? attachPaymentMethod(ctx, paymentMethod, customer.id, origin) : null;
+  const items = ctx.lineItems.all(session.id).map((item) => {
+    const price = item.price ? (ctx.store.get("prices", item.price.id) ?? item.price) : null;
+    if (!price) throw new StripeApiError(400, { type: "invalid_request_error", message: "A line item has no price." });
+    return { price, quantity: item.quantity ?? 1, metadata: {} };
+  });
+  const subscription = createSubscription(
+    ctx,
+    {
+      customer,
+      items,
+      trialEnd: trialEndFor(ctx, settings, customer.id),
+      defaultPaymentMethod: attached?.id ?? null,
+      paymentBehavior: "error_if_incomplete",
+      metadata: settings.metadata,
+      description: settings.description,
+      cancelAtPeriodEnd: false,
+      missingPaymentMethod: settings.missingPaymentMethod,
+    },
+    origin,
+    { onSession: true },
+  );
+  const invoice = idOf(subscription.latest_invoice);
+  const completed = complete(
+    ctx,
+    session,
+    {
+      customer: customer.id,
+      subscription: subscription.id,
+      invoice,
+      payment_status: (session.amount_total ?? 0) === 0 ? "no_payment_required" : "paid",
+    },
+    attached,
+    payer,
+    origin,
+  );
+  return { kind: "completed", session: completed, paymentIntent: null };
+}
+
+/** Setup mode: a succeeded SetupIntent for the card, attached to the session's customer if it has one. */
+export function completeSetupSession(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod,
+  payer: Payer,
+  origin: EventOrigin,
+): CheckoutPayResult {
+  const settings = sessionBillingSettings(ctx, session.id);
+  const customerId = idOf(session.customer);
+  const attached = customerId ? attachPaymentMethod(ctx, paymentMethod, customerId, origin) : paymentMethod;
+  const id = newId("seti");
+  const setupIntent: Stripe.SetupIntent = {
+    id,
+    object: "setup_intent",
+    allowed_payment_method_types: null,
+    application: null,
+    automatic_payment_methods: null,
+    cancellation_reason: null,
+    client_secret: newClientSecret(id),
+    created: ctx.clock.nowSeconds(),
+    customer: customerId,
+    description: settings.description,
+    excluded_payment_method_types: null,
+    flow_directions: null,
+    last_setup_error: null,
+    latest_attempt: null,
+    livemode: false,
+    mandate: null,
+    metadata: settings.metadata,
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: attached.id,
+    payment_method_configuration_details: null,
+    payment_method_options: { card: { mandate_options: null, network: null, request_three_d_secure: "automatic" } },
+    payment_method_types: ["card"],
+    single_use_mandate: null,
+    status: "succeeded",
+    usage: "off_session",
+  };
+  ctx.store.insert("setup_intents", setupIntent);
+  ctx.events.emit("setup_intent.created", { ...setupIntent, status: "requires_payment_method", payment_method: null }, origin);
+  ctx.events.emit("setup_intent.succeeded", setupIntent, origin);
+  const completed = complete(ctx, session, { setup_intent: id, payment_status: "no_payment_required" }, attached, payer, origin);
+  return { kind: "completed", session: completed, paymentIntent: null };
+}

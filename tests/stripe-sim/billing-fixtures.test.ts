@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness } from "./helpers.js";
+import type { SimHarness } from "./helpers.js";
+import { clockCustomer, DAY, monthlyPrice } from "./billing-helpers.js";
+
+/** Stripe's own example objects (openapi fixtures3.json), the reference for field names and JSON types. */
+const fixtures = (JSON.parse(readFileSync(resolve("../shared/stripe-reference/fixtures3.json"), "utf8")) as {
+  resources: Record<string, Record<string, unknown>>;
+}).resources;
+
+let h: SimHarness;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  h = await startHarness();
+  stripe = h.stripe;
+});
+afterAll(async () => {
+  await h.cleanup();
+});
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  // The SDK turns decimal strings from the wire into its Decimal class.
+  if (typeof value === "object" && value.constructor.name.startsWith("Decimal")) return "string";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/**
+ * Every top-level field of the fixture is present, with the fixture's JSON type. null on either
+ * side is accepted (the fixture or the object shows a nullable field unset), and an id string may
+ * stand where the fixture shows an expanded object.
+ */
+function mismatches(resource: string, object: Record<string, unknown>): string[] {
+  const fixture = fixtures[resource];
+  if (!fixture) throw new Error(`no fixture for ${resource}`);
+  const problems: string[] = [];
+  for (const [key, expected] of Object.entries(fixture)) {
+    if (!(key in object)) {
+      problems.push(`${resource}.${key} is missing`);
+      continue;
+    }
+    const actual = object[key];
+    const want = jsonType(expected);
+    const got = jsonType(actual);
+    if (want === "null" || got === "null" || want === got) continue;
+    if (want === "object" && got === "string" && /^[a-z]+_/.test(String(actual))) continue;
+    problems.push(`${resource}.${key} is ${got}, Stripe's is ${want}`);
+  }
+  return problems;
+}
+
+describe("billing objects carry every top-level field of Stripe's fixtures", () => {
+  it("subscription, subscription_item, invoice, line_item, invoiceitem, portal session and configuration, test clock", async () => {
+    const start = Date.UTC(2026, 2, 1) / 1000;
+    const { clock, customer } = await clockCustomer(stripe, start);
+    const price = await monthlyPrice(stripe);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 3 });
+    const item = await stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: "mad", description: "Headshot review" });
+    const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
+    const configuration = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true }, subscription_cancel: { enabled: true, mode: "at_period_end" } },
+      business_profile: { headline: "Talents Acting" },
+    });
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: "http://app.test/account", configuration: configuration.id });
+    const advanced = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + DAY });
+
+    const problems = [
+      ...mismatches("subscription", subscription as unknown as Record<string, unknown>),
+      ...mismatches("subscription_item", subscription.items.data[0] as unknown as Record<string, unknown>),
+      ...mismatches("invoice", invoice as unknown as Record<string, unknown>),
+      ...mismatches("line_item", invoice.lines.data[0] as unknown as Record<string, unknown>),
+      ...mismatches("invoiceitem", item as unknown as Record<string, unknown>),
+      ...mismatches("billing_portal.configuration", configuration as unknown as Record<string, unknown>),
+      ...mismatches("billing_portal.session", session as unknown as Record<string, unknown>),
+      ...mismatches("test_helpers.test_clock", advanced as unknown as Record<string, unknown>),
+    ];
+    expect(problems).toEqual([]);
+    // The check itself can fail: a field Stripe has and an object lacks is reported.
+    expect(mismatches("test_helpers.test_clock", { id: "clock_x" })).toContain("test_helpers.test_clock.frozen_time is missing");
+  });
+});
