@@ -36,11 +36,11 @@ export default function SubscriptionStartedEmail(props: SubscriptionStartedEmail
           : `We received your payment for the ${props.planName}. It renews by itself at ${props.price} until you cancel.`}
       </Text>
       <Section style={details}>
-        <Text style={row}>Plan: {props.planName}</Text>
-        <Text style={row}>Price: {props.price}</Text>
-        {props.amountPaid ? <Text style={row}>Paid today: {props.amountPaid}</Text> : null}
+        <Text style={row}>{`Plan: ${props.planName}`}</Text>
+        <Text style={row}>{`Price: ${props.price}`}</Text>
+        {props.amountPaid ? <Text style={row}>{`Paid today: ${props.amountPaid}`}</Text> : null}
         <Text style={row}>{trial ? `First payment on: ${props.renewsOn}` : `Next renewal: ${props.renewsOn}`}</Text>
-        <Text style={row}>Reference: {props.reference}</Text>
+        <Text style={row}>{`Reference: ${props.reference}`}</Text>
       </Section>
       <Button href={props.billingUrl} style={button}>
         Open billing

@@ -1,3 +1,4 @@
+import { startBillingJobs } from "../billing/jobs.server";
 import { startDispatcher } from "../email/dispatcher.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db } from "./db.server";
@@ -12,6 +13,7 @@ export function startBackgroundJobs(): void {
   holder.__backgroundStarted = true;
 
   startDispatcher();
+  startBillingJobs();
 
   const sweep = () =>
     expireLapsedAccess(db())

@@ -1,0 +1,34 @@
+import { db } from "../lib/db.server";
+import { stripe } from "../lib/stripe.server";
+import { kickDispatcher } from "../email/dispatcher.server";
+import { catalogPrices } from "./catalog-sync.server";
+import { resyncAll } from "./resync.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The first daily re-sync waits a little so boot (and the stand-in) settle first. */
+const FIRST_RESYNC_DELAY_MS = 60_000;
+
+/** Boot: make Stripe match the catalog; then re-sync every customer from Stripe once a day. */
+export function startBillingJobs(): void {
+  catalogPrices()
+    .then((prices) => {
+      const changed = [...prices.values()].filter((p) => p.action !== "found");
+      if (changed.length > 0) console.info(`Billing catalog: ${changed.map((p) => `${p.plan.lookupKey} ${p.action}`).join(", ")}`);
+    })
+    .catch((error: unknown) => console.error("Billing catalog sync failed (retried on first use):", error));
+
+  const resync = () =>
+    resyncAll(db(), stripe())
+      .then((report) => {
+        if (report.drift.length > 0) {
+          console.info(`Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`);
+          kickDispatcher();
+        }
+        for (const error of report.errors) console.error(`Daily Stripe re-sync: ${error}`);
+      })
+      .catch((error: unknown) => console.error("Daily Stripe re-sync failed:", error));
+  setTimeout(() => {
+    void resync();
+    setInterval(resync, DAY_MS).unref();
+  }, FIRST_RESYNC_DELAY_MS).unref();
+}
