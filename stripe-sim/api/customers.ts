@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { createCustomer } from "../domain/customers.js";
+import { cancelNow } from "../domain/subscriptions.js";
 import { previousAttributes } from "../domain/events.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "../domain/payment-methods.js";
 import { noSuch } from "../http/errors.js";
@@ -130,6 +131,15 @@ export const customerRoutes: ApiRoute[] = [
       parseParams(obj({}), req.params);
       const customer = requireCustomerById(ctx, id);
       if (customer.deleted) throw noSuch("customer", id);
+      // Stripe cancels a deleted customer's subscriptions at once.
+      const live = ctx.store.list("subscriptions", {
+        limit: 1000,
+        filters: [
+          { path: "$.customer", value: id },
+          { path: "$.status", value: ["trialing", "active", "past_due", "unpaid", "incomplete"] },
+        ],
+      }).data;
+      for (const subscription of live) cancelNow(ctx, subscription, "cancellation_requested", req.origin);
       const deleted: Stripe.DeletedCustomer = { id, object: "customer", deleted: true };
       ctx.store.replace("customers", deleted);
       ctx.events.emit("customer.deleted", customer, req.origin);

@@ -33,7 +33,7 @@ function loadById(ctx: SimContext, id: string): unknown {
  * `line_items` (sessions) or `payment_intent.latest_charge`: an id field becomes its object.
  */
 export function expand<T>(ctx: SimContext, value: T, paths: ReadonlyArray<string> | undefined): T {
-  if (!paths || paths.length === 0) return value;
+  if (!paths || paths.length === 0) return stripIncludables(value, []);
   let result: unknown = value;
   for (const path of paths) {
     const segments = path.split(".");
@@ -42,13 +42,38 @@ export function expand<T>(ctx: SimContext, value: T, paths: ReadonlyArray<string
     }
     result = expandPath(ctx, result, segments, path);
   }
-  return result as T;
+  return stripIncludables(result as T, paths);
+}
+
+/**
+ * Fields Stripe leaves out unless asked for with expand[] ("includable"): an invoice's
+ * `payments` and `confirmation_secret`. The store keeps them; answers and events show them only
+ * when expanded.
+ */
+const INCLUDABLE: Record<string, ReadonlyArray<string>> = { invoice: ["payments", "confirmation_secret"] };
+
+export function stripIncludables<T>(value: T, paths: ReadonlyArray<string>): T {
+  const walk = (node: unknown, prefix: string): unknown => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, prefix));
+    if (node === null || typeof node !== "object") return node;
+    const record = node as Record<string, unknown>;
+    const hidden = INCLUDABLE[String(record.object)] ?? [];
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(record)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (hidden.includes(key) && !paths.includes(path)) continue;
+      out[key] = walk(child, path);
+    }
+    return out;
+  };
+  return walk(value, "") as T;
 }
 
 function expandPath(ctx: SimContext, node: unknown, segments: string[], fullPath: string): unknown {
   const [head, ...rest] = segments;
   if (head === undefined || node === null || typeof node !== "object") return node;
   const record = node as Record<string, unknown>;
+  if ((INCLUDABLE[String(record.object)] ?? []).includes(head) && rest.length === 0) return node;
   let field = record[head];
   if (field === undefined && head === "line_items" && record.object === "checkout.session") {
     field = sessionLineItems(ctx, String(record.id));

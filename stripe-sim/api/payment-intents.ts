@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { requireCustomer } from "../domain/customers.js";
 import { resolvePaymentMethod } from "../domain/payment-methods.js";
+import { settleInvoiceOfPaymentIntent } from "../domain/invoices.js";
 import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent } from "../domain/payments.js";
 import { errorEnvelope, invalidRequest, noSuch } from "../http/errors.js";
 import { fullAddress } from "../objects/customer.js";
@@ -106,6 +107,8 @@ function confirmAndRespond(
   }
   const paymentMethod = resolvePaymentMethod(ctx, paymentMethodId, "payment_method");
   const result = confirmPayment(ctx, paymentIntent, paymentMethod, origin);
+  // An invoice's PaymentIntent confirmed by the client (payment_behavior=default_incomplete) pays the invoice.
+  if (result.kind === "succeeded") settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
   if (result.kind === "declined") return { status: 402, body: errorEnvelope(result.error) };
   return ok(expand(ctx, result.paymentIntent, expandPaths));
 }

@@ -6,7 +6,15 @@ import { requireCustomer } from "../domain/customers.js";
 import { customerNow } from "../domain/invoices.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "../domain/payment-methods.js";
 import { saveSubscription } from "../domain/subscription-status.js";
-import { cancelNow, changeItems, createSubscription, invoiceNow, periodLine, requireSubscription } from "../domain/subscriptions.js";
+import {
+  cancelNow,
+  changeItems,
+  createSubscription,
+  invoiceNow,
+  periodLine,
+  prorationItem,
+  requireSubscription,
+} from "../domain/subscriptions.js";
 import { addIntervals } from "../domain/periods.js";
 import type { ItemChange, ItemInput } from "../domain/subscriptions.js";
 import { invalidRequest } from "../http/errors.js";
@@ -274,6 +282,11 @@ export const subscriptionRoutes: ApiRoute[] = [
         comment: orNull(p.cancellation_details?.comment),
         feedback: p.cancellation_details?.feedback || null,
       });
+      // prorate: credit the unused part of the period (a pending item, or invoiced now with invoice_now).
+      if (p.prorate && subscription.status !== "trialing") {
+        const now = customerNow(ctx, idOf(subscription.customer));
+        for (const item of subscription.items.data) prorationItem(ctx, canceled, item, item.price, item.quantity ?? 1, now, -1, req.origin);
+      }
       if (p.invoice_now) invoiceNow(ctx, canceled, "subscription_update", [], req.origin);
       return ok(expand(ctx, ctx.store.get("subscriptions", id) ?? canceled, p.expand));
     },

@@ -59,6 +59,34 @@ function advanceInTransaction(ctx: SimContext, clockId: string, target: number):
   })();
 }
 
+/** Validates an advance, marks the clock advancing and schedules the work (API and dashboard). */
+export function startAdvance(
+  ctx: SimContext,
+  clock: Stripe.TestHelpers.TestClock,
+  frozenTime: number,
+  origin: Stripe.Event.Request | null,
+): Stripe.TestHelpers.TestClock {
+  if (clock.status === "advancing") {
+    throw invalidRequest("The test clock is already advancing. Wait until its status is `ready`.", undefined, "test_clock_advancing");
+  }
+  if (frozenTime <= clock.frozen_time) {
+    throw invalidRequest("The test clock can only be advanced to a time after its current frozen_time.", "frozen_time");
+  }
+  if (frozenTime - clock.frozen_time > MAX_ADVANCE_SECONDS) {
+    throw invalidRequest("Cannot advance the test clock more than two years at a time.", "frozen_time");
+  }
+  const advancing: Stripe.TestHelpers.TestClock = {
+    ...clock,
+    status: "advancing",
+    status_details: { advancing: { target_frozen_time: frozenTime } },
+  };
+  ctx.store.replace("test_clocks", advancing);
+  ctx.events.emit("test_helpers.test_clock.advancing", advancing, origin);
+  // After the caller's transaction commits, as Stripe's advance finishes after it answers.
+  setImmediate(() => completeAdvance(ctx, clock.id, frozenTime));
+  return advancing;
+}
+
 export const testClockRoutes: ApiRoute[] = [
   {
     method: "POST",
@@ -115,25 +143,7 @@ export const testClockRoutes: ApiRoute[] = [
     path: "/v1/test_helpers/test_clocks/:id/advance",
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(advanceParams, req.params);
-      const clock = requireTestClock(ctx, id);
-      if (clock.status === "advancing") {
-        throw invalidRequest("The test clock is already advancing. Wait until its status is `ready`.", undefined, "test_clock_advancing");
-      }
-      if (p.frozen_time <= clock.frozen_time) {
-        throw invalidRequest("The test clock can only be advanced to a time after its current frozen_time.", "frozen_time");
-      }
-      if (p.frozen_time - clock.frozen_time > MAX_ADVANCE_SECONDS) {
-        throw invalidRequest("Cannot advance the test clock more than two years at a time.", "frozen_time");
-      }
-      const advancing: Stripe.TestHelpers.TestClock = {
-        ...clock,
-        status: "advancing",
-        status_details: { advancing: { target_frozen_time: p.frozen_time } },
-      };
-      ctx.store.replace("test_clocks", advancing);
-      ctx.events.emit("test_helpers.test_clock.advancing", advancing, req.origin);
-      // After this request's transaction commits, as Stripe's advance finishes after it answers.
-      setImmediate(() => completeAdvance(ctx, id, p.frozen_time));
+      const advancing = startAdvance(ctx, requireTestClock(ctx, id), p.frozen_time, req.origin);
       return ok(expand(ctx, advancing, p.expand));
     },
   },

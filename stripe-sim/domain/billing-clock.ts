@@ -67,6 +67,18 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
           },
         });
       }
+      const upcomingKey = `upcoming:${subscription.id}:${trialEnd}`;
+      const upcomingAt = trialEnd - UPCOMING_SECONDS;
+      if (upcomingAt > (subscription.trial_start ?? subscription.created) && !noted(ctx, upcomingKey)) {
+        candidates.push({
+          at: upcomingAt,
+          order: 1,
+          run: () => {
+            ctx.billingNotes.set(upcomingKey, true);
+            ctx.events.emit("invoice.upcoming", previewInvoice(ctx, subscription), null);
+          },
+        });
+      }
       candidates.push({ at: trialEnd, order: 3, run: () => endTrial(ctx, subscription, trialEnd) });
       continue;
     }

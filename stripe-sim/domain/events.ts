@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { API_VERSION } from "../api-version.js";
 import type { SimClock } from "../clock.js";
+import { stripIncludables } from "../api/expand.js";
 import { newId } from "../ids.js";
 import type { ObjectStore } from "../store/objects.js";
 import type { DeliveryQueue } from "../webhooks/queue.js";
@@ -26,7 +27,7 @@ export class EventRecorder {
   ): Stripe.Event {
     const id = newId("evt");
     const targets = this.queue.targetsFor(type);
-    const data: Stripe.Event.Data = { object: structuredClone(object) };
+    const data: Stripe.Event.Data = { object: stripIncludables(structuredClone(object), []) };
     if (previousAttributes) data.previous_attributes = previousAttributes as Stripe.Event.Data.PreviousAttributes;
     const event = {
       id,

@@ -209,6 +209,21 @@ function markPaid(ctx: SimContext, invoice: Stripe.Invoice, chargeId: string | n
   return paid;
 }
 
+/** The open invoice a PaymentIntent collects for, if any. */
+export function invoiceOfPaymentIntent(ctx: SimContext, paymentIntentId: string): Stripe.Invoice | undefined {
+  const where = {
+    sql: "EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.payments.data')) WHERE json_extract(value, '$.payment.payment_intent') = ?)",
+    args: [paymentIntentId],
+  };
+  return ctx.store.list("invoices", { limit: 1, where }).data[0];
+}
+
+/** A PaymentIntent confirmed outside the invoice (stripe.js, the API) marks its open invoice paid. */
+export function settleInvoiceOfPaymentIntent(ctx: SimContext, paymentIntent: Stripe.PaymentIntent, chargeId: string, origin: EventOrigin): void {
+  const invoice = invoiceOfPaymentIntent(ctx, paymentIntent.id);
+  if (invoice && invoice.status === "open") markPaid(ctx, invoice, chargeId, origin);
+}
+
 export type InvoicePayResult =
   | { kind: "paid"; invoice: Stripe.Invoice }
   | { kind: "failed"; invoice: Stripe.Invoice; error: Record<string, unknown> & { message: string } }

@@ -248,7 +248,7 @@ export function cancelNow(
 }
 
 /** Credit for the unused part of the current period, as a pending proration invoice item. */
-function prorationItem(
+export function prorationItem(
   ctx: SimContext,
   subscription: Stripe.Subscription,
   item: Stripe.SubscriptionItem,

@@ -41,9 +41,9 @@ function when(seconds: number): string {
 }
 
 function pill(status: string | null): SafeHtml {
-  const tone = ["succeeded", "complete", "paid", "enabled"].includes(status ?? "")
+  const tone = ["succeeded", "complete", "paid", "enabled", "active", "ready", "trialing"].includes(status ?? "")
     ? "ok"
-    : ["failed", "canceled", "expired", "requires_payment_method", "disabled"].includes(status ?? "")
+    : ["failed", "canceled", "expired", "requires_payment_method", "disabled", "past_due", "unpaid", "void", "incomplete_expired"].includes(status ?? "")
       ? "bad"
       : "wait";
   return html`<span class="pill ${tone}">${status ?? "-"}</span>`;
@@ -93,6 +93,54 @@ function customersSection(ctx: SimContext): SafeHtml {
   )}</section>`;
 }
 
+function subscriptionsSection(ctx: SimContext): SafeHtml {
+  const subscriptions = ctx.store.list("subscriptions", { limit: 25 }).data;
+  return html`<section id="subscriptions"><h2>Subscriptions</h2>${table(
+    ["Plan", "Status", "Period", "Customer", "Clock", "ID"],
+    subscriptions.map((sub) => {
+      const item = sub.items.data[0];
+      const plan = item ? `${formatAmount((item.price.unit_amount ?? 0) * (item.quantity ?? 1), item.price.currency)} / ${item.price.recurring?.interval ?? ""}` : "";
+      return html`<tr><td class="num">${plan}</td><td>${pill(sub.status)}${
+        sub.cancel_at ? html`<div class="attempts">cancels ${when(sub.cancel_at)}</div>` : ""
+      }${sub.status === "trialing" && sub.trial_end ? html`<div class="attempts">trial ends ${when(sub.trial_end)}</div>` : ""}</td><td>${
+        item ? html`${when(item.current_period_start)}<br>${when(item.current_period_end)}` : ""
+      }</td><td><code>${idOf(sub.customer) ?? ""}</code></td><td><code>${idOf(sub.test_clock) ?? ""}</code></td><td><code>${sub.id}</code></td></tr>`;
+    }),
+    "No subscriptions yet.",
+  )}</section>`;
+}
+
+function invoicesSection(ctx: SimContext): SafeHtml {
+  const invoices = ctx.store.list("invoices", { limit: 25 }).data;
+  return html`<section id="invoices"><h2>Invoices</h2>${table(
+    ["Amount", "Status", "Reason", "Attempts", "Number", "Customer", "Created"],
+    invoices.map(
+      (inv) => html`<tr><td class="num">${formatAmount(inv.total, inv.currency)}</td><td>${pill(inv.status)}${
+        inv.next_payment_attempt ? html`<div class="attempts">next attempt ${when(inv.next_payment_attempt)}</div>` : ""
+      }</td><td>${inv.billing_reason ?? ""}</td><td class="num">${inv.attempt_count}</td><td>${
+        inv.hosted_invoice_url ? html`<a href="${inv.hosted_invoice_url}">${inv.number ?? inv.id}</a> &middot; <a href="${inv.invoice_pdf ?? "#"}">PDF</a>` : html`<code>${inv.id}</code>`
+      }</td><td><code>${idOf(inv.customer) ?? ""}</code></td><td>${when(inv.created)}</td></tr>`,
+    ),
+    "No invoices yet.",
+  )}</section>`;
+}
+
+function testClocksSection(ctx: SimContext): SafeHtml {
+  const clocks = ctx.store
+    .list("test_clocks", { limit: 25, filters: [{ path: "$.deleted", value: null }] })
+    .data.filter((c): c is Stripe.TestHelpers.TestClock => !("deleted" in c && c.deleted));
+  return html`<section id="test-clocks"><h2>Test clocks</h2>${table(
+    ["Name", "Frozen time", "Status", "Advance", "ID"],
+    clocks.map(
+      (clock) => html`<tr><td>${clock.name ?? ""}</td><td>${when(clock.frozen_time)}</td><td>${pill(clock.status)}</td><td><form class="knobs" style="padding:0" method="post" action="/_sim/test-clocks/${clock.id}/advance">
+  <label>Days<input type="number" name="days" min="0" step="any" value="1"></label>
+  <label>Hours<input type="number" name="hours" min="0" step="any" value="0"></label>
+  <button type="submit" data-testid="advance-clock">Advance</button></form></td><td><code>${clock.id}</code></td></tr>`,
+    ),
+    "No test clocks yet. Create one with POST /v1/test_helpers/test_clocks.",
+  )}</section>`;
+}
+
 function eventsSection(ctx: SimContext, controls: SimControls): SafeHtml {
   const events = ctx.store.list("events", { limit: 50 }).data;
   return html`<section id="events"><h2>Events and webhook deliveries</h2>${table(
@@ -137,11 +185,14 @@ function webhooksSection(ctx: SimContext, controls: SimControls): SafeHtml {
 
 export function renderDashboard(ctx: SimContext, controls: SimControls): string {
   const body = html`<header><strong>stripe-sim</strong><span class="badge">Test mode</span>
-<nav><a href="#payments">Payments</a><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a></nav>
+<nav><a href="#payments">Payments</a><a href="#subscriptions">Subscriptions</a><a href="#invoices">Invoices</a><a href="#test-clocks">Test clocks</a><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a></nav>
 <span style="margin-left:auto;color:#697386">API at <code>${ctx.baseUrl()}/v1</code></span></header>
 <main>
 ${webhooksSection(ctx, controls)}
 ${paymentsSection(ctx)}
+${subscriptionsSection(ctx)}
+${invoicesSection(ctx)}
+${testClocksSection(ctx)}
 ${sessionsSection(ctx)}
 ${customersSection(ctx)}
 ${eventsSection(ctx, controls)}

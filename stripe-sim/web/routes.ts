@@ -6,6 +6,8 @@ import { handleCheckoutPage } from "./checkout-routes.js";
 import type { SimControls } from "./controls.js";
 import { renderDashboard } from "./dashboard-page.js";
 import { handleSimRoute } from "./sim-routes.js";
+import { handlePortal, isPortalPath } from "./portal-routes.js";
+import { handleInvoicePages } from "./invoice-pages.js";
 
 /** Everything outside /v1: the hosted checkout page, the dashboard and the /_sim controls. */
 export async function handleWeb(
@@ -20,6 +22,11 @@ export async function handleWeb(
   const checkout = /^\/c\/pay\/([^/]+?)(\/authenticate)?\/?$/.exec(path);
   if (checkout && (method === "GET" || method === "POST")) {
     await handleCheckoutPage(ctx, req, res, url, checkout[1] ?? "", checkout[2] ? "authenticate" : "pay");
+    return;
+  }
+  if ((path.startsWith("/i/") || path.startsWith("/receipts/")) && (await handleInvoicePages(ctx, req, res, path))) return;
+  if (isPortalPath(path) && (method === "GET" || method === "POST")) {
+    await handlePortal(ctx, req, res, url);
     return;
   }
   if ((path === "/" || path === "/_sim" || path === "/_sim/") && method === "GET") {

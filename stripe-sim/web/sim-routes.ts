@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimContext } from "../api/context.js";
 import { BodyTooLargeError, readBody } from "../http/body.js";
-import { errorEnvelope } from "../http/errors.js";
+import { startAdvance } from "../api/test-clocks.js";
+import { errorEnvelope, StripeApiError } from "../http/errors.js";
 import { parseForm } from "../http/form.js";
 import { redirect, sendJson } from "../http/respond.js";
 import type { DeliveryKnobs } from "../options.js";
@@ -108,6 +109,30 @@ export async function handleSimRoute(
         return false;
       }
       sendJson(res, 200, { now: ctx.clock.nowSeconds(), offset_seconds: ctx.clock.offset });
+      return true;
+    }
+    const advance = /^\/_sim\/test-clocks\/([^/]+)\/advance$/.exec(path);
+    if (advance && method === "POST") {
+      const { fields, fromForm } = await readInput(req);
+      const days = Number(fields.days ?? 0);
+      const hours = Number(fields.hours ?? 0);
+      if (!Number.isFinite(days) || !Number.isFinite(hours) || days < 0 || hours < 0 || days + hours <= 0) {
+        throw new BadInput("days and hours must be non-negative numbers, and together more than zero");
+      }
+      const id = advance[1] ?? "";
+      const clock = ctx.store.get("test_clocks", id);
+      if (!clock || clock.deleted) {
+        sendJson(res, 404, errorEnvelope({ type: "invalid_request_error", code: "resource_missing", message: `No such test_clock: '${id}'` }));
+        return true;
+      }
+      try {
+        const advancing = ctx.db.transaction(() => startAdvance(ctx, clock, clock.frozen_time + Math.round(days * 86400 + hours * 3600), null))();
+        if (fromForm) redirect(res, "/_sim#test-clocks");
+        else sendJson(res, 200, advancing);
+      } catch (error) {
+        if (error instanceof StripeApiError) throw new BadInput(error.message);
+        throw error;
+      }
       return true;
     }
     const resend = /^\/_sim\/events\/([^/]+)\/resend$/.exec(path);

@@ -80,5 +80,16 @@ describe("stripe trigger for billing events against the stand-in", () => {
     const events = await trigger("billing_portal.session.created");
     const session = events.find((e) => e.type === "billing_portal.session.created")?.data.object as Stripe.BillingPortal.Session | undefined;
     expect(session?.url).toMatch(new RegExp(`^${h.sim.url}/p/session/test_`));
+    const page = await fetch(session?.url ?? "");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Current subscription");
+  });
+
+  it("subscription.payment_succeeded and subscription.payment_failed (a customer-fail card leaves it incomplete)", async () => {
+    const ok = await trigger("subscription.payment_succeeded");
+    expect(ok.find((e) => e.type === "customer.subscription.created")?.data.object).toMatchObject({ status: "active" });
+    const failed = await trigger("subscription.payment_failed");
+    expect(failed.find((e) => e.type === "customer.subscription.created")?.data.object).toMatchObject({ status: "incomplete" });
+    expect(failed.map((e) => e.type)).toContain("invoice.payment_failed");
   });
 });

@@ -35,7 +35,7 @@ describe("invoice items and invoices", () => {
     expect(open.hosted_invoice_url).toBe(`${h.sim.url}/i/${open.id}`);
     expect(open.invoice_pdf).toBe(`${h.sim.url}/i/${open.id}/pdf`);
 
-    const paid = await stripe.invoices.pay(open.id, { payment_method: "pm_card_visa" });
+    const paid = await stripe.invoices.pay(open.id, { payment_method: "pm_card_visa", expand: ["payments"] });
     expect(paid).toMatchObject({ status: "paid", amount_paid: 2000, amount_remaining: 0, attempt_count: 1 });
     const intentId = paid.payments?.data[0]?.payment.payment_intent as string;
     const intent = await stripe.paymentIntents.retrieve(intentId);

@@ -64,6 +64,10 @@ describe("subscriptions", () => {
     await advanceTo(stripe, clock.id, START + 28 * DAY);
     let types = (await eventsFor(stripe, customer.id)).map((e) => e.type);
     expect(types).toContain("customer.subscription.trial_will_end");
+    // Seven days before the trial ends comes the preview of the first real invoice.
+    expect(types.indexOf("invoice.upcoming")).toBeLessThan(types.indexOf("customer.subscription.trial_will_end"));
+    const upcoming = (await eventsFor(stripe, customer.id)).find((e) => e.type === "invoice.upcoming")?.data.object as Stripe.Invoice;
+    expect(upcoming).toMatchObject({ amount_due: 3000, billing_reason: "upcoming" });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("trialing");
 
     await advanceTo(stripe, clock.id, START + 30 * DAY + 2 * 3600);
@@ -172,5 +176,43 @@ describe("subscriptions", () => {
     expect((await stripe.subscriptions.list({ customer: customer.id, status: "canceled" })).data).toHaveLength(1);
     const again = await rejection(stripe.subscriptions.cancel(subscription.id));
     expect(again.statusCode).toBe(400);
+  });
+
+  it("default_incomplete waits for the client to confirm the invoice's PaymentIntent; unconfirmed, it expires after 23 hours", async () => {
+    const { clock, customer } = await clockCustomer(stripe, START, null);
+    const price = await monthlyPrice(stripe);
+    const waiting = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      payment_behavior: "default_incomplete",
+      expand: ["latest_invoice.confirmation_secret", "latest_invoice.payments"],
+    });
+    expect(waiting.status).toBe("incomplete");
+    const invoice = waiting.latest_invoice as Stripe.Invoice;
+    expect(invoice.status).toBe("open");
+    expect(invoice.confirmation_secret?.client_secret).toMatch(/^pi_.+_secret_/);
+    const intentId = invoice.payments?.data[0]?.payment.payment_intent as string;
+    await stripe.paymentIntents.confirm(intentId, { payment_method: "pm_card_visa" });
+    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+    expect((await stripe.subscriptions.retrieve(waiting.id)).status).toBe("active");
+
+    const abandoned = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: "default_incomplete" });
+    await advanceTo(stripe, clock.id, START + 24 * 3600);
+    expect((await stripe.subscriptions.retrieve(abandoned.id)).status).toBe("incomplete_expired");
+    expect((await stripe.invoices.retrieve(abandoned.latest_invoice as string)).status).toBe("void");
+  });
+
+  it("cancels with prorate (a pending credit), and deleting a customer cancels its subscriptions", async () => {
+    const { clock, customer } = await clockCustomer(stripe, START);
+    const price = await monthlyPrice(stripe, 3000);
+    const first = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const second = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const periodEnd = first.items.data[0]?.current_period_end ?? 0;
+    await advanceTo(stripe, clock.id, START + Math.floor((periodEnd - START) / 2));
+    await stripe.subscriptions.cancel(first.id, { prorate: true });
+    const credits = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
+    expect(credits.data.map((i) => [i.amount, i.proration])).toEqual([[-1500, true]]);
+    await stripe.customers.del(customer.id);
+    expect((await stripe.subscriptions.retrieve(second.id)).status).toBe("canceled");
   });
 });
