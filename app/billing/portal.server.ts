@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
 import { env } from "../lib/env.server";
+import { portalConfigurationId } from "./portal-config.server";
 import { stripeFailureMessage } from "./subscription-checkout.server";
 
 export const NO_BILLING_ACCOUNT =
@@ -19,6 +20,7 @@ export async function openCustomerPortal(db: Kysely<Database>, stripe: Stripe, u
   try {
     const session = await stripe.billingPortal.sessions.create({
       customer: customer.stripe_customer_id,
+      configuration: await portalConfigurationId(stripe, user.role),
       return_url: `${env().appUrl}/dashboard/${user.role}/billing`,
     });
     return { kind: "redirect", url: session.url };

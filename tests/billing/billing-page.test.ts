@@ -110,6 +110,11 @@ describe("/dashboard/$role/billing", () => {
     expect(location.startsWith(app.sim.url) || location.startsWith("https://billing.stripe.com")).toBe(true);
     const sessions = await app.db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", user.id).execute();
     expect(sessions).toEqual([{ stripe_customer_id: customerId }]);
+    // The portal lets a talent switch only between the talent prices, and cancels at period end.
+    const configurations = (await app.stripe.billingPortal.configurations.list({ limit: 100 })).data.filter((c) => c.metadata?.app === "talents_acting");
+    expect(configurations.map((c) => c.metadata?.role)).toEqual(["talent"]);
+    expect(configurations[0]?.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
+    expect(configurations[0]?.features.subscription_update.products?.map((p) => p.product)).toEqual(["talents_acting_talent_membership"]);
 
     // The email's link: signed out it goes to login and back; signed in it opens the portal too.
     const signedOut = await run(() => portalLoader(args(getRequest("/billing/portal"))));
