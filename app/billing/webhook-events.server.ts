@@ -19,9 +19,11 @@ type EventHandler = (db: DB, event: Stripe.Event, now: Date) => Promise<EventEff
 export function billingHandlerFor(event: Pick<Stripe.Event, "type" | "data">): EventHandler | undefined {
   const object = event.data.object as { object?: unknown; mode?: unknown };
   if (event.type.startsWith("customer.subscription.") || event.type.startsWith("invoice.")) return syncHandler;
-  if (event.type === "checkout.session.completed" && object.object === "checkout.session" && object.mode === "subscription") {
-    return checkoutCompletedHandler;
-  }
+  if (object.object !== "checkout.session" || object.mode !== "subscription") return undefined;
+  // A subscription Checkout never buys the annual year: none of its events may reach fulfilment.
+  if (event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded") return checkoutCompletedHandler;
+  if (event.type === "checkout.session.async_payment_failed") return checkoutSubscriptionSyncHandler;
+  // checkout.session.expired: the payments table's generic expiry applies to its reservation.
   return undefined;
 }
 
@@ -63,6 +65,14 @@ const checkoutCompletedHandler: EventHandler = async (db, event, now) => {
     const settled = await settleSubscriptionCheckout(trx, session, now);
     return [settled, result ? noteOf(result) : "session has no subscription"].filter(Boolean).join("; ");
   };
+};
+
+const checkoutSubscriptionSyncHandler: EventHandler = async (db, event, now) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const subscriptionId = typeof session.subscription === "string" ? session.subscription : (session.subscription?.id ?? null);
+  if (!subscriptionId) return async () => "session has no subscription";
+  const result = await syncSubscription(db, appStripe(), subscriptionId, { cause: event.id, eventType: event.type, now });
+  return async () => noteOf(result);
 };
 
 /** The reservation of a completed subscription Checkout is done: it no longer blocks or reuses. */

@@ -7,6 +7,7 @@ import type { User } from "../../db/schema";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
+import { stripeEvent, webhookRequest } from "../support/stripe-events";
 import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 
 let app: TestAppWithStripe;
@@ -109,6 +110,26 @@ describe("subscription-mode Checkout from the payment page", () => {
       ["company_monthly", "active", null],
     ]);
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
+  });
+
+  it("no event of a subscription Checkout reaches the annual fulfilment", async () => {
+    const user = await createUser(app.db, { role: "talent" });
+    const cookie = await sessionCookieFor(app.db, user);
+    const outcome = await submit(user, cookie, { plan: "yearly" });
+    await payOnHostedPage(outcome.headers.get("Location")!, { email: user.email });
+    await app.sim.idle();
+    const before = await reloadUser(app.db, user.id);
+    const payment = await app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    const session = await app.stripe.checkout.sessions.retrieve(payment.stripe_checkout_session_id!);
+    for (const type of ["checkout.session.async_payment_succeeded", "checkout.session.completed"]) {
+      const response = await webhookAction(args(webhookRequest(stripeEvent(type, session))));
+      expect(response.status).toBe(200);
+    }
+    const after = await reloadUser(app.db, user.id);
+    expect(after.access_expires_at).toBe(before.access_expires_at);
+    const subjects = (await app.db.selectFrom("email_outbox").select("subject").where("to_email", "=", user.email).execute()).map((e) => e.subject);
+    expect(subjects).toEqual(["Your free trial has started: Talent membership, yearly"]);
+    expect(await app.db.selectFrom("payments").select("access_ends_at").where("user_id", "=", user.id).execute()).toEqual([{ access_ends_at: null }]);
   });
 
   it("the same double submit makes one session", async () => {
