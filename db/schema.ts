@@ -17,6 +17,8 @@ export interface UsersTable {
   password_hash: string;
   subscription_status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined>;
   access_expires_at: Timestamp | null;
+  /** a talent's line in the directory, at most 140 characters */
+  headline: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -87,9 +89,15 @@ export interface EmailOutboxTable {
   id: Generated<number>;
   dedupe_key: string;
   to_email: string;
-  subject: string;
-  html: string;
-  text: string;
+  /** the template the dispatcher renders when it sends (see app/email/templates.server.ts) */
+  template: string | null;
+  template_version: number | null;
+  /** the template's props as JSON, of that version */
+  props: string | null;
+  /** what was sent: filled when sent (or given pre-rendered), null once retention dropped it */
+  subject: string | null;
+  html: string | null;
+  text: string | null;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined>;
   attempts: ColumnType<number, number | undefined>;
   last_error: string | null;
@@ -100,6 +108,8 @@ export interface EmailOutboxTable {
   claimed_until: Timestamp | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** when retention dropped the rendered body and the props; the row and its key stay */
+  body_dropped_at: Timestamp | null;
 }
 
 /** A Stripe subscription as last read from Stripe (app/billing/sync.server.ts). */

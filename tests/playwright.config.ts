@@ -22,6 +22,8 @@ const serverEnv = (port: number, extra: Record<string, string>) => ({
   PASSWORD_HASH_COST: "test",
   PRICING_CURRENCY: "MAD",
   RATE_LIMIT_PER_MINUTE: "1000",
+  // The app's clock seam (/test/clock, loopback only); the talents spec moves time with it.
+  APP_TEST_CLOCK: "1",
   POSTMARK_SERVER_TOKEN: "",
   E2E_DATA_DIR: `tests/.tmp/e2e-${port}`,
   DATABASE_URL: `tests/.tmp/e2e-${port}/app.db`,

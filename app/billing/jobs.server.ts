@@ -1,6 +1,6 @@
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { catalogPrices } from "./catalog-sync.server";
 import { resyncAll } from "./resync.server";
 
@@ -8,8 +8,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The first daily re-sync waits a little so boot (and the stand-in) settle first. */
 const FIRST_RESYNC_DELAY_MS = 60_000;
 
-/** Boot: make Stripe match the catalog; then re-sync every customer from Stripe once a day. */
+const holder = globalThis as typeof globalThis & { __billingJobsStarted?: boolean };
+
+/**
+ * Boot: make Stripe match the catalog; then re-sync every customer from Stripe once a day.
+ * Once a process (the dev server re-imports entry.server on every change).
+ */
 export function startBillingJobs(): void {
+  if (holder.__billingJobsStarted) return;
+  holder.__billingJobsStarted = true;
   catalogPrices()
     .then((prices) => {
       const changed = [...prices.values()].filter((p) => p.action !== "found");

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { formatDate } from "../payments/format.server";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { writeTransaction } from "../payments/write-transaction.server";

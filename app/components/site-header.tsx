@@ -16,6 +16,7 @@ export function SiteHeader({ user }: Props) {
         {user ? (
           <>
             <span className="muted">{user.name}</span>
+            <Link to="/talents">Talent directory</Link>
             <Link to={`/dashboard/${user.role}`}>Dashboard</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button secondary">

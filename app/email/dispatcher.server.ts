@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
-import { db as appDb } from "../lib/db.server";
-import { transportFromEnv, type EmailTransport } from "./transport.server";
+import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
+import type { EmailTransport } from "./transport.server";
 
 type DB = Kysely<Database>;
 
@@ -31,6 +31,8 @@ const ACCOUNT_LEVEL_CODES = new Set([10, 400, 401, 405, 412, 413, 1235]);
  * an outage of any length loses no email.
  */
 export function isPermanentRejection(error: unknown): boolean {
+  // A row this code cannot render will not render on a retry either.
+  if (error instanceof UnknownTemplateError) return true;
   if (!(error instanceof PostmarkErrors.PostmarkError)) return false;
   if (error.statusCode === 413) return true;
   return error.statusCode === 422 && !ACCOUNT_LEVEL_CODES.has(error.code);
@@ -62,11 +64,9 @@ export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: 
     const message = await claim(db, id, now());
     if (!message) continue;
     try {
-      const providerId = await transport.send(
-        { to: message.to_email, subject: message.subject, html: message.html, text: message.text, tag: tagOf(message) },
-        message.id,
-      );
-      await markSent(db, message, providerId, now());
+      const content = await contentOf(message);
+      const providerId = await transport.send({ to: message.to_email, ...content, tag: tagOf(message) }, message.id);
+      await markSent(db, message, content, providerId, now());
       summary.sent++;
     } catch (error) {
       await markFailed(db, message, error, now());
@@ -74,6 +74,18 @@ export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: 
     }
   }
   return summary;
+}
+
+/**
+ * What to send: the stored body when the row was queued rendered, else its template rendered
+ * now (in the dispatcher, off the request that queued it).
+ */
+async function contentOf(message: EmailOutboxMessage): Promise<RenderedEmail> {
+  if (message.subject !== null && message.html !== null && message.text !== null) {
+    return { subject: message.subject, html: message.html, text: message.text };
+  }
+  if (message.template === null) throw new UnknownTemplateError(`Email ${message.id} has neither a body nor a template`);
+  return renderStoredTemplate(message.template, message.template_version, message.props);
 }
 
 async function claim(db: DB, id: number, now: Date): Promise<EmailOutboxMessage | undefined> {
@@ -89,10 +101,14 @@ async function claim(db: DB, id: number, now: Date): Promise<EmailOutboxMessage 
     .executeTakeFirst();
 }
 
-async function markSent(db: DB, message: EmailOutboxMessage, providerId: string, now: Date): Promise<void> {
+async function markSent(db: DB, message: EmailOutboxMessage, content: RenderedEmail, providerId: string, now: Date): Promise<void> {
   await db
     .updateTable("email_outbox")
     .set({
+      // what went out, kept for support and the dev mailbox until retention drops it
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
       status: "sent",
       provider_message_id: providerId,
       sent_at: now.toISOString(),
@@ -123,53 +139,4 @@ async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, n
 
 function tagOf(message: EmailOutboxMessage): string {
   return message.dedupe_key.split(":")[0] ?? "email";
-}
-
-// The loop of the server process ------------------------------------------------------------
-
-const POLL_MS = 1_000;
-
-interface DispatcherState {
-  timer?: NodeJS.Timeout;
-  running?: Promise<void>;
-  again?: boolean;
-}
-const holder = globalThis as typeof globalThis & { __emailDispatcher?: DispatcherState };
-
-/** Starts the polling loop (server process only; see startBackgroundJobs). */
-export function startDispatcher(): void {
-  if (holder.__emailDispatcher) return;
-  const state: DispatcherState = {};
-  holder.__emailDispatcher = state;
-  state.timer = setInterval(() => void runOnce(state), POLL_MS);
-  state.timer.unref();
-  void runOnce(state);
-}
-
-/** Sends soon after an enqueue instead of waiting for the next poll. No-op when not started. */
-export function kickDispatcher(): void {
-  const state = holder.__emailDispatcher;
-  if (state) setImmediate(() => void runOnce(state));
-}
-
-async function runOnce(state: DispatcherState): Promise<void> {
-  if (state.running) {
-    state.again = true;
-    return state.running;
-  }
-  state.running = (async () => {
-    do {
-      state.again = false;
-      try {
-        await dispatchDueEmails(appDb(), transportFromEnv());
-      } catch (error) {
-        console.error("Email dispatcher run failed:", error);
-      }
-    } while (state.again);
-  })();
-  try {
-    await state.running;
-  } finally {
-    state.running = undefined;
-  }
 }

@@ -1,10 +1,11 @@
-import { render } from "@react-email/render";
-import { createElement } from "react";
+import { render, toPlainText } from "@react-email/render";
+import { createElement, type ComponentType } from "react";
 import PaymentConfirmationEmail, {
   paymentConfirmationSubject,
   type PaymentConfirmationEmailProps,
 } from "../../emails/payment-confirmation";
 import PaymentFailedEmail, { paymentFailedSubject, type PaymentFailedEmailProps } from "../../emails/payment-failed";
+import RenewalReminderEmail, { renewalReminderSubject, type RenewalReminderEmailProps } from "../../emails/renewal-reminder";
 
 export interface RenderedEmail {
   subject: string;
@@ -12,15 +13,73 @@ export interface RenderedEmail {
   text: string;
 }
 
-// Rendering is async: callers render before they open a transaction, never inside one.
+/**
+ * The templates the outbox can hold by name. A row keeps the template's name, the version of
+ * its props and the props; the dispatcher renders it when it sends. Changing a template's
+ * props in a way old rows cannot satisfy means a new version, with the old one kept (or
+ * upgraded here) until no pending row carries it.
+ */
+interface TemplateDefinition<P> {
+  version: number;
+  component: ComponentType<P>;
+  subject(props: P): string;
+}
+
+const templates = {
+  "payment-confirmation": {
+    version: 1,
+    component: PaymentConfirmationEmail,
+    subject: (props) => paymentConfirmationSubject(props.planName),
+  } satisfies TemplateDefinition<PaymentConfirmationEmailProps>,
+  "payment-failed": {
+    version: 1,
+    component: PaymentFailedEmail,
+    subject: (props) => paymentFailedSubject(props.planName),
+  } satisfies TemplateDefinition<PaymentFailedEmailProps>,
+  "renewal-reminder": {
+    version: 1,
+    component: RenewalReminderEmail,
+    subject: (props) => renewalReminderSubject(props.kind, props.planName),
+  } satisfies TemplateDefinition<RenewalReminderEmailProps>,
+};
+
+export type TemplateName = keyof typeof templates;
+export type TemplateProps = {
+  "payment-confirmation": PaymentConfirmationEmailProps;
+  "payment-failed": PaymentFailedEmailProps;
+  "renewal-reminder": RenewalReminderEmailProps;
+};
+
+export function templateVersion(name: TemplateName): number {
+  return templates[name].version;
+}
+
+/** Thrown for a row whose template or props version this code does not know: never sendable. */
+export class UnknownTemplateError extends Error {
+  override name = "UnknownTemplateError";
+}
+
+async function renderElement<P extends object>(definition: TemplateDefinition<P>, props: P): Promise<RenderedEmail> {
+  const html = await render(createElement(definition.component, props));
+  // The text part comes from the rendered HTML, as render(..., { plainText: true }) makes it,
+  // without rendering the React tree a second time.
+  return { subject: definition.subject(props), html, text: toPlainText(html) };
+}
+
+/** Renders a stored template (name, version, JSON props) as the dispatcher does before sending. */
+export async function renderStoredTemplate(name: string, version: number | null, propsJson: string | null): Promise<RenderedEmail> {
+  if (!(name in templates)) throw new UnknownTemplateError(`Unknown email template ${name}`);
+  const definition = templates[name as TemplateName] as TemplateDefinition<object>;
+  if (version !== definition.version) throw new UnknownTemplateError(`Email template ${name} has no props version ${version}`);
+  const props = JSON.parse(propsJson ?? "null") as unknown;
+  if (typeof props !== "object" || props === null) throw new UnknownTemplateError(`Email template ${name}: props are not an object`);
+  return renderElement(definition, props);
+}
+
 export async function renderPaymentConfirmation(props: PaymentConfirmationEmailProps): Promise<RenderedEmail> {
-  const element = createElement(PaymentConfirmationEmail, props);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject: paymentConfirmationSubject(props.planName), html, text };
+  return renderElement(templates["payment-confirmation"], props);
 }
 
 export async function renderPaymentFailed(props: PaymentFailedEmailProps): Promise<RenderedEmail> {
-  const element = createElement(PaymentFailedEmail, props);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject: paymentFailedSubject(props.planName), html, text };
+  return renderElement(templates["payment-failed"], props);
 }

@@ -7,7 +7,7 @@ import { isRole, ROLES } from "../payments/pricing";
 import { db } from "./db.server";
 import type { DB } from "./db.server";
 import type { FieldErrors } from "./forms.server";
-import { parseForm } from "./forms.server";
+import { INVISIBLE_OR_CONTROL, parseForm } from "./forms.server";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password.server";
 import { createUserSession, getSessionUser } from "./session.server";
 import { findUserByEmail, updatePasswordHash } from "./users.server";
@@ -17,12 +17,6 @@ export const MIN_PASSWORD_LENGTH = 8;
 export const INVALID_LOGIN = "Invalid email or password";
 
 const tooLong = `Use at most ${MAX_FIELD_LENGTH} characters`;
-
-/**
- * Characters that hide or reorder what a name shows: control characters, bidi overrides and
- * isolates, zero-width and other format characters, line and paragraph separators.
- */
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** A person's or company's name as shown to others: trimmed, bounded, nothing invisible. */
 export const nameField = z

@@ -2,6 +2,12 @@ import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * Characters that hide or reorder what a text shows to others: control characters, bidi
+ * overrides and isolates, zero-width and other format characters, line and paragraph separators.
+ */
+export const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 export type FormResult<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
 
 /** The text values of a form, first value a name; files become "". */

@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
-import { renderPaymentConfirmation, renderPaymentFailed, type RenderedEmail } from "../email/templates.server";
 import { env } from "../lib/env.server";
 import { nextAccessPeriod } from "./access";
 import { formatDate } from "./format.server";
@@ -19,82 +18,21 @@ export type FulfilmentOutcome =
   | { kind: "mismatch"; paymentId: number; message: string };
 
 /**
- * Thrown inside a transaction when the state the email was rendered from changed before the
- * transaction started (another payment of the same user was fulfilled in between). The
- * transaction rolls back and the caller prepares again.
- */
-export class StalePreparationError extends Error {
-  override name = "StalePreparationError";
-}
-
-const MAX_PREPARE_ATTEMPTS = 5;
-
-/** Runs prepare (reads, rendering) outside and apply inside a transaction, again if stale. */
-export async function withPreparation<P, R>(
-  db: DB,
-  prepare: () => Promise<P>,
-  apply: (trx: DB, prepared: P) => Promise<R>,
-): Promise<R> {
-  for (let attempt = 1; ; attempt++) {
-    const prepared = await prepare();
-    try {
-      return await writeTransaction(db, (trx) => apply(trx, prepared));
-    } catch (error) {
-      if (!(error instanceof StalePreparationError) || attempt >= MAX_PREPARE_ATTEMPTS) throw error;
-    }
-  }
-}
-
-/**
  * Marks the payment of a paid Checkout Session as paid, extends the user's access by one year
  * and queues the confirmation email: exactly once per session however many times and in
- * whatever order the webhook and the success page call it.
+ * whatever order the webhook and the success page call it. One write transaction; the email
+ * is queued by template and rendered by the dispatcher when it sends.
  */
 export async function fulfilCheckoutSession(db: DB, session: Stripe.Checkout.Session, now: Date = new Date()): Promise<FulfilmentOutcome> {
-  return withPreparation(
-    db,
-    () => prepareFulfilment(db, session, now),
-    (trx, prepared) => applyFulfilment(trx, session, prepared, now),
-  );
-}
-
-export interface PreparedFulfilment {
-  /** the access end the email announces; null when there is nothing to render */
-  accessEndsAt: string | null;
-  email: RenderedEmail | null;
+  return writeTransaction(db, (trx) => applyFulfilment(trx, session, now));
 }
 
 export function isPaidSession(session: Stripe.Checkout.Session): boolean {
   return session.payment_status === "paid" || session.payment_status === "no_payment_required";
 }
 
-/** Reads and renders what fulfilment needs, outside any transaction (rendering is async). */
-export async function prepareFulfilment(db: DB, session: Stripe.Checkout.Session, now: Date): Promise<PreparedFulfilment> {
-  const nothing = { accessEndsAt: null, email: null };
-  if (!isPaidSession(session)) return nothing;
-  const payment = await findPaymentForSession(db, session);
-  if (!payment || payment.status === "paid" || amountMismatch(payment, session)) return nothing;
-  const user = await db.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
-  const period = nextAccessPeriod(user, now);
-  const email = await renderPaymentConfirmation({
-    name: user.name,
-    planName: planName(payment, user),
-    amount: formatMoney(payment.amount, payment.currency),
-    paidOn: formatDate(now),
-    reference: paymentReference(session),
-    accessEndsOn: formatDate(period.endsAt),
-    dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
-  });
-  return { accessEndsAt: period.endsAt.toISOString(), email };
-}
-
-/** The database half of fulfilment; only awaits database work. */
-export async function applyFulfilment(
-  trx: DB,
-  session: Stripe.Checkout.Session,
-  prepared: PreparedFulfilment,
-  now: Date,
-): Promise<FulfilmentOutcome> {
+/** Fulfilment inside the caller's transaction; only awaits database work. */
+export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<FulfilmentOutcome> {
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
   const payment = await findPaymentForSession(trx, session, { adopt: true, now });
   if (!payment) return { kind: "unknown_session" };
@@ -114,7 +52,6 @@ export async function applyFulfilment(
   const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
-  if (!prepared.email || prepared.accessEndsAt !== accessEndsAt) throw new StalePreparationError("access changed since the email was rendered");
 
   const nowIso = now.toISOString();
   const updated = await trx
@@ -138,48 +75,55 @@ export async function applyFulfilment(
     .set({ subscription_status: "ACTIVE", access_expires_at: accessEndsAt, updated_at: nowIso })
     .where("id", "=", user.id)
     .execute();
-  await enqueueEmail(trx, { dedupeKey: `payment-confirmation:${payment.id}`, to: user.email, ...prepared.email }, now);
+  await enqueueEmail(
+    trx,
+    {
+      dedupeKey: `payment-confirmation:${payment.id}`,
+      to: user.email,
+      template: "payment-confirmation",
+      props: {
+        name: user.name,
+        planName: planName(payment, user),
+        amount: formatMoney(payment.amount, payment.currency),
+        paidOn: formatDate(now),
+        reference: paymentReference(session),
+        accessEndsOn: formatDate(period.endsAt),
+        dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
+      },
+    },
+    now,
+  );
   return { kind: "fulfilled", paymentId: payment.id, userId: user.id, accessEndsAt };
 }
 
-export interface PreparedFailure {
-  email: RenderedEmail | null;
-}
-
-/** For checkout.session.async_payment_failed: renders the "payment failed" email. */
-export async function prepareFailure(db: DB, session: Stripe.Checkout.Session): Promise<PreparedFailure> {
-  const payment = await findPaymentForSession(db, session);
-  if (!payment || payment.status !== "pending") return { email: null };
-  const user = await db.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
-  const email = await renderPaymentFailed({
-    name: user.name,
-    planName: planName(payment, user),
-    amount: formatMoney(payment.amount, payment.currency),
-    reference: paymentReference(session),
-    paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
-  });
-  return { email };
-}
-
 /** A pending payment becomes failed and the user hears about it; a paid one is untouched. */
-export async function applyFailure(
-  trx: DB,
-  session: Stripe.Checkout.Session,
-  prepared: PreparedFailure,
-  now: Date,
-): Promise<"failed" | "unchanged" | "unknown_session"> {
+export async function applyFailure(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<"failed" | "unchanged" | "unknown_session"> {
   const payment = await findPaymentForSession(trx, session);
   if (!payment) return "unknown_session";
   if (payment.status !== "pending") return "unchanged";
-  if (!prepared.email) throw new StalePreparationError("payment became pending after preparation");
   await trx
     .updateTable("payments")
     .set({ status: "failed", failure_message: "The payment did not go through.", updated_at: now.toISOString() })
     .where("id", "=", payment.id)
     .where("status", "=", "pending")
     .execute();
-  const user = await trx.selectFrom("users").select("email").where("id", "=", payment.user_id).executeTakeFirstOrThrow();
-  await enqueueEmail(trx, { dedupeKey: `payment-failed:${payment.id}`, to: user.email, ...prepared.email }, now);
+  const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  await enqueueEmail(
+    trx,
+    {
+      dedupeKey: `payment-failed:${payment.id}`,
+      to: user.email,
+      template: "payment-failed",
+      props: {
+        name: user.name,
+        planName: planName(payment, user),
+        amount: formatMoney(payment.amount, payment.currency),
+        reference: paymentReference(session),
+        paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
+      },
+    },
+    now,
+  );
   return "failed";
 }
 

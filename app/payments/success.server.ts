@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
@@ -28,10 +28,17 @@ export async function confirmCheckoutReturn(db: DB, stripe: Stripe, user: User, 
   }
   const payment = await db
     .selectFrom("payments")
-    .select(["id", "user_id", "status"])
+    .select(["id", "user_id", "status", "stripe_payment_intent_id"])
     .where("stripe_checkout_session_id", "=", sessionId)
     .executeTakeFirst();
   if (!payment || payment.user_id !== user.id) return { kind: "problem", status: 404, message: NOT_FOUND };
+  // Already paid (the webhook came first, or this is a reload): one indexed read answers, with
+  // no call to Stripe and no write lock. `user` was read for this request.
+  if (payment.status === "paid") {
+    if (effectiveStatus(user, now) === "ACTIVE" && user.access_expires_at) {
+      return { kind: "paid", accessEndsOn: formatDate(user.access_expires_at), reference: payment.stripe_payment_intent_id ?? sessionId };
+    }
+  }
 
   let session: Stripe.Checkout.Session;
   try {

@@ -2,17 +2,10 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { billingHandlerFor } from "../billing/webhook-events.server";
-import { kickDispatcher } from "../email/dispatcher.server";
+import { kickDispatcher } from "../lib/background.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
-import {
-  applyExpiry,
-  applyFailure,
-  applyFulfilment,
-  prepareFailure,
-  prepareFulfilment,
-  StalePreparationError,
-  withPreparation,
-} from "./fulfilment.server";
+import { applyExpiry, applyFailure, applyFulfilment } from "./fulfilment.server";
+import { writeTransaction } from "./write-transaction.server";
 
 type DB = Kysely<Database>;
 
@@ -22,56 +15,47 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 export const MAX_EVENT_ID_LENGTH = 255;
 export const MAX_EVENT_TYPE_LENGTH = 100;
 
-/** The effects of one event, applied inside the event's transaction. Returns a note to keep. */
-type EventEffect = (trx: DB) => Promise<string | null>;
-/** Reads and renders outside the transaction, then hands back the effect to apply inside. */
-type EventHandler = (db: DB, event: Stripe.Event, now: Date) => Promise<EventEffect>;
+/**
+ * The effects of one event, applied inside the event's transaction (database work only; the
+ * emails they queue are rendered later by the dispatcher). Returns a note to keep.
+ */
+type EventHandler = (trx: DB, event: Stripe.Event, now: Date) => Promise<string | null>;
 
 const handlers: Record<string, EventHandler> = {
-  "checkout.session.completed": async (db, event, now) => {
+  "checkout.session.completed": async (trx, event, now) => {
     const session = checkoutSessionOf(event);
     if (session.payment_status === "unpaid") {
-      return async () => "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
+      return "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
     }
-    return fulfilmentEffect(db, session, now);
+    return fulfil(trx, session, now);
   },
-  "checkout.session.async_payment_succeeded": async (db, event, now) => fulfilmentEffect(db, checkoutSessionOf(event), now),
-  "checkout.session.async_payment_failed": async (db, event, now) => {
-    const session = checkoutSessionOf(event);
-    const prepared = await prepareFailure(db, session);
-    return async (trx) => {
-      const result = await applyFailure(trx, session, prepared, now);
-      return result === "failed" ? null : noteFor(result);
-    };
+  "checkout.session.async_payment_succeeded": async (trx, event, now) => fulfil(trx, checkoutSessionOf(event), now),
+  "checkout.session.async_payment_failed": async (trx, event, now) => {
+    const result = await applyFailure(trx, checkoutSessionOf(event), now);
+    return result === "failed" ? null : noteFor(result);
   },
-  "checkout.session.expired": async (_db, event, now) => {
-    const session = checkoutSessionOf(event);
-    return async (trx) => {
-      const result = await applyExpiry(trx, session, now);
-      return result === "expired" ? null : noteFor(result);
-    };
+  "checkout.session.expired": async (trx, event, now) => {
+    const result = await applyExpiry(trx, checkoutSessionOf(event), now);
+    return result === "expired" ? null : noteFor(result);
   },
 };
 
-const ignoreEvent: EventHandler = async () => async () => "event type not handled by this app";
+const ignoreEvent: EventHandler = async () => "event type not handled by this app";
 
-async function fulfilmentEffect(db: DB, session: Stripe.Checkout.Session, now: Date): Promise<EventEffect> {
-  const prepared = await prepareFulfilment(db, session, now);
-  return async (trx) => {
-    const outcome = await applyFulfilment(trx, session, prepared, now);
-    switch (outcome.kind) {
-      case "fulfilled":
-        return null;
-      case "already_paid":
-        return "payment already fulfilled";
-      case "not_paid":
-        return `session payment_status is ${outcome.paymentStatus}; nothing to fulfil`;
-      case "unknown_session":
-        return noteFor("unknown_session");
-      case "mismatch":
-        return `not fulfilled: ${outcome.message}`;
-    }
-  };
+async function fulfil(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<string | null> {
+  const outcome = await applyFulfilment(trx, session, now);
+  switch (outcome.kind) {
+    case "fulfilled":
+      return null;
+    case "already_paid":
+      return "payment already fulfilled";
+    case "not_paid":
+      return `session payment_status is ${outcome.paymentStatus}; nothing to fulfil`;
+    case "unknown_session":
+      return noteFor("unknown_session");
+    case "mismatch":
+      return `not fulfilled: ${outcome.message}`;
+  }
 }
 
 function noteFor(result: "unchanged" | "unknown_session"): string {
@@ -86,21 +70,15 @@ function checkoutSessionOf(event: Stripe.Event): Stripe.Checkout.Session {
   return object as Stripe.Checkout.Session;
 }
 
-type FailureInjector = (event: Stripe.Event) => void;
-let failureInjector: FailureInjector | null = null;
-
-/**
- * Tests only: a function called inside each event's transaction after its effects, so a test
- * can make processing fail and check that the effects roll back and the retry succeeds.
- */
-export function setFailureInjector(injector: FailureInjector | null): void {
-  failureInjector = injector;
-}
-
 export interface WebhookOptions {
   db: DB;
   now?: () => Date;
   secrets?: readonly string[];
+  /**
+   * Called inside each event's transaction once its effects are applied, before it is marked
+   * processed; throwing rolls the effects back as any failure would (tests use it to fail one).
+   */
+  onEffectsApplied?: (event: Stripe.Event) => void;
 }
 
 /** The whole webhook endpoint: size limit, signature, then one transaction per event. */
@@ -120,7 +98,7 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
   if (!isEventShaped(event)) return jsonResponse({ error: "Not a Stripe event" }, 400);
 
   const now = options.now ?? (() => new Date());
-  const result = await processEvent(options.db, event, now());
+  const result = await processEvent(options.db, event, now(), { onEffectsApplied: options.onEffectsApplied });
   if (result.ok) {
     if (result.status === "processed") kickDispatcher();
     return jsonResponse({ received: true, status: result.status }, 200);
@@ -152,50 +130,53 @@ export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { 
  * Records the event and applies its effects in one transaction; an event already processed
  * changes nothing. A failure rolls the effects back and is recorded in a separate write.
  */
-export async function processEvent(db: DB, event: Stripe.Event, now: Date): Promise<ProcessResult> {
-  if (await isProcessed(db, event.id)) return { ok: true, status: "duplicate" };
-  // Subscriptions, invoices and subscription-mode Checkout belong to app/billing.
-  const handler = billingHandlerFor(event) ?? handlers[event.type] ?? ignoreEvent;
+export async function processEvent(
+  db: DB,
+  event: Stripe.Event,
+  now: Date,
+  hooks: Pick<WebhookOptions, "onEffectsApplied"> = {},
+): Promise<ProcessResult> {
+  let handler = handlers[event.type] ?? ignoreEvent;
+  const nowIso = now.toISOString();
+  // Subscriptions, invoices and subscription-mode Checkout belong to app/billing: they read the
+  // subscription from Stripe before the transaction and store it (billing/webhook-events.server.ts).
+  const billing = billingHandlerFor(event);
   try {
-    const status = await withPreparation(
-      db,
-      () => handler(db, event, now),
-      async (trx, effect) => {
-        const nowIso = now.toISOString();
-        await trx
-          .insertInto("stripe_webhook_events")
-          .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })
-          .onConflict((oc) => oc.column("event_id").doNothing())
-          .execute();
-        if (await isProcessed(trx, event.id)) return "duplicate" as const;
-        const note = await effect(trx);
-        failureInjector?.(event);
-        await trx
-          .updateTable("stripe_webhook_events")
-          .set((eb) => ({
-            processed: 1,
-            processed_at: nowIso,
-            note,
-            attempt_count: eb("attempt_count", "+", 1),
-            updated_at: nowIso,
-          }))
-          .where("event_id", "=", event.id)
-          .execute();
-        return "processed" as const;
-      },
-    );
+    if (billing) {
+      const effect = await billing(db, event, now);
+      handler = (trx) => effect(trx);
+    }
+    const status = await writeTransaction(db, async (trx) => {
+      // One upsert records the event and says whether it was already processed.
+      const recorded = await trx
+        .insertInto("stripe_webhook_events")
+        .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })
+        .onConflict((oc) => oc.column("event_id").doUpdateSet({ updated_at: nowIso }))
+        .returning("processed")
+        .executeTakeFirstOrThrow();
+      if (recorded.processed === 1) return "duplicate" as const;
+      const note = await handler(trx, event, now);
+      hooks.onEffectsApplied?.(event);
+      await trx
+        .updateTable("stripe_webhook_events")
+        .set((eb) => ({
+          processed: 1,
+          processed_at: nowIso,
+          note,
+          attempt_count: eb("attempt_count", "+", 1),
+          updated_at: nowIso,
+        }))
+        .where("event_id", "=", event.id)
+        .execute();
+      return "processed" as const;
+    });
     return { ok: true, status };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (!(error instanceof StalePreparationError)) console.error(`Stripe webhook ${event.id} (${event.type}) failed:`, error);
+    console.error(`Stripe webhook ${event.id} (${event.type}) failed:`, error);
     await recordFailure(db, event, message, now);
     return { ok: false, error: message };
   }
-}
-
-async function isProcessed(db: DB, eventId: string): Promise<boolean> {
-  const row = await db.selectFrom("stripe_webhook_events").select("processed").where("event_id", "=", eventId).executeTakeFirst();
-  return row?.processed === 1;
 }
 
 async function recordFailure(db: DB, event: Stripe.Event, message: string, now: Date): Promise<void> {

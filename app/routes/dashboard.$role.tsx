@@ -1,9 +1,19 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { PaymentStatus, SubscriptionStatus } from "../../db/schema";
+import { updateHeadline } from "../access/directory.server";
+import { headlineSchema } from "../access/inputs.server";
+import { MAX_HEADLINE_LENGTH } from "../access/limits";
 import { SiteHeader } from "../components/site-header";
+import { FormError } from "../components/ui/form-alerts";
+import { StatusButton } from "../components/ui/status-button";
+import { TextField } from "../components/ui/text-field";
 import { requireUser } from "../lib/auth.server";
+import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
+import { parseForm, readForm } from "../lib/forms.server";
+import { requireSameOrigin } from "../lib/same-origin.server";
 import { listPaymentHistory } from "../lib/users.server";
 import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
@@ -54,6 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     accessEnds,
     canPay: canPay(user, now),
     paymentPath: `/dashboard/${user.role}/payment`,
+    // Only talents are listed in the directory, so only they have a headline.
+    talent: user.role === "talent" ? { headline: user.headline ?? "", profilePath: `/talents/${user.id}` } : null,
+    headlineSaved: new URL(request.url).searchParams.get("headline") === "saved",
     payments: payments.map((p) => {
       const reference = p.stripe_checkout_session_id ?? p.stripe_payment_intent_id;
       return {
@@ -70,8 +83,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Saves a talent's directory headline (the dashboard's only form). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const user = await requireUser(request, { role: params.role });
+  if (user.role !== "talent") throw new Response("Only talents have a headline.", { status: 403 });
+  const read = await readForm(request);
+  if (!read.ok) return data({ fieldErrors: {} as Record<string, string>, formError: read.formError, headline: "" }, { status: read.status });
+  const { form } = read;
+  const parsed = parseForm(headlineSchema, form);
+  if (!parsed.ok) {
+    const submitted = form.get("headline");
+    return data(
+      { fieldErrors: parsed.fieldErrors, formError: undefined, headline: typeof submitted === "string" ? submitted.slice(0, 1000) : "" },
+      { status: 400 },
+    );
+  }
+  await updateHeadline(db(), user.id, parsed.data.headline, clockNow());
+  return redirect(`/dashboard/${user.role}?headline=saved`, 303);
+}
+
 export default function Dashboard() {
-  const { user, status, statusLabel, accessEnds, canPay, paymentPath, payments } = useLoaderData<typeof loader>();
+  const { user, status, statusLabel, accessEnds, canPay, paymentPath, talent, headlineSaved, payments } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const renews = status === "ACTIVE" || status === "EXPIRED";
 
   return (
@@ -107,6 +141,32 @@ export default function Dashboard() {
             </Link>
           </p>
         </section>
+        {talent ? (
+          <section className="card" aria-labelledby="listing-heading">
+            <h2 id="listing-heading">Your directory listing</h2>
+            <p className="muted">
+              Your name, member-since date and headline are listed in the <Link to="/talents">talent directory</Link>{" "}
+              while your membership is active. <Link to={talent.profilePath}>See your profile</Link>
+            </p>
+            {headlineSaved && !actionData ? (
+              <p className="notice ok" role="status">
+                Headline saved.
+              </p>
+            ) : null}
+            <Form method="post" noValidate>
+              <FormError message={actionData?.formError} />
+              <TextField
+                label="Headline"
+                name="headline"
+                defaultValue={actionData ? actionData.headline : talent.headline}
+                maxLength={MAX_HEADLINE_LENGTH}
+                error={actionData?.fieldErrors.headline}
+                hint={`One line, at most ${MAX_HEADLINE_LENGTH} characters. Leave empty to remove it.`}
+              />
+              <StatusButton pendingLabel="Saving...">Save headline</StatusButton>
+            </Form>
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="payments-heading">
           <h2 id="payments-heading">
             Payment history

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import { PaymentOutcome } from "../components/payment-outcome";
 import { SiteHeader } from "../components/site-header";
 import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
@@ -41,42 +42,7 @@ export default function PaymentSuccess() {
     <>
       <SiteHeader user={user} />
       <main className="page narrow">
-        {result.kind === "paid" ? (
-          <>
-            <h1>Payment successful</h1>
-            <p className="notice ok">Thank you! Your access is active until {result.accessEndsOn}.</p>
-            <p className="muted">
-              Payment reference: <code>{result.reference}</code>. A confirmation email is on its way.
-            </p>
-          </>
-        ) : result.kind === "processing" ? (
-          <>
-            <h1>Confirming your payment</h1>
-            <p className="notice" role="status">
-              Your payment is being processed. This page refreshes by itself; it usually takes a few seconds.
-            </p>
-          </>
-        ) : result.kind === "expired" ? (
-          <>
-            <h1>Checkout expired</h1>
-            <p className="notice warn">This checkout expired before it was paid. Nothing was charged.</p>
-            <p>
-              <Link to={`/dashboard/${user.role}/payment`}>Go to the payment page</Link>
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>We could not show this payment</h1>
-            <p className="notice bad" role="alert">
-              {result.message}
-            </p>
-          </>
-        )}
-        <p>
-          <Link to={`/dashboard/${user.role}`} className="button">
-            Go to your dashboard
-          </Link>
-        </p>
+        <PaymentOutcome result={result} role={user.role} />
       </main>
     </>
   );

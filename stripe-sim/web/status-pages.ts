@@ -14,6 +14,14 @@ export function successUrlFor(session: Stripe.Checkout.Session): string | null {
 
 export function renderPaidPage(merchantName: string, session: Stripe.Checkout.Session): string {
   const returnUrl = successUrlFor(session);
+  if (session.mode !== "payment") {
+    return card(
+      "Already done",
+      html`<h1>You're all set</h1>
+<p>${session.mode === "subscription" ? `Your subscription to ${merchantName} has started.` : `Your card is saved with ${merchantName}.`} Nothing more to do.</p>
+${returnUrl ? html`<p><a class="link" href="${returnUrl}" data-testid="return-link">Return to ${merchantName}</a></p>` : ""}`,
+    );
+  }
   return card(
     "Already paid",
     html`<h1>Already paid</h1>

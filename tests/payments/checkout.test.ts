@@ -169,7 +169,9 @@ describe("paying, the success page and the webhook", () => {
     const cookie = await sessionCookieFor(app.db, user);
     const submit = await submitPayment(user, cookie);
     const declined = await payOnHostedPage(submit.headers.get("Location")!, { cardNumber: "4000 0000 0000 9995" });
-    expect(declined.status).not.toBe(303);
+    // The hosted page shows its form again with the decline, as Stripe does (402, no redirect).
+    expect(declined.status).toBe(402);
+    expect(await declined.text()).toMatch(/insufficient funds/i);
     expect((await paymentsOf(user))[0]?.status).toBe("pending");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
   });

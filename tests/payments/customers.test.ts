@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
@@ -31,8 +30,11 @@ afterAll(async () => {
 describe("Stripe customer creation", () => {
   it("user 1 of a reset database gets its own customer, though user 1 of the old one was created minutes before", async () => {
     const before = await createUser(app.db, { email: "first.life@example.test", name: "First Life" });
-    await sleep(5);
-    const after = await createUser(resetDb, { email: "second.life@example.test", name: "Second Life" });
+    const created = await createUser(resetDb, { email: "second.life@example.test", name: "Second Life" });
+    // Users are minutes apart in real life; a fixed later creation time keeps the test off the clock.
+    const later = new Date(Date.parse(before.created_at) + 3 * 60 * 1000).toISOString();
+    await sql`update users set created_at = ${later} where id = ${created.id}`.execute(resetDb);
+    const after = { ...created, created_at: later };
     expect([before.id, after.id]).toEqual([1, 1]);
 
     const first = await getOrCreateStripeCustomer(app.db, app.stripe, before);

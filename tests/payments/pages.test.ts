@@ -1,4 +1,10 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { MemoryRouter } from "react-router-dom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PaymentOutcome } from "../../app/components/payment-outcome";
+import type { CheckoutReturn } from "../../app/payments/success.server";
+import type { Role } from "../../db/schema";
 import { action as payAction, loader as payLoader } from "../../app/routes/dashboard.$role_.payment";
 import { loader as cancelLoader } from "../../app/routes/payment.cancel";
 import { loader as successLoader } from "../../app/routes/payment.success";
@@ -83,6 +89,47 @@ describe("/payment/success without Stripe", () => {
     expect(foreign.status).toBe(404);
     const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
     expect(row.status).toBe("pending");
+  });
+});
+
+describe("/payment/success with Stripe unreachable", () => {
+  it("answers the 502 page for the member's own session and writes nothing", async () => {
+    const user = await createUser(app.db);
+    const payment = await createPendingPayment(app.db, user);
+    const cookie = await sessionCookieFor(app.db, user);
+    const outcome = await run<{ user: { role: Role }; result: CheckoutReturn }>(() =>
+      successLoader(args(getRequest(`/payment/success?session_id=${payment.stripe_checkout_session_id}`, cookie))),
+    );
+    expect(outcome.status).toBe(502);
+    expect(outcome.data?.result).toMatchObject({ kind: "problem", status: 502 });
+    const page = renderToStaticMarkup(createElement(MemoryRouter, null, createElement(PaymentOutcome, { result: outcome.data!.result, role: user.role })));
+    expect(page).toContain("We could not reach our payment provider to confirm this payment. Please refresh in a moment.");
+
+    const row = await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "pending", failure_message: null, updated_at: payment.updated_at });
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
+    expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(0);
+  });
+});
+
+describe("/payment/success for a payment already paid", () => {
+  it("answers from one read, without Stripe (unreachable here) and without writing", async () => {
+    const endsAt = daysFromNow(365);
+    const user = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: endsAt });
+    const payment = await createPendingPayment(app.db, user, { status: "paid" });
+    await app.db.updateTable("payments").set({ stripe_payment_intent_id: "pi_test_paid_before" }).where("id", "=", payment.id).execute();
+    const before = await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const cookie = await sessionCookieFor(app.db, user);
+
+    const outcome = await run<{ result: CheckoutReturn }>(() => successLoader(args(getRequest(`/payment/success?session_id=${payment.stripe_checkout_session_id}`, cookie))));
+    expect(outcome.status).toBe(200);
+    expect(outcome.data?.result).toEqual({
+      kind: "paid",
+      accessEndsOn: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(endsAt)),
+      reference: "pi_test_paid_before",
+    });
+    expect(await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect(await reloadUser(app.db, user.id)).toMatchObject({ subscription_status: "ACTIVE", access_expires_at: endsAt });
   });
 });
 

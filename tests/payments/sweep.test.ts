@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireLapsedAccess } from "../../app/payments/sweep.server";
 import { setupTestApp, type TestApp } from "../support/app";
@@ -21,5 +22,10 @@ describe("access expiry sweep", () => {
     expect((await reloadUser(app.db, current.id)).subscription_status).toBe("ACTIVE");
     expect((await reloadUser(app.db, none.id)).subscription_status).toBe("NONE");
     expect(await expireLapsedAccess(app.db)).toBe(0);
+  });
+
+  it("reads ACTIVE users by end date through the partial index, not a scan of users", async () => {
+    const plan = await sql<{ detail: string }>`explain query plan update users set subscription_status = 'EXPIRED' where subscription_status = 'ACTIVE' and access_expires_at is not null and access_expires_at <= '2027-01-01'`.execute(app.db);
+    expect(plan.rows.map((r) => r.detail).join(" | ")).toMatch(/USING INDEX users_active_access_expires_at_idx/);
   });
 });

@@ -1,7 +1,7 @@
+import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { setFailureInjector } from "../../app/payments/webhook.server";
+import { handleStripeWebhook } from "../../app/payments/webhook.server";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
-import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, run } from "../support/requests";
@@ -12,8 +12,11 @@ import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from 
 // times and shuffled, as Stripe may.
 let app: TestAppWithStripe;
 let hook: RouteServer;
+/** set by a test to make processing fail; passed to the handler as its option */
+let onEffectsApplied: ((event: Stripe.Event) => void) | undefined;
 beforeAll(async () => {
-  hook = await serveRoute((request) => webhookAction(args(request)));
+  // The route's own handler with this test's database, plus the failure seam.
+  hook = await serveRoute((request) => handleStripeWebhook(request, { db: app.db, onEffectsApplied }));
   app = await setupTestAppWithStripe({
     forwardTo: `${hook.url}/api/webhooks/stripe`,
     delivery: { duplicates: 3, shuffle: true, retryBaseMs: 20, maxAttempts: 5 },
@@ -23,7 +26,10 @@ afterAll(async () => {
   await app.close();
   await hook.close();
 });
-afterEach(() => setFailureInjector(null));
+afterEach(() => {
+  onEffectsApplied = undefined;
+  hook.statuses.length = 0;
+});
 
 async function checkoutAndPay(user: User) {
   const cookie = await sessionCookieFor(app.db, user);
@@ -52,12 +58,12 @@ describe("webhooks delivered by the stand-in", () => {
   it("a failed delivery answers 500, the stand-in retries, and the retry fulfils", async () => {
     const user = await createUser(app.db, { role: "company" });
     let failures = 0;
-    setFailureInjector((event) => {
+    onEffectsApplied = (event) => {
       if (event.type === "checkout.session.completed" && failures < 2) {
         failures++;
         throw new Error("injected failure");
       }
-    });
+    };
     await checkoutAndPay(user);
     expect(failures).toBe(2);
     expect(hook.statuses).toContain(500);

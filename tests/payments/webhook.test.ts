@@ -1,6 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchDueEmails } from "../../app/email/dispatcher.server";
+import { devMailboxTransport } from "../../app/email/transport.server";
 import { action, loader } from "../../app/routes/api.webhooks.stripe";
-import { MAX_WEBHOOK_BODY_BYTES, setFailureInjector } from "../../app/payments/webhook.server";
+import type Stripe from "stripe";
+import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../app/payments/webhook.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
@@ -13,7 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-afterEach(() => setFailureInjector(null));
 
 const post = (request: Request) => action(args(request));
 
@@ -128,7 +130,9 @@ describe("checkout.session.completed", () => {
     const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
     expect(emails).toHaveLength(1);
     expect(emails[0]?.dedupe_key).toBe(`payment-confirmation:${payment.id}`);
-    expect(emails[0]?.text).toContain("300 MAD");
+    // Queued by template and props; rendered when the dispatcher sends it.
+    expect(emails[0]).toMatchObject({ template: "payment-confirmation", template_version: 1, html: null, text: null });
+    expect(JSON.parse(emails[0]!.props!)).toMatchObject({ amount: "300 MAD", name: user.name });
     const row = await eventRow(event.id);
     expect(row?.processed).toBe(1);
     expect(row?.attempt_count).toBe(1);
@@ -171,6 +175,7 @@ describe("checkout.session.completed", () => {
     expect(paid.map((p) => p.status)).toEqual(["paid", "paid"]);
     expect(paid[1]?.access_starts_at).toBe(paid[0]?.access_ends_at);
     expect((await reloadUser(app.db, user.id)).access_expires_at).toBe(paid[1]?.access_ends_at);
+    await dispatchDueEmails(app.db, devMailboxTransport);
     const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
     expect(emails).toHaveLength(2);
     for (const p of paid) {
@@ -262,11 +267,15 @@ describe("handler failures", () => {
     const { user, payment, session } = await paidSetup();
     const event = stripeEvent("checkout.session.completed", session);
     const payload = JSON.stringify(event);
-    setFailureInjector((e) => {
-      if (e.id === event.id) throw new Error("disk on fire");
-    });
-    expect((await post(webhookRequest(payload))).status).toBe(500);
-    expect((await post(webhookRequest(payload))).status).toBe(500);
+    const failing = (request: Request) =>
+      handleStripeWebhook(request, {
+        db: app.db,
+        onEffectsApplied: (e: Stripe.Event) => {
+          if (e.id === event.id) throw new Error("disk on fire");
+        },
+      });
+    expect((await failing(webhookRequest(payload))).status).toBe(500);
+    expect((await failing(webhookRequest(payload))).status).toBe(500);
 
     let row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 0, attempt_count: 2 });
@@ -276,7 +285,6 @@ describe("handler failures", () => {
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
     expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(0);
 
-    setFailureInjector(null);
     expect((await post(webhookRequest(payload))).status).toBe(200);
     row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 1, attempt_count: 3 });

@@ -56,6 +56,7 @@ describe("Checkout in subscription mode", () => {
 
     const completed = await stripe.checkout.sessions.retrieve(session.id);
     expect(completed).toMatchObject({ status: "complete", payment_status: "no_payment_required", customer: customer.id, client_reference_id: "talent-42" });
+    expect((await getPage(session.url ?? "")).html).toContain("Your subscription to Talents Acting has started.");
     const subscription = await stripe.subscriptions.retrieve(completed.subscription as string);
     expect(subscription).toMatchObject({ status: "trialing", trial_end: START + 30 * DAY, metadata: { plan: "monthly" } });
     expect(completed.invoice).toBe(subscription.latest_invoice);

@@ -8,18 +8,26 @@ export interface SinkRequest {
   body: Record<string, unknown>;
 }
 
+export interface SinkAnswer {
+  status: number;
+  errorCode: number;
+  message: string;
+}
+
 export interface PostmarkSink {
   url: string;
   requests: SinkRequest[];
   /** status codes to answer next, in order; afterwards 200 */
   failNext(...statuses: number[]): void;
+  /** exact answers to give next, in order (Postmark's ErrorCode and Message in the body) */
+  answerNext(...answers: SinkAnswer[]): void;
   close(): Promise<void>;
 }
 
 /** A local stand-in for Postmark's /email endpoint, for the real postmark client. */
 export async function startPostmarkSink(): Promise<PostmarkSink> {
   const requests: SinkRequest[] = [];
-  const queued: number[] = [];
+  const queued: SinkAnswer[] = [];
   let counter = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -27,15 +35,15 @@ export async function startPostmarkSink(): Promise<PostmarkSink> {
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-      const status = queued.shift() ?? 200;
+      const answer = queued.shift() ?? { status: 200, errorCode: 0, message: "OK" };
       res.setHeader("Content-Type", "application/json");
-      if (status === 200) {
+      if (answer.status === 200 && answer.errorCode === 0) {
         counter += 1;
         const body = requests.at(-1)?.body ?? {};
         res.end(JSON.stringify({ To: body.To, SubmittedAt: new Date().toISOString(), MessageID: `pm-msg-${counter}`, ErrorCode: 0, Message: "OK" }));
       } else {
-        res.statusCode = status;
-        res.end(JSON.stringify({ ErrorCode: 100, Message: "Internal server error (sink)" }));
+        res.statusCode = answer.status;
+        res.end(JSON.stringify({ ErrorCode: answer.errorCode, Message: answer.message }));
       }
     });
   });
@@ -44,7 +52,8 @@ export async function startPostmarkSink(): Promise<PostmarkSink> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failNext: (...statuses) => queued.push(...statuses),
+    failNext: (...statuses) => queued.push(...statuses.map((status) => ({ status, errorCode: 100, message: "Internal server error (sink)" }))),
+    answerNext: (...answers) => queued.push(...answers),
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

@@ -7,6 +7,8 @@ export interface CardDetails {
   cvc?: string;
   name?: string;
   email?: string;
+  /** for Stripe's own page; default 10001 */
+  postalCode?: string;
 }
 
 /**
@@ -40,14 +42,19 @@ export class StripeCheckoutPage {
 
   async fill(card: CardDetails): Promise<void> {
     await this.waitUntilLoaded();
-    if (card.email && (await this.email.isEditable())) await this.email.fill(card.email);
+    if (card.email) {
+      // The page shows the customer's email read-only when the session has a customer: then it
+      // must already be the one we expect, never silently left as something else.
+      if (await this.email.isEditable()) await this.email.fill(card.email);
+      else await expect(this.email).toHaveValue(card.email);
+    }
     await this.cardNumber.fill(card.number);
     await this.cardExpiry.fill(card.expiry ?? "12 / 34");
     await this.cardCvc.fill(card.cvc ?? "123");
     await this.billingName.fill(card.name ?? "Test Payer");
-    // Stripe test mode asks for a postal code for some countries; the stand-in does not.
-    const postalCode = this.page.locator("#billingPostalCode");
-    if (await postalCode.isVisible()) await postalCode.fill("10001");
+    // Stripe's own page asks for a postal code (US billing address by default); the stand-in
+    // does not. Decided by whose page this is, so a missing field fails instead of being skipped.
+    if (new URL(this.page.url()).hostname.endsWith("stripe.com")) await this.page.locator("#billingPostalCode").fill(card.postalCode ?? "10001");
   }
 
   async pay(card: CardDetails): Promise<void> {

@@ -1,0 +1,24 @@
+import { Link } from "@remix-run/react";
+
+export interface PaywallProps {
+  message: string;
+  /** the viewer's own payment page; null when paying would not unlock this */
+  paymentPath: string | null;
+}
+
+/** Shown in place of premium content the viewer may not see. */
+export function Paywall({ message, paymentPath }: PaywallProps) {
+  return (
+    <section className="card paywall" aria-labelledby="paywall-heading">
+      <h2 id="paywall-heading">Members only</h2>
+      <p>{message}</p>
+      {paymentPath ? (
+        <p>
+          <Link to={paymentPath} className="button">
+            Go to your payment page
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

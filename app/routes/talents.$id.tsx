@@ -1,0 +1,113 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { findTalentProfile } from "../access/directory.server";
+import { accessFor, PREMIUM_HEADERS, premiumAccess } from "../access/guard.server";
+import { parseId } from "../access/inputs.server";
+import { Paywall } from "../components/paywall";
+import { SiteHeader } from "../components/site-header";
+import { now } from "../lib/clock.server";
+import { db } from "../lib/db.server";
+import { formatDate } from "../payments/format.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.talent ? data.talent.name : "Talent"} | Talents Acting` },
+];
+
+export const headers: HeadersFunction = () => PREMIUM_HEADERS;
+
+/**
+ * The profile is for every signed-in member of the directory; the contact email only for those
+ * with talent-contact access (and for the talent themselves). Without it the page answers 403
+ * with the paywall in the email's place. A talent who is not listed is not found, except by
+ * themselves.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const directory = await premiumAccess(request, "talent-directory");
+  const user = { name: directory.user.name, role: directory.user.role };
+  if (!directory.allowed) {
+    return data({ user, talent: null, paywall: directory.paywall }, { status: 403, headers: PREMIUM_HEADERS });
+  }
+
+  const id = parseId(params.id);
+  const profile = id === null ? undefined : await findTalentProfile(db(), id, now());
+  const own = profile?.id === directory.user.id;
+  if (!profile || (!profile.listed && !own)) {
+    return data({ user, talent: null, paywall: null }, { status: 404, headers: PREMIUM_HEADERS });
+  }
+
+  const contact = own ? null : accessFor(directory.user, "talent-contact");
+  const showContact = own || contact?.allowed === true;
+  const talent = {
+    id: profile.id,
+    name: profile.name,
+    headline: profile.headline,
+    memberSince: formatDate(profile.memberSince),
+    listed: profile.listed,
+    own,
+    email: showContact ? profile.email : null,
+  };
+  const paywall = contact && !contact.allowed ? contact.paywall : null;
+  return data({ user, talent, paywall }, { status: paywall ? 403 : 200, headers: PREMIUM_HEADERS });
+}
+
+export default function TalentProfilePage() {
+  const { user, talent, paywall } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="page">
+        {talent ? (
+          <>
+            <h1>{talent.name}</h1>
+            <section className="card" aria-labelledby="profile-heading" style={{ overflowWrap: "anywhere" }}>
+              <h2 id="profile-heading">Profile</h2>
+              {talent.own && !talent.listed ? (
+                <p className="notice warn">Your profile is not listed in the directory while your membership is not active.</p>
+              ) : null}
+              <dl className="account-facts">
+                <dt>Headline</dt>
+                <dd>{talent.headline ?? <span className="muted">No headline yet</span>}</dd>
+                {talent.listed ? (
+                  <>
+                    <dt>Member since</dt>
+                    <dd>{talent.memberSince}</dd>
+                  </>
+                ) : null}
+                {talent.email ? (
+                  <>
+                    <dt>Contact email</dt>
+                    <dd>
+                      <a href={`mailto:${talent.email}`}>{talent.email}</a>
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+              {talent.email && !talent.own ? (
+                <p>
+                  <a href={`/talents/${talent.id}/contact`} download>
+                    Download contact card
+                  </a>
+                </p>
+              ) : null}
+            </section>
+            {paywall ? <Paywall message={paywall.message} paymentPath={paywall.paymentPath} /> : null}
+          </>
+        ) : paywall ? (
+          <>
+            <h1>Talent directory</h1>
+            <Paywall message={paywall.message} paymentPath={paywall.paymentPath} />
+          </>
+        ) : (
+          <>
+            <h1>Talent not found</h1>
+            <p>There is no talent with this address in the directory.</p>
+          </>
+        )}
+        <p>
+          <Link to="/talents">Back to the talent directory</Link>
+        </p>
+      </main>
+    </>
+  );
+}
