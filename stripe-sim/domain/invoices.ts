@@ -139,6 +139,7 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
         automaticPaymentMethods: false,
       },
       origin,
+      now,
     );
     const payment: Stripe.InvoicePayment = {
       id: newId("inpay"),
@@ -279,7 +280,7 @@ export function payInvoice(
     { ...paymentIntent, customer: paymentIntent.customer ?? idOf(invoice.customer) },
     paymentMethod,
     origin,
-    { authenticated: alreadyAuthenticated, nextActionUrl: invoice.hosted_invoice_url ?? undefined },
+    { authenticated: alreadyAuthenticated, nextActionUrl: invoice.hosted_invoice_url ?? undefined, now },
   );
   if (result.kind === "succeeded") return { kind: "paid", invoice: markPaid(ctx, { ...invoice, attempt_count: invoice.attempt_count }, result.charge.id, origin) };
   const failed: Stripe.Invoice = { ...invoice, attempted: true, attempt_count: attempts, next_payment_attempt: nextAttempt };

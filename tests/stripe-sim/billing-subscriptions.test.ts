@@ -74,8 +74,12 @@ describe("subscriptions", () => {
     const active = await stripe.subscriptions.retrieve(subscription.id);
     expect(active.status).toBe("active");
     expect(active.items.data[0]?.current_period_start).toBe(START + 30 * DAY);
-    const trialInvoice = await stripe.invoices.retrieve(active.latest_invoice as string);
-    expect(trialInvoice).toMatchObject({ status: "paid", amount_paid: 3000, billing_reason: "subscription_cycle" });
+    const trialInvoice = await stripe.invoices.retrieve(active.latest_invoice as string, { expand: ["payments.data.payment.payment_intent"] });
+    expect(trialInvoice).toMatchObject({ status: "paid", amount_paid: 3000, billing_reason: "subscription_cycle", created: START + 30 * DAY });
+    // Finalized and charged an hour after the draft, on the clock's time.
+    const intent = trialInvoice.payments?.data[0]?.payment.payment_intent as Stripe.PaymentIntent;
+    expect(intent.created).toBe(START + 30 * DAY + 3600);
+    expect((await stripe.charges.retrieve(intent.latest_charge as string)).created).toBe(START + 30 * DAY + 3600);
 
     const periodEnd = active.items.data[0]?.current_period_end ?? 0;
     await advanceTo(stripe, clock.id, periodEnd + 2 * 3600);
