@@ -86,9 +86,11 @@ export function createInvoice(ctx: SimContext, input: NewInvoice, origin: EventO
     },
     lines,
   );
-  ctx.store.insert("invoices", invoice);
-  ctx.events.emit("invoice.created", invoice, origin);
-  return invoice;
+  // A draft that finalizes itself shows that moment as its next payment attempt, as Stripe's do.
+  const created: Stripe.Invoice = { ...invoice, next_payment_attempt: input.autoAdvance ? (input.automaticallyFinalizesAt ?? null) : null };
+  ctx.store.insert("invoices", created);
+  ctx.events.emit("invoice.created", created, origin);
+  return created;
 }
 
 function invoiceNumber(ctx: SimContext, customerId: string): string {
@@ -118,6 +120,7 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
     invoice_pdf: `${base}/pdf`,
     effective_at: now,
     automatically_finalizes_at: null,
+    next_payment_attempt: null,
     status_transitions: { ...invoice.status_transitions, finalized_at: now },
   };
   if (finalized.amount_due > 0) {

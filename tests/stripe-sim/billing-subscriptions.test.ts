@@ -173,6 +173,10 @@ describe("subscriptions", () => {
     const price = await monthlyPrice(stripe);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect((await stripe.subscriptions.list({ price: price.id })).data.map((s) => s.id)).toEqual([subscription.id]);
+    const items = await stripe.subscriptionItems.list({ subscription: subscription.id });
+    expect(items.data.map((i) => i.id)).toEqual(subscription.items.data.map((i) => i.id));
+    expect((await stripe.subscriptionItems.retrieve(items.data[0]?.id ?? "")).price.id).toBe(price.id);
+    expect((await rejection(stripe.subscriptionItems.retrieve("si_missing"))).statusCode).toBe(404);
     const canceled = await stripe.subscriptions.cancel(subscription.id);
     expect(canceled).toMatchObject({ status: "canceled", ended_at: START, cancellation_details: { reason: "cancellation_requested" } });
     expect((await stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0);
