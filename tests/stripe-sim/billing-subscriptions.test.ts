@@ -223,4 +223,16 @@ describe("subscriptions", () => {
     await stripe.customers.del(customer.id);
     expect((await stripe.subscriptions.retrieve(second.id)).status).toBe("canceled");
   });
+
+  it("canceled during its trial, a subscription ends when the trial does and is never charged", async () => {
+    const { clock, customer } = await clockCustomer(stripe, START);
+    const price = await monthlyPrice(stripe, 3000);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14 });
+    const scheduled = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    expect(scheduled.cancel_at).toBe(START + 14 * DAY);
+    await advanceTo(stripe, clock.id, START + 20 * DAY);
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: "canceled", ended_at: START + 14 * DAY });
+    const invoices = await stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((i) => i.amount_paid)).toEqual([0]);
+  });
 });
