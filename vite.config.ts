@@ -23,7 +23,7 @@ const testOptions = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
-const DATABASE_SUITES = ["tests/access/**/*.test.ts", "tests/payments/**/*.test.ts", "tests/email/**/*.test.ts", "tests/auth/**/*.test.ts", "tests/postgres/**/*.test.ts"];
+const DATABASE_SUITES = ["tests/access/**/*.test.ts", "tests/billing/**/*.test.ts", "tests/payments/**/*.test.ts", "tests/email/**/*.test.ts", "tests/auth/**/*.test.ts", "tests/postgres/**/*.test.ts"];
 
 export default defineConfig({
   plugins: isVitest

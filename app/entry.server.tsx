@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { startBillingJobs } from "./billing/jobs.server";
 import { startBackgroundJobs } from "./lib/background.server";
 import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
@@ -14,6 +15,7 @@ export const streamTimeout = 5_000;
 
 // The server process owns the email dispatcher and the expiry sweep; started once on import.
 startBackgroundJobs();
+startBillingJobs();
 drainDatabaseOnShutdown();
 installClientAddressHeader();
 

@@ -39,6 +39,8 @@ export interface StripeCustomersTable {
   email: string;
   name: string | null;
   stripe_created_at: Timestamp | null;
+  /** the test clock the customer lives on (STRIPE_TEST_CLOCKS=true, test mode only) */
+  stripe_test_clock_id: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -127,6 +129,73 @@ export interface RateLimitsTable {
   expires_at: Timestamp;
 }
 
+/** A Stripe subscription as last read from Stripe (app/billing/sync.server.ts). */
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  stripe_subscription_id: string;
+  user_id: number;
+  stripe_customer_id: string;
+  /** catalog plan id (talent_monthly ...), or the price's lookup_key when not in the catalog */
+  plan: string;
+  interval: string;
+  stripe_price_id: string;
+  /** minor units of `currency` */
+  amount: number;
+  /** lowercase ISO 4217 code */
+  currency: string;
+  /** as Stripe names it: trialing, active, past_due, canceled, unpaid, incomplete ... */
+  status: string;
+  current_period_start: Timestamp | null;
+  current_period_end: Timestamp | null;
+  trial_start: Timestamp | null;
+  trial_end: Timestamp | null;
+  /** 0 or 1 */
+  cancel_at_period_end: number;
+  cancel_at: Timestamp | null;
+  canceled_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  /** cancellation_details.reason: cancellation_requested, payment_failed, payment_disputed */
+  cancellation_reason: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  latest_invoice_id: string | null;
+  stripe_created_at: Timestamp;
+  synced_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  stripe_invoice_id: string;
+  user_id: number;
+  stripe_subscription_id: string | null;
+  number: string | null;
+  /** as Stripe names it: draft, open, paid, uncollectible, void */
+  status: string | null;
+  amount_due: number;
+  amount_paid: number;
+  currency: string;
+  billing_reason: string | null;
+  period_start: Timestamp | null;
+  period_end: Timestamp | null;
+  hosted_invoice_url: string | null;
+  invoice_pdf: string | null;
+  paid_at: Timestamp | null;
+  stripe_created_at: Timestamp;
+  synced_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface SubscriptionStatusHistoryTable {
+  id: Generated<number>;
+  stripe_subscription_id: string;
+  from_status: string | null;
+  to_status: string;
+  /** the Stripe event id whose sync saw the change, or "sync" */
+  cause: string;
+  at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -136,6 +205,9 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   job_leases: JobLeasesTable;
   rate_limits: RateLimitsTable;
+  subscriptions: SubscriptionsTable;
+  invoices: InvoicesTable;
+  subscription_status_history: SubscriptionStatusHistoryTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -149,3 +221,7 @@ export type PaymentUpdate = Updateable<PaymentsTable>;
 export type StripeWebhookEvent = Selectable<StripeWebhookEventsTable>;
 export type EmailOutboxMessage = Selectable<EmailOutboxTable>;
 export type NewEmailOutboxMessage = Insertable<EmailOutboxTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type NewSubscriptionRow = Insertable<SubscriptionsTable>;
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type NewInvoiceRow = Insertable<InvoicesTable>;

@@ -27,6 +27,8 @@ const serverEnv = (port: number, extra: Record<string, string>) => ({
   POSTMARK_SERVER_TOKEN: "",
   E2E_DATA_DIR: `tests/.tmp/e2e-${port}`,
   DATABASE_URL: `tests/.tmp/e2e-${port}/app.db`,
+  // Each new customer gets its own test clock, so the billing specs move one member's time.
+  STRIPE_TEST_CLOCKS: "true",
   ...extra,
 });
 
@@ -54,7 +56,7 @@ export default defineConfig({
     {
       name: "stripe-test-mode",
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${REAL_PORT}` },
-      grep: /@checkout/,
+      grep: /@checkout|@billing/,
     },
   ],
   webServer: [

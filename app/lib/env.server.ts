@@ -68,6 +68,8 @@ const rawSchema = z.object({
   PASSWORD_HASH_COST: z.enum(["owasp", "test"]).default("owasp"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
+  TRIAL_DAYS: z.coerce.number().int().min(0, "TRIAL_DAYS must be 0 (no trial) or more").max(730, "Stripe allows trials of at most 730 days").default(180),
+  STRIPE_TEST_CLOCKS: z.enum(["true", "false", "1", "0"]).default("false"),
 });
 
 export type Env = ReturnType<typeof parseEnv>;
@@ -142,6 +144,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!usesStandIn && raw.STRIPE_WEBHOOK_SECRET === undefined) {
     problems.push("- STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (stripe listen prints it)");
   }
+  const testClocks = raw.STRIPE_TEST_CLOCKS === "true" || raw.STRIPE_TEST_CLOCKS === "1";
+  if (testClocks && isLiveKey) {
+    problems.push("- STRIPE_TEST_CLOCKS: test clocks exist only in test mode; refused with a live key");
+  }
   const exposed = !isLocalUrl(appUrl);
   if (exposed) problems.push(...exposedDeploymentProblems(raw));
   if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && exposed) {
@@ -182,6 +188,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     passwordHashCost: raw.PASSWORD_HASH_COST,
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     trustProxy: raw.TRUST_PROXY === "true" || raw.TRUST_PROXY === "1",
+    billing: { trialDays: raw.TRIAL_DAYS, testClocks },
   };
 }
 

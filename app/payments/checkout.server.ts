@@ -100,7 +100,7 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
  * and key when free; the unique key and session id make a concurrent rewrite a no-op): a
  * session this app sends a user to always has its payment row.
  */
-async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
+export async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
   const nowIso = new Date().toISOString();
   const sessionFields = {
     stripe_checkout_session_id: session.id,

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
+import { env } from "../lib/env.server";
 
 type DB = Kysely<Database>;
 
@@ -22,8 +23,9 @@ export async function getOrCreateStripeCustomer(
   const existing = await findCustomerId(db, user.id);
   if (existing) return existing;
 
+  const testClockId = await testClockFor(stripe, user);
   const customer = await stripe.customers.create(
-    { email: user.email, name: user.name, metadata: { user_id: String(user.id) } },
+    { email: user.email, name: user.name, metadata: { user_id: String(user.id) }, ...(testClockId ? { test_clock: testClockId } : {}) },
     { idempotencyKey: customerIdempotencyKey(user) },
   );
   const nowIso = now.toISOString();
@@ -35,6 +37,7 @@ export async function getOrCreateStripeCustomer(
       email: user.email,
       name: user.name,
       stripe_created_at: new Date(customer.created * 1000).toISOString(),
+      stripe_test_clock_id: testClockId,
       created_at: nowIso,
       updated_at: nowIso,
     })
@@ -48,6 +51,21 @@ export async function getOrCreateStripeCustomer(
 async function findCustomerId(db: DB, userId: number): Promise<string | undefined> {
   const row = await db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", userId).executeTakeFirst();
   return row?.stripe_customer_id;
+}
+
+/**
+ * With STRIPE_TEST_CLOCKS=true (test mode only) each new customer lives on its own test clock,
+ * so a test moves one member's billing time without touching anyone else's.
+ */
+async function testClockFor(stripe: Stripe, user: Pick<User, "id" | "created_at">): Promise<string | null> {
+  if (!env().billing.testClocks) return null;
+  // The clock starts at the account's creation (a moment ago for a new member): fixed
+  // parameters, so a retry under the same Idempotency-Key gets the same clock.
+  const clock = await stripe.testHelpers.testClocks.create(
+    { frozen_time: Math.floor(Date.parse(user.created_at) / 1000), name: `user ${user.id}` },
+    { idempotencyKey: `test-clock:${user.id}:${user.created_at}` },
+  );
+  return clock.id;
 }
 
 function customerIdempotencyKey(user: Pick<User, "id" | "created_at">): string {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
+import { billingHandlerFor } from "../billing/webhook-events.server";
 import { kickDispatcher } from "../lib/background.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import { applyExpiry, applyFailure, applyFulfilment } from "./fulfilment.server";
@@ -135,9 +136,16 @@ export async function processEvent(
   now: Date,
   hooks: Pick<WebhookOptions, "onEffectsApplied"> = {},
 ): Promise<ProcessResult> {
-  const handler = handlers[event.type] ?? ignoreEvent;
+  let handler = handlers[event.type] ?? ignoreEvent;
   const nowIso = now.toISOString();
+  // Subscriptions, invoices and subscription-mode Checkout belong to app/billing: they read the
+  // subscription from Stripe before the transaction and store it (billing/webhook-events.server.ts).
+  const billing = billingHandlerFor(event);
   try {
+    if (billing) {
+      const effect = await billing(db, event, now);
+      handler = (trx) => effect(trx);
+    }
     const status = await writeTransaction(db, async (trx) => {
       // One upsert records the event and says whether it was already processed. The upsert
       // locks the event's row until commit (on Postgres too), so a duplicate delivery on

@@ -135,6 +135,9 @@ export default function Dashboard() {
             {/* While renewal is not open yet the payment page only says when it opens. */}
             <Link to={paymentPath} className={canPay ? "button" : "button secondary"}>
               {!canPay ? "View payment page" : renews ? "Renew" : "Go to payment page"}
+            </Link>{" "}
+            <Link to={`/dashboard/${user.role}/billing`} className="button secondary">
+              Billing
             </Link>
           </p>
         </section>

@@ -1,14 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import type { SubscriptionStatus } from "../../db/schema";
+import { planOptions } from "../billing/plan-options.server";
+import { ALREADY_SUBSCRIBED, findRunningSubscription, startSubscriptionCheckout } from "../billing/subscription-checkout.server";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
+import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
 import { canPay, effectiveStatus } from "../payments/access";
+import { isPlanChoice, type PlanChoice } from "../payments/catalog";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
 import { formatDate } from "../payments/format.server";
 import { formatMoney, roleLabel } from "../payments/pricing";
@@ -28,6 +33,17 @@ const NOTICES: Record<string, { tone: "ok" | "warn" | "bad"; text: string }> = {
   expired: { tone: "warn", text: "Your checkout session expired before it was paid. Nothing was charged; start again below." },
 };
 
+/**
+ * Only the plan choice is read, and only as one of the catalog's three choices: any price,
+ * amount or other plan id the client sends is ignored, which leaves the default, paid once.
+ */
+const choiceSchema = z.object({
+  plan: z
+    .string()
+    .optional()
+    .transform((value): PlanChoice => (isPlanChoice(value) ? value : "once")),
+});
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
   const now = new Date();
@@ -35,15 +51,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = effectiveStatus(user, now);
   const accessEnds = user.access_expires_at ? formatDate(user.access_expires_at) : null;
   const payable = canPay(user, now);
+  const running = await findRunningSubscription(db(), user.id);
   return {
     user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
     plan: { name: plan.name, description: plan.description },
     price: formatMoney(plan.amount, plan.currency),
+    options: running || !payable ? [] : await planOptions(db(), user),
     status,
     statusLabel: status === "ACTIVE" ? `Active until ${accessEnds}` : STATUS_LABELS[status],
-    canPay: payable,
+    canPay: payable && !running,
+    subscribed: running !== undefined,
     accessEnds,
     renewFrom: !payable && user.access_expires_at ? formatDate(renewableFrom(user.access_expires_at)) : null,
+    billingPath: `/dashboard/${user.role}/billing`,
     notice: NOTICES[new URL(request.url).searchParams.get("status") ?? ""] ?? null,
   };
 }
@@ -51,14 +71,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireUser(request, { role: params.role });
-  // The form carries nothing the server uses: plan and price come from the user's role.
-  const result = await startCheckout(db(), stripe(), user);
+  const read = await readForm(request);
+  if (!read.ok) return data({ error: read.formError }, { status: read.status });
+  const parsed = parseForm(choiceSchema, read.form);
+  if (!parsed.ok) return data({ error: parsed.fieldErrors.plan ?? "Choose one of the plans shown." }, { status: 400 });
+  if (await findRunningSubscription(db(), user.id)) return data({ error: ALREADY_SUBSCRIBED }, { status: 409 });
+
+  const choice = parsed.data.plan;
+  const result = choice === "once" ? await startCheckout(db(), stripe(), user) : await startSubscriptionCheckout(db(), stripe(), user, choice);
   if (result.kind === "redirect") return redirect(result.url, 303);
   return data({ error: result.message }, { status: result.status });
 }
 
 export default function PaymentPage() {
-  const { user, plan, price, status, statusLabel, canPay, accessEnds, renewFrom, notice } = useLoaderData<typeof loader>();
+  const { user, plan, options, status, statusLabel, canPay, subscribed, accessEnds, renewFrom, billingPath, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
 
   return (
@@ -75,18 +101,39 @@ export default function PaymentPage() {
         <section className="card" aria-labelledby="plan-heading">
           <h2 id="plan-heading">What you get</h2>
           <p>{plan.description}</p>
-          <p className="price">
-            {price} <span className="muted">for one year</span>
-          </p>
           <p>
             Current status: <span className={`badge ${status}`}>{statusLabel}</span>
           </p>
-          {canPay ? (
-            <Form method="post">
-              <StatusButton pendingLabel="Opening secure checkout...">Pay {price}</StatusButton>
+          {subscribed ? (
+            <p className="notice ok">
+              You already have a subscription that renews by itself, so there is nothing to pay here.{" "}
+              <Link to={billingPath}>Manage it on your billing page</Link>.
+            </p>
+          ) : canPay ? (
+            <Form method="post" className="plan-form">
+              <fieldset>
+                <legend>Choose your plan</legend>
+                {options.map((option) => (
+                  <label key={option.choice} className="plan-option">
+                    <input type="radio" name="plan" value={option.choice} id={`plan-${option.choice}`} defaultChecked={option.choice === "once"} />
+                    <span>
+                      <strong>{option.label}</strong>: {option.price}
+                      <span className="muted plan-next">{option.next}</span>
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+              <StatusButton pendingLabel="Opening secure checkout...">
+                {/* Which label shows follows the checked radio in CSS, so it works without JavaScript. */}
+                {options.map((option) => (
+                  <span key={option.choice} className={`submit-label submit-${option.choice}`}>
+                    {option.submitLabel}
+                  </span>
+                ))}
+              </StatusButton>
               <p className="muted">
                 {status === "ACTIVE"
-                  ? "Renewing adds one year after your current end date."
+                  ? "Renewing the annual plan adds one year after your current end date."
                   : "You will pay on Stripe's secure checkout page and come back here."}
               </p>
             </Form>
@@ -97,7 +144,7 @@ export default function PaymentPage() {
           )}
         </section>
         <p>
-          <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
+          <Link to={billingPath}>Billing and invoices</Link> | <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
         </p>
       </main>
     </>

@@ -6,8 +6,11 @@ import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
 import { postmarkTransport } from "../../app/email/transport.server";
 import { withLease } from "../../app/lib/lease.server";
+import { processEvent } from "../../app/payments/webhook.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
 import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { createPendingPayment, createUser, reloadUser } from "../support/factories";
+import { checkoutSessionObject, stripeEvent } from "../support/stripe-events";
 
 // Writers that do not share a process: each "instance" here has its own Kysely instance (its
 // own SQLite connection, or its own Postgres pool) on the test's database.
@@ -77,5 +80,31 @@ describe(`many writers (${testBackend})`, () => {
     await app.db.updateTable("job_leases").set({ expires_at: past }).where("name", "=", "crashed-job").execute();
     expect(await withLease(instances[2]!, "crashed-job", 60_000, job)).toEqual({ ran: true, result: "done" });
     expect(await app.db.selectFrom("job_leases").selectAll().execute()).toEqual([]);
+  });
+
+  it("a failed event delivered again on every instance at once is applied once", async () => {
+    const user = await createUser(app.db);
+    const payment = await createPendingPayment(app.db, user);
+    const event = stripeEvent("checkout.session.completed", checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) }));
+    const failed = await processEvent(app.db, event, new Date(), {
+      onEffectsApplied: () => {
+        throw new Error("first attempt fails");
+      },
+    });
+    expect(failed.ok).toBe(false);
+    // The failure is on record (processed = 0): every retry finds the row already there.
+    // SQLite: one connection per process (see rate-limit.test.ts); Postgres: one pool per instance.
+    const writers = testBackend === "postgres" ? instances : [app.db];
+    let applied = 0;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => processEvent(writers[i % writers.length]!, event, new Date(), { onEffectsApplied: () => void applied++ })),
+    );
+    expect(results.filter((r) => r.ok && r.status === "processed")).toHaveLength(1);
+    expect(results.filter((r) => r.ok && r.status === "duplicate")).toHaveLength(11);
+    expect(applied).toBe(1);
+    const row = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", event.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ processed: 1, attempt_count: 2 });
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
+    expect(await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", `payment-confirmation:${payment.id}`).execute()).toHaveLength(1);
   });
 });

@@ -4,7 +4,19 @@ import { createDatabase } from "../../db/connection";
 import { migrateDown, migrateToLatest } from "../../db/migrator";
 import { createTestDatabase, makeTempDir } from "../support/app";
 
-const APP_TABLES = ["email_outbox", "job_leases", "payments", "rate_limits", "sessions", "stripe_customers", "stripe_webhook_events", "users"];
+const APP_TABLES = [
+  "email_outbox",
+  "invoices",
+  "job_leases",
+  "payments",
+  "rate_limits",
+  "sessions",
+  "stripe_customers",
+  "stripe_webhook_events",
+  "subscription_status_history",
+  "subscriptions",
+  "users",
+];
 
 describe("migrations", () => {
   it("migrate up, all the way down (no app tables left), and up again", async () => {

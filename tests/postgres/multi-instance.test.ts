@@ -10,6 +10,7 @@ import { TEST_APP_URL, TEST_WEBHOOK_SECRETS, testBackend } from "../support/app"
 import { createUser, sessionCookieFor } from "../support/factories";
 import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+import { freePort } from "../tools/postgres-cluster";
 
 // Two production app servers (separate processes, `remix-serve` on the built app, as `npm
 // start` runs it) on one PostgreSQL database. The stand-in delivers a burst of 300 paid
@@ -75,15 +76,6 @@ async function startForwarder(targets: () => string[]): Promise<Forwarder> {
         server.close(() => resolve());
       }),
   };
-}
-
-function freePort(): Promise<number> {
-  const candidate = 15000 + Math.floor(Math.random() * 40000);
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(freePort()));
-    server.listen(candidate, "127.0.0.1", () => server.close(() => resolve(candidate)));
-  });
 }
 
 /** One production server process on `port`, on this test's database, stand-in and Postmark sink. */

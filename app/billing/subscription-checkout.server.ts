@@ -1,0 +1,118 @@
+import type { Kysely } from "kysely";
+import Stripe from "stripe";
+import type { Database, User } from "../../db/schema";
+import { env } from "../lib/env.server";
+import { recurringCatalog, recurringPlan, type PlanChoice, type RecurringPlan } from "../payments/catalog";
+import { CHECKOUT_LIFETIME_MS, findOpenCheckout, recordSession, reservePayment } from "../payments/checkout.server";
+import { getOrCreateStripeCustomer } from "../payments/customers.server";
+import type { Plan } from "../payments/pricing";
+import { isRunningSubscription } from "./access-status";
+import { priceIdFor } from "./catalog-sync.server";
+
+type DB = Kysely<Database>;
+
+export const STRIPE_UNREACHABLE = "Stripe is unreachable, nothing was charged, try again in a moment.";
+export const ALREADY_SUBSCRIBED = "You already have a running subscription. Change or cancel it on your billing page.";
+
+export type SubscriptionCheckoutResult =
+  | { kind: "redirect"; url: string; paymentId: number; reused: boolean }
+  | { kind: "refused"; status: 409; message: string }
+  | { kind: "provider_error"; status: 502; message: string };
+
+/** The message for a failed Stripe call: an outage says so; nothing was charged either way. */
+export function stripeFailureMessage(error: unknown): string {
+  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) return STRIPE_UNREACHABLE;
+  if (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500) return STRIPE_UNREACHABLE;
+  return "Our payment provider refused the request. Nothing was charged; please try again in a moment.";
+}
+
+/** The member's subscription that still runs (trialing, active, past_due, unpaid ...), if any. */
+export async function findRunningSubscription(db: DB, userId: number) {
+  const rows = await db.selectFrom("subscriptions").selectAll().where("user_id", "=", userId).orderBy("stripe_created_at", "desc").execute();
+  return rows.find((row) => isRunningSubscription(row.status));
+}
+
+/**
+ * The trial applies to a member's first subscription only: none synced yet, and no completed
+ * subscription Checkout whose subscription is still on its way from the webhook.
+ */
+export async function trialDaysFor(db: DB, userId: number): Promise<number> {
+  const days = env().billing.trialDays;
+  if (days === 0) return 0;
+  const earlier = await db.selectFrom("subscriptions").select("id").where("user_id", "=", userId).executeTakeFirst();
+  if (earlier) return 0;
+  const completed = await db
+    .selectFrom("payments")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("status", "=", "paid")
+    .where("plan", "in", recurringCatalog(env().pricingCurrency).map((p) => p.id))
+    .executeTakeFirst();
+  return completed ? 0 : days;
+}
+
+/** The reservation's view of a recurring plan: the same payments row as the annual plan uses. */
+function reservationPlan(plan: RecurringPlan): Plan {
+  return { id: plan.id, role: plan.role, name: plan.name, description: plan.name, amount: plan.amount, currency: plan.currency };
+}
+
+/**
+ * Starts (or resumes) a subscription-mode Checkout of the member's monthly or yearly plan at
+ * the catalog's price. As for the annual plan, a reserved payment row carries the
+ * Idempotency-Key, so a double submit makes one session; nothing half-done stays on failure.
+ */
+export async function startSubscriptionCheckout(
+  db: DB,
+  stripe: Stripe,
+  user: User,
+  choice: Exclude<PlanChoice, "once">,
+  now: Date = new Date(),
+): Promise<SubscriptionCheckoutResult> {
+  if (await findRunningSubscription(db, user.id)) return { kind: "refused", status: 409, message: ALREADY_SUBSCRIBED };
+  const plan = recurringPlan(user.role, choice, env().pricingCurrency);
+  const reservation = reservationPlan(plan);
+
+  const open = await findOpenCheckout(db, user.id, reservation, now);
+  if (open?.checkout_url) return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
+
+  let priceId: string;
+  try {
+    priceId = await priceIdFor(plan, stripe);
+  } catch (error) {
+    console.error(`Catalog sync for ${plan.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { kind: "provider_error", status: 502, message: stripeFailureMessage(error) };
+  }
+  const trialDays = await trialDaysFor(db, user.id);
+  const payment = await reservePayment(db, user.id, reservation, now);
+  try {
+    const customerId = await getOrCreateStripeCustomer(db, stripe, user, now);
+    const metadata = { user_id: String(user.id), role: user.role, plan: plan.id, payment_id: String(payment.id) };
+    const appUrl = env().appUrl;
+    const session = await stripe.checkout.sessions.create(
+      {
+        mode: "subscription",
+        customer: customerId,
+        client_reference_id: String(user.id),
+        metadata,
+        line_items: [{ price: priceId, quantity: 1 }],
+        subscription_data: { metadata, ...(trialDays > 0 ? { trial_period_days: trialDays } : {}) },
+        success_url: `${appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${appUrl}/payment/cancel`,
+        expires_at: Math.floor((Date.parse(payment.created_at) + CHECKOUT_LIFETIME_MS) / 1000),
+      },
+      { idempotencyKey: payment.idempotency_key },
+    );
+    if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+    const recorded = await recordSession(db, payment, session, session.url, customerId);
+    return { kind: "redirect", url: session.url, paymentId: recorded.id, reused: false };
+  } catch (error) {
+    await db
+      .deleteFrom("payments")
+      .where("id", "=", payment.id)
+      .where("idempotency_key", "=", payment.idempotency_key)
+      .where("stripe_checkout_session_id", "is", null)
+      .execute();
+    console.error(`Subscription checkout for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return { kind: "provider_error", status: 502, message: stripeFailureMessage(error) };
+  }
+}

@@ -1,0 +1,358 @@
+import type { Kysely } from "kysely";
+import Stripe from "stripe";
+import type { Database, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
+import { env } from "../lib/env.server";
+import { forUpdate } from "../../db/dialect";
+import { writeTransaction } from "../payments/write-transaction.server";
+import { formatDate } from "../payments/format.server";
+import { formatMoney } from "../payments/pricing";
+import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
+import { decideAccess, type SubscriptionFacts } from "./access-status";
+import {
+  billingEmailKeys,
+  queueBillingEmail,
+  renderRenewalReceipt,
+  renderSubscriptionCancelled,
+  renderSubscriptionPaymentFailed,
+  renderSubscriptionStarted,
+  renderTrialEnding,
+  type PreparedBillingEmail,
+} from "./emails.server";
+import { withKeyLock } from "./key-lock.server";
+
+type DB = Kysely<Database>;
+
+/** Invoices read per sync: the newest ones of the subscription, enough to heal lost events. */
+const INVOICES_PER_SYNC = 24;
+
+export interface SyncOptions {
+  /** the Stripe event id that caused the sync, or "sync" */
+  cause: string;
+  /** the event's type, for emails that only an event announces (trial_will_end) */
+  eventType?: string;
+  /** an invoice the event named, read as well as the latest */
+  invoiceId?: string | null;
+  now?: Date;
+}
+
+export type SyncResult =
+  | { kind: "synced"; userId: number; status: string; previousStatus: string | null; drift: string[]; emails: string[] }
+  | { kind: "unknown_customer"; customerId: string }
+  | { kind: "not_found" };
+
+const iso = (seconds: number | null | undefined): string | null => (seconds == null ? null : new Date(seconds * 1000).toISOString());
+const idOf = (value: string | { id: string } | null | undefined): string | null => (value == null ? null : typeof value === "string" ? value : value.id);
+
+/** The subscription an invoice belongs to (API 2026: under parent.subscription_details). */
+export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
+  const fromParent = idOf(invoice.parent?.subscription_details?.subscription);
+  if (fromParent) return fromParent;
+  // Events sent with an older API version still carry the top-level field.
+  const legacy = (invoice as unknown as { subscription?: string | { id: string } | null }).subscription;
+  return idOf(legacy);
+}
+
+/** Re-reads one subscription and its invoices from Stripe and stores them (see syncFetched). */
+export async function syncSubscription(db: DB, stripe: Stripe, subscriptionId: string, options: SyncOptions): Promise<SyncResult> {
+  // Serialised per subscription: a later sync always reads Stripe after the earlier one wrote,
+  // so an older read can never overwrite a newer one.
+  return withKeyLock(`subscription:${subscriptionId}`, async () => {
+    let subscription: Stripe.Subscription;
+    try {
+      subscription = await stripe.subscriptions.retrieve(subscriptionId, { expand: ["default_payment_method", "latest_invoice"] });
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return { kind: "not_found" };
+      throw error;
+    }
+    const invoices = (await stripe.invoices.list({ subscription: subscriptionId, limit: INVOICES_PER_SYNC })).data;
+    const latest = subscription.latest_invoice && typeof subscription.latest_invoice !== "string" ? subscription.latest_invoice : null;
+    if (latest && !invoices.some((i) => i.id === latest.id)) invoices.push(latest);
+    if (options.invoiceId && !invoices.some((i) => i.id === options.invoiceId)) {
+      invoices.push(await stripe.invoices.retrieve(options.invoiceId));
+    }
+    const card = await cardOf(stripe, subscription);
+    return syncFetched(db, { subscription, invoices, card }, options);
+  });
+}
+
+async function cardOf(stripe: Stripe, subscription: Stripe.Subscription): Promise<{ brand: string; last4: string } | null> {
+  const pm = subscription.default_payment_method;
+  if (pm && typeof pm !== "string" && pm.card) return { brand: pm.card.brand, last4: pm.card.last4 };
+  const customerId = idOf(subscription.customer);
+  if (!customerId) return null;
+  const customer = await stripe.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] });
+  if (customer.deleted) return null;
+  const fallback = customer.invoice_settings?.default_payment_method;
+  return fallback && typeof fallback !== "string" && fallback.card ? { brand: fallback.card.brand, last4: fallback.card.last4 } : null;
+}
+
+interface Fetched {
+  subscription: Stripe.Subscription;
+  invoices: Stripe.Invoice[];
+  card: { brand: string; last4: string } | null;
+}
+
+function subscriptionRow(userId: number, s: Stripe.Subscription, card: Fetched["card"], nowIso: string): NewSubscriptionRow {
+  const item = s.items.data[0];
+  const price = item?.price;
+  const currency = (price?.currency ?? s.currency).toLowerCase();
+  const catalogPlan = price?.metadata?.plan ? planById(price.metadata.plan, currency) : undefined;
+  return {
+    stripe_subscription_id: s.id,
+    user_id: userId,
+    stripe_customer_id: idOf(s.customer) ?? "",
+    plan: catalogPlan?.id ?? price?.lookup_key ?? price?.id ?? "unknown",
+    interval: price?.recurring?.interval ?? "month",
+    stripe_price_id: price?.id ?? "",
+    amount: (price?.unit_amount ?? 0) * (item?.quantity ?? 1),
+    currency,
+    status: s.status,
+    current_period_start: iso(item?.current_period_start),
+    current_period_end: iso(item?.current_period_end),
+    trial_start: iso(s.trial_start),
+    trial_end: iso(s.trial_end),
+    cancel_at_period_end: s.cancel_at_period_end ? 1 : 0,
+    cancel_at: iso(s.cancel_at),
+    canceled_at: iso(s.canceled_at),
+    ended_at: iso(s.ended_at),
+    cancellation_reason: s.cancellation_details?.reason ?? null,
+    card_brand: card?.brand ?? null,
+    card_last4: card?.last4 ?? null,
+    latest_invoice_id: idOf(s.latest_invoice),
+    stripe_created_at: iso(s.created) ?? nowIso,
+    synced_at: nowIso,
+  };
+}
+
+function invoiceRow(userId: number, invoice: Stripe.Invoice, nowIso: string): NewInvoiceRow {
+  return {
+    stripe_invoice_id: invoice.id,
+    user_id: userId,
+    stripe_subscription_id: invoiceSubscriptionId(invoice),
+    number: invoice.number,
+    status: invoice.status,
+    amount_due: invoice.amount_due,
+    amount_paid: invoice.amount_paid,
+    currency: invoice.currency.toLowerCase(),
+    billing_reason: invoice.billing_reason,
+    period_start: iso(invoice.period_start),
+    period_end: iso(invoice.period_end),
+    hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+    invoice_pdf: invoice.invoice_pdf ?? null,
+    paid_at: iso(invoice.status_transitions?.paid_at),
+    stripe_created_at: iso(invoice.created) ?? nowIso,
+    synced_at: nowIso,
+  };
+}
+
+/** Columns compared for the drift report (synced_at always changes). */
+const COMPARED: (keyof NewSubscriptionRow)[] = [
+  "status",
+  "plan",
+  "stripe_price_id",
+  "current_period_start",
+  "current_period_end",
+  "trial_end",
+  "cancel_at_period_end",
+  "cancel_at",
+  "canceled_at",
+  "ended_at",
+  "card_last4",
+  "latest_invoice_id",
+];
+
+function driftOf(before: SubscriptionRow | undefined, after: NewSubscriptionRow): string[] {
+  if (!before) return [`subscription ${after.stripe_subscription_id}: new row (${after.status})`];
+  return COMPARED.filter((column) => before[column] !== after[column]).map(
+    (column) => `subscription ${after.stripe_subscription_id}: ${column} ${String(before[column])} -> ${String(after[column])}`,
+  );
+}
+
+/**
+ * Stores what was read from Stripe, in one write transaction: the subscription row, a status
+ * history row when the status changed, every invoice read, the member's access (one rule,
+ * decideAccess) and the lifecycle emails, each once per Stripe object. Whatever order events
+ * arrive in, and however many are lost or repeated, the rows end as Stripe's state.
+ */
+export async function syncFetched(db: DB, fetched: Fetched, options: SyncOptions): Promise<SyncResult> {
+  const now = options.now ?? new Date();
+  const nowIso = now.toISOString();
+  const { subscription } = fetched;
+  const customerId = idOf(subscription.customer) ?? "";
+  const owner = await db.selectFrom("stripe_customers").select("user_id").where("stripe_customer_id", "=", customerId).executeTakeFirst();
+  if (!owner) return { kind: "unknown_customer", customerId };
+  const user = await db.selectFrom("users").selectAll().where("id", "=", owner.user_id).executeTakeFirstOrThrow();
+
+  const row = subscriptionRow(user.id, subscription, fetched.card, nowIso);
+  const invoiceRows = fetched.invoices.filter((i) => idOf(i.customer) === customerId).map((i) => invoiceRow(user.id, i, nowIso));
+  const emails = await prepareEmails(db, user, subscription, row, fetched.invoices, options);
+
+  return writeTransaction(db, async (trx) => {
+    const before = await trx.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscription.id).executeTakeFirst();
+    const drift = driftOf(before, row);
+    await trx
+      .insertInto("subscriptions")
+      .values(row)
+      .onConflict((oc) => oc.column("stripe_subscription_id").doUpdateSet({ ...row, stripe_subscription_id: undefined }))
+      .execute();
+    if (before?.status !== row.status) {
+      await trx
+        .insertInto("subscription_status_history")
+        .values({ stripe_subscription_id: subscription.id, from_status: before?.status ?? null, to_status: row.status, cause: options.cause, at: nowIso })
+        .execute();
+    }
+    for (const invoice of invoiceRows) {
+      const existing = await trx.selectFrom("invoices").select(["status", "amount_paid"]).where("stripe_invoice_id", "=", invoice.stripe_invoice_id).executeTakeFirst();
+      if (existing && (existing.status !== invoice.status || existing.amount_paid !== invoice.amount_paid)) {
+        drift.push(`invoice ${invoice.stripe_invoice_id}: status ${existing.status} -> ${invoice.status}`);
+      } else if (!existing) {
+        drift.push(`invoice ${invoice.stripe_invoice_id}: new row (${invoice.status})`);
+      }
+      await trx
+        .insertInto("invoices")
+        .values(invoice)
+        .onConflict((oc) => oc.column("stripe_invoice_id").doUpdateSet({ ...invoice, stripe_invoice_id: undefined }))
+        .execute();
+    }
+    const accessDrift = await applyAccess(trx, user.id, now);
+    if (accessDrift) drift.push(accessDrift);
+    const queued: string[] = [];
+    for (const email of emails) if (await queueBillingEmail(trx, email, now)) queued.push(email.dedupeKey);
+    return { kind: "synced" as const, userId: user.id, status: row.status, previousStatus: before?.status ?? null, drift, emails: queued };
+  });
+}
+
+/** Recomputes users.subscription_status and access_expires_at; returns a drift line when they changed. */
+export async function applyAccess(trx: DB, userId: number, now: Date): Promise<string | null> {
+  // Locked until commit (Postgres): access is read and rewritten by fulfilments and syncs on any instance.
+  const user = await forUpdate(trx, trx.selectFrom("users").select(["subscription_status", "access_expires_at"]).where("id", "=", userId)).executeTakeFirstOrThrow();
+  const year = await trx
+    .selectFrom("payments")
+    .select((eb) => eb.fn.max("access_ends_at").as("ends"))
+    .where("user_id", "=", userId)
+    .where("status", "=", "paid")
+    .executeTakeFirst();
+  const subscriptions = await trx.selectFrom("subscriptions").selectAll().where("user_id", "=", userId).execute();
+  const decision = decideAccess({ paidYearEndsAt: (year?.ends as string | null | undefined) ?? null, subscriptions: subscriptions.map(factsOf), now });
+  if (decision.subscription_status === user.subscription_status && decision.access_expires_at === user.access_expires_at) return null;
+  await trx
+    .updateTable("users")
+    .set({ subscription_status: decision.subscription_status, access_expires_at: decision.access_expires_at, updated_at: now.toISOString() })
+    .where("id", "=", userId)
+    .execute();
+  return `user ${userId}: ${user.subscription_status} until ${user.access_expires_at ?? "-"} -> ${decision.subscription_status} until ${decision.access_expires_at ?? "-"}`;
+}
+
+export function factsOf(row: Pick<SubscriptionRow, keyof SubscriptionFacts | "cancel_at_period_end">): SubscriptionFacts {
+  return {
+    status: row.status,
+    current_period_end: row.current_period_end,
+    trial_end: row.trial_end,
+    cancel_at_period_end: row.cancel_at_period_end === 1,
+    ended_at: row.ended_at,
+    canceled_at: row.canceled_at,
+    cancellation_reason: row.cancellation_reason,
+    stripe_created_at: row.stripe_created_at,
+  };
+}
+
+async function alreadyQueued(db: DB, key: string): Promise<boolean> {
+  return (await db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", key).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The lifecycle emails this state calls for, rendered before the transaction. Each is decided
+ * from Stripe's state (so a lost event still gets its email on the next sync), except the trial
+ * reminder, which only Stripe's trial_will_end announces. Only the subscription's latest
+ * invoice and the event's own invoice can send: a first sync of old data sends no old receipts.
+ */
+async function prepareEmails(
+  db: DB,
+  user: User,
+  subscription: Stripe.Subscription,
+  row: NewSubscriptionRow,
+  invoices: Stripe.Invoice[],
+  options: SyncOptions,
+): Promise<PreparedBillingEmail[]> {
+  const appUrl = env().appUrl;
+  const billingUrl = `${appUrl}/dashboard/${user.role}/billing`;
+  const planName = planById(row.plan, row.currency)?.name ?? row.plan;
+  const price = recurringPriceLabel({ amount: row.amount, currency: row.currency, interval: row.interval as BillingInterval });
+  const wanted: { key: string; render: () => Promise<PreparedBillingEmail["email"]> }[] = [];
+  const fmt = (value: string | null | undefined) => (value ? formatDate(value) : "-");
+
+  const relevant = new Set([idOf(subscription.latest_invoice), options.invoiceId ?? null].filter((v): v is string => v !== null));
+  for (const invoice of invoices.filter((i) => relevant.has(i.id))) {
+    const amount = formatMoney(invoice.amount_paid || invoice.amount_due, invoice.currency);
+    if (invoice.billing_reason === "subscription_create" && (invoice.status === "paid" || subscription.status === "trialing")) {
+      const trialEndsOn = subscription.status === "trialing" ? fmt(row.trial_end) : null;
+      wanted.push({
+        key: billingEmailKeys.started(subscription.id),
+        render: () =>
+          renderSubscriptionStarted({
+            name: user.name,
+            planName,
+            price,
+            trialEndsOn,
+            amountPaid: invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
+            renewsOn: fmt(row.current_period_end),
+            reference: subscription.id,
+            billingUrl,
+          }),
+      });
+    } else if (invoice.status === "paid" && invoice.amount_paid > 0 && invoice.billing_reason !== "subscription_create") {
+      wanted.push({
+        key: billingEmailKeys.renewalReceipt(invoice.id),
+        render: () =>
+          renderRenewalReceipt({
+            name: user.name,
+            planName,
+            amount,
+            paidOn: fmt(iso(invoice.status_transitions?.paid_at)),
+            invoiceNumber: invoice.number ?? invoice.id,
+            periodEndsOn: fmt(row.current_period_end),
+            invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
+          }),
+      });
+    } else if (invoice.status === "open" && invoice.attempted && invoice.amount_due > 0 && subscription.status !== "canceled") {
+      wanted.push({
+        key: billingEmailKeys.paymentFailed(invoice.id),
+        render: () =>
+          renderSubscriptionPaymentFailed({
+            name: user.name,
+            planName,
+            amount,
+            invoiceNumber: invoice.number ?? invoice.id,
+            updateCardUrl: `${appUrl}/billing/portal`,
+          }),
+      });
+    }
+  }
+  if (options.eventType === "customer.subscription.trial_will_end" && subscription.status === "trialing" && row.trial_end) {
+    const trialEnd = row.trial_end;
+    wanted.push({
+      key: billingEmailKeys.trialEnding(subscription.id, trialEnd),
+      render: () => renderTrialEnding({ name: user.name, planName, trialEndsOn: fmt(trialEnd), price, billingUrl }),
+    });
+  }
+  if (subscription.status === "canceled") {
+    wanted.push({
+      key: billingEmailKeys.cancelled(subscription.id),
+      render: () =>
+        renderSubscriptionCancelled({
+          name: user.name,
+          planName,
+          endedOn: fmt(row.ended_at ?? row.canceled_at),
+          unpaid: row.cancellation_reason === "payment_failed",
+          paymentUrl: `${appUrl}/dashboard/${user.role}/payment`,
+        }),
+    });
+  }
+
+  const prepared: PreparedBillingEmail[] = [];
+  for (const { key, render } of wanted) {
+    if (await alreadyQueued(db, key)) continue;
+    prepared.push({ dedupeKey: key, to: user.email, email: await render() });
+  }
+  return prepared;
+}

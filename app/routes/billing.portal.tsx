@@ -1,0 +1,41 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { openCustomerPortal } from "../billing/portal.server";
+import { SiteHeader } from "../components/site-header";
+import { requireUser } from "../lib/auth.server";
+import { db } from "../lib/db.server";
+import { stripe } from "../lib/stripe.server";
+
+export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
+
+/**
+ * The link in the "payment failed" email: signs the member in if needed (requireUser sends to
+ * login and back here), then opens their customer portal to update the card.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const result = await openCustomerPortal(db(), stripe(), user);
+  if (result.kind === "redirect") return redirect(result.url, 303);
+  return data({ user: { name: user.name, role: user.role }, message: result.message }, { status: result.status });
+}
+
+export default function BillingPortalProblem() {
+  const { user, message } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="page narrow">
+        <h1>We could not open billing</h1>
+        <p className="notice bad" role="alert">
+          {message}
+        </p>
+        <p>
+          <Link to={`/dashboard/${user.role}/billing`} className="button">
+            Go to billing
+          </Link>
+        </p>
+      </main>
+    </>
+  );
+}

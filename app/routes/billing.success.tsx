@@ -1,0 +1,80 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { confirmSubscriptionReturn } from "../billing/subscription-success.server";
+import { SiteHeader } from "../components/site-header";
+import { requireUser } from "../lib/auth.server";
+import { db } from "../lib/db.server";
+import { stripe } from "../lib/stripe.server";
+
+const REFRESH_SECONDS = 3;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: "Subscription | Talents Acting" },
+  // Without JavaScript the browser reloads while the subscription is still being confirmed.
+  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const result = await confirmSubscriptionReturn(db(), stripe(), user, new URL(request.url).searchParams.get("session_id"));
+  const body = { user: { name: user.name, role: user.role }, result };
+  return result.kind === "problem" ? data(body, { status: result.status }) : body;
+}
+
+export default function SubscriptionSuccess() {
+  const { user, result } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const processing = result.kind === "processing";
+  useEffect(() => {
+    if (!processing) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_SECONDS * 1000);
+    return () => clearInterval(timer);
+  }, [processing, revalidator]);
+
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="page narrow">
+        {result.kind === "started" ? (
+          <>
+            <h1>{result.trialEndsOn ? "Your free trial has started" : "Subscription started"}</h1>
+            <p className="notice ok">
+              {result.trialEndsOn
+                ? `Your ${result.planName} is active. Your free trial runs until ${result.trialEndsOn}; then ${result.price}.`
+                : `Thank you! Your ${result.planName} is active${result.renewsOn ? ` and renews on ${result.renewsOn}` : ""} at ${result.price}.`}
+            </p>
+            <p className="muted">A confirmation email is on its way.</p>
+          </>
+        ) : result.kind === "processing" ? (
+          <>
+            <h1>Confirming your subscription</h1>
+            <p className="notice" role="status">
+              Your subscription is being set up. This page refreshes by itself; it usually takes a few seconds.
+            </p>
+          </>
+        ) : result.kind === "expired" ? (
+          <>
+            <h1>Checkout expired</h1>
+            <p className="notice warn">This checkout expired before it was completed. Nothing was charged.</p>
+          </>
+        ) : (
+          <>
+            <h1>We could not show this subscription</h1>
+            <p className="notice bad" role="alert">
+              {result.message}
+            </p>
+          </>
+        )}
+        <p>
+          <Link to={`/dashboard/${user.role}/billing`} className="button">
+            Go to billing
+          </Link>
+        </p>
+      </main>
+    </>
+  );
+}

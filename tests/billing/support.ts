@@ -1,0 +1,59 @@
+import type { Kysely } from "kysely";
+import type Stripe from "stripe";
+import { priceIdFor } from "../../app/billing/catalog-sync.server";
+import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
+import { recurringPlan } from "../../app/payments/catalog";
+import type { Database, User } from "../../db/schema";
+import { advanceTo } from "../stripe-sim/billing-helpers";
+
+export const DAY = 24 * 60 * 60;
+
+export interface Member {
+  user: User;
+  customerId: string;
+  clockId: string;
+  subscription: Stripe.Subscription;
+}
+
+/**
+ * What subscription-mode Checkout leaves behind, made through the API: the member's customer
+ * (on its own test clock, STRIPE_TEST_CLOCKS=true) with a subscription to a catalog price.
+ */
+export async function subscribe(
+  db: Kysely<Database>,
+  stripe: Stripe,
+  user: User,
+  options: { choice?: "monthly" | "yearly"; trialDays?: number; card?: string } = {},
+): Promise<Member> {
+  const customerId = await getOrCreateStripeCustomer(db, stripe, user);
+  const row = await db.selectFrom("stripe_customers").select("stripe_test_clock_id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
+  if (!row.stripe_test_clock_id) throw new Error("expected STRIPE_TEST_CLOCKS=true to put the customer on a test clock");
+  const plan = recurringPlan(user.role, options.choice ?? "monthly", "MAD");
+  const subscription = await stripe.subscriptions.create({
+    customer: customerId,
+    items: [{ price: await priceIdFor(plan, stripe) }],
+    default_payment_method: options.card ?? "pm_card_visa",
+    metadata: { user_id: String(user.id), plan: plan.id },
+    ...(options.trialDays ? { trial_period_days: options.trialDays } : {}),
+  });
+  return { user, customerId, clockId: row.stripe_test_clock_id, subscription };
+}
+
+/** Moves the member's clock to `seconds` and waits until Stripe's webhooks are all delivered. */
+export async function moveClock(stripe: Stripe, sim: { idle(): Promise<void> }, clockId: string, seconds: number): Promise<void> {
+  await advanceTo(stripe, clockId, seconds);
+  await sim.idle();
+}
+
+export async function clockNow(stripe: Stripe, clockId: string): Promise<number> {
+  return (await stripe.testHelpers.testClocks.retrieve(clockId)).frozen_time;
+}
+
+export async function subscriptionRow(db: Kysely<Database>, subscriptionId: string) {
+  return db.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscriptionId).executeTakeFirstOrThrow();
+}
+
+export async function emailKeys(db: Kysely<Database>, to: string): Promise<string[]> {
+  const rows = await db.selectFrom("email_outbox").select("dedupe_key").where("to_email", "=", to).orderBy("id").execute();
+  return rows.map((r) => r.dedupe_key.replace(/:(sub|in)_[A-Za-z0-9]+/g, ":$1").replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/, ":<date>"));
+}
