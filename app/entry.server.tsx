@@ -5,7 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBillingJobs } from "./billing/jobs.server";
-import { startBackgroundJobs } from "./lib/background.server";
+import { startBackgroundJobs, stopBackgroundJobs } from "./lib/background.server";
 import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
@@ -16,7 +16,7 @@ export const streamTimeout = 5_000;
 // The server process owns the email dispatcher and the expiry sweep; started once on import.
 startBackgroundJobs();
 startBillingJobs();
-drainDatabaseOnShutdown();
+drainDatabaseOnShutdown(stopBackgroundJobs);
 installClientAddressHeader();
 
 export default function handleRequest(

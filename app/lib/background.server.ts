@@ -59,6 +59,11 @@ export function startBackgroundJobs(options: BackgroundOptions = {}): Background
   return jobs;
 }
 
+/** Stops the process's current jobs, waiting for a pass in progress (shutdown). */
+export async function stopBackgroundJobs(): Promise<void> {
+  await holder.__backgroundJobs?.stop();
+}
+
 /** Sends soon after an enqueue instead of waiting for the next poll. No-op when nothing runs. */
 export function kickDispatcher(): void {
   holder.__backgroundJobs?.kick();

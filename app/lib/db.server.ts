@@ -6,9 +6,10 @@ import { env } from "./env.server";
 export type DB = Kysely<Database>;
 
 // One Kysely instance a process; kept on globalThis so the dev server's reloads reuse it.
-const holder = globalThis as typeof globalThis & { __appDb?: DB; __appDbDrain?: boolean };
+const holder = globalThis as typeof globalThis & { __appDb?: DB; __appDbDrain?: boolean; __appDbClosed?: boolean };
 
 export function db(): DB {
+  if (holder.__appDbClosed) throw new Error("The database is closed: the server is shutting down");
   if (!holder.__appDb) {
     const config = env();
     holder.__appDb = createDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
@@ -21,18 +22,22 @@ const SHUTDOWN_GRACE_MS = 1_000;
 
 /**
  * On SIGTERM or SIGINT the web server stops taking requests (remix-serve closes it); after a
- * short grace for the requests in flight, the database is closed: a Postgres pool waits for
- * its checked-out connections and ends them cleanly instead of leaving them to be cut, a
- * SQLite file is closed. Server process only.
+ * short grace for the requests in flight, `beforeClose` stops what would use the database again
+ * (the background loops), and the database is closed for good: a Postgres pool waits for its
+ * checked-out connections and ends them instead of leaving them to be cut, a SQLite file is
+ * closed. Server process only.
  */
-export function drainDatabaseOnShutdown(): void {
+export function drainDatabaseOnShutdown(beforeClose: () => Promise<void> = async () => undefined): void {
   if (holder.__appDbDrain) return;
   holder.__appDbDrain = true;
   const drain = () =>
     setTimeout(() => {
-      const database = holder.__appDb;
-      holder.__appDb = undefined;
-      void database?.destroy().catch((error: unknown) => console.error("Closing the database failed:", error));
+      void (async () => {
+        await beforeClose().catch((error: unknown) => console.error("Stopping the background jobs failed:", error));
+        const database = holder.__appDb;
+        holder.__appDbClosed = true;
+        await database?.destroy();
+      })().catch((error: unknown) => console.error("Closing the database failed:", error));
     }, SHUTDOWN_GRACE_MS);
   process.once("SIGTERM", drain);
   process.once("SIGINT", drain);
