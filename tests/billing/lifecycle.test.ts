@@ -4,7 +4,7 @@ import { createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { clockNow, DAY, emailKeys, moveClock, subscribe, subscriptionRow } from "./support";
+import { clockNow, DAY, emailKeys, moveClock, renderedEmails, subscribe, subscriptionRow } from "./support";
 
 // The real SDK against the stand-in, which delivers its signed webhooks over HTTP to the real
 // route; each member's customer lives on its own test clock.
@@ -59,7 +59,7 @@ describe("subscription lifecycle synced from Stripe", () => {
       ["subscription_cycle", "paid", 3000],
     ]);
     expect(await emailKeys(app.db, user.email)).toEqual(["subscription-started:sub", "trial-ending:sub:<date>", "renewal-receipt:in"]);
-    const receipt = await app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "like", "renewal-receipt:%").where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const receipt = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("renewal-receipt:"))!;
     expect(receipt.text).toContain("30 MAD");
     expect(receipt.text).toContain(invoices[1]?.hosted_invoice_url ?? "missing");
 
@@ -82,7 +82,7 @@ describe("subscription lifecycle synced from Stripe", () => {
     let fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
     expect((await emailKeys(app.db, user.email)).filter((k) => k.startsWith("subscription-payment-failed"))).toHaveLength(1);
-    const failed = await app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "like", "subscription-payment-failed:%").where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const failed = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("subscription-payment-failed:"))!;
     expect(failed.text).toContain("http://localhost:3000/billing/portal");
     expect(failed.text).toContain("150 MAD");
 
