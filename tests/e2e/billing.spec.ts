@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import Stripe from "stripe";
 import { PortalPage } from "./pages/portal-page";
 import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
-import { CARDS, expect, newAccount, register, test } from "./support/fixtures";
+import { CARDS, expect, mailboxFor, newAccount, register, test } from "./support/fixtures";
 
 // A member's billing time moves with the test clock their customer lives on (the server runs
 // with STRIPE_TEST_CLOCKS=true), through the Stripe API: the stand-in's, or Stripe test mode's.
@@ -87,6 +87,18 @@ for (const javaScriptEnabled of [true, false]) {
       const { subscription: scheduled } = await memberSubscription(stripe, account.email);
       await advanceClock(stripe, clockId, (scheduled.cancel_at ?? 0) + 3600);
       await expectStatus(page, "Cancelled");
+
+      // One email per step of the lifecycle, sent through the outbox. (The clock jumped over the
+      // trial's last days, so Stripe's trial_will_end arrived after the trial ended: no reminder.)
+      await expect
+        .poll(async () => (await mailboxFor(page, account.email)).map((m) => m.subject).sort(), { timeout: 30_000 })
+        .toEqual(
+          [
+            "Your free trial has started: Talent membership, monthly",
+            "Receipt: your Talent membership, monthly renewed",
+            "Your Talent membership, monthly has ended",
+          ].sort(),
+        );
     });
   });
 }
