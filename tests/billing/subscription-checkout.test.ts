@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRIPE_UNREACHABLE } from "../../app/billing/subscription-checkout.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { loader as successLoader } from "../../app/routes/billing.success";
+import { loader as dashboardLoader } from "../../app/routes/dashboard.$role";
 import { action as payAction, loader as payLoader } from "../../app/routes/dashboard.$role_.payment";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
@@ -73,6 +74,10 @@ describe("subscription-mode Checkout from the payment page", () => {
     expect(success.status).toBe(200);
     expect(success.data?.result).toMatchObject({ kind: "started", price: "150 MAD a month" });
     expect(success.data?.result.trialEndsOn).toMatch(/\d{4}$/);
+
+    // The dashboard's payment history lists payments made once; the subscription's are invoices on billing.
+    const dashboard = await run<{ payments: unknown[] }>(() => dashboardLoader(args(getRequest("/dashboard/professional", cookie), { role: "professional" })));
+    expect(dashboard.data?.payments).toEqual([]);
 
     // A running subscription is not offered a second one, in the page or the action.
     const page = await run<PayPage>(() => payLoader(args(getRequest("/dashboard/professional/payment", cookie), { role: "professional" })));
