@@ -61,7 +61,7 @@ export function stripIncludables<T>(value: T, paths: ReadonlyArray<string>): T {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(record)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (hidden.includes(key) && !paths.includes(path)) continue;
+      if (hidden.includes(key) && !paths.some((p) => p === path || p.startsWith(`${path}.`))) continue;
       out[key] = walk(child, path);
     }
     return out;

@@ -17,12 +17,12 @@ import {
 } from "../domain/subscriptions.js";
 import { addIntervals } from "../domain/periods.js";
 import type { ItemChange, ItemInput } from "../domain/subscriptions.js";
-import { invalidRequest } from "../http/errors.js";
+import { invalidRequest, noSuch } from "../http/errors.js";
 import type { JsonFilter } from "../store/objects.js";
 import type { ApiRoute, SimContext } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
-import { listObjects } from "./list.js";
+import { checkLimit, listObjects } from "./list.js";
 import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, withExpand } from "./params.js";
 import { requirePrice } from "./prices.js";
 import { retrieveRoute } from "./retrieve.js";
@@ -154,7 +154,32 @@ function trialEndFrom(p: { trial_end?: number | "now" | undefined; trial_period_
   return p.trial_end;
 }
 
+const itemListParams = withExpand({ ...listShape, subscription: str });
+
+function findSubscriptionItem(ctx: SimContext, id: string): Stripe.SubscriptionItem {
+  const where = { sql: "EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.items.data')) WHERE json_extract(value, '$.id') = ?)", args: [id] };
+  const subscription = ctx.store.list("subscriptions", { limit: 1, where }).data[0];
+  const item = subscription?.items.data.find((candidate) => candidate.id === id);
+  if (!item) throw noSuch("subscription_item", id);
+  return item;
+}
+
 export const subscriptionRoutes: ApiRoute[] = [
+  retrieveRoute("/v1/subscription_items/:id", findSubscriptionItem),
+  {
+    method: "GET",
+    path: "/v1/subscription_items",
+    handler: (ctx, req) => {
+      const p = parseParams(itemListParams, req.params);
+      const subscription = requireSubscription(ctx, p.subscription, "subscription");
+      const limit = checkLimit(p.limit);
+      const items = subscription.items.data;
+      const start = p.starting_after ? items.findIndex((item) => item.id === p.starting_after) + 1 : 0;
+      const data = items.slice(start, start + limit);
+      const list = { object: "list", data, has_more: start + limit < items.length, url: "/v1/subscription_items" };
+      return ok(expand(ctx, list, p.expand));
+    },
+  },
   {
     method: "POST",
     path: "/v1/subscriptions",

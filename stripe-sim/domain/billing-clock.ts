@@ -67,6 +67,12 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
           },
         });
       }
+      // Canceled during the trial (the portal's cancel sets cancel_at to the trial's end): it ends instead of billing.
+      if (subscription.cancel_at !== null && subscription.cancel_at <= trialEnd) {
+        const cancelAt = subscription.cancel_at;
+        candidates.push({ at: cancelAt, order: 2, run: () => cancelNow(ctx, subscription, "cancellation_requested", null) });
+        continue;
+      }
       const upcomingKey = `upcoming:${subscription.id}:${trialEnd}`;
       const upcomingAt = trialEnd - UPCOMING_SECONDS;
       if (upcomingAt > (subscription.trial_start ?? subscription.created) && !noted(ctx, upcomingKey)) {

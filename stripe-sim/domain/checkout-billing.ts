@@ -3,10 +3,13 @@ import type { EventOrigin, SimContext } from "../api/context.js";
 import { StripeApiError } from "../http/errors.js";
 import { newClientSecret, newId } from "../ids.js";
 import { buildCustomerDetails } from "../objects/checkout-session.js";
-import { idOf } from "./checkout.js";
+import { behaviourForFingerprint } from "./cards.js";
+import { authenticationUrl, idOf } from "./checkout.js";
 import type { CheckoutPayResult, Payer } from "./checkout.js";
 import { createCustomer } from "./customers.js";
-import { customerNow } from "./invoices.js";
+import { customerNow, invoicePaymentIntent, settleInvoiceOfPaymentIntent } from "./invoices.js";
+import { confirmPayment, failAuthentication } from "./payments.js";
+import { saveSubscription } from "./subscription-status.js";
 import { attachPaymentMethod } from "./payment-methods.js";
 import { createSubscription } from "./subscriptions.js";
 
@@ -110,6 +113,11 @@ export function completeSubscriptionSession(
   const settings = sessionBillingSettings(ctx, session.id);
   const customer = sessionCustomer(ctx, session, payer, origin);
   const attached = paymentMethod ? attachPaymentMethod(ctx, paymentMethod, customer.id, origin) : null;
+  const pending = pendingPayment(ctx, session);
+  const needsChallenge = attached && behaviourForFingerprint(attached.card?.fingerprint).kind === "authenticate";
+  if (attached && (pending || needsChallenge)) {
+    return payWithChallenge(ctx, session, customer, attached, settings, pending, payer, origin);
+  }
   const items = ctx.lineItems.all(session.id).map((item) => {
     const price = item.price ? (ctx.store.get("prices", item.price.id) ?? item.price) : null;
     if (!price) throw new StripeApiError(400, { type: "invalid_request_error", message: "A line item has no price." });
@@ -146,6 +154,131 @@ export function completeSubscriptionSession(
     origin,
   );
   return { kind: "completed", session: completed, paymentIntent: null };
+}
+
+interface PendingPayment {
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice;
+  paymentIntent: Stripe.PaymentIntent;
+}
+
+function pendingKey(sessionId: string): string {
+  return `checkout-pending:${sessionId}`;
+}
+
+/** A subscription-mode session whose first invoice waits for 3-D Secure or another card. */
+export function pendingPayment(ctx: SimContext, session: Stripe.Checkout.Session): PendingPayment | undefined {
+  const note = ctx.billingNotes.get<{ subscription: string; invoice: string }>(pendingKey(session.id));
+  if (!note) return undefined;
+  const subscription = ctx.store.get("subscriptions", note.subscription);
+  const invoice = ctx.store.get("invoices", note.invoice);
+  const paymentIntent = invoice ? invoicePaymentIntent(ctx, invoice) : undefined;
+  if (!subscription || !invoice || invoice.status !== "open" || !paymentIntent) return undefined;
+  return { subscription, invoice, paymentIntent };
+}
+
+/**
+ * A card that asks for 3-D Secure, or a new card after a failed challenge: the subscription
+ * waits `incomplete` with its open first invoice while the customer authenticates on the
+ * stand-in's challenge page, as Checkout's own flow does; the session completes once paid.
+ */
+function payWithChallenge(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  customer: Stripe.Customer,
+  paymentMethod: Stripe.PaymentMethod,
+  settings: SessionBillingSettings,
+  existing: PendingPayment | undefined,
+  payer: Payer,
+  origin: EventOrigin,
+): CheckoutPayResult {
+  let pending = existing;
+  if (!pending) {
+    const items = ctx.lineItems.all(session.id).map((item) => ({ price: ctx.store.get("prices", item.price?.id ?? "") ?? (item.price as Stripe.Price), quantity: item.quantity ?? 1, metadata: {} }));
+    const subscription = createSubscription(
+      ctx,
+      {
+        customer,
+        items,
+        trialEnd: trialEndFor(ctx, settings, customer.id),
+        defaultPaymentMethod: paymentMethod.id,
+        paymentBehavior: "default_incomplete",
+        metadata: settings.metadata,
+        description: settings.description,
+        cancelAtPeriodEnd: false,
+        missingPaymentMethod: settings.missingPaymentMethod,
+      },
+      origin,
+    );
+    const invoice = ctx.store.get("invoices", idOf(subscription.latest_invoice) ?? "");
+    const paymentIntent = invoice ? invoicePaymentIntent(ctx, invoice) : undefined;
+    if (!invoice || !paymentIntent) {
+      // Nothing due now (a trial): the subscription is already under way.
+      return finishSubscription(ctx, session, customer, subscription, paymentMethod, payer, origin);
+    }
+    ctx.billingNotes.set(pendingKey(session.id), { subscription: subscription.id, invoice: invoice.id });
+    ctx.store.replace("checkout_sessions", { ...session, customer: customer.id });
+    pending = { subscription, invoice, paymentIntent };
+  } else if (idOf(pending.subscription.default_payment_method) !== paymentMethod.id) {
+    saveSubscription(ctx, pending.subscription, { ...pending.subscription, default_payment_method: paymentMethod.id }, origin);
+  }
+  const current = ctx.store.get("checkout_sessions", session.id) ?? session;
+  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, origin, { nextActionUrl: authenticationUrl(ctx, session.id) });
+  if (result.kind === "requires_action") return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
+  if (result.kind === "declined") return { kind: "declined", session: current, paymentIntent: result.paymentIntent, error: result.error };
+  settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
+  const subscription = ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
+  return finishSubscription(ctx, current, customer, subscription, paymentMethod, payer, origin);
+}
+
+function finishSubscription(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  customer: Stripe.Customer,
+  subscription: Stripe.Subscription,
+  paymentMethod: Stripe.PaymentMethod | null,
+  payer: Payer,
+  origin: EventOrigin,
+): CheckoutPayResult {
+  ctx.billingNotes.set(pendingKey(session.id), null);
+  const completed = complete(
+    ctx,
+    session,
+    {
+      customer: customer.id,
+      subscription: subscription.id,
+      invoice: idOf(subscription.latest_invoice),
+      payment_status: (session.amount_total ?? 0) === 0 ? "no_payment_required" : "paid",
+    },
+    paymentMethod,
+    payer,
+    origin,
+  );
+  return { kind: "completed", session: completed, paymentIntent: null };
+}
+
+/** After the challenge page in subscription mode: pay the first invoice, or fail and wait for another card. */
+export function resolveSubscriptionAuthentication(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  passed: boolean,
+): CheckoutPayResult | undefined {
+  const pending = pendingPayment(ctx, session);
+  if (!pending || pending.paymentIntent.status !== "requires_action") return undefined;
+  const paymentMethod = ctx.store.get("payment_methods", idOf(pending.paymentIntent.payment_method) ?? "");
+  if (!passed || !paymentMethod) {
+    const failed = failAuthentication(ctx, pending.paymentIntent, paymentMethod, null);
+    const message = failed.last_payment_error?.message ?? "Authentication failed.";
+    return { kind: "declined", session, paymentIntent: failed, error: { message, code: "payment_intent_authentication_failure" } };
+  }
+  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, null, { authenticated: true });
+  if (result.kind !== "succeeded") return undefined;
+  settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, null);
+  const customer = ctx.store.get("customers", idOf(pending.subscription.customer) ?? "");
+  if (!customer || customer.deleted) return undefined;
+  const subscription = ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
+  const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
+  return finishSubscription(ctx, session, customer, subscription, paymentMethod, payer, null);
 }
 
 /** Setup mode: a succeeded SetupIntent for the card, attached to the session's customer if it has one. */

@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
 import { buildCustomerDetails } from "../objects/checkout-session.js";
-import { completeSetupSession, completeSubscriptionSession } from "./checkout-billing.js";
+import { completeSetupSession, completeSubscriptionSession, pendingPayment, resolveSubscriptionAuthentication } from "./checkout-billing.js";
 import { createCustomer } from "./customers.js";
 import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent, failAuthentication } from "./payments.js";
 
@@ -154,6 +154,7 @@ export function resolveAuthentication(
   session: Stripe.Checkout.Session,
   passed: boolean,
 ): CheckoutPayResult | undefined {
+  if (session.mode === "subscription") return resolveSubscriptionAuthentication(ctx, session, passed);
   const paymentIntent = paymentIntentOf(ctx, session);
   if (!paymentIntent || paymentIntent.status !== "requires_action") return undefined;
   const paymentMethodId = idOf(paymentIntent.payment_method);
@@ -194,6 +195,7 @@ function completeSession(
 }
 
 export function paymentIntentOf(ctx: SimContext, session: Stripe.Checkout.Session): Stripe.PaymentIntent | undefined {
+  if (session.mode === "subscription") return pendingPayment(ctx, session)?.paymentIntent;
   const id = idOf(session.payment_intent);
   return id ? ctx.store.get("payment_intents", id) : undefined;
 }

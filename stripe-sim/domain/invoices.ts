@@ -86,9 +86,11 @@ export function createInvoice(ctx: SimContext, input: NewInvoice, origin: EventO
     },
     lines,
   );
-  ctx.store.insert("invoices", invoice);
-  ctx.events.emit("invoice.created", invoice, origin);
-  return invoice;
+  // A draft that finalizes itself shows that moment as its next payment attempt, as Stripe's do.
+  const created: Stripe.Invoice = { ...invoice, next_payment_attempt: input.autoAdvance ? (input.automaticallyFinalizesAt ?? null) : null };
+  ctx.store.insert("invoices", created);
+  ctx.events.emit("invoice.created", created, origin);
+  return created;
 }
 
 function invoiceNumber(ctx: SimContext, customerId: string): string {
@@ -118,6 +120,7 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
     invoice_pdf: `${base}/pdf`,
     effective_at: now,
     automatically_finalizes_at: null,
+    next_payment_attempt: null,
     status_transitions: { ...invoice.status_transitions, finalized_at: now },
   };
   if (finalized.amount_due > 0) {
@@ -139,6 +142,7 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
         automaticPaymentMethods: false,
       },
       origin,
+      now,
     );
     const payment: Stripe.InvoicePayment = {
       id: newId("inpay"),
@@ -279,7 +283,7 @@ export function payInvoice(
     { ...paymentIntent, customer: paymentIntent.customer ?? idOf(invoice.customer) },
     paymentMethod,
     origin,
-    { authenticated: alreadyAuthenticated, nextActionUrl: invoice.hosted_invoice_url ?? undefined },
+    { authenticated: alreadyAuthenticated, nextActionUrl: invoice.hosted_invoice_url ?? undefined, now },
   );
   if (result.kind === "succeeded") return { kind: "paid", invoice: markPaid(ctx, { ...invoice, attempt_count: invoice.attempt_count }, result.charge.id, origin) };
   const failed: Stripe.Invoice = { ...invoice, attempted: true, attempt_count: attempts, next_payment_attempt: nextAttempt };

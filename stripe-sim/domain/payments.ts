@@ -16,8 +16,13 @@ export type ConfirmResult =
 export const AUTHENTICATION_FAILED_MESSAGE =
   "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
 
-export function createPaymentIntent(ctx: SimContext, fields: PaymentIntentFields, origin: EventOrigin): Stripe.PaymentIntent {
-  const paymentIntent = buildPaymentIntent(newId("pi"), ctx.clock.nowSeconds(), fields);
+export function createPaymentIntent(
+  ctx: SimContext,
+  fields: PaymentIntentFields,
+  origin: EventOrigin,
+  created = ctx.clock.nowSeconds(),
+): Stripe.PaymentIntent {
+  const paymentIntent = buildPaymentIntent(newId("pi"), created, fields);
   ctx.store.insert("payment_intents", paymentIntent);
   ctx.events.emit("payment_intent.created", paymentIntent, origin);
   return paymentIntent;
@@ -33,7 +38,8 @@ export function confirmPayment(
   paymentIntent: Stripe.PaymentIntent,
   paymentMethod: Stripe.PaymentMethod,
   origin: EventOrigin,
-  options: { authenticated?: boolean; nextActionUrl?: string } = {},
+  /** `now`: the time to stamp the charge with (a test clock's time for invoices on one). */
+  options: { authenticated?: boolean; nextActionUrl?: string; now?: number } = {},
 ): ConfirmResult {
   const behaviour = behaviourForFingerprint(paymentMethod.card?.fingerprint);
   if (behaviour.kind === "authenticate" && !options.authenticated) {
@@ -51,7 +57,7 @@ export function confirmPayment(
     return { kind: "requires_action", paymentIntent: waiting };
   }
 
-  const now = ctx.clock.nowSeconds();
+  const now = options.now ?? ctx.clock.nowSeconds();
   if (behaviour.kind === "decline") {
     const charge = withReceipt(ctx, buildCharge(newId("ch"), now, paymentIntent, paymentMethod, {
       paid: false,

@@ -88,8 +88,8 @@ function predictFirstCharge(ctx: SimContext, paymentMethodId: string | null, onS
 }
 
 /**
- * `onSession`: the customer is present (Checkout), so a card asking for 3-D Secure is taken as
- * authenticated; the stand-in shows no challenge in subscription mode.
+ * `onSession`: the customer is present (Checkout). Checkout sends cards that ask for 3-D Secure
+ * through its challenge first (checkout-billing.ts), so here they count as authenticated.
  */
 export function createSubscription(
   ctx: SimContext,

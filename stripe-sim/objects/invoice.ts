@@ -1,6 +1,5 @@
 import type Stripe from "stripe";
-
-const EMPTY_ADDRESS: Stripe.Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+import { wireDecimal } from "./price.js";
 
 export interface InvoiceFields {
   customer: Stripe.Customer;
@@ -79,7 +78,7 @@ export function buildLine(id: string, invoiceId: string | null, fields: LineFiel
         }
       : null,
     quantity: fields.quantity,
-    quantity_decimal: String(fields.quantity) as unknown as Stripe.Decimal,
+    quantity_decimal: wireDecimal(String(fields.quantity)),
     subscription: fields.subscription,
     subtotal: fields.amount,
     taxes: [],
@@ -182,10 +181,6 @@ export function buildInvoice(id: string, created: number, fields: InvoiceFields,
   };
 }
 
-export function emptyAddress(): Stripe.Address {
-  return { ...EMPTY_ADDRESS };
-}
-
 export interface InvoiceItemFields {
   customer: string;
   amount: number;
@@ -230,10 +225,10 @@ export function buildInvoiceItem(id: string, created: number, fields: InvoiceIte
           price_details: { price: fields.price.id, product: productId(fields.price) },
           unit_amount_decimal: fields.price.unit_amount_decimal,
         }
-      : { type: "price_details", price_details: undefined, unit_amount_decimal: String(fields.amount) as unknown as Stripe.Decimal },
+      : { type: "price_details", price_details: undefined, unit_amount_decimal: wireDecimal(String(fields.amount)) },
     proration: fields.proration,
     quantity: fields.quantity,
-    quantity_decimal: String(fields.quantity) as unknown as Stripe.Decimal,
+    quantity_decimal: wireDecimal(String(fields.quantity)),
     tax_rates: [],
     test_clock: fields.testClock,
   };

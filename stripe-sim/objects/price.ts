@@ -48,6 +48,6 @@ export function buildPrice(id: string, created: number, fields: PriceFields): St
  * The SDK types decimal fields as its own Decimal class, which it builds from the string that
  * travels on the wire. We produce the wire form, hence the cast.
  */
-function wireDecimal(value: string): Stripe.Decimal {
+export function wireDecimal(value: string): Stripe.Decimal {
   return value as unknown as Stripe.Decimal;
 }

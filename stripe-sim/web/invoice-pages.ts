@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
 import { idOf } from "../domain/checkout.js";
-import { customerNow, invoiceOfPaymentIntent, payInvoice } from "../domain/invoices.js";
+import { customerNow, invoiceOfPaymentIntent, invoicePaymentIntent, payInvoice } from "../domain/invoices.js";
 import { attachPaymentMethod, createCardPaymentMethod } from "../domain/payment-methods.js";
 import { readBody } from "../http/body.js";
 import { parseForm } from "../http/form.js";
@@ -56,6 +56,7 @@ export function renderInvoicePage(
   merchantName: string,
   invoice: Stripe.Invoice,
   form: { values: CheckoutFormValues; errors: FieldErrors; banner: string | null } | null,
+  receiptUrl: string | null = null,
 ): string {
   const status = invoice.status ?? "draft";
   const body = html`<main class="doc">
@@ -74,6 +75,7 @@ ${invoice.lines.data.map(
 <tr><td>Amount remaining</td><td class="num">${formatAmount(invoice.amount_remaining, invoice.currency)}</td></tr>
 </tbody></table>
 ${invoice.invoice_pdf ? html`<p><a class="link" href="${invoice.invoice_pdf}" data-testid="download-invoice-pdf">Download invoice (PDF)</a></p>` : ""}
+${receiptUrl ? html`<p><a class="link" href="${receiptUrl}" data-testid="download-receipt">View receipt</a></p>` : ""}
 ${form && status === "open" && invoice.amount_remaining > 0 ? payForm(invoice, form.values, form.errors, form.banner) : ""}
 </main>`;
   return document(`Invoice ${invoice.number ?? invoice.id}`, STYLE, body);
@@ -118,6 +120,13 @@ ${(invoice?.lines.data ?? []).map((line) => html`<tr><td>${line.description ?? "
   return document(`Receipt from ${merchantName}`, STYLE, body);
 }
 
+function receiptUrlOf(ctx: SimContext, invoice: Stripe.Invoice): string | null {
+  if (invoice.status !== "paid") return null;
+  const paymentIntent = invoicePaymentIntent(ctx, invoice);
+  const charge = paymentIntent?.latest_charge ? ctx.store.get("charges", idOf(paymentIntent.latest_charge) ?? "") : undefined;
+  return charge?.receipt_url ?? null;
+}
+
 function invoiceForCharge(ctx: SimContext, charge: Stripe.Charge): Stripe.Invoice | undefined {
   const paymentIntent = idOf(charge.payment_intent);
   return paymentIntent ? invoiceOfPaymentIntent(ctx, paymentIntent) : undefined;
@@ -151,7 +160,7 @@ export async function handleInvoicePages(ctx: SimContext, req: IncomingMessage, 
     return true;
   }
   if (method === "GET") {
-    sendHtml(res, 200, renderInvoicePage(ctx.merchantName, invoice, { values: EMPTY_FORM, errors: {}, banner: null }));
+    sendHtml(res, 200, renderInvoicePage(ctx.merchantName, invoice, { values: EMPTY_FORM, errors: {}, banner: null }, receiptUrlOf(ctx, invoice)));
     return true;
   }
   const values = readCheckoutForm({ ...parseForm(await readBody(req).catch(() => "")), email: invoice.customer_email ?? "payer@example.com" });

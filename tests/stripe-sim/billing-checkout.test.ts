@@ -103,6 +103,32 @@ describe("Checkout in subscription mode", () => {
     expect((completed.invoice as Stripe.Invoice)).toMatchObject({ status: "paid", amount_paid: 3000, billing_reason: "subscription_create" });
   });
 
+  it("a card that asks for 3-D Secure goes through the challenge; a failed challenge keeps the session open for another try", async () => {
+    const { customer } = await clockCustomer(stripe, START, null);
+    const price = await monthlyPrice(stripe, 3000);
+    const session = await subscriptionSession(customer.id, price.id);
+    const first = await postForm(session.url ?? "", cardFields("4000002500003155"));
+    expect(first.status).toBe(303);
+    expect(first.location).toBe(`/c/pay/${session.id}/authenticate`);
+    const challenge = await getPage(`${h.sim.url}${first.location ?? ""}`);
+    expect(challenge.html).toContain("MAD 30.00");
+    const failed = await postForm(`${h.sim.url}${first.location ?? ""}`, { outcome: "fail" });
+    expect(failed.location).toBe(`/c/pay/${session.id}?authentication=failed`);
+    expect((await getPage(`${h.sim.url}${failed.location ?? ""}`)).html).toContain("unable to authenticate");
+    const [waiting] = (await stripe.subscriptions.list({ customer: customer.id, status: "all" })).data;
+    expect(waiting?.status).toBe("incomplete");
+
+    const again = await postForm(session.url ?? "", cardFields("4000002500003155"));
+    expect(again.location).toBe(`/c/pay/${session.id}/authenticate`);
+    const passed = await postForm(`${h.sim.url}${again.location ?? ""}`, { outcome: "complete" });
+    expect(passed.status).toBe(303);
+    expect(passed.location).toContain("/billing/success");
+    const completed = await stripe.checkout.sessions.retrieve(session.id);
+    expect(completed).toMatchObject({ status: "complete", payment_status: "paid", subscription: waiting?.id });
+    expect((await stripe.subscriptions.retrieve(waiting?.id ?? "")).status).toBe("active");
+    expect((await stripe.invoices.retrieve(completed.invoice as string)).status).toBe("paid");
+  });
+
   it("makes a customer when none is given, and takes no card with payment_method_collection=if_required during a trial", async () => {
     const price = await monthlyPrice(stripe, 3000);
     const session = await stripe.checkout.sessions.create({

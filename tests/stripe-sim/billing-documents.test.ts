@@ -80,6 +80,7 @@ describe("hosted invoice page, PDF and receipt", () => {
     const withPayments = await stripe.invoices.retrieve(invoice.id, { expand: ["payments"] });
     const intent = await stripe.paymentIntents.retrieve(withPayments.payments?.data[0]?.payment.payment_intent as string);
     const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    expect(page.html).toContain(`href="${charge.receipt_url ?? ""}"`);
     const receipt = await getPage(charge.receipt_url ?? "");
     expect(receipt.status).toBe(200);
     expect(receipt.html).toContain("Receipt from Talents Acting");

@@ -144,4 +144,18 @@ describe("the hosted portal without JavaScript", () => {
     expect(done.location).toBe("http://app.test/after-cancel");
     expect((await getPage(`${h.sim.url}/p/session/test_unknown`)).status).toBe(404);
   });
+
+  it("cancels immediately when the configuration says so, without a reason step when reasons are off", async () => {
+    const { customer, subscription } = await subscribed();
+    const configuration = await stripe.billingPortal.configurations.create({
+      features: { subscription_cancel: { enabled: true, mode: "immediately", cancellation_reason: { enabled: false, options: [] } } },
+    });
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: configuration.id, return_url: "http://app.test/account" });
+    const cancelPage = await getPage(`${session.url}/subscriptions/${subscription.id}/cancel`);
+    expect(cancelPage.html).toContain("canceled immediately");
+    const done = await postForm(`${session.url}/subscriptions/${subscription.id}/cancel`, {});
+    expect(done.location).toContain(`${new URL(session.url).pathname}?notice=`);
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: "canceled", ended_at: expect.any(Number) as number });
+    expect((await getPage(`${h.sim.url}${done.location ?? ""}`)).html).toContain("No active subscription.");
+  });
 });

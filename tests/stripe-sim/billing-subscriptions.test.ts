@@ -74,8 +74,12 @@ describe("subscriptions", () => {
     const active = await stripe.subscriptions.retrieve(subscription.id);
     expect(active.status).toBe("active");
     expect(active.items.data[0]?.current_period_start).toBe(START + 30 * DAY);
-    const trialInvoice = await stripe.invoices.retrieve(active.latest_invoice as string);
-    expect(trialInvoice).toMatchObject({ status: "paid", amount_paid: 3000, billing_reason: "subscription_cycle" });
+    const trialInvoice = await stripe.invoices.retrieve(active.latest_invoice as string, { expand: ["payments.data.payment.payment_intent"] });
+    expect(trialInvoice).toMatchObject({ status: "paid", amount_paid: 3000, billing_reason: "subscription_cycle", created: START + 30 * DAY });
+    // Finalized and charged an hour after the draft, on the clock's time.
+    const intent = trialInvoice.payments?.data[0]?.payment.payment_intent as Stripe.PaymentIntent;
+    expect(intent.created).toBe(START + 30 * DAY + 3600);
+    expect((await stripe.charges.retrieve(intent.latest_charge as string)).created).toBe(START + 30 * DAY + 3600);
 
     const periodEnd = active.items.data[0]?.current_period_end ?? 0;
     await advanceTo(stripe, clock.id, periodEnd + 2 * 3600);
@@ -169,6 +173,10 @@ describe("subscriptions", () => {
     const price = await monthlyPrice(stripe);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect((await stripe.subscriptions.list({ price: price.id })).data.map((s) => s.id)).toEqual([subscription.id]);
+    const items = await stripe.subscriptionItems.list({ subscription: subscription.id });
+    expect(items.data.map((i) => i.id)).toEqual(subscription.items.data.map((i) => i.id));
+    expect((await stripe.subscriptionItems.retrieve(items.data[0]?.id ?? "")).price.id).toBe(price.id);
+    expect((await rejection(stripe.subscriptionItems.retrieve("si_missing"))).statusCode).toBe(404);
     const canceled = await stripe.subscriptions.cancel(subscription.id);
     expect(canceled).toMatchObject({ status: "canceled", ended_at: START, cancellation_details: { reason: "cancellation_requested" } });
     expect((await stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0);
@@ -214,5 +222,17 @@ describe("subscriptions", () => {
     expect(credits.data.map((i) => [i.amount, i.proration])).toEqual([[-1500, true]]);
     await stripe.customers.del(customer.id);
     expect((await stripe.subscriptions.retrieve(second.id)).status).toBe("canceled");
+  });
+
+  it("canceled during its trial, a subscription ends when the trial does and is never charged", async () => {
+    const { clock, customer } = await clockCustomer(stripe, START);
+    const price = await monthlyPrice(stripe, 3000);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 14 });
+    const scheduled = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    expect(scheduled.cancel_at).toBe(START + 14 * DAY);
+    await advanceTo(stripe, clock.id, START + 20 * DAY);
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: "canceled", ended_at: START + 14 * DAY });
+    const invoices = await stripe.invoices.list({ subscription: subscription.id });
+    expect(invoices.data.map((i) => i.amount_paid)).toEqual([0]);
   });
 });
