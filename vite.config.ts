@@ -11,6 +11,20 @@ declare module "@remix-run/node" {
 // Vitest reads this file too; the Remix plugin is only for the app build and dev server.
 const isVitest = process.env.VITEST !== undefined;
 
+/**
+ * The suites that touch the app's database. They run on SQLite always, and once more on
+ * PostgreSQL when TEST_DATABASE_URL names a server (npm test makes a throwaway one:
+ * tests/tools/with-postgres.ts); each test file gets its own database there.
+ */
+const testOptions = {
+  exclude: ["tests/e2e/**", "node_modules/**"],
+  environment: "node",
+  pool: "forks" as const,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+const DATABASE_SUITES = ["tests/access/**/*.test.ts", "tests/billing/**/*.test.ts", "tests/payments/**/*.test.ts", "tests/email/**/*.test.ts", "tests/auth/**/*.test.ts", "tests/postgres/**/*.test.ts"];
+
 export default defineConfig({
   plugins: isVitest
     ? []
@@ -34,11 +48,11 @@ export default defineConfig({
   // loaded (the package's barrel import alone costs about 30 MB of memory).
   ssr: { noExternal: [/^@react-email\/(?!render)/] },
   test: {
-    include: ["app/**/*.test.ts", "tests/**/*.test.ts", "stripe-sim/**/*.test.ts"],
-    exclude: ["tests/e2e/**", "node_modules/**"],
-    environment: "node",
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { ...testOptions, name: "sqlite", include: ["app/**/*.test.ts", "tests/**/*.test.ts", "stripe-sim/**/*.test.ts"] } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ extends: true as const, test: { ...testOptions, name: "postgres", include: DATABASE_SUITES, env: { TEST_BACKEND: "postgres" } } }]
+        : []),
+    ],
   },
 });

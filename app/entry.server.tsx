@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBillingJobs } from "./billing/jobs.server";
 import { startBackgroundJobs } from "./lib/background.server";
+import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
@@ -15,6 +16,7 @@ export const streamTimeout = 5_000;
 // The server process owns the email dispatcher and the expiry sweep; started once on import.
 startBackgroundJobs();
 startBillingJobs();
+drainDatabaseOnShutdown();
 installClientAddressHeader();
 
 export default function handleRequest(

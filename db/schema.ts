@@ -112,6 +112,23 @@ export interface EmailOutboxTable {
   body_dropped_at: Timestamp | null;
 }
 
+/** A periodic job's lease: while it has not expired, only `holder` runs the job. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+/** A rate limit's sliding-window log, shared by every app instance. */
+export interface RateLimitsTable {
+  key: string;
+  /** JSON array of the epoch milliseconds of the attempts still in the window, oldest first */
+  hits: string;
+  /** when the newest attempt leaves the window; the row can be deleted after */
+  expires_at: Timestamp;
+}
+
 /** A Stripe subscription as last read from Stripe (app/billing/sync.server.ts). */
 export interface SubscriptionsTable {
   id: Generated<number>;
@@ -186,6 +203,8 @@ export interface Database {
   payments: PaymentsTable;
   stripe_webhook_events: StripeWebhookEventsTable;
   email_outbox: EmailOutboxTable;
+  job_leases: JobLeasesTable;
+  rate_limits: RateLimitsTable;
   subscriptions: SubscriptionsTable;
   invoices: InvoicesTable;
   subscription_status_history: SubscriptionStatusHistoryTable;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
+import { likeIgnoringCase } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { DIRECTORY_PAGE_SIZE } from "./limits";
 
@@ -56,7 +57,7 @@ export interface DirectoryPage {
 export async function listTalents(db: DB, options: { page: number; search: string; now: Date }): Promise<DirectoryPage> {
   const { page, search, now } = options;
   let base = activeTalents(db, now);
-  if (search !== "") base = base.where(sql<boolean>`users.name like ${likeContains(search)} escape '\\'`);
+  if (search !== "") base = base.where(sql<boolean>`users.name ${likeIgnoringCase(db)} ${likeContains(search)} escape '\\'`);
 
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
   const pageCount = Math.ceil(Number(total) / DIRECTORY_PAGE_SIZE);

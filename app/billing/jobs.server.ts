@@ -1,12 +1,15 @@
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 import { kickDispatcher } from "../lib/background.server";
+import { withLease } from "../lib/lease.server";
 import { catalogPrices } from "./catalog-sync.server";
 import { resyncAll } from "./resync.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The first daily re-sync waits a little so boot (and the stand-in) settle first. */
 const FIRST_RESYNC_DELAY_MS = 60_000;
+/** A little under a day, so the instance whose timer fires first the next day gets it again. */
+const RESYNC_LEASE_MS = DAY_MS - 10 * 60_000;
 
 const holder = globalThis as typeof globalThis & { __billingJobsStarted?: boolean };
 
@@ -24,9 +27,12 @@ export function startBillingJobs(): void {
     })
     .catch((error: unknown) => console.error("Billing catalog sync failed (retried on first use):", error));
 
+  // Every instance schedules it; the lease, kept for the day, lets one of them run it daily.
   const resync = () =>
-    resyncAll(db(), stripe())
-      .then((report) => {
+    withLease(db(), "daily-stripe-resync", RESYNC_LEASE_MS, () => resyncAll(db(), stripe()), { holdAfterRun: true })
+      .then((outcome) => {
+        if (!outcome.ran) return;
+        const report = outcome.result;
         if (report.drift.length > 0) {
           console.info(`Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`);
           kickDispatcher();

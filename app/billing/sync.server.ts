@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
 import { env } from "../lib/env.server";
+import { forUpdate } from "../../db/dialect";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { formatDate } from "../payments/format.server";
 import { formatMoney } from "../payments/pricing";
@@ -214,7 +215,8 @@ export async function syncFetched(db: DB, fetched: Fetched, options: SyncOptions
 
 /** Recomputes users.subscription_status and access_expires_at; returns a drift line when they changed. */
 export async function applyAccess(trx: DB, userId: number, now: Date): Promise<string | null> {
-  const user = await trx.selectFrom("users").select(["subscription_status", "access_expires_at"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  // Locked until commit (Postgres): access is read and rewritten by fulfilments and syncs on any instance.
+  const user = await forUpdate(trx, trx.selectFrom("users").select(["subscription_status", "access_expires_at"]).where("id", "=", userId)).executeTakeFirstOrThrow();
   const year = await trx
     .selectFrom("payments")
     .select((eb) => eb.fn.max("access_ends_at").as("ends"))

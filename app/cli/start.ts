@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
+import { buildIfNeeded } from "./build";
 import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index";
 import { optionsFromEnv } from "../../stripe-sim/env";
 import { startStripeSim } from "../../stripe-sim/index";
@@ -30,24 +31,6 @@ function loadEnvironment(): Env {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
-}
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-function buildIfNeeded(): void {
-  const output = join(root, "build/server/index.js");
-  const sources = ["app", "emails", "db", "public", "vite.config.ts", "package-lock.json"].filter((p) => existsSync(p));
-  const newestSource = Math.max(...sources.map(newestMtime));
-  if (existsSync(output) && statSync(output).mtimeMs >= newestSource) return;
-  console.log("Building the app for production...");
-  const result = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 async function migrate(databaseUrl: string): Promise<void> {
@@ -82,7 +65,10 @@ function standInOptions(config: Env): StripeSimOptions {
 
 async function main(): Promise<void> {
   const config = loadEnvironment();
-  if (!dev) buildIfNeeded();
+  if (!dev) {
+    const status = buildIfNeeded(root);
+    if (status !== 0) process.exit(status);
+  }
   await migrate(config.databaseUrl);
 
   let standIn: StripeSim | undefined;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
+import { forUpdateSkipLocked } from "../../db/dialect";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
 import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
@@ -44,25 +45,16 @@ export interface DispatchSummary {
 }
 
 /**
- * Sends every due outbox message once. Each row is claimed with one conditional UPDATE, so
- * two dispatchers (or two processes) never send the same row at the same time.
+ * Sends every due outbox message once. Each row is claimed with one UPDATE that leases it
+ * (claimed_until) and returns it; on Postgres the row is picked FOR UPDATE SKIP LOCKED, so
+ * dispatchers on every instance share the work without waiting on each other, and two
+ * dispatchers (or two processes) never send the same row at the same time.
  */
 export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: () => Date = () => new Date()): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, failed: 0 };
-  const startIso = now().toISOString();
-  const due = await db
-    .selectFrom("email_outbox")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", startIso)
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", startIso)]))
-    .orderBy("next_attempt_at")
-    .limit(BATCH_SIZE)
-    .execute();
-
-  for (const { id } of due) {
-    const message = await claim(db, id, now());
-    if (!message) continue;
+  for (let i = 0; i < BATCH_SIZE; i++) {
+    const message = await claimNext(db, now());
+    if (!message) break;
     try {
       const content = await contentOf(message);
       const providerId = await transport.send({ to: message.to_email, ...content, tag: tagOf(message) }, message.id);
@@ -88,15 +80,26 @@ async function contentOf(message: EmailOutboxMessage): Promise<RenderedEmail> {
   return renderStoredTemplate(message.template, message.template_version, message.props);
 }
 
-async function claim(db: DB, id: number, now: Date): Promise<EmailOutboxMessage | undefined> {
+/** Leases the next due, unclaimed message for CLAIM_MS and returns it; undefined when none is due. */
+async function claimNext(db: DB, now: Date): Promise<EmailOutboxMessage | undefined> {
   const nowIso = now.toISOString();
   return db
     .updateTable("email_outbox")
     .set({ claimed_until: new Date(now.getTime() + CLAIM_MS).toISOString() })
-    .where("id", "=", id)
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", nowIso)
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", nowIso)]))
+    .where("id", "=", (eb) =>
+      forUpdateSkipLocked(
+        db,
+        eb
+          .selectFrom("email_outbox")
+          .select("id")
+          .where("status", "=", "pending")
+          .where("next_attempt_at", "<=", nowIso)
+          .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", nowIso)]))
+          .orderBy("next_attempt_at")
+          .orderBy("id")
+          .limit(1),
+      ),
+    )
     .returningAll()
     .executeTakeFirst();
 }

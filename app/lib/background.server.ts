@@ -5,6 +5,8 @@ import { dispatchDueEmails } from "../email/dispatcher.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db as appDb } from "./db.server";
+import { withLease } from "./lease.server";
+import { pruneRateLimits } from "./rate-limit.server";
 import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 
 // Background work of the server process: the email dispatcher, the access expiry sweep and the
@@ -37,7 +39,11 @@ export interface BackgroundJobs {
 
 const POLL_MS = 1_000;
 const SWEEP_MS = 60_000;
+/** Longer than a sweep can take; a crashed instance's lease lapses after it. */
+const SWEEP_LEASE_MS = 5 * 60_000;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** A little under a day, so the instance whose timer fires first the next day gets it again. */
+const RETENTION_LEASE_MS = RETENTION_MS - 10 * 60_000;
 
 const holder = globalThis as typeof globalThis & { __backgroundJobs?: BackgroundJobs };
 
@@ -92,12 +98,18 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
 
   const sweep = (): Promise<void> => {
     if (stopped || sweeping) return sweeping ?? Promise.resolve();
-    sweeping = expireLapsedAccess(database(), now())
-      .then((count) => {
-        if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
-      })
-      .catch((error: unknown) => console.error("Access sweep failed:", error))
-      .then(() => runRenewalReminderSweep(database()))
+    // Every instance schedules the sweeps; the lease lets one of them run them at a time.
+    sweeping = withLease(database(), "access-sweep", SWEEP_LEASE_MS, async () => {
+      await expireLapsedAccess(database(), now())
+        .then((count) => {
+          if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
+        })
+        .catch((error: unknown) => console.error("Access sweep failed:", error));
+      await runRenewalReminderSweep(database());
+      await pruneRateLimits(database(), now());
+    })
+      .then(() => undefined)
+      .catch((error: unknown) => console.error("Access sweep lease failed:", error))
       .finally(() => {
         sweeping = undefined;
       });
@@ -106,8 +118,11 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
 
   const retain = (): Promise<void> => {
     if (stopped || retaining) return retaining ?? Promise.resolve();
-    retaining = runRetention(database(), now(), policy)
-      .then((r) => {
+    // Daily on whichever instance gets the lease first; the lease is kept for the day.
+    retaining = withLease(database(), "retention", RETENTION_LEASE_MS, () => runRetention(database(), now(), policy), { now, holdAfterRun: true })
+      .then((outcome) => {
+        if (!outcome.ran) return;
+        const r = outcome.result;
         if (r.emailBodies + r.webhookEvents > 0) {
           console.info(`Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`);
         }

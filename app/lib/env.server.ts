@@ -41,6 +41,7 @@ const rawSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   APP_URL: optional.refine((v) => v === undefined || URL.canParse(v), { message: "APP_URL must be an absolute URL" }),
   DATABASE_URL: optional,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   SESSION_SECRET: optional,
   STRIPE_SECRET_KEY: optional.refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), {
     message: "STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...",
@@ -165,6 +166,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     /** APP_URL is a loopback address: only this machine can reach the app */
     isLocal: !exposed,
     databaseUrl: raw.DATABASE_URL ?? "./data/app.db",
+    /** PostgreSQL connections this process keeps at most (ignored on SQLite) */
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
     sessionSecrets: raw.SESSION_SECRET ? splitList(raw.SESSION_SECRET) : [EMBEDDED_SESSION_SECRET],
     stripe: {
       secretKey: stripeSecretKey,

@@ -1,5 +1,9 @@
 import type { HeadersFunction } from "@remix-run/node";
+import type { Kysely } from "kysely";
+import { forUpdate, writeTransaction } from "../../db/dialect";
+import type { Database } from "../../db/schema";
 import { clientAddress, rateLimitKey } from "./client-address.server";
+import { db as appDb } from "./db.server";
 import { env } from "./env.server";
 
 export interface RateLimitResult {
@@ -28,7 +32,7 @@ export interface RateLimiter {
 
 /**
  * A sliding-window log in memory: each key keeps the times of its last `limit` attempts. One
- * process only; behind several instances each would count on its own.
+ * process only (the app's limits use createSharedRateLimiter below, in the database).
  */
 export function createRateLimiter({ limit, windowMs, maxKeys }: RateLimiterOptions): RateLimiter {
   const hits = new Map<string, number[]>();
@@ -67,26 +71,78 @@ export function createRateLimiter({ limit, windowMs, maxKeys }: RateLimiterOptio
   };
 }
 
+/**
+ * The same sliding-window log, kept in the rate_limits table so that every app instance on the
+ * database counts against one limit (per-process memory would give each instance its own).
+ * Each key is one row holding the times of its recent attempts; a hit reads and writes it in
+ * one write transaction with the row locked (FOR UPDATE on Postgres), so concurrent attempts
+ * on several instances are counted one after the other.
+ */
+export interface SharedRateLimiter {
+  hit(key: string, now?: number): Promise<RateLimitResult>;
+  check(key: string, now?: number): Promise<RateLimitResult>;
+  clear(key: string): Promise<void>;
+}
+
+export function createSharedRateLimiter(db: () => Kysely<Database>, { name, limit, windowMs }: { name: string; limit: number; windowMs: number }): SharedRateLimiter {
+  const rowKey = (key: string) => `${name}:${key}`;
+  const recentOf = (hits: string | undefined, now: number) => (hits ? (JSON.parse(hits) as number[]) : []).filter((t) => t > now - windowMs);
+  const result = (recent: number[], now: number): RateLimitResult => {
+    if (recent.length < limit) return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
+    const oldest = recent[0] ?? now;
+    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+  };
+  return {
+    async check(key, now = Date.now()) {
+      const row = await db().selectFrom("rate_limits").select("hits").where("key", "=", rowKey(key)).executeTakeFirst();
+      return result(recentOf(row?.hits, now), now);
+    },
+    async clear(key) {
+      await db().deleteFrom("rate_limits").where("key", "=", rowKey(key)).execute();
+    },
+    hit(key, now = Date.now()) {
+      return writeTransaction(db(), async (trx) => {
+        const id = rowKey(key);
+        const expiresAt = new Date(now + windowMs).toISOString();
+        await trx.insertInto("rate_limits").values({ key: id, hits: "[]", expires_at: expiresAt }).onConflict((oc) => oc.column("key").doNothing()).execute();
+        const row = await forUpdate(trx, trx.selectFrom("rate_limits").select("hits").where("key", "=", id)).executeTakeFirst();
+        const recent = recentOf(row?.hits, now);
+        const before = result(recent, now);
+        if (!before.allowed) return before;
+        recent.push(now);
+        await trx.updateTable("rate_limits").set({ hits: JSON.stringify(recent), expires_at: expiresAt }).where("key", "=", id).execute();
+        return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
+      });
+    },
+  };
+}
+
+/** Deletes the windows nobody hit for a whole window (the sweep runs it); returns how many. */
+export async function pruneRateLimits(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
+  const result = await db.deleteFrom("rate_limits").where("expires_at", "<", now.toISOString()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Failed logins allowed per account (email) in FAILED_LOGIN_WINDOW_MS, whatever the address. */
 export const FAILED_LOGIN_LIMIT = 10;
 export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 interface AuthLimiters {
-  perClient: RateLimiter;
-  failedLoginsPerAccount: RateLimiter;
+  perClient: SharedRateLimiter;
+  failedLoginsPerAccount: SharedRateLimiter;
 }
 const holder = globalThis as typeof globalThis & { __authRateLimiters?: AuthLimiters };
 
 function authLimiters(): AuthLimiters {
   holder.__authRateLimiters ??= {
-    perClient: createRateLimiter({ limit: env().rateLimitPerMinute, windowMs: 60_000, maxKeys: 10_000 }),
-    failedLoginsPerAccount: createRateLimiter({ limit: FAILED_LOGIN_LIMIT, windowMs: FAILED_LOGIN_WINDOW_MS, maxKeys: 50_000 }),
+    perClient: createSharedRateLimiter(appDb, { name: "client", limit: env().rateLimitPerMinute, windowMs: 60_000 }),
+    failedLoginsPerAccount: createSharedRateLimiter(appDb, { name: "failed-login", limit: FAILED_LOGIN_LIMIT, windowMs: FAILED_LOGIN_WINDOW_MS }),
   };
   return holder.__authRateLimiters;
 }
 
-/** Counts one attempt at `action` ("login", "register") by this client (an IPv6 client by its /64). */
-export function checkRateLimit(request: Request, action: string): RateLimitResult {
+/** Counts one attempt at `action` ("login", "register") by this client (an IPv6 client by its /64), on every instance. */
+export function checkRateLimit(request: Request, action: string): Promise<RateLimitResult> {
   return authLimiters().perClient.hit(`${action}:${rateLimitKey(clientAddress(request, env().trustProxy))}`);
 }
 
@@ -96,7 +152,7 @@ export function checkRateLimit(request: Request, action: string): RateLimitResul
  */
 export const failedLogins = {
   check: (email: string) => authLimiters().failedLoginsPerAccount.check(email),
-  record: (email: string) => void authLimiters().failedLoginsPerAccount.hit(email),
+  record: async (email: string) => void (await authLimiters().failedLoginsPerAccount.hit(email)),
   clear: (email: string) => authLimiters().failedLoginsPerAccount.clear(email),
 };
 

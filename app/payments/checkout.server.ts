@@ -7,6 +7,7 @@ import { canPay, RENEWAL_WINDOW_DAYS } from "./access";
 import { getOrCreateStripeCustomer } from "./customers.server";
 import { formatDate } from "./format.server";
 import { planForRole, type Plan } from "./pricing";
+import { forUpdate } from "../../db/dialect";
 import { writeTransaction } from "./write-transaction.server";
 
 type DB = Kysely<Database>;
@@ -167,6 +168,8 @@ export async function reservePayment(db: DB, userId: number, plan: Plan, now: Da
   const nowIso = now.toISOString();
   const currency = plan.currency.toLowerCase();
   return writeTransaction(db, async (trx) => {
+    // Two submits of one user on two instances reserve one after the other (Postgres row lock).
+    await forUpdate(trx, trx.selectFrom("users").select("id").where("id", "=", userId)).execute();
     const recent = await recentPending(trx, userId, plan, now)
       .where((eb) => eb.or([eb("checkout_expires_at", "is", null), eb("checkout_expires_at", ">", nowIso)]))
       .executeTakeFirst();

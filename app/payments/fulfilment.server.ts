@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
+import { forUpdate } from "../../db/dialect";
 import type { Database, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
@@ -34,7 +35,9 @@ export function isPaidSession(session: Stripe.Checkout.Session): boolean {
 /** Fulfilment inside the caller's transaction; only awaits database work. */
 export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<FulfilmentOutcome> {
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
-  const payment = await findPaymentForSession(trx, session, { adopt: true, now });
+  // The payment row, then the user row, stay locked until commit: a success page and a webhook
+  // on two instances fulfil one after the other, and the second sees "paid".
+  const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
   if (!payment) return { kind: "unknown_session" };
   if (payment.status === "paid") return { kind: "already_paid", paymentId: payment.id };
 
@@ -49,7 +52,7 @@ export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session,
     return { kind: "mismatch", paymentId: payment.id, message: mismatch };
   }
 
-  const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const user = await forUpdate(trx, trx.selectFrom("users").selectAll().where("id", "=", payment.user_id)).executeTakeFirstOrThrow();
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
 
@@ -98,7 +101,7 @@ export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session,
 
 /** A pending payment becomes failed and the user hears about it; a paid one is untouched. */
 export async function applyFailure(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<"failed" | "unchanged" | "unknown_session"> {
-  const payment = await findPaymentForSession(trx, session);
+  const payment = await findPaymentForSession(trx, session, { lock: true });
   if (!payment) return "unknown_session";
   if (payment.status !== "pending") return "unchanged";
   await trx
@@ -143,25 +146,23 @@ export async function applyExpiry(trx: DB, session: Stripe.Checkout.Session, now
 /**
  * The payment row of a session. When the row lost its session id (the process stopped
  * between Stripe's answer and our update), metadata.payment_id, which only this app sets,
- * finds the reservation; `adopt` then records the session id on it.
+ * finds the reservation; `adopt` then records the session id on it. `lock` (inside a write
+ * transaction) locks the row until commit on Postgres.
  */
 export async function findPaymentForSession(
   db: DB,
   session: Stripe.Checkout.Session,
-  options: { adopt?: boolean; now?: Date } = {},
+  options: { adopt?: boolean; now?: Date; lock?: boolean } = {},
 ): Promise<Payment | undefined> {
-  const byId = await db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id).executeTakeFirst();
+  const lock = <O>(query: Parameters<typeof forUpdate<Database, Database, "payments", O>>[1]) => (options.lock ? forUpdate(db, query) : query);
+  const byId = await lock(db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id)).executeTakeFirst();
   if (byId) return byId;
   const paymentId = Number(session.metadata?.payment_id);
   const userId = Number(session.metadata?.user_id ?? session.client_reference_id);
   if (!Number.isSafeInteger(paymentId) || !Number.isSafeInteger(userId)) return undefined;
-  const orphan = await db
-    .selectFrom("payments")
-    .selectAll()
-    .where("id", "=", paymentId)
-    .where("user_id", "=", userId)
-    .where("stripe_checkout_session_id", "is", null)
-    .executeTakeFirst();
+  const orphan = await lock(
+    db.selectFrom("payments").selectAll().where("id", "=", paymentId).where("user_id", "=", userId).where("stripe_checkout_session_id", "is", null),
+  ).executeTakeFirst();
   if (!orphan || !options.adopt) return orphan;
   await db
     .updateTable("payments")

@@ -147,7 +147,9 @@ export async function processEvent(
       handler = (trx) => effect(trx);
     }
     const status = await writeTransaction(db, async (trx) => {
-      // One upsert records the event and says whether it was already processed.
+      // One upsert records the event and says whether it was already processed. The upsert
+      // locks the event's row until commit (on Postgres too), so a duplicate delivery on
+      // another instance waits here, then reads processed = 1.
       const recorded = await trx
         .insertInto("stripe_webhook_events")
         .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })

@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status, headers: retryAfterSeconds === undefined ? undefined : { "Retry-After": String(retryAfterSeconds) } },
     );
 
-  const limit = checkRateLimit(request, "login");
+  const limit = await checkRateLimit(request, "login");
   if (!limit.allowed) return answer(429, {}, limit.retryAfterSeconds);
 
   const read = await readForm(request);
@@ -46,19 +46,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const { email = "", redirectTo } = formValues(form);
   const account = normalizeEmail(email);
   // Guessing one account's password from many addresses is limited per account too.
-  const accountLimit = failedLogins.check(account);
+  const accountLimit = await failedLogins.check(account);
   if (!accountLimit.allowed) return answer(429, { email, scope: "account" }, accountLimit.retryAfterSeconds);
 
   try {
     const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
-    failedLogins.clear(account);
+    await failedLogins.clear(account);
     return signInAndRedirect(request, user, safeRedirect(redirectTo, `/dashboard/${user.role}`));
   } catch (error) {
     if (error instanceof PasswordHashingBusyError) {
       return answer(503, { email, formError: BUSY }, error.retryAfterSeconds);
     }
     if (!(error instanceof LoginError)) throw error;
-    if (error.formError === INVALID_LOGIN) failedLogins.record(account);
+    if (error.formError === INVALID_LOGIN) await failedLogins.record(account);
     return answer(400, { email, fieldErrors: error.fieldErrors, formError: error.formError });
   }
 }

@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   await requireAnonymous(request);
-  const limit = checkRateLimit(request, "register");
+  const limit = await checkRateLimit(request, "register");
   if (!limit.allowed) {
     return data(
       { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, formError: null, values: {} },

@@ -1,12 +1,17 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
+import { autoId, nowDefault, timestampType } from "../dialect";
 
-// Frozen in time: this file must never import application code.
+// Frozen in time: this file must never import application code. The same schema on SQLite and
+// PostgreSQL: times are text on SQLite and timestamptz on Postgres (db/dialect.ts).
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const ts = timestampType(db);
+  const now = nowDefault(db);
+  const id = autoId(db);
   await db.schema
     .createTable("users")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id)
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('talent', 'professional', 'company')`))
@@ -17,36 +22,36 @@ export async function up(db: Kysely<any>): Promise<void> {
         .defaultTo("NONE")
         .check(sql`subscription_status in ('NONE', 'ACTIVE', 'EXPIRED', 'CANCELLED')`),
     )
-    .addColumn("access_expires_at", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
-    .addColumn("updated_at", "text", (c) => c.notNull())
+    .addColumn("access_expires_at", ts)
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
+    .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable("sessions")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("expires_at", "text", (c) => c.notNull())
+    .addColumn("expires_at", ts, (c) => c.notNull())
     .addColumn("user_agent", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
     .execute();
   await db.schema.createIndex("sessions_user_id_idx").on("sessions").column("user_id").execute();
 
   await db.schema
     .createTable("stripe_customers")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id)
     .addColumn("user_id", "integer", (c) => c.notNull().unique().references("users.id").onDelete("cascade"))
     .addColumn("stripe_customer_id", "text", (c) => c.notNull().unique())
     .addColumn("email", "text", (c) => c.notNull())
     .addColumn("name", "text")
-    .addColumn("stripe_created_at", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
-    .addColumn("updated_at", "text", (c) => c.notNull())
+    .addColumn("stripe_created_at", ts)
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
+    .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable("payments")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id)
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("plan", "text", (c) => c.notNull())
     .addColumn("amount", "integer", (c) => c.notNull().check(sql`amount >= 0`))
@@ -57,36 +62,36 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("idempotency_key", "text", (c) => c.notNull().unique())
     .addColumn("stripe_checkout_session_id", "text", (c) => c.unique())
     .addColumn("checkout_url", "text")
-    .addColumn("checkout_expires_at", "text")
+    .addColumn("checkout_expires_at", ts)
     .addColumn("stripe_payment_intent_id", "text")
     .addColumn("stripe_invoice_id", "text")
     .addColumn("stripe_customer_id", "text")
-    .addColumn("access_starts_at", "text")
-    .addColumn("access_ends_at", "text")
+    .addColumn("access_starts_at", ts)
+    .addColumn("access_ends_at", ts)
     .addColumn("failure_message", "text")
-    .addColumn("paid_at", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
-    .addColumn("updated_at", "text", (c) => c.notNull())
+    .addColumn("paid_at", ts)
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
+    .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
   await db.schema.createIndex("payments_user_id_created_at_idx").on("payments").columns(["user_id", "created_at"]).execute();
 
   await db.schema
     .createTable("stripe_webhook_events")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id)
     .addColumn("event_id", "text", (c) => c.notNull().unique())
     .addColumn("event_type", "text", (c) => c.notNull())
     .addColumn("processed", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("processed_at", "text")
+    .addColumn("processed_at", ts)
     .addColumn("error_message", "text")
     .addColumn("note", "text")
     .addColumn("attempt_count", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
-    .addColumn("updated_at", "text", (c) => c.notNull())
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
+    .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable("email_outbox")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", id)
     .addColumn("dedupe_key", "text", (c) => c.notNull().unique())
     .addColumn("to_email", "text", (c) => c.notNull())
     .addColumn("subject", "text", (c) => c.notNull())
@@ -98,10 +103,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("last_error", "text")
     .addColumn("provider_message_id", "text")
-    .addColumn("next_attempt_at", "text", (c) => c.notNull())
-    .addColumn("claimed_until", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`))
-    .addColumn("sent_at", "text")
+    .addColumn("next_attempt_at", ts, (c) => c.notNull())
+    .addColumn("claimed_until", ts)
+    .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
+    .addColumn("sent_at", ts)
     .execute();
   await db.schema.createIndex("email_outbox_due_idx").on("email_outbox").columns(["status", "next_attempt_at"]).execute();
 }

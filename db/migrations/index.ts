@@ -3,6 +3,7 @@ import * as initial from "./20261121_0001_initial";
 import * as outboxTemplates from "./20261122_0002_outbox_templates_and_retention";
 import * as talentHeadline from "./20261122_0003_talent_headline";
 import * as billing from "./20261122_0004_billing";
+import * as sharedState from "./20261122_0012_shared_state";
 
 // Listed statically (not read from disk) so the same migrations run under tsx, Vitest and the
 // production server bundle. Names sort in the order they apply.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   "20261122_0002_outbox_templates_and_retention": outboxTemplates,
   "20261122_0003_talent_headline": talentHeadline,
   "20261122_0004_billing": billing,
+  "20261122_0012_shared_state": sharedState,
 };

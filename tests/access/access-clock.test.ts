@@ -1,13 +1,11 @@
-import { join } from "node:path";
 import { rmSync } from "node:fs";
-import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/connection";
 import { migrateDown, migrateToLatest } from "../../db/migrator";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { clockOffsetMs, now, testClockEnabled } from "../../app/lib/clock.server";
 import { action as clockAction, loader as clockLoader } from "../../app/routes/test.clock";
-import { makeTempDir } from "../support/app";
+import { columnNames, createTestDatabase, indexNames, makeTempDir } from "../support/app";
 import { args, run } from "../support/requests";
 
 const holder = globalThis as typeof globalThis & { __appClockOffsetMs?: number };
@@ -81,11 +79,11 @@ describe("/test/clock", () => {
 describe("the headline migration", () => {
   it("adds users.headline and its down removes it", async () => {
     const dir = makeTempDir("headline-migration-");
-    const database = createDatabase(join(dir, "app.db"));
-    const columns = async () => (await sql<{ name: string }>`select name from pragma_table_info('users')`.execute(database)).rows.map((r) => r.name);
+    const testDatabase = await createTestDatabase(dir);
+    const database = createDatabase(testDatabase.url);
+    const columns = () => columnNames(database, "users");
     try {
-      const indexes = async () =>
-        (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'users'`.execute(database)).rows.map((r) => r.name);
+      const indexes = () => indexNames(database, "users");
       await migrateToLatest(database);
       expect(await columns()).toContain("headline");
       expect(await indexes()).toContain("users_access_expires_at_idx");
@@ -96,6 +94,7 @@ describe("the headline migration", () => {
       expect(await indexes()).not.toContain("users_access_expires_at_idx");
     } finally {
       await database.destroy();
+      await testDatabase.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,61 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Kysely } from "kysely";
+import { createDatabase } from "../../db/connection";
+import type { Database } from "../../db/schema";
 import { CLIENT_ADDRESS_HEADER, clientAddress, installClientAddressHeader } from "../../app/lib/client-address.server";
-import { createRateLimiter } from "../../app/lib/rate-limit.server";
+import { createRateLimiter, createSharedRateLimiter, pruneRateLimits } from "../../app/lib/rate-limit.server";
+import { setupTestApp, testBackend, type TestApp } from "../support/app";
+
+let app: TestApp;
+const instances: Kysely<Database>[] = [];
+beforeAll(async () => {
+  app = await setupTestApp();
+  // Postgres: three pools, as three instances have. SQLite: one process keeps one connection
+  // (better-sqlite3 waits for a lock synchronously, so two connections of one process that both
+  // hold write transactions across awaits would block each other); the hits still interleave.
+  for (let i = 0; i < 3; i++) instances.push(testBackend === "postgres" ? createDatabase(app.dbPath, { poolSize: 4 }) : app.db);
+});
+afterAll(async () => {
+  await Promise.all(instances.filter((instance) => instance !== app.db).map((instance) => instance.destroy()));
+  await app.close();
+});
+
+describe("rate limiter shared through the database", () => {
+  it("counts like the in-memory one: `limit` a window, sliding, retry after the oldest leaves", async () => {
+    const limiter = createSharedRateLimiter(() => app.db, { name: "sliding", limit: 3, windowMs: 60_000 });
+    const t0 = 1_000_000;
+    expect((await limiter.hit("a", t0)).allowed).toBe(true);
+    expect((await limiter.hit("a", t0 + 10_000)).allowed).toBe(true);
+    expect(await limiter.hit("a", t0 + 20_000)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    expect(await limiter.hit("a", t0 + 30_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 30 });
+    expect(await limiter.check("a", t0 + 30_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 30 });
+    expect((await limiter.hit("b", t0 + 30_000)).allowed).toBe(true);
+    expect((await limiter.hit("a", t0 + 60_001)).allowed).toBe(true);
+    expect((await limiter.hit("a", t0 + 60_002)).allowed).toBe(false);
+    await limiter.clear("a");
+    expect((await limiter.hit("a", t0 + 60_003)).allowed).toBe(true);
+  });
+
+  it(`attempts at once on three ${testBackend === "postgres" ? "instances" : "callers"} count against one limit: exactly the limit are allowed`, async () => {
+    const limiters = instances.map((instance) => createSharedRateLimiter(() => instance, { name: "burst", limit: 10, windowMs: 60_000 }));
+    const now = Date.now();
+    const results = await Promise.all(Array.from({ length: 45 }, (_, i) => limiters[i % 3]!.hit("one-client", now)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    expect(results.filter((r) => !r.allowed).every((r) => r.retryAfterSeconds === 60)).toBe(true);
+  });
+
+  it("prunes windows nobody used for a whole window", async () => {
+    await app.db.deleteFrom("rate_limits").execute();
+    const limiter = createSharedRateLimiter(() => app.db, { name: "prune", limit: 5, windowMs: 60_000 });
+    const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+    await limiter.hit("old", t0);
+    await limiter.hit("fresh", t0 + 50_000);
+    expect(await pruneRateLimits(app.db, new Date(t0 + 70_000))).toBe(1);
+    expect((await app.db.selectFrom("rate_limits").select("key").where("key", "like", "prune:%").execute()).map((r) => r.key)).toEqual(["prune:fresh"]);
+  });
+});
 
 describe("rate limiter", () => {
   it("allows `limit` attempts a window, then refuses with the seconds until the oldest leaves", () => {

@@ -1,15 +1,15 @@
-import { join } from "node:path";
 import { rmSync } from "node:fs";
-import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/connection";
 import { migrateDown, migrateToLatest } from "../../db/migrator";
-import { makeTempDir } from "../support/app";
+import { createTestDatabase, makeTempDir } from "../support/app";
 
 const APP_TABLES = [
   "email_outbox",
   "invoices",
+  "job_leases",
   "payments",
+  "rate_limits",
   "sessions",
   "stripe_customers",
   "stripe_webhook_events",
@@ -21,11 +21,13 @@ const APP_TABLES = [
 describe("migrations", () => {
   it("migrate up, all the way down (no app tables left), and up again", async () => {
     const dir = makeTempDir("migrations-test-");
-    const database = createDatabase(join(dir, "app.db"));
+    const testDatabase = await createTestDatabase(dir);
+    const database = createDatabase(testDatabase.url);
     const tables = async () =>
-      (
-        await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(database)
-      ).rows.map((r) => r.name);
+      (await database.introspection.getTables())
+        .map((t) => t.name)
+        .filter((name) => !name.startsWith("kysely_"))
+        .sort();
     try {
       await migrateToLatest(database);
       expect(await tables()).toEqual(APP_TABLES);
@@ -39,6 +41,7 @@ describe("migrations", () => {
       expect(await tables()).toEqual(APP_TABLES);
     } finally {
       await database.destroy();
+      await testDatabase.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,7 +1,6 @@
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireLapsedAccess } from "../../app/payments/sweep.server";
-import { setupTestApp, type TestApp } from "../support/app";
+import { queryPlan, readsIndex, setupTestApp, type TestApp } from "../support/app";
 import { createUser, daysFromNow, reloadUser } from "../support/factories";
 
 let app: TestApp;
@@ -43,8 +42,11 @@ describe("access expiry sweep", () => {
   });
 
   it("reads ACTIVE users by end date through the partial index, not a scan of users", async () => {
-    const plan = await sql<{ detail: string }>`explain query plan update users set subscription_status = 'EXPIRED' where subscription_status = 'ACTIVE' and access_expires_at is not null and access_expires_at <= '2027-01-01'`.execute(app.db);
-    expect(plan.rows.map((r) => r.detail).join(" | ")).toMatch(/USING INDEX users_active_access_expires_at_idx/);
+    const plan = await queryPlan(
+      app.db,
+      "update users set subscription_status = 'EXPIRED' where subscription_status = 'ACTIVE' and access_expires_at is not null and access_expires_at <= '2027-01-01'",
+    );
+    expect(plan).toMatch(readsIndex("users_active_access_expires_at_idx"));
   });
 });
 

@@ -1,9 +1,13 @@
-// Shared integration-test setup: a fresh SQLite file in a temp folder, the app's configuration
+// Shared integration-test setup: a fresh database (a SQLite file in a temp folder, or with
+// TEST_BACKEND=postgres a new database on TEST_DATABASE_URL's server), the app's configuration
 // pointed at it (and at a Stripe stand-in when one runs), migrations applied.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import pg from "pg";
 import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
 import { db } from "../../app/lib/db.server";
@@ -15,6 +19,7 @@ export const TEST_WEBHOOK_SECRETS = ["whsec_test_primary_secret", "whsec_test_ro
 
 export interface TestApp {
   dir: string;
+  /** DATABASE_URL of this test: a SQLite file in `dir`, or a Postgres URL */
   dbPath: string;
   /** the app's own Kysely instance (db()), pointed at this test's file */
   db: Kysely<Database>;
@@ -34,6 +39,79 @@ export function makeTempDir(prefix = "payments-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** The backend this test process runs on: the Vitest project "postgres" sets TEST_BACKEND. */
+export const testBackend: "sqlite" | "postgres" = process.env.TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+
+export interface TestDatabase {
+  /** a SQLite path or a postgres:// URL, as DATABASE_URL takes it */
+  url: string;
+  /** removes the database (the SQLite file goes with its folder) */
+  drop(): Promise<void>;
+}
+
+async function onAdminConnection<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_BACKEND=postgres needs TEST_DATABASE_URL (postgres://user@host:port/db of a server this test may create databases on)");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The names of `table`'s indexes, on either backend (for migration tests). */
+export async function indexNames<D>(db: Kysely<D>, table: string): Promise<string[]> {
+  const query =
+    testBackend === "postgres"
+      ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = ${table}`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`;
+  return (await query.execute(db)).rows.map((r) => r.name);
+}
+
+/**
+ * The plan the test backend chooses for `query` (SQLite's EXPLAIN QUERY PLAN details, or
+ * Postgres's EXPLAIN with sequential scans disabled, since on a table of a few rows Postgres
+ * rightly prefers a scan: what matters is that an index can serve the query).
+ */
+export async function queryPlan<D>(db: Kysely<D>, query: string): Promise<string> {
+  if (testBackend === "sqlite") {
+    return (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db)).rows.map((r) => r.detail).join(" | ");
+  }
+  return db.connection().execute(async (conn) => {
+    await sql`set enable_seqscan = off`.execute(conn);
+    try {
+      return (await sql.raw<Record<string, string>>(`explain ${query}`).execute(conn)).rows.map((r) => r["QUERY PLAN"]).join(" | ");
+    } finally {
+      await sql`reset enable_seqscan`.execute(conn);
+    }
+  });
+}
+
+/** Matches a plan (of either backend) that reads index `name`. */
+export function readsIndex(name: string): RegExp {
+  return new RegExp(`(USING (COVERING )?INDEX|Index (Only )?Scan using|Bitmap Index Scan on) ${name}\\b`);
+}
+
+/** The names of `table`'s columns, on either backend. */
+export async function columnNames<D>(db: Kysely<D>, table: string): Promise<string[]> {
+  return (await db.introspection.getTables()).find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
+}
+
+/** A fresh, empty database on the test backend: a file in `dir`, or a new Postgres database. */
+export async function createTestDatabase(dir: string): Promise<TestDatabase> {
+  if (testBackend === "sqlite") return { url: join(dir, "app.db"), drop: async () => undefined };
+  const name = `payments_test_${randomBytes(6).toString("hex")}`;
+  await onAdminConnection((client) => client.query(`create database ${name}`));
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => onAdminConnection((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
 /**
  * Points the app's configuration and its db() at a fresh database in a temp folder. Call once
  * per test file (beforeAll), before anything reads the configuration; `close()` in afterAll.
@@ -43,7 +121,8 @@ export function makeTempDir(prefix = "payments-test-"): string {
  */
 export async function setupTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = makeTempDir();
-  const dbPath = join(dir, "app.db");
+  const testDatabase = await createTestDatabase(dir);
+  const dbPath = testDatabase.url;
   const vars: Record<string, string | undefined> = {
     DATABASE_URL: dbPath,
     APP_URL: TEST_APP_URL,
@@ -74,6 +153,7 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
     webhookSecrets: TEST_WEBHOOK_SECRETS,
     async close() {
       await database.destroy();
+      await testDatabase.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

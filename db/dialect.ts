@@ -1,0 +1,130 @@
+import type { ColumnDefinitionBuilder, Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
+
+// Everything that differs between the two backends lives here: which one a Kysely instance
+// talks to, the column types and defaults the migrations use, how a write transaction starts,
+// which errors are worth a retry, and the row-locking clauses. Application code calls these
+// helpers and stays the same on both.
+
+export type Dialect = "sqlite" | "postgres";
+
+/** postgres:// and postgresql:// URLs select PostgreSQL; anything else is a SQLite file path. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function dialectOf<D>(db: Kysely<D>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
+export function isPostgres<D>(db: Kysely<D>): boolean {
+  return dialectOf(db) === "postgres";
+}
+
+// Schema ----------------------------------------------------------------------------------------
+
+/**
+ * Time columns: ISO-8601 text on SQLite, timestamptz on PostgreSQL. The Postgres connection
+ * reads timestamptz back as the same ISO-8601 UTC string (db/connection.ts), so the app sees
+ * one representation on both.
+ */
+export function timestampType<D>(db: Kysely<D>): "text" | "timestamptz" {
+  return isPostgres(db) ? "timestamptz" : "text";
+}
+
+/** The database's own "now" as a column default, in the column's representation. */
+export function nowDefault<D>(db: Kysely<D>): RawBuilder<unknown> {
+  return isPostgres(db) ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+}
+
+/** An integer primary key the database numbers: AUTOINCREMENT on SQLite, an identity column on Postgres. */
+export function autoId<D>(db: Kysely<D>): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return isPostgres(db) ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement();
+}
+
+/**
+ * After rows were copied with their ids into `table` (a table rebuild), its id sequence must
+ * continue after the highest id on Postgres, or the next insert would collide; SQLite's
+ * AUTOINCREMENT follows max(id) by itself.
+ */
+export async function restartIdentityAfter<D>(db: Kysely<D>, table: string): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+}
+
+// Transactions ----------------------------------------------------------------------------------
+
+/** A write transaction is tried this many times in all when the database asks for a retry. */
+export const MAX_TRANSACTION_ATTEMPTS = 8;
+const RETRY_BASE_MS = 5;
+const RETRY_CAP_MS = 250;
+
+/** Postgres's serialization_failure and deadlock_detected: the transaction rolled back and may simply run again. */
+const RETRYABLE_PG_CODES = new Set(["40001", "40P01"]);
+
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && RETRYABLE_PG_CODES.has(code);
+}
+
+/** Full-jitter exponential backoff before attempt `attempt + 1`. */
+export function retryDelayMs(attempt: number): number {
+  return Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+}
+
+/**
+ * Runs `fn` in one write transaction. SQLite: BEGIN IMMEDIATE takes the write lock up front
+ * (a deferred transaction that reads and then writes can fail with SQLITE_BUSY when another
+ * process wrote in between; taking the lock first makes writers wait on busy_timeout instead).
+ * PostgreSQL: READ COMMITTED, with the read-then-write paths locking their rows (forUpdate),
+ * run again with a bounded, jittered backoff on serialization failures and deadlocks.
+ * `fn` must only await database work (no network I/O, no rendering): it may run more than once.
+ */
+export async function writeTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return sqliteImmediateTransaction(db, fn);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (error) {
+      if (!isRetryableTransactionError(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
+    }
+  }
+}
+
+async function sqliteImmediateTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}
+
+// Queries -------------------------------------------------------------------------------------
+
+/** LIKE ignoring case, as SQLite's LIKE does for ASCII letters: ILIKE on Postgres. */
+export function likeIgnoringCase<D>(db: Kysely<D>): RawBuilder<unknown> {
+  return sql.raw(isPostgres(db) ? "ilike" : "like");
+}
+
+// Row locks -------------------------------------------------------------------------------------
+
+/**
+ * SELECT ... FOR UPDATE on Postgres: the row stays locked until the transaction ends, so a
+ * concurrent transaction on another instance that reads it to write waits, then sees the
+ * committed result. On SQLite the write transaction already holds the one write lock.
+ */
+export function forUpdate<D, DB, TB extends keyof DB, O>(db: Kysely<D>, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return isPostgres(db) ? query.forUpdate() : query;
+}
+
+/** FOR UPDATE SKIP LOCKED on Postgres (rows another worker is claiming are passed over). */
+export function forUpdateSkipLocked<D, DB, TB extends keyof DB, O>(db: Kysely<D>, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return isPostgres(db) ? query.forUpdate().skipLocked() : query;
+}
