@@ -7,6 +7,7 @@ import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
 import { planForRole, ROLES } from "../payments/pricing";
+import { RUNNING_SUBSCRIPTION_STATUSES } from "../billing/access-status";
 
 type DB = Kysely<Database>;
 
@@ -29,7 +30,7 @@ export function reminderDue(accessEndsAt: Date, now: Date): RenewalReminderKind 
   return null;
 }
 
-// Every plan sold today is paid once for a year.
+// The plans paid once for a year.
 const ONE_TIME_ANNUAL_PLANS: ReadonlySet<string> = new Set(ROLES.map((role) => planForRole(role, "usd").id));
 
 /**
@@ -78,6 +79,10 @@ export async function findDueReminders(db: DB, now: Date): Promise<DueReminder[]
         .as("plan"),
     ])
     .where("users.subscription_status", "in", ["ACTIVE", "EXPIRED"])
+    // A member with a subscription that still runs renews by itself (its period end is access_expires_at).
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("subscriptions").select("subscriptions.id").whereRef("subscriptions.user_id", "=", "users.id").where("subscriptions.status", "in", RUNNING_SUBSCRIPTION_STATUSES))),
+    )
     .where("users.access_expires_at", "is not", null)
     .where("users.access_expires_at", ">", new Date(now.getTime() - ENDED_REMINDER_WITHIN_DAYS * DAY_MS).toISOString())
     .where("users.access_expires_at", "<=", new Date(now.getTime() + FIRST_REMINDER_DAYS * DAY_MS).toISOString())

@@ -88,7 +88,10 @@ export function decideAccess({ paidYearEndsAt, subscriptions, now }: AccessInput
   return { subscription_status: "NONE", access_expires_at: null, paymentFailing: false };
 }
 
+/** Statuses of a subscription that still runs: it renews or waits for payment, and is not over. */
+export const RUNNING_SUBSCRIPTION_STATUSES: readonly string[] = ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"];
+
 /** A subscription that still runs: the member must not be offered a second one. */
 export function isRunningSubscription(status: string): boolean {
-  return GRANTING.has(status) || status === "incomplete" || status === "unpaid" || status === "paused";
+  return RUNNING_SUBSCRIPTION_STATUSES.includes(status);
 }

@@ -8,16 +8,7 @@ import { formatDate } from "../payments/format.server";
 import { formatMoney } from "../payments/pricing";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { decideAccess, type SubscriptionFacts } from "./access-status";
-import {
-  billingEmailKeys,
-  queueBillingEmail,
-  renderRenewalReceipt,
-  renderSubscriptionCancelled,
-  renderSubscriptionPaymentFailed,
-  renderSubscriptionStarted,
-  renderTrialEnding,
-  type PreparedBillingEmail,
-} from "./emails.server";
+import { billingEmailKeys, queueBillingEmail, type BillingEmail } from "./emails.server";
 import { withKeyLock } from "./key-lock.server";
 
 type DB = Kysely<Database>;
@@ -185,7 +176,7 @@ export async function syncFetched(db: DB, fetched: Fetched, options: SyncOptions
 
   const row = subscriptionRow(user.id, subscription, fetched.card, nowIso);
   const invoiceRows = fetched.invoices.filter((i) => idOf(i.customer) === customerId).map((i) => invoiceRow(user.id, i, nowIso));
-  const emails = await prepareEmails(db, user, subscription, row, fetched.invoices, options);
+  const emails = billingEmailsFor(user, subscription, row, fetched.invoices, options);
 
   return writeTransaction(db, async (trx) => {
     const before = await trx.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscription.id).executeTakeFirst();
@@ -256,103 +247,92 @@ export function factsOf(row: Pick<SubscriptionRow, keyof SubscriptionFacts | "ca
   };
 }
 
-async function alreadyQueued(db: DB, key: string): Promise<boolean> {
-  return (await db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", key).executeTakeFirst()) !== undefined;
-}
-
 /**
- * The lifecycle emails this state calls for, rendered before the transaction. Each is decided
- * from Stripe's state (so a lost event still gets its email on the next sync), except the trial
- * reminder, which only Stripe's trial_will_end announces. Only the subscription's latest
- * invoice and the event's own invoice can send: a first sync of old data sends no old receipts.
+ * The lifecycle emails this state calls for. Each is decided from Stripe's state (so a lost
+ * event still gets its email on the next sync), except the trial reminder, which only Stripe's
+ * trial_will_end announces. Only the subscription's latest invoice and the event's own invoice
+ * can send: a first sync of old data sends no old receipts. The outbox's dedupe key keeps each
+ * to one email per Stripe object however often the state is seen.
  */
-async function prepareEmails(
-  db: DB,
+function billingEmailsFor(
   user: User,
   subscription: Stripe.Subscription,
   row: NewSubscriptionRow,
   invoices: Stripe.Invoice[],
   options: SyncOptions,
-): Promise<PreparedBillingEmail[]> {
+): BillingEmail[] {
   const appUrl = env().appUrl;
   const billingUrl = `${appUrl}/dashboard/${user.role}/billing`;
   const planName = planById(row.plan, row.currency)?.name ?? row.plan;
   const price = recurringPriceLabel({ amount: row.amount, currency: row.currency, interval: row.interval as BillingInterval });
-  const wanted: { key: string; render: () => Promise<PreparedBillingEmail["email"]> }[] = [];
   const fmt = (value: string | null | undefined) => (value ? formatDate(value) : "-");
+  const to = user.email;
+  const emails: BillingEmail[] = [];
 
   const relevant = new Set([idOf(subscription.latest_invoice), options.invoiceId ?? null].filter((v): v is string => v !== null));
   for (const invoice of invoices.filter((i) => relevant.has(i.id))) {
     const amount = formatMoney(invoice.amount_paid || invoice.amount_due, invoice.currency);
     if (invoice.billing_reason === "subscription_create" && (invoice.status === "paid" || subscription.status === "trialing")) {
-      const trialEndsOn = subscription.status === "trialing" ? fmt(row.trial_end) : null;
-      wanted.push({
-        key: billingEmailKeys.started(subscription.id),
-        render: () =>
-          renderSubscriptionStarted({
-            name: user.name,
-            planName,
-            price,
-            trialEndsOn,
-            amountPaid: invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
-            renewsOn: fmt(row.current_period_end),
-            reference: subscription.id,
-            billingUrl,
-          }),
+      emails.push({
+        dedupeKey: billingEmailKeys.started(subscription.id),
+        to,
+        template: "subscription-started",
+        props: {
+          name: user.name,
+          planName,
+          price,
+          trialEndsOn: subscription.status === "trialing" ? fmt(row.trial_end) : null,
+          amountPaid: invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
+          renewsOn: fmt(row.current_period_end),
+          reference: subscription.id,
+          billingUrl,
+        },
       });
     } else if (invoice.status === "paid" && invoice.amount_paid > 0 && invoice.billing_reason !== "subscription_create") {
-      wanted.push({
-        key: billingEmailKeys.renewalReceipt(invoice.id),
-        render: () =>
-          renderRenewalReceipt({
-            name: user.name,
-            planName,
-            amount,
-            paidOn: fmt(iso(invoice.status_transitions?.paid_at)),
-            invoiceNumber: invoice.number ?? invoice.id,
-            periodEndsOn: fmt(row.current_period_end),
-            invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
-          }),
+      emails.push({
+        dedupeKey: billingEmailKeys.renewalReceipt(invoice.id),
+        to,
+        template: "renewal-receipt",
+        props: {
+          name: user.name,
+          planName,
+          amount,
+          paidOn: fmt(iso(invoice.status_transitions?.paid_at)),
+          invoiceNumber: invoice.number ?? invoice.id,
+          periodEndsOn: fmt(row.current_period_end),
+          invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
+        },
       });
     } else if (invoice.status === "open" && invoice.attempted && invoice.amount_due > 0 && subscription.status !== "canceled") {
-      wanted.push({
-        key: billingEmailKeys.paymentFailed(invoice.id),
-        render: () =>
-          renderSubscriptionPaymentFailed({
-            name: user.name,
-            planName,
-            amount,
-            invoiceNumber: invoice.number ?? invoice.id,
-            updateCardUrl: `${appUrl}/billing/portal`,
-          }),
+      emails.push({
+        dedupeKey: billingEmailKeys.paymentFailed(invoice.id),
+        to,
+        template: "subscription-payment-failed",
+        props: { name: user.name, planName, amount, invoiceNumber: invoice.number ?? invoice.id, updateCardUrl: `${appUrl}/billing/portal` },
       });
     }
   }
   if (options.eventType === "customer.subscription.trial_will_end" && subscription.status === "trialing" && row.trial_end) {
-    const trialEnd = row.trial_end;
-    wanted.push({
-      key: billingEmailKeys.trialEnding(subscription.id, trialEnd),
-      render: () => renderTrialEnding({ name: user.name, planName, trialEndsOn: fmt(trialEnd), price, billingUrl }),
+    emails.push({
+      dedupeKey: billingEmailKeys.trialEnding(subscription.id, row.trial_end),
+      to,
+      template: "trial-ending",
+      props: { name: user.name, planName, trialEndsOn: fmt(row.trial_end), price, billingUrl },
     });
   }
   if (subscription.status === "canceled") {
-    wanted.push({
-      key: billingEmailKeys.cancelled(subscription.id),
-      render: () =>
-        renderSubscriptionCancelled({
-          name: user.name,
-          planName,
-          endedOn: fmt(row.ended_at ?? row.canceled_at),
-          unpaid: row.cancellation_reason === "payment_failed",
-          paymentUrl: `${appUrl}/dashboard/${user.role}/payment`,
-        }),
+    emails.push({
+      dedupeKey: billingEmailKeys.cancelled(subscription.id),
+      to,
+      template: "subscription-cancelled",
+      props: {
+        name: user.name,
+        planName,
+        endedOn: fmt(row.ended_at ?? row.canceled_at),
+        unpaid: row.cancellation_reason === "payment_failed",
+        paymentUrl: `${appUrl}/dashboard/${user.role}/payment`,
+      },
     });
   }
-
-  const prepared: PreparedBillingEmail[] = [];
-  for (const { key, render } of wanted) {
-    if (await alreadyQueued(db, key)) continue;
-    prepared.push({ dedupeKey: key, to: user.email, email: await render() });
-  }
-  return prepared;
+  return emails;
 }

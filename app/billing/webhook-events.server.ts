@@ -17,6 +17,11 @@ type EventHandler = (db: DB, event: Stripe.Event, now: Date) => Promise<EventEff
  * a failure between the two syncs again, which changes nothing.
  */
 export function billingHandlerFor(event: Pick<Stripe.Event, "type" | "data">): EventHandler | undefined {
+  const handler = handlerOf(event);
+  return handler ? skippingProcessed(handler) : undefined;
+}
+
+function handlerOf(event: Pick<Stripe.Event, "type" | "data">): EventHandler | undefined {
   const object = event.data.object as { object?: unknown; mode?: unknown };
   if (event.type.startsWith("customer.subscription.") || event.type.startsWith("invoice.")) return syncHandler;
   if (object.object !== "checkout.session" || object.mode !== "subscription") return undefined;
@@ -25,6 +30,18 @@ export function billingHandlerFor(event: Pick<Stripe.Event, "type" | "data">): E
   if (event.type === "checkout.session.async_payment_failed") return checkoutSubscriptionSyncHandler;
   // checkout.session.expired: the payments table's generic expiry applies to its reservation.
   return undefined;
+}
+
+/**
+ * A repeated delivery of an event already processed reads nothing from Stripe: the event's
+ * transaction then finds it processed and answers duplicate without calling the effect.
+ */
+function skippingProcessed(handler: EventHandler): EventHandler {
+  return async (db, event, now) => {
+    const row = await db.selectFrom("stripe_webhook_events").select("processed").where("event_id", "=", event.id).executeTakeFirst();
+    if (row?.processed === 1) return async () => "already processed";
+    return handler(db, event, now);
+  };
 }
 
 function subscriptionIdOf(event: Stripe.Event): { subscriptionId: string | null; invoiceId: string | null } {

@@ -17,6 +17,10 @@ export function buildIfNeeded(root: string): number {
   const newestSource = Math.max(...sources.map(newestMtime));
   if (existsSync(output) && statSync(output).mtimeMs >= newestSource) return 0;
   console.log("Building the app for production...");
-  const result = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit", cwd: root });
+  // A test runner's variables (VITEST drops the Remix plugin from vite.config.ts, NODE_ENV=test)
+  // must not reach the production build.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+  for (const name of Object.keys(env)) if (name.startsWith("VITEST") || name === "TEST") delete env[name];
+  const result = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit", cwd: root, env });
   return result.status ?? 1;
 }

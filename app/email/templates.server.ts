@@ -6,6 +6,14 @@ import PaymentConfirmationEmail, {
 } from "../../emails/payment-confirmation";
 import PaymentFailedEmail, { paymentFailedSubject, type PaymentFailedEmailProps } from "../../emails/payment-failed";
 import RenewalReminderEmail, { renewalReminderSubject, type RenewalReminderEmailProps } from "../../emails/renewal-reminder";
+import RenewalReceiptEmail, { renewalReceiptSubject, type RenewalReceiptEmailProps } from "../../emails/renewal-receipt";
+import SubscriptionCancelledEmail, { subscriptionCancelledSubject, type SubscriptionCancelledEmailProps } from "../../emails/subscription-cancelled";
+import SubscriptionPaymentFailedEmail, {
+  subscriptionPaymentFailedSubject,
+  type SubscriptionPaymentFailedEmailProps,
+} from "../../emails/subscription-payment-failed";
+import SubscriptionStartedEmail, { subscriptionStartedSubject, type SubscriptionStartedEmailProps } from "../../emails/subscription-started";
+import TrialEndingEmail, { trialEndingSubject, type TrialEndingEmailProps } from "../../emails/trial-ending";
 
 export interface RenderedEmail {
   subject: string;
@@ -41,6 +49,32 @@ const templates = {
     component: RenewalReminderEmail,
     subject: (props) => renewalReminderSubject(props.kind, props.planName),
   } satisfies TemplateDefinition<RenewalReminderEmailProps>,
+  // Auto-renewing plans (app/billing/emails.server.ts queues them).
+  "subscription-started": {
+    version: 1,
+    component: SubscriptionStartedEmail,
+    subject: (props) => subscriptionStartedSubject(props),
+  } satisfies TemplateDefinition<SubscriptionStartedEmailProps>,
+  "trial-ending": {
+    version: 1,
+    component: TrialEndingEmail,
+    subject: (props) => trialEndingSubject(props.trialEndsOn),
+  } satisfies TemplateDefinition<TrialEndingEmailProps>,
+  "renewal-receipt": {
+    version: 1,
+    component: RenewalReceiptEmail,
+    subject: (props) => renewalReceiptSubject(props.planName),
+  } satisfies TemplateDefinition<RenewalReceiptEmailProps>,
+  "subscription-payment-failed": {
+    version: 1,
+    component: SubscriptionPaymentFailedEmail,
+    subject: (props) => subscriptionPaymentFailedSubject(props.planName),
+  } satisfies TemplateDefinition<SubscriptionPaymentFailedEmailProps>,
+  "subscription-cancelled": {
+    version: 1,
+    component: SubscriptionCancelledEmail,
+    subject: (props) => subscriptionCancelledSubject(props.planName),
+  } satisfies TemplateDefinition<SubscriptionCancelledEmailProps>,
 };
 
 export type TemplateName = keyof typeof templates;
@@ -48,6 +82,11 @@ export type TemplateProps = {
   "payment-confirmation": PaymentConfirmationEmailProps;
   "payment-failed": PaymentFailedEmailProps;
   "renewal-reminder": RenewalReminderEmailProps;
+  "subscription-started": SubscriptionStartedEmailProps;
+  "trial-ending": TrialEndingEmailProps;
+  "renewal-receipt": RenewalReceiptEmailProps;
+  "subscription-payment-failed": SubscriptionPaymentFailedEmailProps;
+  "subscription-cancelled": SubscriptionCancelledEmailProps;
 };
 
 export function templateVersion(name: TemplateName): number {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { stripe } from "../../app/lib/stripe.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import type { Database, User } from "../../db/schema";
 import { createUser, reloadUser } from "../support/factories";
@@ -109,6 +110,21 @@ describe("delivery order and duplicates do not change the outcome", () => {
     const ledger = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", late.id).executeTakeFirstOrThrow();
     expect(ledger.processed).toBe(1);
     expect(ledger.note).toContain("subscription synced: canceled");
+  });
+
+  it("a repeated delivery of a processed event reads nothing from Stripe", async () => {
+    const user = await createUser(app.db, { role: "talent" });
+    const { subscription } = await subscribe(app.db, app.stripe, user);
+    await app.sim.idle();
+    const event = stripeEvent("customer.subscription.updated", subscription);
+    const retrieve = vi.spyOn(stripe().subscriptions, "retrieve");
+    try {
+      expect((await webhookAction(args(webhookRequest(event)))).status).toBe(200);
+      expect((await webhookAction(args(webhookRequest(event)))).status).toBe(200);
+      expect(retrieve).toHaveBeenCalledTimes(1);
+    } finally {
+      retrieve.mockRestore();
+    }
   });
 
   it("an invoice event for a customer this app did not create is recorded and ignored", async () => {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  renderRenewalReceipt,
-  renderSubscriptionCancelled,
-  renderSubscriptionPaymentFailed,
-  renderSubscriptionStarted,
-  renderTrialEnding,
-} from "../../app/billing/emails.server";
+import { renderBillingEmail } from "../../app/billing/emails.server";
 
 function expectBoth(email: { html: string; text: string }, parts: string[]) {
   for (const part of parts) {
@@ -16,9 +10,9 @@ function expectBoth(email: { html: string; text: string }, parts: string[]) {
   expect(email.text).not.toContain("<");
 }
 
-describe("billing email templates (HTML and text versions)", () => {
+describe("billing email templates (HTML and text versions, rendered as the dispatcher does)", () => {
   it("subscription started: a trial says until when and what follows; a paid start is the payment confirmation", async () => {
-    const trial = await renderSubscriptionStarted({
+    const trial = await renderBillingEmail("subscription-started", {
       name: "Amina",
       planName: "Talent membership, monthly",
       price: "30 MAD a month",
@@ -30,7 +24,7 @@ describe("billing email templates (HTML and text versions)", () => {
     });
     expect(trial.subject).toBe("Your free trial has started: Talent membership, monthly");
     expectBoth(trial, ["Amina", "21 May 2027", "30 MAD a month", "sub_1", "http://localhost:3000/dashboard/talent/billing"]);
-    const paid = await renderSubscriptionStarted({
+    const paid = await renderBillingEmail("subscription-started", {
       name: "Amina",
       planName: "Company access, yearly",
       price: "3,500 MAD a year",
@@ -45,11 +39,11 @@ describe("billing email templates (HTML and text versions)", () => {
   });
 
   it("trial ending, renewal receipt with the invoice link, payment failed with the portal link, cancelled", async () => {
-    const ending = await renderTrialEnding({ name: "A", planName: "P", trialEndsOn: "1 June 2027", price: "30 MAD a month", billingUrl: "http://localhost:3000/b" });
+    const ending = await renderBillingEmail("trial-ending", { name: "A", planName: "P", trialEndsOn: "1 June 2027", price: "30 MAD a month", billingUrl: "http://localhost:3000/b" });
     expect(ending.subject).toBe("Your free trial ends on 1 June 2027");
     expectBoth(ending, ["1 June 2027", "30 MAD a month", "http://localhost:3000/b"]);
 
-    const receipt = await renderRenewalReceipt({
+    const receipt = await renderBillingEmail("renewal-receipt", {
       name: "A",
       planName: "P",
       amount: "30 MAD",
@@ -60,11 +54,11 @@ describe("billing email templates (HTML and text versions)", () => {
     });
     expectBoth(receipt, ["30 MAD", "X-0002", "1 July 2027", "https://invoice.example/i/1"]);
 
-    const failed = await renderSubscriptionPaymentFailed({ name: "A", planName: "P", amount: "30 MAD", invoiceNumber: "X-3", updateCardUrl: "http://localhost:3000/billing/portal" });
+    const failed = await renderBillingEmail("subscription-payment-failed", { name: "A", planName: "P", amount: "30 MAD", invoiceNumber: "X-3", updateCardUrl: "http://localhost:3000/billing/portal" });
     expect(failed.subject).toMatch(/failed/);
     expectBoth(failed, ["30 MAD", "X-3", "http://localhost:3000/billing/portal"]);
 
-    const cancelled = await renderSubscriptionCancelled({ name: "A", planName: "P", endedOn: "1 July 2027", unpaid: true, paymentUrl: "http://localhost:3000/p" });
+    const cancelled = await renderBillingEmail("subscription-cancelled", { name: "A", planName: "P", endedOn: "1 July 2027", unpaid: true, paymentUrl: "http://localhost:3000/p" });
     expectBoth(cancelled, ["1 July 2027", "could not be collected", "http://localhost:3000/p"]);
   });
 });

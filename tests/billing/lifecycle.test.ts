@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
-import { createUser, reloadUser } from "../support/factories";
-import { args } from "../support/requests";
+import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
+import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
+import { args, formRequest, run } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
-import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { clockNow, DAY, emailKeys, moveClock, subscribe, subscriptionRow } from "./support";
+import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+import { clockNow, DAY, emailKeys, moveClock, renderedEmails, subscribe, subscriptionRow } from "./support";
 
 // The real SDK against the stand-in, which delivers its signed webhooks over HTTP to the real
 // route; each member's customer lives on its own test clock.
@@ -59,7 +60,7 @@ describe("subscription lifecycle synced from Stripe", () => {
       ["subscription_cycle", "paid", 3000],
     ]);
     expect(await emailKeys(app.db, user.email)).toEqual(["subscription-started:sub", "trial-ending:sub:<date>", "renewal-receipt:in"]);
-    const receipt = await app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "like", "renewal-receipt:%").where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const receipt = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("renewal-receipt:"))!;
     expect(receipt.text).toContain("30 MAD");
     expect(receipt.text).toContain(invoices[1]?.hosted_invoice_url ?? "missing");
 
@@ -82,7 +83,7 @@ describe("subscription lifecycle synced from Stripe", () => {
     let fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
     expect((await emailKeys(app.db, user.email)).filter((k) => k.startsWith("subscription-payment-failed"))).toHaveLength(1);
-    const failed = await app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "like", "subscription-payment-failed:%").where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const failed = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("subscription-payment-failed:"))!;
     expect(failed.text).toContain("http://localhost:3000/billing/portal");
     expect(failed.text).toContain("150 MAD");
 
@@ -95,6 +96,34 @@ describe("subscription lifecycle synced from Stripe", () => {
     const keys = await emailKeys(app.db, user.email);
     expect(keys.filter((k) => k.startsWith("subscription-payment-failed"))).toHaveLength(1);
     expect(keys.at(-1)).toBe("subscription-cancelled:sub");
+  });
+
+  it("through Checkout with 4000 0000 0000 0341: the trial starts, the first charge fails (past_due), then it ends unpaid", async () => {
+    const user = await createUser(app.db, { role: "talent" });
+    const cookie = await sessionCookieFor(app.db, user);
+    const submit = await run(() => payAction(args(formRequest("/dashboard/talent/payment", { plan: "monthly" }, cookie), { role: "talent" })));
+    expect(submit.status).toBe(303);
+    const paid = await payOnHostedPage(submit.headers.get("Location")!, { email: user.email, cardNumber: "4000 0000 0000 0341" });
+    expect(paid.status).toBe(303);
+    await app.sim.idle();
+    const started = await app.db.selectFrom("subscriptions").selectAll().where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    expect(started).toMatchObject({ status: "trialing", card_last4: "0341" });
+    const { stripe_test_clock_id: clockId } = await app.db.selectFrom("stripe_customers").select("stripe_test_clock_id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
+
+    await moveClock(app.stripe, app.sim, clockId!, Date.parse(started.trial_end!) / 1000 + 2 * 3600);
+    expect((await subscriptionRow(app.db, started.stripe_subscription_id)).status).toBe("past_due");
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
+    await moveClock(app.stripe, app.sim, clockId!, Date.parse(started.trial_end!) / 1000 + 30 * DAY);
+    expect((await subscriptionRow(app.db, started.stripe_subscription_id)).status).toBe("canceled");
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("EXPIRED");
+    const keys = await emailKeys(app.db, user.email);
+    expect(keys.filter((k) => k !== "trial-ending:sub:<date>")).toEqual([
+      "subscription-started:sub",
+      "subscription-payment-failed:in",
+      "subscription-cancelled:sub",
+    ]);
+    const failed = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("subscription-payment-failed:"))!;
+    expect(failed.text).toContain("/billing/portal");
   });
 
   it("cancel at period end keeps access, renewing before the end undoes it, cancelling again ends CANCELLED", async () => {

@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRIPE_UNREACHABLE } from "../../app/billing/subscription-checkout.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { loader as successLoader } from "../../app/routes/billing.success";
+import { loader as dashboardLoader } from "../../app/routes/dashboard.$role";
 import { action as payAction, loader as payLoader } from "../../app/routes/dashboard.$role_.payment";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
+import { renderedEmails } from "./support";
 import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 
 let app: TestAppWithStripe;
@@ -63,7 +65,7 @@ describe("subscription-mode Checkout from the payment page", () => {
     const fresh = await reloadUser(app.db, user.id);
     expect(fresh).toMatchObject({ subscription_status: "ACTIVE", access_expires_at: subscription.trial_end });
     expect((await app.db.selectFrom("payments").select("status").where("id", "=", payment!.id).executeTakeFirstOrThrow()).status).toBe("paid");
-    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    const emails = await renderedEmails(app.db, user.email);
     expect(emails.map((e) => e.subject)).toEqual(["Your free trial has started: Professional access, monthly"]);
 
     const success = await run<{ result: { kind: string; trialEndsOn: string | null; price: string } }>(() =>
@@ -72,6 +74,10 @@ describe("subscription-mode Checkout from the payment page", () => {
     expect(success.status).toBe(200);
     expect(success.data?.result).toMatchObject({ kind: "started", price: "150 MAD a month" });
     expect(success.data?.result.trialEndsOn).toMatch(/\d{4}$/);
+
+    // The dashboard's payment history lists payments made once; the subscription's are invoices on billing.
+    const dashboard = await run<{ payments: unknown[] }>(() => dashboardLoader(args(getRequest("/dashboard/professional", cookie), { role: "professional" })));
+    expect(dashboard.data?.payments).toEqual([]);
 
     // A running subscription is not offered a second one, in the page or the action.
     const page = await run<PayPage>(() => payLoader(args(getRequest("/dashboard/professional/payment", cookie), { role: "professional" })));
@@ -127,7 +133,7 @@ describe("subscription-mode Checkout from the payment page", () => {
     }
     const after = await reloadUser(app.db, user.id);
     expect(after.access_expires_at).toBe(before.access_expires_at);
-    const subjects = (await app.db.selectFrom("email_outbox").select("subject").where("to_email", "=", user.email).execute()).map((e) => e.subject);
+    const subjects = (await renderedEmails(app.db, user.email)).map((e) => e.subject);
     expect(subjects).toEqual(["Your free trial has started: Talent membership, yearly"]);
     expect(await app.db.selectFrom("payments").select("access_ends_at").where("user_id", "=", user.id).execute()).toEqual([{ access_ends_at: null }]);
   });

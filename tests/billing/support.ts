@@ -5,6 +5,7 @@ import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
 import { recurringPlan } from "../../app/payments/catalog";
 import type { Database, User } from "../../db/schema";
 import { advanceTo } from "../stripe-sim/billing-helpers";
+import { renderStoredTemplate } from "../../app/email/templates.server";
 
 export const DAY = 24 * 60 * 60;
 
@@ -56,4 +57,15 @@ export async function subscriptionRow(db: Kysely<Database>, subscriptionId: stri
 export async function emailKeys(db: Kysely<Database>, to: string): Promise<string[]> {
   const rows = await db.selectFrom("email_outbox").select("dedupe_key").where("to_email", "=", to).orderBy("id").execute();
   return rows.map((r) => r.dedupe_key.replace(/:(sub|in)_[A-Za-z0-9]+/g, ":$1").replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/, ":<date>"));
+}
+
+/** The member's queued emails rendered as the dispatcher will render them when it sends. */
+export async function renderedEmails(db: Kysely<Database>, to: string): Promise<{ dedupeKey: string; subject: string; text: string }[]> {
+  const rows = await db.selectFrom("email_outbox").selectAll().where("to_email", "=", to).orderBy("id").execute();
+  const rendered = [];
+  for (const row of rows) {
+    const email = row.template ? await renderStoredTemplate(row.template, row.template_version, row.props) : { subject: row.subject ?? "", text: row.text ?? "" };
+    rendered.push({ dedupeKey: row.dedupe_key, subject: email.subject, text: email.text });
+  }
+  return rendered;
 }
