@@ -12,6 +12,7 @@ import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { startStripeSim } from "../../stripe-sim/index";
 import { fillDatabase, LARGE } from "./fill";
+import { benchPostgresIntake, formatIntake } from "./postgres";
 
 // `npm run bench`: builds for production, then for each database size (empty, and filled to
 // 100k users / 1M payments / 1M events / 300k outbox rows) starts the server on embedded
@@ -400,6 +401,11 @@ async function main(): Promise<void> {
   const empty = results.find((r) => r.size === "empty");
   const large = results.find((r) => r.size === "large");
   if (empty && large) compare(empty, large);
+  // BENCH_POSTGRES=off leaves the Postgres column out (it makes a throwaway cluster otherwise).
+  if (process.env.BENCH_POSTGRES !== "off") {
+    console.log(`\n== PostgreSQL, webhook intake of unknown-session events (${WEBHOOK_CONNECTIONS} connections in all) ==`);
+    for (const f of (await benchPostgresIntake({ events: UNKNOWN_EVENTS })) ?? []) console.log(formatIntake(f));
+  }
 }
 
 try {
