@@ -3,8 +3,7 @@ import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { recurringCatalog, recurringPlan, type PlanChoice, type RecurringPlan } from "../payments/catalog";
-import { CHECKOUT_LIFETIME_MS, findOpenCheckout, recordSession, reservePayment } from "../payments/checkout.server";
-import { getOrCreateStripeCustomer } from "../payments/customers.server";
+import { checkoutExpiresAt, findOpenCheckout, openReservedCheckout, reservePayment } from "../payments/checkout.server";
 import type { Plan } from "../payments/pricing";
 import { isRunningSubscription } from "./access-status";
 import { priceIdFor } from "./catalog-sync.server";
@@ -84,35 +83,23 @@ export async function startSubscriptionCheckout(
   }
   const trialDays = await trialDaysFor(db, user.id);
   const payment = await reservePayment(db, user.id, reservation, now);
-  try {
-    const customerId = await getOrCreateStripeCustomer(db, stripe, user, now);
-    const metadata = { user_id: String(user.id), role: user.role, plan: plan.id, payment_id: String(payment.id) };
-    const appUrl = env().appUrl;
-    const session = await stripe.checkout.sessions.create(
-      {
-        mode: "subscription",
-        customer: customerId,
-        client_reference_id: String(user.id),
-        metadata,
-        line_items: [{ price: priceId, quantity: 1 }],
-        subscription_data: { metadata, ...(trialDays > 0 ? { trial_period_days: trialDays } : {}) },
-        success_url: `${appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${appUrl}/payment/cancel`,
-        expires_at: Math.floor((Date.parse(payment.created_at) + CHECKOUT_LIFETIME_MS) / 1000),
-      },
-      { idempotencyKey: payment.idempotency_key },
-    );
-    if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
-    const recorded = await recordSession(db, payment, session, session.url, customerId);
-    return { kind: "redirect", url: session.url, paymentId: recorded.id, reused: false };
-  } catch (error) {
-    await db
-      .deleteFrom("payments")
-      .where("id", "=", payment.id)
-      .where("idempotency_key", "=", payment.idempotency_key)
-      .where("stripe_checkout_session_id", "is", null)
-      .execute();
-    console.error(`Subscription checkout for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-    return { kind: "provider_error", status: 502, message: stripeFailureMessage(error) };
-  }
+  return openReservedCheckout(db, stripe, user, payment, plan.id, now, {
+    label: "Subscription checkout",
+    failureMessage: stripeFailureMessage,
+    create: (customer, metadata) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: "subscription",
+          customer,
+          client_reference_id: String(user.id),
+          metadata,
+          line_items: [{ price: priceId, quantity: 1 }],
+          subscription_data: { metadata, ...(trialDays > 0 ? { trial_period_days: trialDays } : {}) },
+          success_url: `${env().appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: `${env().appUrl}/payment/cancel`,
+          expires_at: checkoutExpiresAt(payment),
+        },
+        { idempotencyKey: payment.idempotency_key },
+      ),
+  });
 }

@@ -50,46 +50,79 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
   if (open?.checkout_url) return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
 
   const payment = await reservePayment(db, user.id, plan, now);
+  return openReservedCheckout(db, stripe, user, payment, plan.id, now, {
+    label: "Checkout",
+    failureMessage: providerMessage,
+    create: (customer, metadata) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: "payment",
+          customer,
+          client_reference_id: String(user.id),
+          metadata,
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: plan.currency.toLowerCase(),
+                unit_amount: plan.amount,
+                product_data: { name: plan.name, description: plan.description },
+              },
+            },
+          ],
+          payment_intent_data: { metadata },
+          success_url: `${env().appUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
+          cancel_url: `${env().appUrl}/payment/cancel`,
+          expires_at: checkoutExpiresAt(payment),
+        },
+        { idempotencyKey: payment.idempotency_key },
+      ),
+  });
+}
+
+/** A reservation's sessions expire CHECKOUT_LIFETIME_MS after it was made (unix seconds). */
+export function checkoutExpiresAt(payment: Payment): number {
+  return Math.floor((Date.parse(payment.created_at) + CHECKOUT_LIFETIME_MS) / 1000);
+}
+
+export interface ReservedCheckout {
+  /** "Checkout", "Subscription checkout": names the attempt in the log */
+  label: string;
+  /** makes the session with the reservation's Idempotency-Key */
+  create(customerId: string, metadata: Record<string, string>): Promise<Stripe.Checkout.Session>;
+  failureMessage(error: unknown): string;
+}
+
+/**
+ * Opens the Checkout Session of a reserved payment: the member's Stripe customer, the session,
+ * recorded on the reservation. On any failure nothing half-written stays: the reservation goes
+ * unless a session was recorded on it, and the answer is a 502 the member can act on.
+ */
+export async function openReservedCheckout(
+  db: DB,
+  stripe: Stripe,
+  user: User,
+  payment: Payment,
+  planId: string,
+  now: Date,
+  checkout: ReservedCheckout,
+): Promise<CheckoutResult> {
   try {
     const customerId = await getOrCreateStripeCustomer(db, stripe, user, now);
-    const metadata = { user_id: String(user.id), role: user.role, plan: plan.id, payment_id: String(payment.id) };
-    const appUrl = env().appUrl;
-    const session = await stripe.checkout.sessions.create(
-      {
-        mode: "payment",
-        customer: customerId,
-        client_reference_id: String(user.id),
-        metadata,
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: plan.currency.toLowerCase(),
-              unit_amount: plan.amount,
-              product_data: { name: plan.name, description: plan.description },
-            },
-          },
-        ],
-        payment_intent_data: { metadata },
-        success_url: `${appUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${appUrl}/payment/cancel`,
-        expires_at: Math.floor((Date.parse(payment.created_at) + CHECKOUT_LIFETIME_MS) / 1000),
-      },
-      { idempotencyKey: payment.idempotency_key },
-    );
+    const metadata = { user_id: String(user.id), role: user.role, plan: planId, payment_id: String(payment.id) };
+    const session = await checkout.create(customerId, metadata);
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
     const recorded = await recordSession(db, payment, session, session.url, customerId);
     return { kind: "redirect", url: session.url, paymentId: recorded.id, reused: false };
   } catch (error) {
-    // Nothing half-written stays: the reservation goes unless a session was recorded on it.
     await db
       .deleteFrom("payments")
       .where("id", "=", payment.id)
       .where("idempotency_key", "=", payment.idempotency_key)
       .where("stripe_checkout_session_id", "is", null)
       .execute();
-    console.error(`Checkout for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-    return { kind: "provider_error", status: 502, message: providerMessage(error) };
+    console.error(`${checkout.label} for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return { kind: "provider_error", status: 502, message: checkout.failureMessage(error) };
   }
 }
 
@@ -100,7 +133,7 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
  * and key when free; the unique key and session id make a concurrent rewrite a no-op): a
  * session this app sends a user to always has its payment row.
  */
-export async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
+async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
   const nowIso = new Date().toISOString();
   const sessionFields = {
     stripe_checkout_session_id: session.id,
