@@ -1,19 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { confirmSubscriptionReturn } from "../billing/subscription-success.server";
 import { SiteHeader } from "../components/site-header";
+import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
 import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 
-const REFRESH_SECONDS = 3;
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Subscription | Talents Acting" },
   // Without JavaScript the browser reloads while the subscription is still being confirmed.
-  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
+  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }] : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -25,15 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function SubscriptionSuccess() {
   const { user, result } = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  const processing = result.kind === "processing";
-  useEffect(() => {
-    if (!processing) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_SECONDS * 1000);
-    return () => clearInterval(timer);
-  }, [processing, revalidator]);
+  useRevalidateWhile(result.kind === "processing");
 
   return (
     <>

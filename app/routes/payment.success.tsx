@@ -1,20 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useLoaderData } from "@remix-run/react";
 import { PaymentOutcome } from "../components/payment-outcome";
 import { SiteHeader } from "../components/site-header";
+import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
 import { requireUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 import { confirmCheckoutReturn } from "../payments/success.server";
 
-const REFRESH_SECONDS = 3;
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Payment | Talents Acting" },
   // Without JavaScript the browser reloads while the payment is still being confirmed.
-  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
+  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }] : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -27,16 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function PaymentSuccess() {
   const { user, result } = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  const processing = result.kind === "processing";
-
-  useEffect(() => {
-    if (!processing) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_SECONDS * 1000);
-    return () => clearInterval(timer);
-  }, [processing, revalidator]);
+  useRevalidateWhile(result.kind === "processing");
 
   return (
     <>
