@@ -128,7 +128,7 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
       if (db.transaction(() => sweepExpiredSessions(ctx))() > 0) worker.wake();
       // Subscriptions without a test clock renew on the stand-in's own clock.
       if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0) worker.wake();
-      idempotency.purgeExpired(Date.now());
+      idempotency.purgeExpired(clock.nowSeconds() * 1000);
     } catch (error) {
       log(`stripe-sim: expiry sweep failed: ${String(error)}`);
     }

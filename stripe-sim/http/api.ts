@@ -93,7 +93,7 @@ export async function handleApi(
     const idempotencyKey = method === "POST" ? (header(req, "idempotency-key") ?? null) : null;
     const print = fingerprint(method, url.pathname, params);
     if (idempotencyKey) {
-      const previous = idempotency.find(idempotencyKey, Date.now());
+      const previous = idempotency.find(idempotencyKey, ctx.clock.nowSeconds() * 1000);
       if (previous && previous.fingerprint !== print) {
         throw new StripeApiError(400, {
           type: "idempotency_error",
@@ -116,7 +116,7 @@ export async function handleApi(
       const outcome = route.handler(ctx, request, route.args);
       if (idempotencyKey) {
         const body = JSON.stringify(outcome.body, null, 2);
-        idempotency.save(idempotencyKey, { fingerprint: print, status: outcome.status, body }, Date.now());
+        idempotency.save(idempotencyKey, { fingerprint: print, status: outcome.status, body }, ctx.clock.nowSeconds() * 1000);
         return { status: outcome.status, body };
       }
       return outcome;

@@ -27,9 +27,13 @@ describe("Idempotency-Key lifetime", () => {
     const misuse = await rejection(h.stripe.customers.create({ email: "other@example.com" }, { idempotencyKey: key }));
     expect(misuse.type).toBe("StripeIdempotencyError");
 
-    // Only Date is faked: the stand-in keeps keys by wall-clock time (its API clock moves
-    // object timestamps only), so the day passes for it without waiting.
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + DAY_MS + 1000 });
+    // The day passes on the stand-in's clock, which keeps its keys, without waiting.
+    const moved = await fetch(`${h.sim.url}/_sim/clock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ advance_seconds: DAY_MS / 1000 + 1 }),
+    });
+    expect(moved.status).toBe(200);
     const fresh = await h.stripe.customers.create({ email: "other@example.com" }, { idempotencyKey: key });
     expect(fresh.id).not.toBe(first.id);
     expect(fresh.email).toBe("other@example.com");
