@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cardFields, createPaymentSession, postForm, rejection, startHarness, startReceiver } from "./helpers.js";
 import type { Receiver, SimHarness } from "./helpers.js";
 
@@ -11,7 +11,6 @@ beforeEach(async () => {
   h = await startHarness({ forwardTo: null });
 });
 afterEach(async () => {
-  vi.useRealTimers();
   await h.cleanup();
   await receiver.close();
 });
