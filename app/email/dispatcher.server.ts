@@ -11,7 +11,8 @@ type DB = Kysely<Database>;
 export const CLAIM_MS = 60_000;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_CAP_MS = 60 * 60 * 1000;
-const BATCH_SIZE = 20;
+/** Messages one call sends at most; the background loop calls again at once after a full batch. */
+export const DISPATCH_BATCH_SIZE = 20;
 
 /** Delay before attempt number `attempts + 1`: 5 s, 10 s, 20 s ... capped at one hour. */
 export function backoffMs(attempts: number): number {
@@ -52,7 +53,7 @@ export interface DispatchSummary {
  */
 export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: () => Date = () => new Date()): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, failed: 0 };
-  for (let i = 0; i < BATCH_SIZE; i++) {
+  for (let i = 0; i < DISPATCH_BATCH_SIZE; i++) {
     const message = await claimNext(db, now());
     if (!message) break;
     try {

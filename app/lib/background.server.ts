@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
-import { dispatchDueEmails } from "../email/dispatcher.server";
+import { DISPATCH_BATCH_SIZE, dispatchDueEmails } from "../email/dispatcher.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
 import { db as appDb } from "./db.server";
@@ -90,7 +90,10 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
       do {
         again = false;
         try {
-          await dispatchDueEmails(database(), transport(), now);
+          const { sent, failed } = await dispatchDueEmails(database(), transport(), now);
+          // A full batch means more may be due: a backlog (a burst of confirmations) drains
+          // at once instead of one batch a poll.
+          if (sent + failed >= DISPATCH_BATCH_SIZE) again = true;
         } catch (error) {
           console.error("Email dispatcher run failed:", error);
         }

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DISPATCH_BATCH_SIZE } from "../../app/email/dispatcher.server";
+import { enqueueEmail } from "../../app/email/outbox.server";
 import { postmarkTransport, type EmailTransport } from "../../app/email/transport.server";
 import { startBackgroundJobs, type BackgroundJobs } from "../../app/lib/background.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
@@ -47,6 +49,21 @@ describe("background jobs", () => {
     expect(sink.requests.map((r) => r.body.To)).toEqual([user.email]);
     const row = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
+  it("a backlog larger than a batch drains after one kick, without waiting for polls", async () => {
+    jobs = startBackgroundJobs({ db: app.db, transport: () => postmark, pollMs: HOUR, sweepMs: HOUR });
+    await jobs.idle();
+    sink.requests.length = 0;
+    const count = DISPATCH_BATCH_SIZE * 3 + 5;
+    for (let i = 0; i < count; i++) {
+      await enqueueEmail(app.db, { dedupeKey: `backlog:${i}`, to: `backlog-${i}@example.test`, subject: "Backlog", html: "<p>Hi</p>", text: "Hi" });
+    }
+    jobs.kick();
+    await jobs.idle();
+    expect(sink.requests).toHaveLength(count);
+    const pending = await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "like", "backlog:%").where("status", "!=", "sent").execute();
+    expect(pending).toEqual([]);
   });
 
   it("the expiry sweep runs when the loop starts, and nothing runs after stop", async () => {
