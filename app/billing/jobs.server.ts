@@ -28,8 +28,11 @@ export function startBillingJobs(): void {
     .catch((error: unknown) => console.error("Billing catalog sync failed (retried on first use):", error));
 
   // Every instance schedules it; the lease, kept for the day, lets one of them run it daily.
+  // Started from a promise, so an error thrown at once (the database closed by a shutdown in
+  // progress) is caught below like any other, not thrown from the timer.
   const resync = () =>
-    withLease(db(), "daily-stripe-resync", RESYNC_LEASE_MS, () => resyncAll(db(), stripe()), { holdAfterRun: true })
+    Promise.resolve()
+      .then(() => withLease(db(), "daily-stripe-resync", RESYNC_LEASE_MS, () => resyncAll(db(), stripe()), { holdAfterRun: true }))
       .then((outcome) => {
         if (!outcome.ran) return;
         const report = outcome.result;
