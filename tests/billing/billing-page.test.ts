@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_BILLING_ACCOUNT } from "../../app/billing/portal.server";
 import { STRIPE_UNREACHABLE } from "../../app/billing/subscription-checkout.server";
-import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { loader as portalLoader } from "../../app/routes/billing.portal";
 import { action as billingAction, loader as billingLoader } from "../../app/routes/dashboard.$role_.billing";
 import { loader as invoiceLoader } from "../../app/routes/dashboard.$role_.billing_.invoices.$invoiceId";
 import type { User } from "../../db/schema";
 import { createUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
-import { serveRoute, type RouteServer } from "../support/route-server";
-import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { clockNow, DAY, moveClock, subscribe, subscriptionRow } from "./support";
+import { clockNow, DAY, moveClock, subscribe, subscriptionRow, setupBillingApp, type BillingTestApp } from "./support";
 
-let app: TestAppWithStripe;
-let hook: RouteServer;
+let app: BillingTestApp;
 beforeAll(async () => {
-  hook = await serveRoute((request) => webhookAction(args(request)));
-  app = await setupTestAppWithStripe({
-    forwardTo: `${hook.url}/api/webhooks/stripe`,
-    delivery: { retryBaseMs: 20, maxAttempts: 5 },
-    env: { STRIPE_TEST_CLOCKS: "true" },
-  });
+  app = await setupBillingApp();
 });
 afterAll(async () => {
   await app.close();
-  await hook.close();
 });
 
 type View = {

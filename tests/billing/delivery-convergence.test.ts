@@ -5,26 +5,17 @@ import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import type { Database, User } from "../../db/schema";
 import { createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
-import { serveRoute, type RouteServer } from "../support/route-server";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
-import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { clockNow, DAY, emailKeys, moveClock, subscribe } from "./support";
+import { clockNow, DAY, emailKeys, moveClock, subscribe, setupBillingApp, type BillingTestApp } from "./support";
 
 // The same full lifecycle for two members: one with every event delivered once and in order,
 // one with every event delivered three times and shuffled. The rows must end the same.
-let app: TestAppWithStripe;
-let hook: RouteServer;
+let app: BillingTestApp;
 beforeAll(async () => {
-  hook = await serveRoute((request) => webhookAction(args(request)));
-  app = await setupTestAppWithStripe({
-    forwardTo: `${hook.url}/api/webhooks/stripe`,
-    delivery: { retryBaseMs: 20, maxAttempts: 5 },
-    env: { STRIPE_TEST_CLOCKS: "true" },
-  });
+  app = await setupBillingApp();
 });
 afterAll(async () => {
   await app.close();
-  await hook.close();
 });
 
 async function lifecycle(user: User): Promise<{ start: number; subscriptionId: string }> {
@@ -84,7 +75,7 @@ describe("delivery order and duplicates do not change the outcome", () => {
     expect(expected.invoices.map((i) => i.reason)).toEqual(["subscription_create", "subscription_cycle"]);
     expect(expected.emails).toEqual(["renewal-receipt:in", "subscription-cancelled:sub", "subscription-started:sub", "trial-ending:sub:<date>"]);
     expect(await snapshot(app.db, shuffled, b.start)).toEqual(expected);
-    expect(hook.statuses.every((s) => s === 200)).toBe(true);
+    expect(app.hook.statuses.every((s) => s === 200)).toBe(true);
 
     // Every event id was recorded once and processed, however many times it came.
     const failed = await app.db.selectFrom("stripe_webhook_events").select("event_id").where("processed", "=", 0).execute();

@@ -1,27 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, run } from "../support/requests";
-import { serveRoute, type RouteServer } from "../support/route-server";
-import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { clockNow, DAY, emailKeys, moveClock, renderedEmails, subscribe, subscriptionRow } from "./support";
+import { payOnHostedPage } from "../support/stripe-sim";
+import { clockNow, DAY, emailKeys, moveClock, renderedEmails, subscribe, subscriptionRow, setupBillingApp, type BillingTestApp } from "./support";
 
 // The real SDK against the stand-in, which delivers its signed webhooks over HTTP to the real
 // route; each member's customer lives on its own test clock.
-let app: TestAppWithStripe;
-let hook: RouteServer;
+let app: BillingTestApp;
 beforeAll(async () => {
-  hook = await serveRoute((request) => webhookAction(args(request)));
-  app = await setupTestAppWithStripe({
-    forwardTo: `${hook.url}/api/webhooks/stripe`,
-    delivery: { retryBaseMs: 20, maxAttempts: 5 },
-    env: { STRIPE_TEST_CLOCKS: "true" },
-  });
+  app = await setupBillingApp();
 });
 afterAll(async () => {
   await app.close();
-  await hook.close();
 });
 
 async function history(subscriptionId: string) {

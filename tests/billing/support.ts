@@ -6,6 +6,10 @@ import { recurringPlan } from "../../app/payments/catalog";
 import type { Database, User } from "../../db/schema";
 import { advanceTo } from "../stripe-sim/billing-helpers";
 import { renderStoredTemplate } from "../../app/email/templates.server";
+import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
+import { args } from "../support/requests";
+import { serveRoute, type RouteServer } from "../support/route-server";
+import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 
 export const DAY = 24 * 60 * 60;
 
@@ -68,4 +72,30 @@ export async function renderedEmails(db: Kysely<Database>, to: string): Promise<
     rendered.push({ dedupeKey: row.dedupe_key, subject: email.subject, text: email.text });
   }
   return rendered;
+}
+
+export interface BillingTestApp extends TestAppWithStripe {
+  /** the real webhook route, served over HTTP, where the stand-in delivers its signed events */
+  hook: RouteServer;
+}
+
+/**
+ * The app with the real SDK against the stand-in, which delivers its signed webhooks over HTTP
+ * to the real webhook route (retrying fast); each member's customer lives on its own test clock.
+ */
+export async function setupBillingApp(): Promise<BillingTestApp> {
+  const hook = await serveRoute((request) => webhookAction(args(request)));
+  const app = await setupTestAppWithStripe({
+    forwardTo: `${hook.url}/api/webhooks/stripe`,
+    delivery: { retryBaseMs: 20, maxAttempts: 5 },
+    env: { STRIPE_TEST_CLOCKS: "true" },
+  });
+  return {
+    ...app,
+    hook,
+    async close() {
+      await app.close();
+      await hook.close();
+    },
+  };
 }
