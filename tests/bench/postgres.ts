@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { sql } from "kysely";
-import Stripe from "stripe";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { buildIfNeeded } from "../../app/cli/build";
+import { BENCH_WEBHOOK_SECRET as SECRET, unknownSessionEvents, type Signed } from "./events";
 import { freePort, installPostgres, isRoot, postgresBinDir, startCluster, type Cluster } from "../tools/postgres-cluster";
 
 // The PostgreSQL column of `npm run bench`: webhook intake (signed ~2 KiB
@@ -17,10 +17,8 @@ import { freePort, installPostgres, isRoot, postgresBinDir, startCluster, type C
 // BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server. `tsx tests/bench/postgres.ts` runs
 // it alone; run.ts calls benchPostgresIntake(). Nothing asserts: people read the figures.
 
-const SECRET = "whsec_bench_secret";
 const CONNECTIONS = 25;
 const root = process.cwd();
-const stripeForSigning = new Stripe("sk_test_bench");
 
 export interface IntakeFigures {
   instances: number;
@@ -29,43 +27,6 @@ export interface IntakeFigures {
   p99: number;
   ok: number;
   non2xx: number;
-}
-
-interface Signed {
-  body: string;
-  signature: string;
-}
-
-function unknownSessionEvents(count: number): Signed[] {
-  return Array.from({ length: count }, () => {
-    const id = randomBytes(12).toString("hex");
-    const body = JSON.stringify({
-      id: `evt_bench_${id}`,
-      object: "event",
-      api_version: "2025-01-27.acacia",
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
-      type: "checkout.session.completed",
-      data: {
-        object: {
-          id: `cs_test_bench_${id}`,
-          object: "checkout.session",
-          amount_total: 30000,
-          currency: "mad",
-          mode: "payment",
-          payment_status: "paid",
-          status: "complete",
-          customer: `cus_bench_${id.slice(0, 14)}`,
-          client_reference_id: null,
-          metadata: {},
-          custom_text: { submit: { message: "x".repeat(1100) } },
-        },
-      },
-    });
-    return { body, signature: stripeForSigning.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) };
-  });
 }
 
 async function startInstance(databaseUrl: string, port: number, poolSize: number): Promise<ChildProcess> {

@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
-import Stripe from "stripe";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { startStripeSim } from "../../stripe-sim/index";
+import { BENCH_WEBHOOK_SECRET as SECRET, eventOf, sign, unknownSessionEvents, type Signed } from "./events";
 import { fillDatabase, LARGE } from "./fill";
 import { benchPostgresIntake, formatIntake } from "./postgres";
 
@@ -30,12 +30,10 @@ const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
 const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT ?? 3401);
 const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 12411);
 const SIZES = (process.env.BENCH_SIZES ?? "empty,large").split(",").map((s) => s.trim()) as ("empty" | "large")[];
-const SECRET = "whsec_bench_secret";
 const CLOCK_TICKS_PER_SECOND = 100;
 const root = process.cwd();
 const dir = mkdtempSync(join(tmpdir(), "ta-bench-"));
 const children: ChildProcess[] = [];
-const stripeForSigning = new Stripe("sk_test_bench");
 
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,50 +59,6 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-interface Signed {
-  body: string;
-  signature: string;
-}
-
-function sign(event: object): Signed {
-  const body = JSON.stringify(event);
-  return { body, signature: stripeForSigning.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) };
-}
-
-function eventOf(id: string, session: Record<string, unknown>): object {
-  return {
-    id: `evt_bench_${id}`,
-    object: "event",
-    api_version: "2025-01-27.acacia",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: "checkout.session.completed",
-    data: {
-      object: {
-        object: "checkout.session",
-        amount_total: 30000,
-        currency: "mad",
-        mode: "payment",
-        payment_status: "paid",
-        status: "complete",
-        // about the size of Stripe's own session objects (~2 KiB events)
-        custom_text: { submit: { message: "x".repeat(1100) } },
-        ...session,
-      },
-    },
-  };
-}
-
-/** checkout.session.completed events for sessions this app never created. */
-function unknownSessionEvents(count: number): Signed[] {
-  return Array.from({ length: count }, () => {
-    const id = randomBytes(12).toString("hex");
-    return sign(eventOf(id, { id: `cs_test_bench_${id}`, customer: `cus_bench_${id.slice(0, 14)}`, client_reference_id: null, metadata: {} }));
-  });
 }
 
 interface PendingPayment {
