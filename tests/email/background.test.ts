@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DISPATCH_BATCH_SIZE } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { postmarkTransport, type EmailTransport } from "../../app/email/transport.server";
+import type { EmailTransport } from "../../app/email/transport.server";
 import { startBackgroundJobs, type BackgroundJobs } from "../../app/lib/background.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
-import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 import { args } from "../support/requests";
 import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
 
@@ -20,7 +20,7 @@ let jobs: BackgroundJobs | undefined;
 beforeAll(async () => {
   app = await setupTestApp();
   sink = await startPostmarkSink();
-  postmark = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "no-reply@example.test", messageStream: "outbound" });
+  postmark = postmarkTransportTo(sink.url);
 });
 afterEach(async () => {
   await jobs?.stop();

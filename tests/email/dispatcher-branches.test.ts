@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLAIM_MS, dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { postmarkTransport, type EmailTransport } from "../../app/email/transport.server";
+import type { EmailTransport } from "../../app/email/transport.server";
 import { setupTestApp, type TestApp } from "../support/app";
-import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 
 // The dispatcher's less travelled branches, with the real postmark client against a local sink.
 let app: TestApp;
@@ -14,7 +14,7 @@ let postmark: EmailTransport;
 beforeAll(async () => {
   app = await setupTestApp();
   sink = await startPostmarkSink();
-  postmark = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "no-reply@example.test", messageStream: "outbound" });
+  postmark = postmarkTransportTo(sink.url);
 });
 afterAll(async () => {
   await sink.close();

@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { devMailboxTransport, postmarkTransport, transportFromEnv, type EmailTransport } from "../../app/email/transport.server";
+import { devMailboxTransport, transportFromEnv, type EmailTransport } from "../../app/email/transport.server";
 import { loader as mailboxLoader } from "../../app/routes/dev.mailbox";
 import { setupTestApp, type TestApp } from "../support/app";
-import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 import { loopbackGetRequest } from "../support/loopback";
 import { args } from "../support/requests";
 
@@ -17,7 +17,7 @@ let postmark: EmailTransport;
 beforeAll(async () => {
   app = await setupTestApp();
   sink = await startPostmarkSink();
-  postmark = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "Talents Acting <no-reply@example.test>", messageStream: "outbound" });
+  postmark = postmarkTransportTo(sink.url, "Talents Acting <no-reply@example.test>");
 });
 afterAll(async () => {
   await sink.close();
@@ -114,7 +114,7 @@ describe("dispatcher with the real postmark client", () => {
   it("keeps the row pending after 429, 503, a bad server token and an unreachable Postmark", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     await enqueueEmail(app.db, email("transient:1"));
-    const unreachable = postmarkTransport({ serverToken: "server-token-test", apiBase: "http://127.0.0.1:9", from: "a@example.test", messageStream: "outbound" });
+    const unreachable = postmarkTransportTo("http://127.0.0.1:9", "a@example.test");
     let clock = new Date();
     sink.failNext(429, 503, 401);
     for (const transport of [postmark, postmark, postmark, unreachable]) {
@@ -139,7 +139,7 @@ describe("dispatcher with the real postmark client", () => {
     await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = refusing.address() as AddressInfo;
-      const transport = postmarkTransport({ serverToken: "server-token-test", apiBase: `http://127.0.0.1:${port}`, from: "a@example.test", messageStream: "outbound" });
+      const transport = postmarkTransportTo(`http://127.0.0.1:${port}`, "a@example.test");
       await app.db.deleteFrom("email_outbox").execute();
       await enqueueEmail(app.db, email("refused:1", "gone@example.test"));
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { postmarkTransport, type EmailTransport } from "../../app/email/transport.server";
+import type { EmailTransport } from "../../app/email/transport.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser } from "../support/factories";
-import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 import { args } from "../support/requests";
 import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
 
@@ -17,7 +17,7 @@ let postmark: EmailTransport;
 beforeAll(async () => {
   app = await setupTestApp();
   sink = await startPostmarkSink();
-  postmark = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "no-reply@example.test", messageStream: "outbound" });
+  postmark = postmarkTransportTo(sink.url);
 });
 afterAll(async () => {
   await sink.close();

@@ -4,11 +4,10 @@ import { createDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { postmarkTransport } from "../../app/email/transport.server";
 import { withLease } from "../../app/lib/lease.server";
 import { processEvent } from "../../app/payments/webhook.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
-import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { checkoutSessionObject, stripeEvent } from "../support/stripe-events";
 
@@ -38,7 +37,7 @@ describe(`many writers (${testBackend})`, () => {
       await enqueueEmail(app.db, { dedupeKey: `burst:${i}`, to: `person-${i}@example.test`, subject: `Burst ${i}`, html: "<p>Hi</p>", text: "Hi" });
     }
     sink.requests.length = 0;
-    const transport = postmarkTransport({ serverToken: "server-token-test", apiBase: sink.url, from: "Talents Acting <no-reply@example.test>", messageStream: "outbound" });
+    const transport = postmarkTransportTo(sink.url, "Talents Acting <no-reply@example.test>");
     // Each dispatcher sends at most a batch a run; run until the outbox is empty.
     for (let round = 0; round < 10; round++) {
       const summaries = await Promise.all(instances.map((instance) => dispatchDueEmails(instance, transport)));

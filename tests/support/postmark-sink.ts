@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { postmarkTransport, type EmailTransport } from "../../app/email/transport.server";
 
 export interface SinkRequest {
   method: string;
@@ -56,4 +57,9 @@ export async function startPostmarkSink(): Promise<PostmarkSink> {
     answerNext: (...answers) => queued.push(...answers),
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
+}
+
+/** The app's real Postmark transport (the `postmark` client) pointed at `apiBase`, a sink's url in most tests. */
+export function postmarkTransportTo(apiBase: string, from = "no-reply@example.test"): EmailTransport {
+  return postmarkTransport({ serverToken: "server-token-test", apiBase, from, messageStream: "outbound" });
 }
