@@ -6,6 +6,7 @@ import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { buildIfNeeded } from "./build";
+import { productionServerArgs } from "./server-command";
 import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index";
 import { optionsFromEnv } from "../../stripe-sim/env";
 import { startStripeSim } from "../../stripe-sim/index";
@@ -45,7 +46,7 @@ async function migrate(databaseUrl: string): Promise<void> {
 function startWebServer(config: Env): ChildProcess {
   const args = dev
     ? [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(config.port), "--strictPort"]
-    : [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"];
+    : productionServerArgs(root);
   return spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, PORT: String(config.port) } });
 }
 

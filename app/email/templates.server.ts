@@ -1,4 +1,5 @@
-import { render, toPlainText } from "@react-email/render";
+import { plainTextSelectors, render } from "@react-email/render";
+import { compile } from "html-to-text";
 import { createElement, type ComponentType } from "react";
 import PaymentConfirmationEmail, {
   paymentConfirmationSubject,
@@ -97,6 +98,12 @@ export function templateVersion(name: TemplateName): number {
 export class UnknownTemplateError extends Error {
   override name = "UnknownTemplateError";
 }
+
+/**
+ * The text part of every email: the options render(..., { plainText: true }) uses, compiled once.
+ * Compiling (building html-to-text's selector tree) cost more than converting an email.
+ */
+const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 
 async function renderElement<P extends object>(definition: TemplateDefinition<P>, props: P): Promise<RenderedEmail> {
   const html = await render(createElement(definition.component, props));

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { buildIfNeeded } from "../../app/cli/build";
+import { productionServerArgs } from "../../app/cli/server-command";
 import { BENCH_WEBHOOK_SECRET as SECRET, unknownSessionEvents, type Signed } from "./events";
 import { freePort, installPostgres, isRoot, postgresBinDir, startCluster, type Cluster } from "../tools/postgres-cluster";
 
@@ -30,7 +30,7 @@ export interface IntakeFigures {
 }
 
 async function startInstance(databaseUrl: string, port: number, poolSize: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], {
+  const child = spawn(process.execPath, productionServerArgs(root), {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import SQLite from "better-sqlite3";
+import { productionServerArgs } from "../../app/cli/server-command";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { startStripeSim } from "../../stripe-sim/index";
@@ -149,9 +150,9 @@ async function webhookLoad(port: number, pid: number, events: Signed[]): Promise
   return { perSecond: ok / seconds, p50: result.latency.p50, p99: result.latency.p99, ok, non2xx: result.non2xx, cpuMsPerRequest: cpu / Math.max(1, result.requests.total) };
 }
 
-async function pageLoad(url: string, pid: number, cookie: string): Promise<Figures> {
+async function pageLoad(url: string, pid: number, cookie?: string): Promise<Figures> {
   const cpuBefore = cpuMs(pid);
-  const result = await autocannon({ url, connections: PAGE_CONNECTIONS, duration: PAGE_SECONDS, headers: { cookie } });
+  const result = await autocannon({ url, connections: PAGE_CONNECTIONS, duration: PAGE_SECONDS, headers: cookie ? { cookie } : {} });
   const cpu = cpuMs(pid) - cpuBefore;
   return {
     perSecond: result.requests.average,
@@ -267,7 +268,7 @@ async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server for a closer look.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   if (process.env.BENCH_TRACE_GC) profile.push("--trace-gc");
-  const app = spawn(process.execPath, [...profile, join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], { env, stdio: "pipe" });
+  const app = spawn(process.execPath, productionServerArgs(root, profile, env), { env, stdio: "pipe" });
   children.push(app);
   await waitForLine(app, /remix-serve/);
   // One process (tsx as a loader, not its CLI, which would run the server in a child) so its
@@ -317,6 +318,10 @@ async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
     console.log(line("dashboard", dashboard, "request"));
     const success = await pageLoad(`${appUrl}/payment/success?session_id=${successSession}`, appPid, cookie);
     console.log(line("success page (paid payment)", success, "request"));
+    // What the framework costs before the app does anything: the same server answering a
+    // document with no session and no query, and a resource route refusing a GET.
+    console.log(line("floor: signed-out login page", await pageLoad(`${appUrl}/login`, appPid), "request", "(no session, no query)"));
+    console.log(line("floor: GET on the webhook (405)", await pageLoad(`${appUrl}/api/webhooks/stripe`, appPid), "request", "(no body, no database)"));
 
     if (size === SIZES[0]) {
       const js = await shippedJavaScriptKb(appUrl, cookie);

@@ -1,4 +1,7 @@
+import { render } from "@react-email/render";
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
+import PaymentConfirmationEmail from "../../emails/payment-confirmation";
 import { renderPaymentConfirmation, renderPaymentFailed } from "../../app/email/templates.server";
 
 describe("email templates", () => {
@@ -33,5 +36,21 @@ describe("email templates", () => {
     });
     expect(email.subject).toMatch(/did not go through/);
     expect(email.text).toContain("http://localhost:3000/dashboard/talent/payment");
+  });
+
+  it("the text part is what react-email's own plain-text rendering makes, email after email", async () => {
+    const props = {
+      name: "Amina",
+      planName: "Talent annual membership",
+      amount: "300 MAD",
+      paidOn: "21 November 2026",
+      reference: "pi_test_123",
+      accessEndsOn: "21 November 2027",
+      dashboardUrl: "http://localhost:3000/dashboard/talent",
+    };
+    const expected = await render(createElement(PaymentConfirmationEmail, props), { plainText: true });
+    for (let i = 0; i < 2; i++) expect((await renderPaymentConfirmation(props)).text).toBe(expected);
+    const other = await renderPaymentConfirmation({ ...props, name: "Youssef" });
+    expect(other.text).toBe(expected.replace("Amina", "Youssef"));
   });
 });

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startCheckout } from "../../app/payments/checkout.server";
 import { buildIfNeeded } from "../../app/cli/build";
+import { productionServerArgs } from "../../app/cli/server-command";
 import type { User } from "../../db/schema";
 import { TEST_APP_URL, TEST_WEBHOOK_SECRETS, testBackend } from "../support/app";
 import { createUser, sessionCookieFor } from "../support/factories";
@@ -80,7 +80,7 @@ async function startForwarder(targets: () => string[]): Promise<Forwarder> {
 
 /** One production server process on `port`, on this test's database, stand-in and Postmark sink. */
 async function startInstance(port: number): Promise<string> {
-  const child = spawn(process.execPath, [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], {
+  const child = spawn(process.execPath, productionServerArgs(root), {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
