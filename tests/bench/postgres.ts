@@ -8,6 +8,7 @@ import { migrateToLatest } from "../../db/migrator";
 import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { BENCH_WEBHOOK_SECRET as SECRET, unknownSessionEvents, type Signed } from "./events";
+import { peakRssMb } from "./proc";
 import { freePort, installPostgres, isRoot, postgresBinDir, startCluster, type Cluster } from "../tools/postgres-cluster";
 
 // The PostgreSQL column of `npm run bench`: webhook intake (signed ~2 KiB
@@ -27,6 +28,8 @@ export interface IntakeFigures {
   p99: number;
   ok: number;
   non2xx: number;
+  /** the larger peak resident memory (VmHWM) of the instances so far, MB */
+  peakRssMb: number;
 }
 
 async function startInstance(databaseUrl: string, port: number, poolSize: number): Promise<ChildProcess> {
@@ -100,7 +103,7 @@ function load(port: number, events: Signed[], connections: number): Promise<{ re
 }
 
 /** Webhook intake spread over the instances on `ports`, each taking an equal share of events and connections. */
-async function intake(ports: number[], events: number): Promise<IntakeFigures> {
+async function intake(ports: number[], events: number, pids: number[]): Promise<IntakeFigures> {
   const share = Math.floor(events / ports.length);
   const batches = ports.map(() => unknownSessionEvents(share));
   const started = performance.now();
@@ -116,6 +119,7 @@ async function intake(ports: number[], events: number): Promise<IntakeFigures> {
     p99: Math.max(...runs.map((r) => r.result.latency.p99)),
     ok,
     non2xx,
+    peakRssMb: Math.max(...pids.map(peakRssMb)),
   };
 }
 
@@ -162,9 +166,9 @@ export async function benchPostgresIntake(options: PostgresBenchOptions = {}): P
     const ports = options.port ? [options.port, options.port + 1] : [await freePort(), await freePort()];
     const poolSize = options.poolSize ?? 5;
     children.push(await startInstance(url.toString(), ports[0]!, poolSize));
-    const one = await intake([ports[0]!], events);
+    const one = await intake([ports[0]!], events, [children[0]!.pid!]);
     children.push(await startInstance(url.toString(), ports[1]!, poolSize));
-    const two = await intake(ports, events);
+    const two = await intake(ports, events, [children[0]!.pid!, children[1]!.pid!]);
     return [one, two];
   } finally {
     await Promise.all(children.map(stop));
@@ -176,7 +180,7 @@ export async function benchPostgresIntake(options: PostgresBenchOptions = {}): P
 
 export function formatIntake(f: IntakeFigures): string {
   const label = `postgres, ${f.instances} instance${f.instances > 1 ? "s" : ""}`;
-  return `${label.padEnd(34)} ${Math.round(f.perSecond)} events/s, p50 ${f.p50} ms, p99 ${f.p99} ms (${f.ok} ok, ${f.non2xx} non-2xx)`;
+  return `${label.padEnd(34)} ${Math.round(f.perSecond)} events/s, p50 ${f.p50} ms, p99 ${f.p99} ms (${f.ok} ok, ${f.non2xx} non-2xx), peak memory ${f.peakRssMb.toFixed(0)} MB per instance`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
