@@ -10,7 +10,7 @@ import SQLite from "better-sqlite3";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
-import { startStripeSim } from "../../stripe-sim/index";
+import { startStripeSim, type StripeSim } from "../../stripe-sim/index";
 import { BENCH_WEBHOOK_SECRET as SECRET, eventOf, sign, unknownSessionEvents, type Signed } from "./events";
 import { fillDatabase, LARGE } from "./fill";
 import { benchPostgresIntake, formatIntake } from "./postgres";
@@ -157,15 +157,17 @@ async function pageLoad(url: string, pid: number, seconds: number, cookie?: stri
 
 interface Page {
   url: string;
+  /** the server answering it, whose CPU time is read */
+  pid: number;
   cookie?: string;
 }
 
 /** Each page's median round (by CPU per request), rounds taken in turn across the pages after a warm-up. */
-async function pageRounds(pages: Page[], pid: number): Promise<Figures[]> {
-  for (const page of pages) await pageLoad(page.url, pid, 2, page.cookie);
+async function pageRounds(pages: Page[]): Promise<Figures[]> {
+  for (const page of pages) await pageLoad(page.url, page.pid, 2, page.cookie);
   const rounds: Figures[][] = pages.map(() => []);
   for (let round = 0; round < PAGE_ROUNDS; round++) {
-    for (const [i, page] of pages.entries()) rounds[i]!.push(await pageLoad(page.url, pid, PAGE_SECONDS / PAGE_ROUNDS, page.cookie));
+    for (const [i, page] of pages.entries()) rounds[i]!.push(await pageLoad(page.url, page.pid, PAGE_SECONDS / PAGE_ROUNDS, page.cookie));
   }
   return rounds.map((figures) => figures.sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest)[Math.floor(figures.length / 2)]!);
 }
@@ -229,20 +231,31 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-interface SizeResult {
-  size: string;
+interface SizeServer {
+  size: "empty" | "large";
+  databaseUrl: string;
+  appUrl: string;
+  app: ChildProcess;
+  sim: StripeSim;
+}
+
+interface WebhookResult {
   baseline: Figures;
   unknown: Figures;
   fulfil: Figures;
   renderCpuMsPerEmail: number;
+}
+
+interface PageResult {
   payment: Figures;
   dashboard: Figures;
   success: Figures;
   documentFloor: Figures;
-  peakRssMb: number;
+  resourceFloor: Figures;
 }
 
-async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
+/** Migrates (and for "large" fills) the size's database, then starts its stand-in and server. */
+async function startSize(size: "empty" | "large", index: number): Promise<SizeServer & { pending: PendingPayment[] }> {
   const sizeDir = join(dir, size);
   const databaseUrl = join(sizeDir, "app.db");
   const database = createDatabase(databaseUrl);
@@ -261,17 +274,20 @@ async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
   }
   const pending = seedPendingPayments(databaseUrl, FULFIL_EVENTS, size);
 
-  const appUrl = `http://127.0.0.1:${APP_PORT}`;
-  const sim = await startStripeSim({ port: SIM_PORT, dbPath: join(sizeDir, "stripe-sim.db"), forwardTo: null, webhookSecret: SECRET });
+  // Both sizes' servers stay up until the pages are measured, side by side.
+  const port = APP_PORT + 2 * index;
+  const simPort = SIM_PORT + index;
+  const appUrl = `http://127.0.0.1:${port}`;
+  const sim = await startStripeSim({ port: simPort, dbPath: join(sizeDir, "stripe-sim.db"), forwardTo: null, webhookSecret: SECRET });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    PORT: String(APP_PORT),
+    PORT: String(port),
     APP_URL: appUrl,
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: "",
     STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_SIM_PORT: String(SIM_PORT),
+    STRIPE_SIM_PORT: String(simPort),
     STRIPE_API_BASE: sim.url,
     PRICING_CURRENCY: "MAD",
     RATE_LIMIT_PER_MINUTE: "100000",
@@ -284,24 +300,29 @@ async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
   const app = spawn(process.execPath, productionServerArgs(root, profile, env), { env, stdio: "pipe" });
   children.push(app);
   await waitForLine(app, /remix-serve/);
+  return { size, databaseUrl, appUrl, app, sim, pending };
+}
+
+async function benchWebhooks(server: SizeServer, pending: PendingPayment[]): Promise<WebhookResult> {
+  const { size, databaseUrl, app } = server;
+  const appPid = app.pid!;
+  const appPort = Number(new URL(server.appUrl).port);
   // One process (tsx as a loader, not its CLI, which would run the server in a child) so its
   // pid is the one whose CPU time is read.
   const baseline = spawn(process.execPath, ["--import", "tsx", "tests/bench/baseline-server.ts"], {
-    env: { ...process.env, PORT: String(BASELINE_PORT), BASELINE_WEBHOOK_SECRET: SECRET, BASELINE_DB: join(sizeDir, "baseline.db") },
+    env: { ...process.env, PORT: String(BASELINE_PORT), BASELINE_WEBHOOK_SECRET: SECRET, BASELINE_DB: join(dir, size, "baseline.db") },
     stdio: "pipe",
   });
   children.push(baseline);
   await waitForLine(baseline, /baseline listening/);
-  const appPid = app.pid!;
-
   try {
     console.log(`\n== ${size} database ==`);
     console.log(`(a) webhook intake, ${WEBHOOK_CONNECTIONS} connections, signed ~2 KiB checkout.session.completed events`);
     const bare = await webhookLoad(BASELINE_PORT, baseline.pid!, unknownSessionEvents(UNKNOWN_EVENTS));
     console.log(line("bare baseline (unknown sessions)", bare, "event"));
-    const unknown = await webhookLoad(APP_PORT, appPid, unknownSessionEvents(UNKNOWN_EVENTS));
+    const unknown = await webhookLoad(appPort, appPid, unknownSessionEvents(UNKNOWN_EVENTS));
     console.log(line("app, unknown sessions", unknown, "event", `ratio ${(unknown.perSecond / bare.perSecond).toFixed(2)}`));
-    const fulfil = await webhookLoad(APP_PORT, appPid, fulfilmentEvents(pending));
+    const fulfil = await webhookLoad(appPort, appPid, fulfilmentEvents(pending));
     console.log(
       line("app, fulfilment burst", fulfil, "event", `ratio ${(fulfil.perSecond / bare.perSecond).toFixed(2)} (targets <= 2.5 ms CPU, p99 < 50 ms, ratio >= 0.6)`),
     );
@@ -321,45 +342,48 @@ async function benchSize(size: "empty" | "large"): Promise<SizeResult> {
     console.log(
       `   email rendering off the request: ${renderedBefore} sent during the burst, ${renderedDuringDrain} after it at ${renderCpuMsPerEmail.toFixed(2)} ms CPU each`,
     );
-
-    const { cookie, email } = await signIn(appUrl);
-    const successSession = seedPaidPayment(databaseUrl, email);
-    console.log(
-      `(b) pages, signed in, ${PAGE_CONNECTIONS} connections, ${PAGE_SECONDS} s each in ${PAGE_ROUNDS} rounds taken in turn, median round (target <= 2 ms CPU per request)`,
-    );
-    // The floors: what the framework costs before the app does anything, on the same server in
-    // the same rounds: a document with no session and no query, and a resource route refusing a GET.
-    const [payment, dashboard, success, documentFloor, resourceFloor] = await pageRounds(
-      [
-        { url: `${appUrl}/dashboard/talent/payment`, cookie },
-        { url: `${appUrl}/dashboard/talent`, cookie },
-        { url: `${appUrl}/payment/success?session_id=${successSession}`, cookie },
-        { url: `${appUrl}/login` },
-        { url: `${appUrl}/api/webhooks/stripe` },
-      ],
-      appPid,
-    );
-    console.log(line("payment page", payment!, "request", "(target >= 500 requests/s)"));
-    console.log(line("dashboard", dashboard!, "request"));
-    console.log(line("success page (paid payment)", success!, "request"));
-    console.log(line("floor: signed-out login page", documentFloor!, "request", "(no session, no query)"));
-    console.log(line("floor: GET on the webhook (405)", resourceFloor!, "request", "(no body, no database)"));
-
-    if (size === SIZES[0]) {
-      const js = await shippedJavaScriptKb(appUrl, cookie);
-      console.log(`(c) JavaScript the payment page ships: ${js.gzipKb.toFixed(1)} KB gzipped in ${js.files} files (target <= 120 KB)`);
-    }
-    const peak = peakRssMb(appPid);
-    console.log(`(d) server peak memory (VmHWM) through this size's runs: ${peak.toFixed(0)} MB (target < 250 MB)`);
-    return { size, baseline: bare, unknown, fulfil, renderCpuMsPerEmail, payment: payment!, dashboard: dashboard!, success: success!, documentFloor: documentFloor!, peakRssMb: peak };
+    return { baseline: bare, unknown, fulfil, renderCpuMsPerEmail };
   } finally {
-    await stop(app);
     await stop(baseline);
-    await sim.close();
   }
 }
 
-function compare(empty: SizeResult, large: SizeResult): void {
+/**
+ * Every size's pages in the same interleaved rounds, so drift on the machine reaches both sizes
+ * alike. The floors are what the framework costs before the app does anything, on the same
+ * server: a document with no session and no query, and a resource route refusing a GET.
+ */
+async function benchPages(servers: SizeServer[]): Promise<PageResult[]> {
+  const pages: Page[] = [];
+  for (const { appUrl, databaseUrl, app } of servers) {
+    const { cookie, email } = await signIn(appUrl);
+    const successSession = seedPaidPayment(databaseUrl, email);
+    const pid = app.pid!;
+    pages.push(
+      { url: `${appUrl}/dashboard/talent/payment`, pid, cookie },
+      { url: `${appUrl}/dashboard/talent`, pid, cookie },
+      { url: `${appUrl}/payment/success?session_id=${successSession}`, pid, cookie },
+      { url: `${appUrl}/login`, pid },
+      { url: `${appUrl}/api/webhooks/stripe`, pid },
+    );
+  }
+  const figures = await pageRounds(pages);
+  return servers.map((_, i) => {
+    const [payment, dashboard, success, documentFloor, resourceFloor] = figures.slice(5 * i, 5 * i + 5) as [Figures, Figures, Figures, Figures, Figures];
+    return { payment, dashboard, success, documentFloor, resourceFloor };
+  });
+}
+
+function printPages(size: string, pages: PageResult): void {
+  console.log(`\n== ${size} database, pages ==`);
+  console.log(line("payment page", pages.payment, "request", "(target >= 500 requests/s)"));
+  console.log(line("dashboard", pages.dashboard, "request"));
+  console.log(line("success page (paid payment)", pages.success, "request"));
+  console.log(line("floor: signed-out login page", pages.documentFloor, "request", "(no session, no query)"));
+  console.log(line("floor: GET on the webhook (405)", pages.resourceFloor, "request", "(no body, no database)"));
+}
+
+function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageResult): void {
   console.log("\n== large database against empty (CPU per request; target within 10%) ==");
   const rows: [string, number, number][] = [
     ["webhook, unknown sessions", empty.unknown.cpuMsPerRequest, large.unknown.cpuMsPerRequest],
@@ -378,11 +402,33 @@ async function main(): Promise<void> {
   console.log("Building for production...");
   const build = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "ignore" });
   if (build.status !== 0) throw new Error("build failed");
-  const results: SizeResult[] = [];
-  for (const size of SIZES) results.push(await benchSize(size));
-  const empty = results.find((r) => r.size === "empty");
-  const large = results.find((r) => r.size === "large");
-  if (empty && large) compare(empty, large);
+  const servers: SizeServer[] = [];
+  const webhooks: WebhookResult[] = [];
+  try {
+    for (const [index, size] of SIZES.entries()) {
+      const { pending, ...server } = await startSize(size, index);
+      servers.push(server);
+      webhooks.push(await benchWebhooks(server, pending));
+    }
+    console.log(
+      `\n(b) pages, signed in, ${PAGE_CONNECTIONS} connections, ${PAGE_SECONDS} s each in ${PAGE_ROUNDS} rounds taken in turn across both sizes, median round (target <= 2 ms CPU per request)`,
+    );
+    const pages = await benchPages(servers);
+    for (const [i, server] of servers.entries()) printPages(server.size, pages[i]!);
+    const js = await shippedJavaScriptKb(servers[0]!.appUrl, (await signIn(servers[0]!.appUrl)).cookie);
+    console.log(`\n(c) JavaScript the payment page ships: ${js.gzipKb.toFixed(1)} KB gzipped in ${js.files} files (target <= 120 KB)`);
+    for (const server of servers) {
+      console.log(`(d) server peak memory (VmHWM), ${server.size} database, through all its runs: ${peakRssMb(server.app.pid!).toFixed(0)} MB (target < 250 MB)`);
+    }
+    const empty = SIZES.indexOf("empty");
+    const large = SIZES.indexOf("large");
+    if (empty >= 0 && large >= 0) compare({ ...webhooks[empty]!, ...pages[empty]! }, { ...webhooks[large]!, ...pages[large]! });
+  } finally {
+    for (const server of servers) {
+      await stop(server.app);
+      await server.sim.close();
+    }
+  }
   // BENCH_POSTGRES=off leaves the Postgres column out (it makes a throwaway cluster otherwise).
   if (process.env.BENCH_POSTGRES !== "off") {
     console.log(`\n== PostgreSQL, webhook intake of unknown-session events (${WEBHOOK_CONNECTIONS} connections in all) ==`);
