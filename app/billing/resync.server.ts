@@ -3,6 +3,8 @@ import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { syncSubscription } from "./sync.server";
 
+const CUSTOMERS_PER_PAGE = 500;
+
 export interface ResyncReport {
   customers: number;
   subscriptions: number;
@@ -17,20 +19,35 @@ export interface ResyncReport {
  * the same sync the webhook uses; a lost or mishandled event is repaired here. Safe to run at
  * any time and as often as wanted: a second run finds no drift.
  */
-export async function resyncAll(db: Kysely<Database>, stripe: Stripe, now: () => Date = () => new Date()): Promise<ResyncReport> {
+export async function resyncAll(
+  db: Kysely<Database>,
+  stripe: Stripe,
+  now: () => Date = () => new Date(),
+  { customersPerPage = CUSTOMERS_PER_PAGE }: { customersPerPage?: number } = {},
+): Promise<ResyncReport> {
   const report: ResyncReport = { customers: 0, subscriptions: 0, drift: [], errors: [] };
-  const customers = await db.selectFrom("stripe_customers").select(["user_id", "stripe_customer_id"]).orderBy("id").execute();
-  for (const customer of customers) {
-    report.customers++;
-    try {
-      for await (const subscription of stripe.subscriptions.list({ customer: customer.stripe_customer_id, status: "all", limit: 100 })) {
-        const result = await syncSubscription(db, stripe, subscription.id, { cause: "sync", now: now() });
-        report.subscriptions++;
-        if (result.kind === "synced") report.drift.push(...result.drift);
+  // Customers are read a page at a time (by id), so memory stays flat however many there are.
+  for (let after = 0; ; ) {
+    const customers = await db
+      .selectFrom("stripe_customers")
+      .select(["id", "stripe_customer_id"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(customersPerPage)
+      .execute();
+    for (const customer of customers) {
+      report.customers++;
+      try {
+        for await (const subscription of stripe.subscriptions.list({ customer: customer.stripe_customer_id, status: "all", limit: 100 })) {
+          const result = await syncSubscription(db, stripe, subscription.id, { cause: "sync", now: now() });
+          report.subscriptions++;
+          if (result.kind === "synced") report.drift.push(...result.drift);
+        }
+      } catch (error) {
+        report.errors.push(`customer ${customer.stripe_customer_id}: ${error instanceof Error ? error.message : String(error)}`);
       }
-    } catch (error) {
-      report.errors.push(`customer ${customer.stripe_customer_id}: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (customers.length < customersPerPage) return report;
+    after = customers[customers.length - 1]!.id;
   }
-  return report;
 }

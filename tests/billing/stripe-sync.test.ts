@@ -56,6 +56,18 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
     expect(again.drift).toEqual([]);
   });
 
+  it("reads customers a page at a time and reaches every one", async () => {
+    const users = [await createUser(app.db, { role: "talent" }), await createUser(app.db, { role: "professional" }), await createUser(app.db, { role: "company" })];
+    const subscriptions = [];
+    for (const user of users) subscriptions.push((await subscribe(app.db, app.stripe, user)).subscription);
+    const { n: customers } = await app.db.selectFrom("stripe_customers").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+
+    const report = await resyncAll(app.db, app.stripe, undefined, { customersPerPage: 2 });
+    expect(report.errors).toEqual([]);
+    expect(report.customers).toBe(Number(customers));
+    for (const subscription of subscriptions) expect((await subscriptionRow(app.db, subscription.id)).status).toBe("active");
+  });
+
   it("the command prints the drift it corrected", async () => {
     const user = await createUser(app.db, { role: "company" });
     const { subscription } = await subscribe(app.db, app.stripe, user);
