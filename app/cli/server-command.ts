@@ -4,7 +4,7 @@ import { join } from "node:path";
  * The old-generation heap the production server runs with, in MB. The live heap stays near 50 MB;
  * without a ceiling V8 lets garbage pile up to about 200 MB under load before it collects, and
  * that is most of the server's memory. With one, V8 collects at about 55 MB instead: a full
- * collection about every second under load, 3-5 ms of pause each, 1-2% of the CPU.
+ * collection once or twice a second under load, 3-5 ms of pause each, 1-2% of the CPU.
  * NODE_OPTIONS=--max-old-space-size=N overrides it (decision 0014).
  */
 export const SERVER_HEAP_MB = 160;
