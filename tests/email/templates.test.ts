@@ -4,17 +4,19 @@ import { describe, expect, it } from "vitest";
 import PaymentConfirmationEmail from "../../emails/payment-confirmation";
 import { renderPaymentConfirmation, renderPaymentFailed } from "../../app/email/templates.server";
 
+const confirmation = {
+  name: "Amina",
+  planName: "Talent annual membership",
+  amount: "300 MAD",
+  paidOn: "21 November 2026",
+  reference: "pi_test_123",
+  accessEndsOn: "21 November 2027",
+  dashboardUrl: "http://localhost:3000/dashboard/talent",
+};
+
 describe("email templates", () => {
   it("the confirmation names the person, plan, amount, date, reference, end date and dashboard link", async () => {
-    const email = await renderPaymentConfirmation({
-      name: "Amina",
-      planName: "Talent annual membership",
-      amount: "300 MAD",
-      paidOn: "21 November 2026",
-      reference: "pi_test_123",
-      accessEndsOn: "21 November 2027",
-      dashboardUrl: "http://localhost:3000/dashboard/talent",
-    });
+    const email = await renderPaymentConfirmation(confirmation);
     expect(email.subject).toBe("Payment received: Talent annual membership");
     for (const part of ["Amina", "Talent annual membership", "300 MAD", "21 November 2026", "pi_test_123", "21 November 2027"]) {
       expect(email.text).toContain(part);
@@ -39,18 +41,9 @@ describe("email templates", () => {
   });
 
   it("the text part is what react-email's own plain-text rendering makes, email after email", async () => {
-    const props = {
-      name: "Amina",
-      planName: "Talent annual membership",
-      amount: "300 MAD",
-      paidOn: "21 November 2026",
-      reference: "pi_test_123",
-      accessEndsOn: "21 November 2027",
-      dashboardUrl: "http://localhost:3000/dashboard/talent",
-    };
-    const expected = await render(createElement(PaymentConfirmationEmail, props), { plainText: true });
-    for (let i = 0; i < 2; i++) expect((await renderPaymentConfirmation(props)).text).toBe(expected);
-    const other = await renderPaymentConfirmation({ ...props, name: "Youssef" });
+    const expected = await render(createElement(PaymentConfirmationEmail, confirmation), { plainText: true });
+    for (let i = 0; i < 2; i++) expect((await renderPaymentConfirmation(confirmation)).text).toBe(expected);
+    const other = await renderPaymentConfirmation({ ...confirmation, name: "Youssef" });
     expect(other.text).toBe(expected.replace("Amina", "Youssef"));
   });
 });
