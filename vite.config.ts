@@ -23,7 +23,14 @@ const testOptions = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
-const DATABASE_SUITES = ["tests/access/**/*.test.ts", "tests/billing/**/*.test.ts", "tests/payments/**/*.test.ts", "tests/email/**/*.test.ts", "tests/auth/**/*.test.ts", "tests/postgres/**/*.test.ts"];
+const DATABASE_SUITES = [
+  "tests/access/**/*.test.ts",
+  "tests/billing/**/*.test.ts",
+  "tests/payments/**/*.test.ts",
+  "tests/email/**/*.test.ts",
+  "tests/auth/**/*.test.ts",
+  "tests/postgres/**/*.test.ts",
+];
 
 export default defineConfig({
   plugins: isVitest
@@ -48,9 +55,26 @@ export default defineConfig({
   ssr: { noExternal: [/^@react-email\/(?!render)/] },
   test: {
     projects: [
-      { extends: true, test: { ...testOptions, name: "sqlite", include: ["app/**/*.test.ts", "tests/**/*.test.ts", "stripe-sim/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          ...testOptions,
+          name: "sqlite",
+          include: ["app/**/*.test.ts", "tests/**/*.test.ts", "stripe-sim/**/*.test.ts"],
+        },
+      },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true as const, test: { ...testOptions, name: "postgres", include: DATABASE_SUITES, env: { TEST_BACKEND: "postgres" } } }]
+        ? [
+            {
+              extends: true as const,
+              test: {
+                ...testOptions,
+                name: "postgres",
+                include: DATABASE_SUITES,
+                env: { TEST_BACKEND: "postgres" },
+              },
+            },
+          ]
         : []),
     ],
   },

@@ -65,7 +65,12 @@ const pgTypes: pg.CustomTypesConfig = {
 };
 
 export function createPostgresPool(url: string, poolSize: number = DEFAULT_POOL_SIZE): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes, application_name: "talents-acting-payments" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: pgTypes,
+    application_name: "talents-acting-payments",
+  });
   // An idle connection the server dropped emits here; without a listener the process would exit.
   pool.on("error", (error) => console.error("PostgreSQL idle connection error:", error.message));
   return pool;
@@ -79,9 +84,15 @@ export interface DatabaseOptions {
 /** A Kysely instance on PostgreSQL for postgres:// and postgresql:// URLs, else on the SQLite file at `url`. */
 export function createDatabase(url: string, options: DatabaseOptions = {}): Kysely<Database> {
   if (isPostgresUrl(url)) {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPostgresPool(url, options.poolSize ?? poolSizeFromEnv()) }) });
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: createPostgresPool(url, options.poolSize ?? poolSizeFromEnv()),
+      }),
+    });
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }),
+  });
 }
 
 function poolSizeFromEnv(): number {

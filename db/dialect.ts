@@ -38,8 +38,12 @@ export function nowDefault<D>(db: Kysely<D>): RawBuilder<unknown> {
 }
 
 /** An integer primary key the database numbers: AUTOINCREMENT on SQLite, an identity column on Postgres. */
-export function autoId<D>(db: Kysely<D>): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return isPostgres(db) ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement();
+export function autoId<D>(
+  db: Kysely<D>,
+): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return isPostgres(db)
+    ? (c) => c.primaryKey().generatedByDefaultAsIdentity()
+    : (c) => c.primaryKey().autoIncrement();
 }
 
 /**
@@ -49,7 +53,9 @@ export function autoId<D>(db: Kysely<D>): (column: ColumnDefinitionBuilder) => C
  */
 export async function restartIdentityAfter<D>(db: Kysely<D>, table: string): Promise<void> {
   if (!isPostgres(db)) return;
-  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(
+    db,
+  );
 }
 
 // Transactions ----------------------------------------------------------------------------------
@@ -80,7 +86,10 @@ export function retryDelayMs(attempt: number): number {
  * run again with a bounded, jittered backoff on serialization failures and deadlocks.
  * `fn` must only await database work (no network I/O, no rendering): it may run more than once.
  */
-export async function writeTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+export async function writeTransaction<D, T>(
+  db: Kysely<D>,
+  fn: (trx: Kysely<D>) => Promise<T>,
+): Promise<T> {
   if (!isPostgres(db)) return sqliteImmediateTransaction(db, fn);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -92,7 +101,10 @@ export async function writeTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>)
   }
 }
 
-async function sqliteImmediateTransaction<D, T>(db: Kysely<D>, fn: (trx: Kysely<D>) => Promise<T>): Promise<T> {
+async function sqliteImmediateTransaction<D, T>(
+  db: Kysely<D>,
+  fn: (trx: Kysely<D>) => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
@@ -120,11 +132,17 @@ export function likeIgnoringCase<D>(db: Kysely<D>): RawBuilder<unknown> {
  * concurrent transaction on another instance that reads it to write waits, then sees the
  * committed result. On SQLite the write transaction already holds the one write lock.
  */
-export function forUpdate<D, DB, TB extends keyof DB, O>(db: Kysely<D>, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+export function forUpdate<D, DB, TB extends keyof DB, O>(
+  db: Kysely<D>,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
   return isPostgres(db) ? query.forUpdate() : query;
 }
 
 /** FOR UPDATE SKIP LOCKED on Postgres (rows another worker is claiming are passed over). */
-export function forUpdateSkipLocked<D, DB, TB extends keyof DB, O>(db: Kysely<D>, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+export function forUpdateSkipLocked<D, DB, TB extends keyof DB, O>(
+  db: Kysely<D>,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
   return isPostgres(db) ? query.forUpdate().skipLocked() : query;
 }

@@ -27,7 +27,8 @@ export default function PaymentConfirmationEmail(props: PaymentConfirmationEmail
     >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
-        We received your payment for the {props.planName}. Your access is active until {props.accessEndsOn}.
+        We received your payment for the {props.planName}. Your access is active until{" "}
+        {props.accessEndsOn}.
       </Text>
       <Section style={details}>
         <Text style={row}>Plan: {props.planName}</Text>
@@ -53,5 +54,10 @@ PaymentConfirmationEmail.PreviewProps = {
   dashboardUrl: "http://localhost:3000/dashboard/talent",
 } satisfies PaymentConfirmationEmailProps;
 
-const details = { backgroundColor: "#f6f8fb", padding: "8px 16px", borderRadius: "8px", margin: "16px 0" };
+const details = {
+  backgroundColor: "#f6f8fb",
+  padding: "8px 16px",
+  borderRadius: "8px",
+  margin: "16px 0",
+};
 const row = { fontSize: "14px", color: "#1a1f36", margin: "4px 0" };

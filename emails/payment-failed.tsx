@@ -22,8 +22,8 @@ export default function PaymentFailedEmail(props: PaymentFailedEmailProps) {
     >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
-        Your payment of {props.amount} for the {props.planName} could not be completed, so your access has not
-        changed. You can try again with another payment method.
+        Your payment of {props.amount} for the {props.planName} could not be completed, so your
+        access has not changed. You can try again with another payment method.
       </Text>
       <Text style={small}>Payment reference: {props.reference}</Text>
       <Button href={props.paymentUrl} style={button}>

@@ -25,7 +25,8 @@ export default function RenewalReceiptEmail(props: RenewalReceiptEmailProps) {
     >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
-        Your {props.planName} renewed and we charged {props.amount}. Your access runs until {props.periodEndsOn}.
+        Your {props.planName} renewed and we charged {props.amount}. Your access runs until{" "}
+        {props.periodEndsOn}.
       </Text>
       <Section style={details}>
         <Text style={row}>Invoice: {props.invoiceNumber}</Text>
@@ -49,5 +50,10 @@ RenewalReceiptEmail.PreviewProps = {
   invoiceUrl: "https://invoice.stripe.com/i/acct_123/test_123",
 } satisfies RenewalReceiptEmailProps;
 
-const details = { backgroundColor: "#f6f8fb", padding: "8px 16px", borderRadius: "8px", margin: "16px 0" };
+const details = {
+  backgroundColor: "#f6f8fb",
+  padding: "8px 16px",
+  borderRadius: "8px",
+  margin: "16px 0",
+};
 const row = { fontSize: "14px", color: "#1a1f36", margin: "4px 0" };

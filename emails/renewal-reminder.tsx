@@ -22,7 +22,11 @@ export default function RenewalReminderEmail(props: RenewalReminderEmailProps) {
   const ended = props.kind === "ended";
   return (
     <EmailLayout
-      preview={ended ? `Your access ended on ${props.accessEndsOn}.` : `Your access ends on ${props.accessEndsOn}.`}
+      preview={
+        ended
+          ? `Your access ended on ${props.accessEndsOn}.`
+          : `Your access ends on ${props.accessEndsOn}.`
+      }
       heading={ended ? "Your access has ended" : "Renew your access"}
       footer="Talents Acting. You get these reminders because you paid for a year; they stop when you renew."
     >

@@ -16,7 +16,11 @@ export function subscriptionCancelledSubject(planName: string): string {
 
 export default function SubscriptionCancelledEmail(props: SubscriptionCancelledEmailProps) {
   return (
-    <EmailLayout preview={`Your ${props.planName} ended on ${props.endedOn}.`} heading="Your subscription has ended" footer="Talents Acting">
+    <EmailLayout
+      preview={`Your ${props.planName} ended on ${props.endedOn}.`}
+      heading="Your subscription has ended"
+      footer="Talents Acting"
+    >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
         {props.unpaid

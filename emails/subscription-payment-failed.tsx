@@ -16,11 +16,16 @@ export function subscriptionPaymentFailedSubject(planName: string): string {
 
 export default function SubscriptionPaymentFailedEmail(props: SubscriptionPaymentFailedEmailProps) {
   return (
-    <EmailLayout preview={`We could not charge ${props.amount}; please update your card.`} heading="Your payment failed" footer="Talents Acting">
+    <EmailLayout
+      preview={`We could not charge ${props.amount}; please update your card.`}
+      heading="Your payment failed"
+      footer="Talents Acting"
+    >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
-        We could not charge {props.amount} for your {props.planName} (invoice {props.invoiceNumber}). Your access continues while
-        we retry over the next days; update your card so the next attempt succeeds.
+        We could not charge {props.amount} for your {props.planName} (invoice {props.invoiceNumber}
+        ). Your access continues while we retry over the next days; update your card so the next
+        attempt succeeds.
       </Text>
       <Button href={props.updateCardUrl} style={button}>
         Update your card

@@ -16,8 +16,12 @@ export interface SubscriptionStartedEmailProps {
   billingUrl: string;
 }
 
-export function subscriptionStartedSubject(props: Pick<SubscriptionStartedEmailProps, "planName" | "trialEndsOn">): string {
-  return props.trialEndsOn ? `Your free trial has started: ${props.planName}` : `Payment received: ${props.planName}`;
+export function subscriptionStartedSubject(
+  props: Pick<SubscriptionStartedEmailProps, "planName" | "trialEndsOn">,
+): string {
+  return props.trialEndsOn
+    ? `Your free trial has started: ${props.planName}`
+    : `Payment received: ${props.planName}`;
 }
 
 /** The confirmation of a new subscription: the existing payment confirmation, adapted to the plan. */
@@ -25,7 +29,11 @@ export default function SubscriptionStartedEmail(props: SubscriptionStartedEmail
   const trial = props.trialEndsOn !== null;
   return (
     <EmailLayout
-      preview={trial ? `Your free trial runs until ${props.trialEndsOn}.` : `Thank you: your ${props.planName} is active.`}
+      preview={
+        trial
+          ? `Your free trial runs until ${props.trialEndsOn}.`
+          : `Thank you: your ${props.planName} is active.`
+      }
       heading={trial ? "Your free trial has started" : "Thank you for your payment"}
       footer="Talents Acting. Keep this email as your confirmation."
     >
@@ -39,7 +47,9 @@ export default function SubscriptionStartedEmail(props: SubscriptionStartedEmail
         <Text style={row}>{`Plan: ${props.planName}`}</Text>
         <Text style={row}>{`Price: ${props.price}`}</Text>
         {props.amountPaid ? <Text style={row}>{`Paid today: ${props.amountPaid}`}</Text> : null}
-        <Text style={row}>{trial ? `First payment on: ${props.renewsOn}` : `Next renewal: ${props.renewsOn}`}</Text>
+        <Text style={row}>
+          {trial ? `First payment on: ${props.renewsOn}` : `Next renewal: ${props.renewsOn}`}
+        </Text>
         <Text style={row}>{`Reference: ${props.reference}`}</Text>
       </Section>
       <Button href={props.billingUrl} style={button}>
@@ -60,5 +70,10 @@ SubscriptionStartedEmail.PreviewProps = {
   billingUrl: "http://localhost:3000/dashboard/talent/billing",
 } satisfies SubscriptionStartedEmailProps;
 
-const details = { backgroundColor: "#f6f8fb", padding: "8px 16px", borderRadius: "8px", margin: "16px 0" };
+const details = {
+  backgroundColor: "#f6f8fb",
+  padding: "8px 16px",
+  borderRadius: "8px",
+  margin: "16px 0",
+};
 const row = { fontSize: "14px", color: "#1a1f36", margin: "4px 0" };

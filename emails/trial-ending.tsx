@@ -16,11 +16,16 @@ export function trialEndingSubject(trialEndsOn: string): string {
 
 export default function TrialEndingEmail(props: TrialEndingEmailProps) {
   return (
-    <EmailLayout preview={`Your free trial ends on ${props.trialEndsOn}; then ${props.price}.`} heading="Your free trial ends soon" footer="Talents Acting">
+    <EmailLayout
+      preview={`Your free trial ends on ${props.trialEndsOn}; then ${props.price}.`}
+      heading="Your free trial ends soon"
+      footer="Talents Acting"
+    >
       <Text style={text}>Hello {props.name},</Text>
       <Text style={text}>
-        The free trial of your {props.planName} ends on {props.trialEndsOn}. From then on your card is charged {props.price}.
-        Nothing is needed to continue; to change plan or card, or to cancel before the trial ends, open billing.
+        The free trial of your {props.planName} ends on {props.trialEndsOn}. From then on your card
+        is charged {props.price}. Nothing is needed to continue; to change plan or card, or to
+        cancel before the trial ends, open billing.
       </Text>
       <Button href={props.billingUrl} style={button}>
         Open billing

@@ -8,7 +8,8 @@ function numberFrom(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
   return value;
 }
 
@@ -25,7 +26,11 @@ export function optionsFromEnv(env: Env): StripeSimOptions {
   const forwardRaw = env.STRIPE_SIM_FORWARD_TO?.trim();
   const forwardTo = forwardRaw === "none" ? null : forwardRaw || `${appUrl}/api/webhooks/stripe`;
   // STRIPE_WEBHOOK_SECRET may list several secrets (rotation); the first one signs.
-  const webhookSecret = (env.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).find(Boolean) ?? DEFAULT_WEBHOOK_SECRET;
+  const webhookSecret =
+    (env.STRIPE_WEBHOOK_SECRET ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .find(Boolean) ?? DEFAULT_WEBHOOK_SECRET;
   const delivery: Partial<DeliveryKnobs> = {};
   const knobs: Array<[keyof DeliveryKnobs, string]> = [
     ["duplicates", "STRIPE_SIM_DUPLICATES"],
@@ -42,10 +47,14 @@ export function optionsFromEnv(env: Env): StripeSimOptions {
   if (shuffle !== undefined) delivery.shuffle = shuffle;
   const afterRetries = env.STRIPE_SIM_AFTER_FAILED_RETRIES?.trim();
   if (afterRetries && afterRetries !== "cancel" && afterRetries !== "unpaid") {
-    throw new Error(`STRIPE_SIM_AFTER_FAILED_RETRIES must be cancel or unpaid, got "${afterRetries}"`);
+    throw new Error(
+      `STRIPE_SIM_AFTER_FAILED_RETRIES must be cancel or unpaid, got "${afterRetries}"`,
+    );
   }
   return {
-    ...(afterRetries === "cancel" || afterRetries === "unpaid" ? { subscriptionAfterFailedRetries: afterRetries } : {}),
+    ...(afterRetries === "cancel" || afterRetries === "unpaid"
+      ? { subscriptionAfterFailedRetries: afterRetries }
+      : {}),
     port: numberFrom(env, "STRIPE_SIM_PORT") ?? DEFAULT_PORT,
     dbPath: env.STRIPE_SIM_DB || "./data/stripe-sim.db",
     forwardTo,

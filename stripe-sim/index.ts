@@ -9,7 +9,14 @@ import { EventRecorder } from "./domain/events.js";
 import { handleApi } from "./http/api.js";
 import { errorEnvelope } from "./http/errors.js";
 import { sendJson } from "./http/respond.js";
-import { DEFAULT_HOST, DEFAULT_KNOBS, DEFAULT_MERCHANT_NAME, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, mergeKnobs } from "./options.js";
+import {
+  DEFAULT_HOST,
+  DEFAULT_KNOBS,
+  DEFAULT_MERCHANT_NAME,
+  DEFAULT_PORT,
+  DEFAULT_WEBHOOK_SECRET,
+  mergeKnobs,
+} from "./options.js";
 import type { DeliveryKnobs, StripeSimOptions } from "./options.js";
 import { BillingNotes } from "./store/billing-notes.js";
 import { openDatabase } from "./store/database.js";
@@ -47,7 +54,9 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
   const log = options.log ?? (() => undefined);
   let knobs = mergeKnobs(DEFAULT_KNOBS, options.delivery ?? {});
   const forwardTo = options.forwardTo ?? null;
-  const forward = forwardTo ? { url: forwardTo, secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET } : null;
+  const forward = forwardTo
+    ? { url: forwardTo, secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET }
+    : null;
   const targets = new WebhookTargets(store, endpointSecrets, forward);
   const queue = new DeliveryQueue(db, targets, () => knobs);
   const worker = new DeliveryWorker(db, store, queue, targets, () => knobs, log);
@@ -86,7 +95,8 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Parse only the path: a request line such as `GET //x` is not a valid relative URL.
     const url = new URL(`http://stripe-sim.local${(req.url ?? "/").replace(/^\/+/, "/")}`);
-    if (url.pathname === "/v1" || url.pathname.startsWith("/v1/")) await handleApi(ctx, idempotency, req, res, url);
+    if (url.pathname === "/v1" || url.pathname.startsWith("/v1/"))
+      await handleApi(ctx, idempotency, req, res, url);
     else await handleWeb(ctx, controls, req, res, url);
   };
   const server = createServer((req, res) => {
@@ -94,9 +104,14 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
       .catch((error: unknown) => {
         // Last line of defence: a bug answers 500 and the process keeps serving.
         const message = error instanceof Error ? error.message : String(error);
-        sendJson(res, 500, errorEnvelope({ type: "api_error", message: `stripe-sim internal error: ${message}` }), {
-          "Stripe-Should-Retry": "false",
-        });
+        sendJson(
+          res,
+          500,
+          errorEnvelope({ type: "api_error", message: `stripe-sim internal error: ${message}` }),
+          {
+            "Stripe-Should-Retry": "false",
+          },
+        );
       })
       .finally(() => worker.wake());
   });
@@ -120,14 +135,16 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
   }
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? DEFAULT_HOST;
-  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const urlHost =
+    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${port}`;
 
   const sweep = () => {
     try {
       if (db.transaction(() => sweepExpiredSessions(ctx))() > 0) worker.wake();
       // Subscriptions without a test clock renew on the stand-in's own clock.
-      if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0) worker.wake();
+      if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0)
+        worker.wake();
       idempotency.purgeExpired(clock.nowSeconds() * 1000);
     } catch (error) {
       log(`stripe-sim: expiry sweep failed: ${String(error)}`);

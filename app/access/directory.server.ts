@@ -42,7 +42,9 @@ function activeTalents(db: DB, now: Date) {
     .selectFrom("users")
     .where("role", "=", "talent")
     .where("subscription_status", "=", "ACTIVE")
-    .where((eb) => eb.or([eb("access_expires_at", "is", null), eb("access_expires_at", ">", nowIso)]));
+    .where((eb) =>
+      eb.or([eb("access_expires_at", "is", null), eb("access_expires_at", ">", nowIso)]),
+    );
 }
 
 export interface DirectoryPage {
@@ -54,12 +56,20 @@ export interface DirectoryPage {
 }
 
 /** One page (1-based) of active talents, newest members first, optionally whose name contains `search`. */
-export async function listTalents(db: DB, options: { page: number; search: string; now: Date }): Promise<DirectoryPage> {
+export async function listTalents(
+  db: DB,
+  options: { page: number; search: string; now: Date },
+): Promise<DirectoryPage> {
   const { page, search, now } = options;
   let base = activeTalents(db, now);
-  if (search !== "") base = base.where(sql<boolean>`users.name ${likeIgnoringCase(db)} ${likeContains(search)} escape '\\'`);
+  if (search !== "")
+    base = base.where(
+      sql<boolean>`users.name ${likeIgnoringCase(db)} ${likeContains(search)} escape '\\'`,
+    );
 
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .executeTakeFirstOrThrow();
   const pageCount = Math.ceil(Number(total) / DIRECTORY_PAGE_SIZE);
   const inRange = Number.isSafeInteger(page) && page >= 1 && page <= Math.min(pageCount, MAX_PAGE);
   const rows = inRange
@@ -72,7 +82,12 @@ export async function listTalents(db: DB, options: { page: number; search: strin
         .execute()
     : [];
   return {
-    talents: rows.map((r) => ({ id: r.id, name: r.name, headline: r.headline, memberSince: r.member_since })),
+    talents: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      headline: r.headline,
+      memberSince: r.member_since,
+    })),
     total: Number(total),
     page,
     pageCount,
@@ -80,19 +95,49 @@ export async function listTalents(db: DB, options: { page: number; search: strin
 }
 
 /** A talent's profile, or undefined when `id` is not a talent. */
-export async function findTalentProfile(db: DB, id: number, now: Date): Promise<TalentProfile | undefined> {
+export async function findTalentProfile(
+  db: DB,
+  id: number,
+  now: Date,
+): Promise<TalentProfile | undefined> {
   const row = await db
     .selectFrom("users")
-    .select(["users.id", "users.name", "users.email", "users.headline", memberSince.as("member_since")])
+    .select([
+      "users.id",
+      "users.name",
+      "users.email",
+      "users.headline",
+      memberSince.as("member_since"),
+    ])
     .where("users.id", "=", id)
     .where("users.role", "=", "talent")
     .executeTakeFirst();
   if (!row) return undefined;
-  const listed = await activeTalents(db, now).select("users.id").where("users.id", "=", id).executeTakeFirst();
-  return { id: row.id, name: row.name, email: row.email, headline: row.headline, memberSince: row.member_since, listed: listed !== undefined };
+  const listed = await activeTalents(db, now)
+    .select("users.id")
+    .where("users.id", "=", id)
+    .executeTakeFirst();
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    headline: row.headline,
+    memberSince: row.member_since,
+    listed: listed !== undefined,
+  };
 }
 
 /** Sets (or, with null, clears) a talent's headline. */
-export async function updateHeadline(db: DB, userId: number, headline: string | null, now: Date): Promise<void> {
-  await db.updateTable("users").set({ headline, updated_at: now.toISOString() }).where("id", "=", userId).where("role", "=", "talent").execute();
+export async function updateHeadline(
+  db: DB,
+  userId: number,
+  headline: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ headline, updated_at: now.toISOString() })
+    .where("id", "=", userId)
+    .where("role", "=", "talent")
+    .execute();
 }

@@ -17,15 +17,24 @@ export interface Paywall {
   paymentPath: string | null;
 }
 
-export type PremiumAccess = { user: User; allowed: true } | { user: User; allowed: false; paywall: Paywall };
+export type PremiumAccess =
+  { user: User; allowed: true } | { user: User; allowed: false; paywall: Paywall };
 
 function paywallFor(user: User, feature: Feature, reason: "needs-access" | "role"): Paywall {
   if (reason === "needs-access") {
-    return { feature, message: paywallMessage(feature), paymentPath: `/dashboard/${user.role}/payment` };
+    return {
+      feature,
+      message: paywallMessage(feature),
+      paymentPath: `/dashboard/${user.role}/payment`,
+    };
   }
   const roles = FEATURES[feature].roles.map((r) => `${roleLabel(r)}`).join(" and ");
   const subject = FEATURES[feature].subject;
-  return { feature, message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} are for ${roles} members.`, paymentPath: null };
+  return {
+    feature,
+    message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} are for ${roles} members.`,
+    paymentPath: null,
+  };
 }
 
 /**
@@ -58,7 +67,9 @@ function escapeHtml(value: string): string {
 
 /** A standalone 403 page (resource routes have no layout to render a paywall into). */
 export function paywallResponse(paywall: Paywall): Response {
-  const link = paywall.paymentPath ? `<p><a href="${escapeHtml(paywall.paymentPath)}">Go to your payment page</a></p>` : "";
+  const link = paywall.paymentPath
+    ? `<p><a href="${escapeHtml(paywall.paymentPath)}">Go to your payment page</a></p>`
+    : "";
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Members only | Talents Acting</title></head><body><main><h1>Members only</h1><p>${escapeHtml(paywall.message)}</p>${link}<p><a href="/talents">Back to the talent directory</a></p></main></body></html>`;
   return new Response(html, {
     status: 403,

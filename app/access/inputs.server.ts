@@ -14,7 +14,10 @@ export const headlineSchema = z.object({
       z
         .string()
         .max(MAX_HEADLINE_LENGTH, `Use at most ${MAX_HEADLINE_LENGTH} characters`)
-        .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "Use a single line of plain text (no control or invisible characters)"),
+        .refine(
+          (v) => !INVISIBLE_OR_CONTROL.test(v),
+          "Use a single line of plain text (no control or invisible characters)",
+        ),
     )
     .transform((v) => (v === "" ? null : v)),
 });
@@ -46,7 +49,11 @@ export function parseDirectoryQuery(url: URL): DirectoryQuery {
   }
   const search = (url.searchParams.get("q") ?? "").trim();
   if (search.length > MAX_SEARCH_LENGTH) {
-    return { page, search: search.slice(0, MAX_SEARCH_LENGTH), searchError: `Use at most ${MAX_SEARCH_LENGTH} characters` };
+    return {
+      page,
+      search: search.slice(0, MAX_SEARCH_LENGTH),
+      searchError: `Use at most ${MAX_SEARCH_LENGTH} characters`,
+    };
   }
   return { page, search, searchError: null };
 }

@@ -31,7 +31,9 @@ export function reminderDue(accessEndsAt: Date, now: Date): RenewalReminderKind 
 }
 
 // The plans paid once for a year.
-const ONE_TIME_ANNUAL_PLANS: ReadonlySet<string> = new Set(ROLES.map((role) => planForRole(role, "usd").id));
+const ONE_TIME_ANNUAL_PLANS: ReadonlySet<string> = new Set(
+  ROLES.map((role) => planForRole(role, "usd").id),
+);
 
 /**
  * Whether the payment that bought the current access period earns renewal reminders: only a
@@ -43,7 +45,11 @@ export function earnsRenewalReminders(payment: Pick<Payment, "plan" | "status">)
 }
 
 /** One email per user, kind and access period: a renewal moves access_expires_at and starts afresh. */
-export function reminderDedupeKey(userId: number, kind: RenewalReminderKind, accessExpiresAt: string): string {
+export function reminderDedupeKey(
+  userId: number,
+  kind: RenewalReminderKind,
+  accessExpiresAt: string,
+): string {
   return `renewal-reminder:${userId}:${kind}:${accessExpiresAt}`;
 }
 
@@ -81,17 +87,37 @@ export async function findDueReminders(db: DB, now: Date): Promise<DueReminder[]
     .where("users.subscription_status", "in", ["ACTIVE", "EXPIRED"])
     // A member with a subscription that still runs renews by itself (its period end is access_expires_at).
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("subscriptions").select("subscriptions.id").whereRef("subscriptions.user_id", "=", "users.id").where("subscriptions.status", "in", RUNNING_SUBSCRIPTION_STATUSES))),
+      not(
+        exists(
+          selectFrom("subscriptions")
+            .select("subscriptions.id")
+            .whereRef("subscriptions.user_id", "=", "users.id")
+            .where("subscriptions.status", "in", RUNNING_SUBSCRIPTION_STATUSES),
+        ),
+      ),
     )
     .where("users.access_expires_at", "is not", null)
-    .where("users.access_expires_at", ">", new Date(now.getTime() - ENDED_REMINDER_WITHIN_DAYS * DAY_MS).toISOString())
-    .where("users.access_expires_at", "<=", new Date(now.getTime() + FIRST_REMINDER_DAYS * DAY_MS).toISOString())
+    .where(
+      "users.access_expires_at",
+      ">",
+      new Date(now.getTime() - ENDED_REMINDER_WITHIN_DAYS * DAY_MS).toISOString(),
+    )
+    .where(
+      "users.access_expires_at",
+      "<=",
+      new Date(now.getTime() + FIRST_REMINDER_DAYS * DAY_MS).toISOString(),
+    )
     .orderBy("users.id")
     .execute();
 
   const due: DueReminder[] = [];
   for (const row of rows) {
-    if (!row.access_expires_at || !row.plan || !earnsRenewalReminders({ plan: row.plan, status: "paid" })) continue;
+    if (
+      !row.access_expires_at ||
+      !row.plan ||
+      !earnsRenewalReminders({ plan: row.plan, status: "paid" })
+    )
+      continue;
     const kind = reminderDue(new Date(row.access_expires_at), now);
     if (!kind) continue;
     due.push({
@@ -124,7 +150,15 @@ export async function queueRenewalReminders(db: DB, now: Date = clockNow()): Pro
     };
     // Rendered by the dispatcher when it sends. The outbox schedules on the system time its
     // dispatcher reads, not on the app's clock.
-    if (await enqueueEmail(db, { dedupeKey: reminder.dedupeKey, to: reminder.email, template: "renewal-reminder", props })) queued++;
+    if (
+      await enqueueEmail(db, {
+        dedupeKey: reminder.dedupeKey,
+        to: reminder.email,
+        template: "renewal-reminder",
+        props,
+      })
+    )
+      queued++;
   }
   return queued;
 }

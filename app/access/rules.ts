@@ -20,7 +20,10 @@ export const FEATURES = {
     needsAccess: true,
     subject: "talents' contact details",
   },
-} as const satisfies Record<string, { roles: readonly Role[]; needsAccess: boolean; subject: string }>;
+} as const satisfies Record<
+  string,
+  { roles: readonly Role[]; needsAccess: boolean; subject: string }
+>;
 
 export type Feature = keyof typeof FEATURES;
 
@@ -45,7 +48,8 @@ export function hasAccess(user: Omit<AccessSubject, "role">, now: Date): boolean
 /** May this user use this feature now? */
 export function decideAccess(user: AccessSubject, feature: Feature, now: Date): AccessDecision {
   const rule = FEATURES[feature];
-  if (!(rule.roles as readonly Role[]).includes(user.role)) return { allowed: false, reason: "role" };
+  if (!(rule.roles as readonly Role[]).includes(user.role))
+    return { allowed: false, reason: "role" };
   if (rule.needsAccess && !hasAccess(user, now)) return { allowed: false, reason: "needs-access" };
   return { allowed: true };
 }

@@ -40,7 +40,8 @@ function later(a: string | null, b: string | null): string | null {
 
 /** When a subscription's access ends (or ended). */
 function subscriptionEnd(s: SubscriptionFacts): string | null {
-  if (GRANTING.has(s.status)) return later(s.current_period_end, s.status === "trialing" ? s.trial_end : null);
+  if (GRANTING.has(s.status))
+    return later(s.current_period_end, s.status === "trialing" ? s.trial_end : null);
   return s.ended_at ?? s.canceled_at ?? s.current_period_end;
 }
 
@@ -48,7 +49,11 @@ function subscriptionEnd(s: SubscriptionFacts): string | null {
 function endedStatus(s: SubscriptionFacts): SubscriptionStatus {
   if (s.status === "incomplete" || s.status === "incomplete_expired") return "NONE";
   // The member cancelled (now or at period end, themselves or through the portal) and it is over.
-  if (s.status === "canceled" && (s.cancellation_reason === "cancellation_requested" || s.cancel_at_period_end)) return "CANCELLED";
+  if (
+    s.status === "canceled" &&
+    (s.cancellation_reason === "cancellation_requested" || s.cancel_at_period_end)
+  )
+    return "CANCELLED";
   // Ended unpaid (payment_failed, unpaid, paused without payment) or by a dispute: the access ran out.
   return "EXPIRED";
 }
@@ -76,20 +81,46 @@ export function decideAccess({ paidYearEndsAt, subscriptions, now }: AccessInput
   const started = subscriptions.filter((s) => endedStatus(s) !== "NONE");
   let latest: SubscriptionFacts | null = null;
   for (const s of started) {
-    if (latest === null || Date.parse(subscriptionEnd(s) ?? s.stripe_created_at) >= Date.parse(subscriptionEnd(latest) ?? latest.stripe_created_at)) {
+    if (
+      latest === null ||
+      Date.parse(subscriptionEnd(s) ?? s.stripe_created_at) >=
+        Date.parse(subscriptionEnd(latest) ?? latest.stripe_created_at)
+    ) {
       latest = s;
     }
   }
-  const latestSubscriptionEnd = latest ? (subscriptionEnd(latest) ?? latest.stripe_created_at) : null;
-  if (latest && (paidYearEndsAt === null || Date.parse(latestSubscriptionEnd ?? "") >= Date.parse(paidYearEndsAt))) {
-    return { subscription_status: endedStatus(latest), access_expires_at: latestSubscriptionEnd, paymentFailing: false };
+  const latestSubscriptionEnd = latest
+    ? (subscriptionEnd(latest) ?? latest.stripe_created_at)
+    : null;
+  if (
+    latest &&
+    (paidYearEndsAt === null ||
+      Date.parse(latestSubscriptionEnd ?? "") >= Date.parse(paidYearEndsAt))
+  ) {
+    return {
+      subscription_status: endedStatus(latest),
+      access_expires_at: latestSubscriptionEnd,
+      paymentFailing: false,
+    };
   }
-  if (paidYearEndsAt !== null) return { subscription_status: "EXPIRED", access_expires_at: paidYearEndsAt, paymentFailing: false };
+  if (paidYearEndsAt !== null)
+    return {
+      subscription_status: "EXPIRED",
+      access_expires_at: paidYearEndsAt,
+      paymentFailing: false,
+    };
   return { subscription_status: "NONE", access_expires_at: null, paymentFailing: false };
 }
 
 /** Statuses of a subscription that still runs: it renews or waits for payment, and is not over. */
-export const RUNNING_SUBSCRIPTION_STATUSES: readonly string[] = ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"];
+export const RUNNING_SUBSCRIPTION_STATUSES: readonly string[] = [
+  "trialing",
+  "active",
+  "past_due",
+  "unpaid",
+  "incomplete",
+  "paused",
+];
 
 /** A subscription that still runs: the member must not be offered a second one. */
 export function isRunningSubscription(status: string): boolean {

@@ -26,13 +26,22 @@ async function ensureProduct(stripe: Stripe, plan: RecurringPlan): Promise<void>
     await stripe.products.retrieve(plan.productId);
     return;
   } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.statusCode !== 404) throw error;
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.statusCode !== 404)
+      throw error;
   }
   try {
-    await stripe.products.create({ id: plan.productId, name: membershipName(plan.role), metadata: { role: plan.role } });
+    await stripe.products.create({
+      id: plan.productId,
+      name: membershipName(plan.role),
+      metadata: { role: plan.role },
+    });
   } catch (error) {
     // Another process created it between our read and our create: the product exists, as wanted.
-    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.code !== "resource_already_exists") throw error;
+    if (
+      !(error instanceof Stripe.errors.StripeInvalidRequestError) ||
+      error.code !== "resource_already_exists"
+    )
+      throw error;
   }
 }
 
@@ -42,7 +51,10 @@ async function ensureProduct(stripe: Stripe, plan: RecurringPlan): Promise<void>
  * lookup_key over (the old price stays for the subscriptions already on it). The create's
  * Idempotency-Key names the price it replaces, so two processes booting together make one.
  */
-export async function syncCatalog(stripe: Stripe, plans: readonly RecurringPlan[]): Promise<CatalogPrice[]> {
+export async function syncCatalog(
+  stripe: Stripe,
+  plans: readonly RecurringPlan[],
+): Promise<CatalogPrice[]> {
   const found = new Map<string, Stripe.Price>();
   // Stripe accepts at most 10 lookup keys per list call.
   for (let i = 0; i < plans.length; i += 10) {
@@ -69,7 +81,9 @@ export async function syncCatalog(stripe: Stripe, plans: readonly RecurringPlan[
         nickname: plan.name,
         metadata: { plan: plan.id, role: plan.role },
       },
-      { idempotencyKey: `catalog-price:${plan.lookupKey}:${plan.amount}:${plan.interval}:${holder?.id ?? "none"}` },
+      {
+        idempotencyKey: `catalog-price:${plan.lookupKey}:${plan.amount}:${plan.interval}:${holder?.id ?? "none"}`,
+      },
     );
     result.push({ plan, priceId: created.id, action: holder ? "key_moved" : "created" });
   }
@@ -77,7 +91,9 @@ export async function syncCatalog(stripe: Stripe, plans: readonly RecurringPlan[
 }
 
 // One synced catalog a process: the prices never change while it runs (a change means a deploy).
-const holder = globalThis as typeof globalThis & { __billingCatalog?: { key: string; prices: Promise<Map<string, CatalogPrice>> } };
+const holder = globalThis as typeof globalThis & {
+  __billingCatalog?: { key: string; prices: Promise<Map<string, CatalogPrice>> };
+};
 
 /**
  * The Stripe price of each recurring plan, synced once a process (at boot, or on first use if
@@ -87,7 +103,9 @@ export function catalogPrices(stripe: Stripe = appStripe()): Promise<Map<string,
   const config = env();
   const key = `${config.stripe.apiBase}|${config.stripe.secretKey}|${config.pricingCurrency}`;
   if (holder.__billingCatalog?.key !== key) {
-    const prices = syncCatalog(stripe, recurringCatalog(config.pricingCurrency)).then((list) => new Map(list.map((p) => [p.plan.id, p])));
+    const prices = syncCatalog(stripe, recurringCatalog(config.pricingCurrency)).then(
+      (list) => new Map(list.map((p) => [p.plan.id, p])),
+    );
     holder.__billingCatalog = { key, prices };
     prices.catch(() => {
       if (holder.__billingCatalog?.prices === prices) holder.__billingCatalog = undefined;

@@ -1,17 +1,29 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { enqueueEmail, type TemplateEmail } from "../email/outbox.server";
-import { renderStoredTemplate, templateVersion, type RenderedEmail, type TemplateName, type TemplateProps } from "../email/templates.server";
+import {
+  renderStoredTemplate,
+  templateVersion,
+  type RenderedEmail,
+  type TemplateName,
+  type TemplateProps,
+} from "../email/templates.server";
 
 // The billing emails, queued by template name and props in the transaction of the sync that
 // decided them (the dispatcher renders them when it sends), once per Stripe object by key.
 
-export type BillingTemplate = "subscription-started" | "trial-ending" | "renewal-receipt" | "subscription-payment-failed" | "subscription-cancelled";
+export type BillingTemplate =
+  | "subscription-started"
+  | "trial-ending"
+  | "renewal-receipt"
+  | "subscription-payment-failed"
+  | "subscription-cancelled";
 
 /** The dedupe keys: one email per Stripe object (and per trial end for the trial reminder). */
 export const billingEmailKeys = {
   started: (subscriptionId: string) => `subscription-started:${subscriptionId}`,
-  trialEnding: (subscriptionId: string, trialEnd: string) => `trial-ending:${subscriptionId}:${trialEnd}`,
+  trialEnding: (subscriptionId: string, trialEnd: string) =>
+    `trial-ending:${subscriptionId}:${trialEnd}`,
   renewalReceipt: (invoiceId: string) => `renewal-receipt:${invoiceId}`,
   paymentFailed: (invoiceId: string) => `subscription-payment-failed:${invoiceId}`,
   cancelled: (subscriptionId: string) => `subscription-cancelled:${subscriptionId}`,
@@ -19,11 +31,18 @@ export const billingEmailKeys = {
 
 export type BillingEmail = Extract<TemplateEmail, { template: BillingTemplate }>;
 
-export async function queueBillingEmail(trx: Kysely<Database>, email: BillingEmail, now: Date): Promise<boolean> {
+export async function queueBillingEmail(
+  trx: Kysely<Database>,
+  email: BillingEmail,
+  now: Date,
+): Promise<boolean> {
   return enqueueEmail(trx, email, now);
 }
 
 /** Renders a billing template as the dispatcher will (for tests and previews). */
-export async function renderBillingEmail<N extends BillingTemplate & TemplateName>(name: N, props: TemplateProps[N]): Promise<RenderedEmail> {
+export async function renderBillingEmail<N extends BillingTemplate & TemplateName>(
+  name: N,
+  props: TemplateProps[N],
+): Promise<RenderedEmail> {
   return renderStoredTemplate(name, templateVersion(name), JSON.stringify(props));
 }

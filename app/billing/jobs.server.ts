@@ -23,21 +23,32 @@ export function startBillingJobs(): void {
   catalogPrices()
     .then((prices) => {
       const changed = [...prices.values()].filter((p) => p.action !== "found");
-      if (changed.length > 0) console.info(`Billing catalog: ${changed.map((p) => `${p.plan.lookupKey} ${p.action}`).join(", ")}`);
+      if (changed.length > 0)
+        console.info(
+          `Billing catalog: ${changed.map((p) => `${p.plan.lookupKey} ${p.action}`).join(", ")}`,
+        );
     })
-    .catch((error: unknown) => console.error("Billing catalog sync failed (retried on first use):", error));
+    .catch((error: unknown) =>
+      console.error("Billing catalog sync failed (retried on first use):", error),
+    );
 
   // Every instance schedules it; the lease, kept for the day, lets one of them run it daily.
   // Started from a promise, so an error thrown at once (the database closed by a shutdown in
   // progress) is caught below like any other, not thrown from the timer.
   const resync = () =>
     Promise.resolve()
-      .then(() => withLease(db(), "daily-stripe-resync", RESYNC_LEASE_MS, () => resyncAll(db(), stripe()), { holdAfterRun: true }))
+      .then(() =>
+        withLease(db(), "daily-stripe-resync", RESYNC_LEASE_MS, () => resyncAll(db(), stripe()), {
+          holdAfterRun: true,
+        }),
+      )
       .then((outcome) => {
         if (!outcome.ran) return;
         const report = outcome.result;
         if (report.drift.length > 0) {
-          console.info(`Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`);
+          console.info(
+            `Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`,
+          );
           kickDispatcher();
         }
         for (const error of report.errors) console.error(`Daily Stripe re-sync: ${error}`);

@@ -33,9 +33,13 @@ export async function planOptions(db: Kysely<Database>, user: User): Promise<Pla
     const price = recurringPriceLabel(plan);
     return {
       choice,
-      label: choice === "monthly" ? "Monthly, renews automatically" : "Yearly, renews automatically",
+      label:
+        choice === "monthly" ? "Monthly, renews automatically" : "Yearly, renews automatically",
       price,
-      next: trialDays > 0 ? `${trialDays} days free, then ${price}. Cancel any time.` : `${price}, renewing until you cancel.`,
+      next:
+        trialDays > 0
+          ? `${trialDays} days free, then ${price}. Cancel any time.`
+          : `${price}, renewing until you cancel.`,
       submitLabel: trialDays > 0 ? "Start free trial" : "Subscribe",
     };
   });

@@ -16,8 +16,15 @@ async function ensureConfiguration(stripe: Stripe, role: Role): Promise<string> 
   const yearly = recurringPlan(role, "yearly", currency);
   const prices = [await priceIdFor(monthly, stripe), await priceIdFor(yearly, stripe)];
   const version = prices.join(",");
-  for await (const configuration of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
-    if (configuration.metadata?.app === "talents_acting" && configuration.metadata.role === role && configuration.metadata.version === version) {
+  for await (const configuration of stripe.billingPortal.configurations.list({
+    active: true,
+    limit: 100,
+  })) {
+    if (
+      configuration.metadata?.app === "talents_acting" &&
+      configuration.metadata.role === role &&
+      configuration.metadata.version === version
+    ) {
       return configuration.id;
     }
   }
@@ -42,7 +49,9 @@ async function ensureConfiguration(stripe: Stripe, role: Role): Promise<string> 
   return created.id;
 }
 
-const holder = globalThis as typeof globalThis & { __portalConfigurations?: Map<string, Promise<string>> };
+const holder = globalThis as typeof globalThis & {
+  __portalConfigurations?: Map<string, Promise<string>>;
+};
 
 /** The role's portal configuration id, ensured once a process (again after a failure). */
 export function portalConfigurationId(stripe: Stripe, role: Role): Promise<string> {

@@ -27,7 +27,7 @@ export async function resyncAll(
 ): Promise<ResyncReport> {
   const report: ResyncReport = { customers: 0, subscriptions: 0, drift: [], errors: [] };
   // Customers are read a page at a time (by id), so memory stays flat however many there are.
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const customers = await db
       .selectFrom("stripe_customers")
       .select(["id", "stripe_customer_id"])
@@ -38,13 +38,22 @@ export async function resyncAll(
     for (const customer of customers) {
       report.customers++;
       try {
-        for await (const subscription of stripe.subscriptions.list({ customer: customer.stripe_customer_id, status: "all", limit: 100 })) {
-          const result = await syncSubscription(db, stripe, subscription.id, { cause: "sync", now: now() });
+        for await (const subscription of stripe.subscriptions.list({
+          customer: customer.stripe_customer_id,
+          status: "all",
+          limit: 100,
+        })) {
+          const result = await syncSubscription(db, stripe, subscription.id, {
+            cause: "sync",
+            now: now(),
+          });
           report.subscriptions++;
           if (result.kind === "synced") report.drift.push(...result.drift);
         }
       } catch (error) {
-        report.errors.push(`customer ${customer.stripe_customer_id}: ${error instanceof Error ? error.message : String(error)}`);
+        report.errors.push(
+          `customer ${customer.stripe_customer_id}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (customers.length < customersPerPage) return report;

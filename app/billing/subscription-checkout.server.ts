@@ -2,16 +2,28 @@ import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
 import { env } from "../lib/env.server";
-import { recurringCatalog, recurringPlan, type PlanChoice, type RecurringPlan } from "../payments/catalog";
-import { checkoutExpiresAt, findOpenCheckout, openReservedCheckout, reservePayment } from "../payments/checkout.server";
+import {
+  recurringCatalog,
+  recurringPlan,
+  type PlanChoice,
+  type RecurringPlan,
+} from "../payments/catalog";
+import {
+  checkoutExpiresAt,
+  findOpenCheckout,
+  openReservedCheckout,
+  reservePayment,
+} from "../payments/checkout.server";
 import type { Plan } from "../payments/pricing";
 import { isRunningSubscription } from "./access-status";
 import { priceIdFor } from "./catalog-sync.server";
 
 type DB = Kysely<Database>;
 
-export const STRIPE_UNREACHABLE = "Stripe is unreachable, nothing was charged, try again in a moment.";
-export const ALREADY_SUBSCRIBED = "You already have a running subscription. Change or cancel it on your billing page.";
+export const STRIPE_UNREACHABLE =
+  "Stripe is unreachable, nothing was charged, try again in a moment.";
+export const ALREADY_SUBSCRIBED =
+  "You already have a running subscription. Change or cancel it on your billing page.";
 
 export type SubscriptionCheckoutResult =
   | { kind: "redirect"; url: string; paymentId: number; reused: boolean }
@@ -20,14 +32,24 @@ export type SubscriptionCheckoutResult =
 
 /** The message for a failed Stripe call: an outage says so; nothing was charged either way. */
 export function stripeFailureMessage(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) return STRIPE_UNREACHABLE;
-  if (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500) return STRIPE_UNREACHABLE;
+  if (
+    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Stripe.errors.StripeAPIError
+  )
+    return STRIPE_UNREACHABLE;
+  if (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
+    return STRIPE_UNREACHABLE;
   return "Our payment provider refused the request. Nothing was charged; please try again in a moment.";
 }
 
 /** The member's subscription that still runs (trialing, active, past_due, unpaid ...), if any. */
 export async function findRunningSubscription(db: DB, userId: number) {
-  const rows = await db.selectFrom("subscriptions").selectAll().where("user_id", "=", userId).orderBy("stripe_created_at", "desc").execute();
+  const rows = await db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("stripe_created_at", "desc")
+    .execute();
   return rows.find((row) => isRunningSubscription(row.status));
 }
 
@@ -38,21 +60,36 @@ export async function findRunningSubscription(db: DB, userId: number) {
 export async function trialDaysFor(db: DB, userId: number): Promise<number> {
   const days = env().billing.trialDays;
   if (days === 0) return 0;
-  const earlier = await db.selectFrom("subscriptions").select("id").where("user_id", "=", userId).executeTakeFirst();
+  const earlier = await db
+    .selectFrom("subscriptions")
+    .select("id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (earlier) return 0;
   const completed = await db
     .selectFrom("payments")
     .select("id")
     .where("user_id", "=", userId)
     .where("status", "=", "paid")
-    .where("plan", "in", recurringCatalog(env().pricingCurrency).map((p) => p.id))
+    .where(
+      "plan",
+      "in",
+      recurringCatalog(env().pricingCurrency).map((p) => p.id),
+    )
     .executeTakeFirst();
   return completed ? 0 : days;
 }
 
 /** The reservation's view of a recurring plan: the same payments row as the annual plan uses. */
 function reservationPlan(plan: RecurringPlan): Plan {
-  return { id: plan.id, role: plan.role, name: plan.name, description: plan.name, amount: plan.amount, currency: plan.currency };
+  return {
+    id: plan.id,
+    role: plan.role,
+    name: plan.name,
+    description: plan.name,
+    amount: plan.amount,
+    currency: plan.currency,
+  };
 }
 
 /**
@@ -67,18 +104,22 @@ export async function startSubscriptionCheckout(
   choice: Exclude<PlanChoice, "once">,
   now: Date = new Date(),
 ): Promise<SubscriptionCheckoutResult> {
-  if (await findRunningSubscription(db, user.id)) return { kind: "refused", status: 409, message: ALREADY_SUBSCRIBED };
+  if (await findRunningSubscription(db, user.id))
+    return { kind: "refused", status: 409, message: ALREADY_SUBSCRIBED };
   const plan = recurringPlan(user.role, choice, env().pricingCurrency);
   const reservation = reservationPlan(plan);
 
   const open = await findOpenCheckout(db, user.id, reservation, now);
-  if (open?.checkout_url) return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
+  if (open?.checkout_url)
+    return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
 
   let priceId: string;
   try {
     priceId = await priceIdFor(plan, stripe);
   } catch (error) {
-    console.error(`Catalog sync for ${plan.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Catalog sync for ${plan.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return { kind: "provider_error", status: 502, message: stripeFailureMessage(error) };
   }
   const trialDays = await trialDaysFor(db, user.id);
@@ -94,7 +135,10 @@ export async function startSubscriptionCheckout(
           client_reference_id: String(user.id),
           metadata,
           line_items: [{ price: priceId, quantity: 1 }],
-          subscription_data: { metadata, ...(trialDays > 0 ? { trial_period_days: trialDays } : {}) },
+          subscription_data: {
+            metadata,
+            ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
+          },
           success_url: `${env().appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: `${env().appUrl}/payment/cancel`,
           expires_at: checkoutExpiresAt(payment),

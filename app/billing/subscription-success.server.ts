@@ -11,52 +11,94 @@ import { settleSubscriptionCheckout } from "./webhook-events.server";
 type DB = Kysely<Database>;
 
 export type SubscriptionReturn =
-  | { kind: "started"; planName: string; price: string; trialEndsOn: string | null; renewsOn: string | null }
+  | {
+      kind: "started";
+      planName: string;
+      price: string;
+      trialEndsOn: string | null;
+      renewsOn: string | null;
+    }
   | { kind: "processing" }
   | { kind: "expired" }
   | { kind: "problem"; status: 400 | 404 | 502; message: string };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
-const NOT_FOUND = "We could not find this subscription for your account. If you subscribed, your billing page will show it shortly.";
+const NOT_FOUND =
+  "We could not find this subscription for your account. If you subscribed, your billing page will show it shortly.";
 
 /**
  * What the page after a subscription Checkout shows. The session is read from Stripe, must
  * belong to `user`, and its subscription is synced here too (the same idempotent sync as the
  * webhook), so the page is right whichever comes first.
  */
-export async function confirmSubscriptionReturn(db: DB, stripe: Stripe, user: User, sessionId: string | null, now: Date = new Date()): Promise<SubscriptionReturn> {
-  if (!sessionId || !SESSION_ID.test(sessionId)) return { kind: "problem", status: 400, message: "This link is not valid." };
-  const payment = await db.selectFrom("payments").select(["user_id"]).where("stripe_checkout_session_id", "=", sessionId).executeTakeFirst();
-  if (!payment || payment.user_id !== user.id) return { kind: "problem", status: 404, message: NOT_FOUND };
+export async function confirmSubscriptionReturn(
+  db: DB,
+  stripe: Stripe,
+  user: User,
+  sessionId: string | null,
+  now: Date = new Date(),
+): Promise<SubscriptionReturn> {
+  if (!sessionId || !SESSION_ID.test(sessionId))
+    return { kind: "problem", status: 400, message: "This link is not valid." };
+  const payment = await db
+    .selectFrom("payments")
+    .select(["user_id"])
+    .where("stripe_checkout_session_id", "=", sessionId)
+    .executeTakeFirst();
+  if (!payment || payment.user_id !== user.id)
+    return { kind: "problem", status: 404, message: NOT_FOUND };
 
   let session: Stripe.Checkout.Session;
   try {
     session = await stripe.checkout.sessions.retrieve(sessionId);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return { kind: "problem", status: 404, message: NOT_FOUND };
-    return { kind: "problem", status: 502, message: "Stripe is unreachable right now, so we cannot confirm this yet. Please refresh in a moment." };
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
+      return { kind: "problem", status: 404, message: NOT_FOUND };
+    return {
+      kind: "problem",
+      status: 502,
+      message:
+        "Stripe is unreachable right now, so we cannot confirm this yet. Please refresh in a moment.",
+    };
   }
-  if ((session.client_reference_id ?? session.metadata?.user_id) !== String(user.id) || session.mode !== "subscription") {
+  if (
+    (session.client_reference_id ?? session.metadata?.user_id) !== String(user.id) ||
+    session.mode !== "subscription"
+  ) {
     return { kind: "problem", status: 404, message: NOT_FOUND };
   }
   if (session.status === "expired") return { kind: "expired" };
-  const subscriptionId = typeof session.subscription === "string" ? session.subscription : (session.subscription?.id ?? null);
+  const subscriptionId =
+    typeof session.subscription === "string"
+      ? session.subscription
+      : (session.subscription?.id ?? null);
   if (session.status !== "complete" || !subscriptionId) return { kind: "processing" };
 
   try {
     const result = await syncSubscription(db, stripe, subscriptionId, { cause: "sync", now });
     if (result.kind === "synced" && result.emails.length > 0) kickDispatcher();
   } catch (error) {
-    console.error(`Syncing subscription ${subscriptionId} after Checkout failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Syncing subscription ${subscriptionId} after Checkout failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return { kind: "processing" };
   }
   await writeTransaction(db, (trx) => settleSubscriptionCheckout(trx, session, now));
-  const row = await db.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscriptionId).where("user_id", "=", user.id).executeTakeFirst();
+  const row = await db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("stripe_subscription_id", "=", subscriptionId)
+    .where("user_id", "=", user.id)
+    .executeTakeFirst();
   if (!row) return { kind: "processing" };
   return {
     kind: "started",
     planName: planById(row.plan, row.currency)?.name ?? row.plan,
-    price: recurringPriceLabel({ amount: row.amount, currency: row.currency, interval: row.interval as BillingInterval }),
+    price: recurringPriceLabel({
+      amount: row.amount,
+      currency: row.currency,
+      interval: row.interval as BillingInterval,
+    }),
     trialEndsOn: row.status === "trialing" && row.trial_end ? formatDate(row.trial_end) : null,
     renewsOn: row.current_period_end ? formatDate(row.current_period_end) : null,
   };

@@ -1,6 +1,12 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
+import type {
+  Database,
+  NewInvoiceRow,
+  NewSubscriptionRow,
+  SubscriptionRow,
+  User,
+} from "../../db/schema";
 import { env } from "../lib/env.server";
 import { forUpdate } from "../../db/dialect";
 import { writeTransaction } from "../payments/write-transaction.server";
@@ -27,36 +33,59 @@ export interface SyncOptions {
 }
 
 export type SyncResult =
-  | { kind: "synced"; userId: number; status: string; previousStatus: string | null; drift: string[]; emails: string[] }
+  | {
+      kind: "synced";
+      userId: number;
+      status: string;
+      previousStatus: string | null;
+      drift: string[];
+      emails: string[];
+    }
   | { kind: "unknown_customer"; customerId: string }
   | { kind: "not_found" };
 
-const iso = (seconds: number | null | undefined): string | null => (seconds == null ? null : new Date(seconds * 1000).toISOString());
-const idOf = (value: string | { id: string } | null | undefined): string | null => (value == null ? null : typeof value === "string" ? value : value.id);
+const iso = (seconds: number | null | undefined): string | null =>
+  seconds == null ? null : new Date(seconds * 1000).toISOString();
+const idOf = (value: string | { id: string } | null | undefined): string | null =>
+  value == null ? null : typeof value === "string" ? value : value.id;
 
 /** The subscription an invoice belongs to (API 2026: under parent.subscription_details). */
 export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
   const fromParent = idOf(invoice.parent?.subscription_details?.subscription);
   if (fromParent) return fromParent;
   // Events sent with an older API version still carry the top-level field.
-  const legacy = (invoice as unknown as { subscription?: string | { id: string } | null }).subscription;
+  const legacy = (invoice as unknown as { subscription?: string | { id: string } | null })
+    .subscription;
   return idOf(legacy);
 }
 
 /** Re-reads one subscription and its invoices from Stripe and stores them (see syncFetched). */
-export async function syncSubscription(db: DB, stripe: Stripe, subscriptionId: string, options: SyncOptions): Promise<SyncResult> {
+export async function syncSubscription(
+  db: DB,
+  stripe: Stripe,
+  subscriptionId: string,
+  options: SyncOptions,
+): Promise<SyncResult> {
   // Serialised per subscription: a later sync always reads Stripe after the earlier one wrote,
   // so an older read can never overwrite a newer one.
   return withKeyLock(`subscription:${subscriptionId}`, async () => {
     let subscription: Stripe.Subscription;
     try {
-      subscription = await stripe.subscriptions.retrieve(subscriptionId, { expand: ["default_payment_method", "latest_invoice"] });
+      subscription = await stripe.subscriptions.retrieve(subscriptionId, {
+        expand: ["default_payment_method", "latest_invoice"],
+      });
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return { kind: "not_found" };
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
+        return { kind: "not_found" };
       throw error;
     }
-    const invoices = (await stripe.invoices.list({ subscription: subscriptionId, limit: INVOICES_PER_SYNC })).data;
-    const latest = subscription.latest_invoice && typeof subscription.latest_invoice !== "string" ? subscription.latest_invoice : null;
+    const invoices = (
+      await stripe.invoices.list({ subscription: subscriptionId, limit: INVOICES_PER_SYNC })
+    ).data;
+    const latest =
+      subscription.latest_invoice && typeof subscription.latest_invoice !== "string"
+        ? subscription.latest_invoice
+        : null;
     if (latest && !invoices.some((i) => i.id === latest.id)) invoices.push(latest);
     if (options.invoiceId && !invoices.some((i) => i.id === options.invoiceId)) {
       invoices.push(await stripe.invoices.retrieve(options.invoiceId));
@@ -66,15 +95,23 @@ export async function syncSubscription(db: DB, stripe: Stripe, subscriptionId: s
   });
 }
 
-async function cardOf(stripe: Stripe, subscription: Stripe.Subscription): Promise<{ brand: string; last4: string } | null> {
+async function cardOf(
+  stripe: Stripe,
+  subscription: Stripe.Subscription,
+): Promise<{ brand: string; last4: string } | null> {
   const pm = subscription.default_payment_method;
-  if (pm && typeof pm !== "string" && pm.card) return { brand: pm.card.brand, last4: pm.card.last4 };
+  if (pm && typeof pm !== "string" && pm.card)
+    return { brand: pm.card.brand, last4: pm.card.last4 };
   const customerId = idOf(subscription.customer);
   if (!customerId) return null;
-  const customer = await stripe.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] });
+  const customer = await stripe.customers.retrieve(customerId, {
+    expand: ["invoice_settings.default_payment_method"],
+  });
   if (customer.deleted) return null;
   const fallback = customer.invoice_settings?.default_payment_method;
-  return fallback && typeof fallback !== "string" && fallback.card ? { brand: fallback.card.brand, last4: fallback.card.last4 } : null;
+  return fallback && typeof fallback !== "string" && fallback.card
+    ? { brand: fallback.card.brand, last4: fallback.card.last4 }
+    : null;
 }
 
 interface Fetched {
@@ -83,7 +120,12 @@ interface Fetched {
   card: { brand: string; last4: string } | null;
 }
 
-function subscriptionRow(userId: number, s: Stripe.Subscription, card: Fetched["card"], nowIso: string): NewSubscriptionRow {
+function subscriptionRow(
+  userId: number,
+  s: Stripe.Subscription,
+  card: Fetched["card"],
+  nowIso: string,
+): NewSubscriptionRow {
   const item = s.items.data[0];
   const price = item?.price;
   const currency = (price?.currency ?? s.currency).toLowerCase();
@@ -155,7 +197,8 @@ const COMPARED: (keyof NewSubscriptionRow)[] = [
 function driftOf(before: SubscriptionRow | undefined, after: NewSubscriptionRow): string[] {
   if (!before) return [`subscription ${after.stripe_subscription_id}: new row (${after.status})`];
   return COMPARED.filter((column) => before[column] !== after[column]).map(
-    (column) => `subscription ${after.stripe_subscription_id}: ${column} ${String(before[column])} -> ${String(after[column])}`,
+    (column) =>
+      `subscription ${after.stripe_subscription_id}: ${column} ${String(before[column])} -> ${String(after[column])}`,
   );
 }
 
@@ -165,76 +208,147 @@ function driftOf(before: SubscriptionRow | undefined, after: NewSubscriptionRow)
  * decideAccess) and the lifecycle emails, each once per Stripe object. Whatever order events
  * arrive in, and however many are lost or repeated, the rows end as Stripe's state.
  */
-export async function syncFetched(db: DB, fetched: Fetched, options: SyncOptions): Promise<SyncResult> {
+export async function syncFetched(
+  db: DB,
+  fetched: Fetched,
+  options: SyncOptions,
+): Promise<SyncResult> {
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const { subscription } = fetched;
   const customerId = idOf(subscription.customer) ?? "";
-  const owner = await db.selectFrom("stripe_customers").select("user_id").where("stripe_customer_id", "=", customerId).executeTakeFirst();
+  const owner = await db
+    .selectFrom("stripe_customers")
+    .select("user_id")
+    .where("stripe_customer_id", "=", customerId)
+    .executeTakeFirst();
   if (!owner) return { kind: "unknown_customer", customerId };
-  const user = await db.selectFrom("users").selectAll().where("id", "=", owner.user_id).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where("id", "=", owner.user_id)
+    .executeTakeFirstOrThrow();
 
   const row = subscriptionRow(user.id, subscription, fetched.card, nowIso);
-  const invoiceRows = fetched.invoices.filter((i) => idOf(i.customer) === customerId).map((i) => invoiceRow(user.id, i, nowIso));
+  const invoiceRows = fetched.invoices
+    .filter((i) => idOf(i.customer) === customerId)
+    .map((i) => invoiceRow(user.id, i, nowIso));
   const emails = billingEmailsFor(user, subscription, row, fetched.invoices, options);
 
   return writeTransaction(db, async (trx) => {
-    const before = await trx.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscription.id).executeTakeFirst();
+    const before = await trx
+      .selectFrom("subscriptions")
+      .selectAll()
+      .where("stripe_subscription_id", "=", subscription.id)
+      .executeTakeFirst();
     const drift = driftOf(before, row);
     await trx
       .insertInto("subscriptions")
       .values(row)
-      .onConflict((oc) => oc.column("stripe_subscription_id").doUpdateSet({ ...row, stripe_subscription_id: undefined }))
+      .onConflict((oc) =>
+        oc
+          .column("stripe_subscription_id")
+          .doUpdateSet({ ...row, stripe_subscription_id: undefined }),
+      )
       .execute();
     if (before?.status !== row.status) {
       await trx
         .insertInto("subscription_status_history")
-        .values({ stripe_subscription_id: subscription.id, from_status: before?.status ?? null, to_status: row.status, cause: options.cause, at: nowIso })
+        .values({
+          stripe_subscription_id: subscription.id,
+          from_status: before?.status ?? null,
+          to_status: row.status,
+          cause: options.cause,
+          at: nowIso,
+        })
         .execute();
     }
     for (const invoice of invoiceRows) {
-      const existing = await trx.selectFrom("invoices").select(["status", "amount_paid"]).where("stripe_invoice_id", "=", invoice.stripe_invoice_id).executeTakeFirst();
-      if (existing && (existing.status !== invoice.status || existing.amount_paid !== invoice.amount_paid)) {
-        drift.push(`invoice ${invoice.stripe_invoice_id}: status ${existing.status} -> ${invoice.status}`);
+      const existing = await trx
+        .selectFrom("invoices")
+        .select(["status", "amount_paid"])
+        .where("stripe_invoice_id", "=", invoice.stripe_invoice_id)
+        .executeTakeFirst();
+      if (
+        existing &&
+        (existing.status !== invoice.status || existing.amount_paid !== invoice.amount_paid)
+      ) {
+        drift.push(
+          `invoice ${invoice.stripe_invoice_id}: status ${existing.status} -> ${invoice.status}`,
+        );
       } else if (!existing) {
         drift.push(`invoice ${invoice.stripe_invoice_id}: new row (${invoice.status})`);
       }
       await trx
         .insertInto("invoices")
         .values(invoice)
-        .onConflict((oc) => oc.column("stripe_invoice_id").doUpdateSet({ ...invoice, stripe_invoice_id: undefined }))
+        .onConflict((oc) =>
+          oc.column("stripe_invoice_id").doUpdateSet({ ...invoice, stripe_invoice_id: undefined }),
+        )
         .execute();
     }
     const accessDrift = await applyAccess(trx, user.id, now);
     if (accessDrift) drift.push(accessDrift);
     const queued: string[] = [];
-    for (const email of emails) if (await queueBillingEmail(trx, email, now)) queued.push(email.dedupeKey);
-    return { kind: "synced" as const, userId: user.id, status: row.status, previousStatus: before?.status ?? null, drift, emails: queued };
+    for (const email of emails)
+      if (await queueBillingEmail(trx, email, now)) queued.push(email.dedupeKey);
+    return {
+      kind: "synced" as const,
+      userId: user.id,
+      status: row.status,
+      previousStatus: before?.status ?? null,
+      drift,
+      emails: queued,
+    };
   });
 }
 
 /** Recomputes users.subscription_status and access_expires_at; returns a drift line when they changed. */
 export async function applyAccess(trx: DB, userId: number, now: Date): Promise<string | null> {
   // Locked until commit (Postgres): access is read and rewritten by fulfilments and syncs on any instance.
-  const user = await forUpdate(trx, trx.selectFrom("users").select(["subscription_status", "access_expires_at"]).where("id", "=", userId)).executeTakeFirstOrThrow();
+  const user = await forUpdate(
+    trx,
+    trx
+      .selectFrom("users")
+      .select(["subscription_status", "access_expires_at"])
+      .where("id", "=", userId),
+  ).executeTakeFirstOrThrow();
   const year = await trx
     .selectFrom("payments")
     .select((eb) => eb.fn.max("access_ends_at").as("ends"))
     .where("user_id", "=", userId)
     .where("status", "=", "paid")
     .executeTakeFirst();
-  const subscriptions = await trx.selectFrom("subscriptions").selectAll().where("user_id", "=", userId).execute();
-  const decision = decideAccess({ paidYearEndsAt: (year?.ends as string | null | undefined) ?? null, subscriptions: subscriptions.map(factsOf), now });
-  if (decision.subscription_status === user.subscription_status && decision.access_expires_at === user.access_expires_at) return null;
+  const subscriptions = await trx
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .execute();
+  const decision = decideAccess({
+    paidYearEndsAt: (year?.ends as string | null | undefined) ?? null,
+    subscriptions: subscriptions.map(factsOf),
+    now,
+  });
+  if (
+    decision.subscription_status === user.subscription_status &&
+    decision.access_expires_at === user.access_expires_at
+  )
+    return null;
   await trx
     .updateTable("users")
-    .set({ subscription_status: decision.subscription_status, access_expires_at: decision.access_expires_at, updated_at: now.toISOString() })
+    .set({
+      subscription_status: decision.subscription_status,
+      access_expires_at: decision.access_expires_at,
+      updated_at: now.toISOString(),
+    })
     .where("id", "=", userId)
     .execute();
   return `user ${userId}: ${user.subscription_status} until ${user.access_expires_at ?? "-"} -> ${decision.subscription_status} until ${decision.access_expires_at ?? "-"}`;
 }
 
-export function factsOf(row: Pick<SubscriptionRow, keyof SubscriptionFacts | "cancel_at_period_end">): SubscriptionFacts {
+export function factsOf(
+  row: Pick<SubscriptionRow, keyof SubscriptionFacts | "cancel_at_period_end">,
+): SubscriptionFacts {
   return {
     status: row.status,
     current_period_end: row.current_period_end,
@@ -264,15 +378,26 @@ function billingEmailsFor(
   const appUrl = env().appUrl;
   const billingUrl = `${appUrl}/dashboard/${user.role}/billing`;
   const planName = planById(row.plan, row.currency)?.name ?? row.plan;
-  const price = recurringPriceLabel({ amount: row.amount, currency: row.currency, interval: row.interval as BillingInterval });
+  const price = recurringPriceLabel({
+    amount: row.amount,
+    currency: row.currency,
+    interval: row.interval as BillingInterval,
+  });
   const fmt = (value: string | null | undefined) => (value ? formatDate(value) : "-");
   const to = user.email;
   const emails: BillingEmail[] = [];
 
-  const relevant = new Set([idOf(subscription.latest_invoice), options.invoiceId ?? null].filter((v): v is string => v !== null));
+  const relevant = new Set(
+    [idOf(subscription.latest_invoice), options.invoiceId ?? null].filter(
+      (v): v is string => v !== null,
+    ),
+  );
   for (const invoice of invoices.filter((i) => relevant.has(i.id))) {
     const amount = formatMoney(invoice.amount_paid || invoice.amount_due, invoice.currency);
-    if (invoice.billing_reason === "subscription_create" && (invoice.status === "paid" || subscription.status === "trialing")) {
+    if (
+      invoice.billing_reason === "subscription_create" &&
+      (invoice.status === "paid" || subscription.status === "trialing")
+    ) {
       emails.push({
         dedupeKey: billingEmailKeys.started(subscription.id),
         to,
@@ -282,13 +407,18 @@ function billingEmailsFor(
           planName,
           price,
           trialEndsOn: subscription.status === "trialing" ? fmt(row.trial_end) : null,
-          amountPaid: invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
+          amountPaid:
+            invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
           renewsOn: fmt(row.current_period_end),
           reference: subscription.id,
           billingUrl,
         },
       });
-    } else if (invoice.status === "paid" && invoice.amount_paid > 0 && invoice.billing_reason !== "subscription_create") {
+    } else if (
+      invoice.status === "paid" &&
+      invoice.amount_paid > 0 &&
+      invoice.billing_reason !== "subscription_create"
+    ) {
       emails.push({
         dedupeKey: billingEmailKeys.renewalReceipt(invoice.id),
         to,
@@ -303,16 +433,31 @@ function billingEmailsFor(
           invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
         },
       });
-    } else if (invoice.status === "open" && invoice.attempted && invoice.amount_due > 0 && subscription.status !== "canceled") {
+    } else if (
+      invoice.status === "open" &&
+      invoice.attempted &&
+      invoice.amount_due > 0 &&
+      subscription.status !== "canceled"
+    ) {
       emails.push({
         dedupeKey: billingEmailKeys.paymentFailed(invoice.id),
         to,
         template: "subscription-payment-failed",
-        props: { name: user.name, planName, amount, invoiceNumber: invoice.number ?? invoice.id, updateCardUrl: `${appUrl}/billing/portal` },
+        props: {
+          name: user.name,
+          planName,
+          amount,
+          invoiceNumber: invoice.number ?? invoice.id,
+          updateCardUrl: `${appUrl}/billing/portal`,
+        },
       });
     }
   }
-  if (options.eventType === "customer.subscription.trial_will_end" && subscription.status === "trialing" && row.trial_end) {
+  if (
+    options.eventType === "customer.subscription.trial_will_end" &&
+    subscription.status === "trialing" &&
+    row.trial_end
+  ) {
     emails.push({
       dedupeKey: billingEmailKeys.trialEnding(subscription.id, row.trial_end),
       to,

@@ -14,7 +14,18 @@ export const SERVER_HEAP_MB = 160;
  * built app. `npm start`, the bench and the multi-instance test all start the server this way,
  * so what is measured and tested is what runs.
  */
-export function productionServerArgs(root: string, nodeFlags: string[] = [], env: Record<string, string | undefined> = process.env): string[] {
-  const heap = /--max-old-space-size\b/.test(env.NODE_OPTIONS ?? "") ? [] : [`--max-old-space-size=${SERVER_HEAP_MB}`];
-  return [...heap, ...nodeFlags, join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"];
+export function productionServerArgs(
+  root: string,
+  nodeFlags: string[] = [],
+  env: Record<string, string | undefined> = process.env,
+): string[] {
+  const heap = /--max-old-space-size\b/.test(env.NODE_OPTIONS ?? "")
+    ? []
+    : [`--max-old-space-size=${SERVER_HEAP_MB}`];
+  return [
+    ...heap,
+    ...nodeFlags,
+    join(root, "node_modules/@remix-run/serve/dist/cli.js"),
+    "build/server/index.js",
+  ];
 }

@@ -23,7 +23,9 @@ const root = process.cwd();
 function loadEnvironment(): Env {
   if (!existsSync(".env") && existsSync(".env.example") && !process.env.CI) {
     copyFileSync(".env.example", ".env");
-    console.log("Created .env from .env.example (local defaults: embedded Stripe stand-in, dev mailbox).");
+    console.log(
+      "Created .env from .env.example (local defaults: embedded Stripe stand-in, dev mailbox).",
+    );
   }
   loadDotenv({ quiet: true });
   try {
@@ -45,9 +47,18 @@ async function migrate(databaseUrl: string): Promise<void> {
 
 function startWebServer(config: Env): ChildProcess {
   const args = dev
-    ? [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:dev", "--port", String(config.port), "--strictPort"]
+    ? [
+        join(root, "node_modules/@remix-run/dev/dist/cli.js"),
+        "vite:dev",
+        "--port",
+        String(config.port),
+        "--strictPort",
+      ]
     : productionServerArgs(root);
-  return spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, PORT: String(config.port) } });
+  return spawn(process.execPath, args, {
+    stdio: "inherit",
+    env: { ...process.env, PORT: String(config.port) },
+  });
 }
 
 function standInOptions(config: Env): StripeSimOptions {
@@ -59,7 +70,9 @@ function standInOptions(config: Env): StripeSimOptions {
       webhookSecret: config.stripe.webhookSecrets[0],
     };
   } catch (error) {
-    console.error(`Invalid environment:\n- ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Invalid environment:\n- ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   }
 }
@@ -82,13 +95,19 @@ async function main(): Promise<void> {
       // One line per webhook attempt, as `stripe listen` prints them.
       log: (line) => console.log(`[stripe-sim] ${line}`),
     });
-    console.log(`Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${options.forwardTo ?? "nowhere"}`);
+    console.log(
+      `Stripe test-mode stand-in on ${standIn.url} (dashboard ${standIn.url}/), webhooks to ${options.forwardTo ?? "nowhere"}`,
+    );
   } else {
-    console.log(`Stripe: ${config.stripe.apiBase} (${config.stripe.isLiveKey ? "live" : "test"} mode)`);
+    console.log(
+      `Stripe: ${config.stripe.apiBase} (${config.stripe.isLiveKey ? "live" : "test"} mode)`,
+    );
   }
 
   const server = startWebServer(config);
-  console.log(`App on ${config.appUrl}${config.postmark.serverToken ? "" : ` (emails: ${config.appUrl}/dev/mailbox)`}`);
+  console.log(
+    `App on ${config.appUrl}${config.postmark.serverToken ? "" : ` (emails: ${config.appUrl}/dev/mailbox)`}`,
+  );
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -19,8 +19,13 @@ try {
 const database = createDatabase(config.databaseUrl);
 try {
   await migrateToLatest(database);
-  const report = await resyncAll(database, createStripeClient(config.stripe.secretKey, config.stripe.apiBase));
-  console.log(`Stripe re-sync: ${report.customers} customer(s), ${report.subscriptions} subscription(s), ${report.drift.length} correction(s)`);
+  const report = await resyncAll(
+    database,
+    createStripeClient(config.stripe.secretKey, config.stripe.apiBase),
+  );
+  console.log(
+    `Stripe re-sync: ${report.customers} customer(s), ${report.subscriptions} subscription(s), ${report.drift.length} correction(s)`,
+  );
   for (const line of report.drift) console.log(`  corrected ${line}`);
   for (const line of report.errors) console.error(`  failed ${line}`);
   process.exitCode = report.errors.length > 0 ? 1 : 0;

@@ -23,13 +23,16 @@ export function PaymentOutcome({ result, role }: Props) {
         <>
           <h1>Confirming your payment</h1>
           <p className="notice" role="status">
-            Your payment is being processed. This page refreshes by itself; it usually takes a few seconds.
+            Your payment is being processed. This page refreshes by itself; it usually takes a few
+            seconds.
           </p>
         </>
       ) : result.kind === "expired" ? (
         <>
           <h1>Checkout expired</h1>
-          <p className="notice warn">This checkout expired before it was paid. Nothing was charged.</p>
+          <p className="notice warn">
+            This checkout expired before it was paid. Nothing was charged.
+          </p>
           <p>
             <Link to={`/dashboard/${role}/payment`}>Go to the payment page</Link>
           </p>

@@ -5,12 +5,21 @@ import { DEV_MAILBOX_PREFIX } from "./transport.server";
 type DB = Kysely<Database>;
 
 /** A delivered message as the mailbox shows it: a sent row always has its body until retention drops it. */
-export type DevMailboxMessage = Omit<EmailOutboxMessage, "subject" | "html" | "text"> & { subject: string; html: string; text: string };
+export type DevMailboxMessage = Omit<EmailOutboxMessage, "subject" | "html" | "text"> & {
+  subject: string;
+  html: string;
+  text: string;
+};
 
 const DROPPED = "(body removed by the retention job)";
 
 function shown(row: EmailOutboxMessage): DevMailboxMessage {
-  return { ...row, subject: row.subject ?? DROPPED, html: row.html ?? `<p>${DROPPED}</p>`, text: row.text ?? DROPPED };
+  return {
+    ...row,
+    subject: row.subject ?? DROPPED,
+    html: row.html ?? `<p>${DROPPED}</p>`,
+    text: row.text ?? DROPPED,
+  };
 }
 
 /** Messages the dev transport delivered: outbox rows marked with a dev-mailbox: provider id. */
@@ -25,7 +34,10 @@ export async function listDevMailbox(db: DB, limit = 200): Promise<DevMailboxMes
   return rows.map(shown);
 }
 
-export async function findDevMailboxMessage(db: DB, id: number): Promise<DevMailboxMessage | undefined> {
+export async function findDevMailboxMessage(
+  db: DB,
+  id: number,
+): Promise<DevMailboxMessage | undefined> {
   const row = await db
     .selectFrom("email_outbox")
     .selectAll()

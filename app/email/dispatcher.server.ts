@@ -51,14 +51,21 @@ export interface DispatchSummary {
  * dispatchers on every instance share the work without waiting on each other, and two
  * dispatchers (or two processes) never send the same row at the same time.
  */
-export async function dispatchDueEmails(db: DB, transport: EmailTransport, now: () => Date = () => new Date()): Promise<DispatchSummary> {
+export async function dispatchDueEmails(
+  db: DB,
+  transport: EmailTransport,
+  now: () => Date = () => new Date(),
+): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, failed: 0 };
   for (let i = 0; i < DISPATCH_BATCH_SIZE; i++) {
     const message = await claimNext(db, now());
     if (!message) break;
     try {
       const content = await contentOf(message);
-      const providerId = await transport.send({ to: message.to_email, ...content, tag: tagOf(message) }, message.id);
+      const providerId = await transport.send(
+        { to: message.to_email, ...content, tag: tagOf(message) },
+        message.id,
+      );
       await markSent(db, message, content, providerId, now());
       summary.sent++;
     } catch (error) {
@@ -77,7 +84,8 @@ async function contentOf(message: EmailOutboxMessage): Promise<RenderedEmail> {
   if (message.subject !== null && message.html !== null && message.text !== null) {
     return { subject: message.subject, html: message.html, text: message.text };
   }
-  if (message.template === null) throw new UnknownTemplateError(`Email ${message.id} has neither a body nor a template`);
+  if (message.template === null)
+    throw new UnknownTemplateError(`Email ${message.id} has neither a body nor a template`);
   return renderStoredTemplate(message.template, message.template_version, message.props);
 }
 
@@ -105,7 +113,13 @@ async function claimNext(db: DB, now: Date): Promise<EmailOutboxMessage | undefi
     .executeTakeFirst();
 }
 
-async function markSent(db: DB, message: EmailOutboxMessage, content: RenderedEmail, providerId: string, now: Date): Promise<void> {
+async function markSent(
+  db: DB,
+  message: EmailOutboxMessage,
+  content: RenderedEmail,
+  providerId: string,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable("email_outbox")
     .set({
@@ -124,7 +138,12 @@ async function markSent(db: DB, message: EmailOutboxMessage, content: RenderedEm
     .execute();
 }
 
-async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, now: Date): Promise<void> {
+async function markFailed(
+  db: DB,
+  message: EmailOutboxMessage,
+  error: unknown,
+  now: Date,
+): Promise<void> {
   const attempts = message.attempts + 1;
   const permanent = isPermanentRejection(error);
   await db
@@ -138,7 +157,11 @@ async function markFailed(db: DB, message: EmailOutboxMessage, error: unknown, n
     })
     .where("id", "=", message.id)
     .execute();
-  if (permanent) console.error(`Email ${message.id} (${message.dedupe_key}) was refused by the provider; not retrying:`, error);
+  if (permanent)
+    console.error(
+      `Email ${message.id} (${message.dedupe_key}) was refused by the provider; not retrying:`,
+      error,
+    );
 }
 
 function tagOf(message: EmailOutboxMessage): string {

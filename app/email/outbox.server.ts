@@ -27,10 +27,18 @@ export type OutgoingEmail = TemplateEmail | RenderedOutgoingEmail;
  * the email exists if and only if those effects were committed. Returns false when an email
  * with the same dedupe key was already there.
  */
-export async function enqueueEmail(trx: Kysely<Database>, email: OutgoingEmail, now: Date = new Date()): Promise<boolean> {
+export async function enqueueEmail(
+  trx: Kysely<Database>,
+  email: OutgoingEmail,
+  now: Date = new Date(),
+): Promise<boolean> {
   const content =
     "template" in email
-      ? { template: email.template, template_version: templateVersion(email.template), props: JSON.stringify(email.props) }
+      ? {
+          template: email.template,
+          template_version: templateVersion(email.template),
+          props: JSON.stringify(email.props),
+        }
       : { subject: email.subject, html: email.html, text: email.text };
   const result = await trx
     .insertInto("email_outbox")

@@ -5,16 +5,34 @@ import PaymentConfirmationEmail, {
   paymentConfirmationSubject,
   type PaymentConfirmationEmailProps,
 } from "../../emails/payment-confirmation";
-import PaymentFailedEmail, { paymentFailedSubject, type PaymentFailedEmailProps } from "../../emails/payment-failed";
-import RenewalReminderEmail, { renewalReminderSubject, type RenewalReminderEmailProps } from "../../emails/renewal-reminder";
-import RenewalReceiptEmail, { renewalReceiptSubject, type RenewalReceiptEmailProps } from "../../emails/renewal-receipt";
-import SubscriptionCancelledEmail, { subscriptionCancelledSubject, type SubscriptionCancelledEmailProps } from "../../emails/subscription-cancelled";
+import PaymentFailedEmail, {
+  paymentFailedSubject,
+  type PaymentFailedEmailProps,
+} from "../../emails/payment-failed";
+import RenewalReminderEmail, {
+  renewalReminderSubject,
+  type RenewalReminderEmailProps,
+} from "../../emails/renewal-reminder";
+import RenewalReceiptEmail, {
+  renewalReceiptSubject,
+  type RenewalReceiptEmailProps,
+} from "../../emails/renewal-receipt";
+import SubscriptionCancelledEmail, {
+  subscriptionCancelledSubject,
+  type SubscriptionCancelledEmailProps,
+} from "../../emails/subscription-cancelled";
 import SubscriptionPaymentFailedEmail, {
   subscriptionPaymentFailedSubject,
   type SubscriptionPaymentFailedEmailProps,
 } from "../../emails/subscription-payment-failed";
-import SubscriptionStartedEmail, { subscriptionStartedSubject, type SubscriptionStartedEmailProps } from "../../emails/subscription-started";
-import TrialEndingEmail, { trialEndingSubject, type TrialEndingEmailProps } from "../../emails/trial-ending";
+import SubscriptionStartedEmail, {
+  subscriptionStartedSubject,
+  type SubscriptionStartedEmailProps,
+} from "../../emails/subscription-started";
+import TrialEndingEmail, {
+  trialEndingSubject,
+  type TrialEndingEmailProps,
+} from "../../emails/trial-ending";
 
 export interface RenderedEmail {
   subject: string;
@@ -105,7 +123,10 @@ export class UnknownTemplateError extends Error {
  */
 const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 
-async function renderElement<P extends object>(definition: TemplateDefinition<P>, props: P): Promise<RenderedEmail> {
+async function renderElement<P extends object>(
+  definition: TemplateDefinition<P>,
+  props: P,
+): Promise<RenderedEmail> {
   const html = await render(createElement(definition.component, props));
   // The text part comes from the rendered HTML, as render(..., { plainText: true }) makes it,
   // without rendering the React tree a second time.
@@ -113,16 +134,24 @@ async function renderElement<P extends object>(definition: TemplateDefinition<P>
 }
 
 /** Renders a stored template (name, version, JSON props) as the dispatcher does before sending. */
-export async function renderStoredTemplate(name: string, version: number | null, propsJson: string | null): Promise<RenderedEmail> {
+export async function renderStoredTemplate(
+  name: string,
+  version: number | null,
+  propsJson: string | null,
+): Promise<RenderedEmail> {
   if (!(name in templates)) throw new UnknownTemplateError(`Unknown email template ${name}`);
   const definition = templates[name as TemplateName] as TemplateDefinition<object>;
-  if (version !== definition.version) throw new UnknownTemplateError(`Email template ${name} has no props version ${version}`);
+  if (version !== definition.version)
+    throw new UnknownTemplateError(`Email template ${name} has no props version ${version}`);
   const props = JSON.parse(propsJson ?? "null") as unknown;
-  if (typeof props !== "object" || props === null) throw new UnknownTemplateError(`Email template ${name}: props are not an object`);
+  if (typeof props !== "object" || props === null)
+    throw new UnknownTemplateError(`Email template ${name}: props are not an object`);
   return renderElement(definition, props);
 }
 
-export async function renderPaymentConfirmation(props: PaymentConfirmationEmailProps): Promise<RenderedEmail> {
+export async function renderPaymentConfirmation(
+  props: PaymentConfirmationEmailProps,
+): Promise<RenderedEmail> {
   return renderElement(templates["payment-confirmation"], props);
 }
 

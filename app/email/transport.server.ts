@@ -29,7 +29,12 @@ export const devMailboxTransport: EmailTransport = {
   },
 };
 
-export function postmarkTransport(options: { serverToken: string; apiBase?: string; from: string; messageStream: string }): EmailTransport {
+export function postmarkTransport(options: {
+  serverToken: string;
+  apiBase?: string;
+  from: string;
+  messageStream: string;
+}): EmailTransport {
   const base = options.apiBase ? new URL(options.apiBase) : null;
   const client = new ServerClient(options.serverToken, {
     ...(base ? { requestHost: base.host, useHttps: base.protocol === "https:" } : {}),
@@ -48,7 +53,8 @@ export function postmarkTransport(options: { serverToken: string; apiBase?: stri
         MessageStream: options.messageStream,
         Tag: message.tag,
       });
-      if (response.ErrorCode !== 0) throw new Error(`Postmark error ${response.ErrorCode}: ${response.Message}`);
+      if (response.ErrorCode !== 0)
+        throw new Error(`Postmark error ${response.ErrorCode}: ${response.Message}`);
       return response.MessageID;
     },
   };
@@ -61,7 +67,12 @@ export function transportFromEnv(): EmailTransport {
   const config = env();
   const token = config.postmark.serverToken;
   if (!token) return devMailboxTransport;
-  const key = [token, config.postmark.apiBase, config.emailFrom, config.postmark.messageStream].join("|");
+  const key = [
+    token,
+    config.postmark.apiBase,
+    config.emailFrom,
+    config.postmark.messageStream,
+  ].join("|");
   if (cachedPostmark?.key !== key) {
     const transport = postmarkTransport({
       serverToken: token,

@@ -24,7 +24,10 @@ export const nameField = z
   .trim()
   .min(1, "Enter your name")
   .max(MAX_FIELD_LENGTH, tooLong)
-  .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "Use letters, digits, spaces and punctuation only (no control or invisible characters)");
+  .refine(
+    (v) => !INVISIBLE_OR_CONTROL.test(v),
+    "Use letters, digits, spaces and punctuation only (no control or invisible characters)",
+  );
 
 /** Emails are compared trimmed and lowercased. */
 export function normalizeEmail(email: string): string {
@@ -50,14 +53,18 @@ export const registerSchema = z.object({
     .max(MAX_FIELD_LENGTH, tooLong),
   role: z.enum(ROLES, {
     errorMap: (issue) => ({
-      message: issue.code === "invalid_type" ? "Choose a role" : "Choose Talent, Professional or Company",
+      message:
+        issue.code === "invalid_type" ? "Choose a role" : "Choose Talent, Professional or Company",
     }),
   }),
 });
 
 export const loginSchema = z.object({
   email: emailField,
-  password: z.string({ required_error: "Enter your password" }).min(1, "Enter your password").max(MAX_FIELD_LENGTH, tooLong),
+  password: z
+    .string({ required_error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(MAX_FIELD_LENGTH, tooLong),
 });
 
 /** Thrown by the login strategy; the login action turns it into a 400 answer. */
@@ -75,14 +82,19 @@ export class LoginError extends Error {
  * The user whose email and password these are, or null. An unknown email costs the same hash
  * time as a wrong password. A hash made with older parameters is replaced after a good login.
  */
-export async function verifyLogin(database: DB, email: string, password: string): Promise<User | null> {
+export async function verifyLogin(
+  database: DB,
+  email: string,
+  password: string,
+): Promise<User | null> {
   const user = await findUserByEmail(database, email);
   if (!user) {
     await verifyDummyPassword(password);
     return null;
   }
   if (!(await verifyPassword(password, user.password_hash))) return null;
-  if (needsRehash(user.password_hash)) await updatePasswordHash(database, user.id, await hashPassword(password));
+  if (needsRehash(user.password_hash))
+    await updatePasswordHash(database, user.id, await hashPassword(password));
   return user;
 }
 
@@ -128,13 +140,17 @@ function safeDecode(segment: string): string {
  * with `role`, throws a 404 for an unknown role and a redirect to the same page under the user's
  * own role for another role.
  */
-export async function requireUser(request: Request, options: { role?: string } = {}): Promise<User> {
+export async function requireUser(
+  request: Request,
+  options: { role?: string } = {},
+): Promise<User> {
   const { role } = options;
   if (role !== undefined && !isRole(role)) throw notFound();
   const url = new URL(request.url);
   const user = await getUser(request);
   if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-  if (role !== undefined && role !== user.role) throw redirect(swapSegment(url.pathname, role, user.role) + url.search);
+  if (role !== undefined && role !== user.role)
+    throw redirect(swapSegment(url.pathname, role, user.role) + url.search);
   return user;
 }
 
@@ -145,7 +161,11 @@ export async function requireAnonymous(request: Request): Promise<void> {
 }
 
 /** Starts a session for `user` and answers a 303 to `to` carrying the cookie. */
-export async function signInAndRedirect(request: Request, user: User, to: string): Promise<Response> {
+export async function signInAndRedirect(
+  request: Request,
+  user: User,
+  to: string,
+): Promise<Response> {
   const cookie = await createUserSession(db(), request, user.id);
   return redirect(to, { status: 303, headers: { "Set-Cookie": cookie } });
 }

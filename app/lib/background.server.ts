@@ -127,12 +127,20 @@ function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
   const retain = (): Promise<void> => {
     if (stopped || retaining) return retaining ?? Promise.resolve();
     // Daily on whichever instance gets the lease first; the lease is kept for the day.
-    retaining = withLease(database(), "retention", RETENTION_LEASE_MS, () => runRetention(database(), now(), policy), { now, holdAfterRun: true })
+    retaining = withLease(
+      database(),
+      "retention",
+      RETENTION_LEASE_MS,
+      () => runRetention(database(), now(), policy),
+      { now, holdAfterRun: true },
+    )
       .then((outcome) => {
         if (!outcome.ran) return;
         const r = outcome.result;
         if (r.emailBodies + r.webhookEvents > 0) {
-          console.info(`Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`);
+          console.info(
+            `Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`,
+          );
         }
       })
       .catch((error: unknown) => console.error("Retention job failed:", error))

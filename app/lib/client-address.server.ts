@@ -60,7 +60,10 @@ function expandIpv6(address: string): string[] | null {
   if (last.length > 0 && last[last.length - 1]!.includes(".")) {
     const octets = last.pop()!.split(".").map(Number);
     if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o > 255)) return null;
-    last.push(((octets[0]! << 8) | octets[1]!).toString(16), ((octets[2]! << 8) | octets[3]!).toString(16));
+    last.push(
+      ((octets[0]! << 8) | octets[1]!).toString(16),
+      ((octets[2]! << 8) | octets[3]!).toString(16),
+    );
   }
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;

@@ -16,7 +16,9 @@ function isLocalAppUrl(value: string | undefined): boolean {
  * Whether this process runs with the shiftable test clock. Refused (throws, so the server stops
  * at boot or the request fails) when set on a server whose APP_URL is not a localhost address.
  */
-export function testClockEnabled(source: Record<string, string | undefined> = process.env): boolean {
+export function testClockEnabled(
+  source: Record<string, string | undefined> = process.env,
+): boolean {
   const flag = source.APP_TEST_CLOCK?.trim();
   if (!flag || flag === "0" || flag === "false") return false;
   if (!isLocalAppUrl(source.APP_URL)) {
@@ -40,7 +42,9 @@ export function now(): Date {
 
 /** Moves the test clock to `offsetMs` ahead of the system time; refused unless the test clock is on. */
 export function setClockOffset(offsetMs: number): void {
-  if (!testClockEnabled()) throw new Error("The clock can only be moved on a server started with APP_TEST_CLOCK=1");
-  if (!Number.isSafeInteger(offsetMs)) throw new RangeError("The clock offset must be a whole number of milliseconds");
+  if (!testClockEnabled())
+    throw new Error("The clock can only be moved on a server started with APP_TEST_CLOCK=1");
+  if (!Number.isSafeInteger(offsetMs))
+    throw new RangeError("The clock offset must be a whole number of milliseconds");
   holder.__appClockOffsetMs = offsetMs;
 }

@@ -6,7 +6,11 @@ import { env } from "./env.server";
 export type DB = Kysely<Database>;
 
 // One Kysely instance a process; kept on globalThis so the dev server's reloads reuse it.
-const holder = globalThis as typeof globalThis & { __appDb?: DB; __appDbDrain?: boolean; __appDbClosed?: boolean };
+const holder = globalThis as typeof globalThis & {
+  __appDb?: DB;
+  __appDbDrain?: boolean;
+  __appDbClosed?: boolean;
+};
 
 export function db(): DB {
   if (holder.__appDbClosed) throw new Error("The database is closed: the server is shutting down");
@@ -27,13 +31,17 @@ const SHUTDOWN_GRACE_MS = 1_000;
  * checked-out connections and ends them instead of leaving them to be cut, a SQLite file is
  * closed. Server process only.
  */
-export function drainDatabaseOnShutdown(beforeClose: () => Promise<void> = async () => undefined): void {
+export function drainDatabaseOnShutdown(
+  beforeClose: () => Promise<void> = async () => undefined,
+): void {
   if (holder.__appDbDrain) return;
   holder.__appDbDrain = true;
   const drain = () =>
     setTimeout(() => {
       void (async () => {
-        await beforeClose().catch((error: unknown) => console.error("Stopping the background jobs failed:", error));
+        await beforeClose().catch((error: unknown) =>
+          console.error("Stopping the background jobs failed:", error),
+        );
         const database = holder.__appDb;
         holder.__appDbClosed = true;
         await database?.destroy();

@@ -32,23 +32,34 @@ const optional = z
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
 const commaList = (prefix: string, name: string) =>
-  optional.refine((v) => v === undefined || v.split(",").every((s) => s.trim().startsWith(prefix)), {
-    message: `${name} must be one or more comma-separated values starting with ${prefix}`,
-  });
+  optional.refine(
+    (v) => v === undefined || v.split(",").every((s) => s.trim().startsWith(prefix)),
+    {
+      message: `${name} must be one or more comma-separated values starting with ${prefix}`,
+    },
+  );
 
 const rawSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  APP_URL: optional.refine((v) => v === undefined || URL.canParse(v), { message: "APP_URL must be an absolute URL" }),
+  APP_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
+    message: "APP_URL must be an absolute URL",
+  }),
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   SESSION_SECRET: optional,
-  STRIPE_SECRET_KEY: optional.refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), {
-    message: "STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...",
-  }),
-  STRIPE_PUBLISHABLE_KEY: optional.refine((v) => v === undefined || /^pk_(test|live)_\w+$/.test(v), {
-    message: "STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...",
-  }),
+  STRIPE_SECRET_KEY: optional.refine(
+    (v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v),
+    {
+      message: "STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...",
+    },
+  ),
+  STRIPE_PUBLISHABLE_KEY: optional.refine(
+    (v) => v === undefined || /^pk_(test|live)_\w+$/.test(v),
+    {
+      message: "STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...",
+    },
+  ),
   STRIPE_WEBHOOK_SECRET: commaList("whsec_", "STRIPE_WEBHOOK_SECRET"),
   STRIPE_API_BASE: optional.refine((v) => v === undefined || /^https?:\/\/[^/]+\/?$/.test(v), {
     message: "STRIPE_API_BASE must be an origin such as http://127.0.0.1:12111",
@@ -68,7 +79,12 @@ const rawSchema = z.object({
   PASSWORD_HASH_COST: z.enum(["owasp", "test"]).default("owasp"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
-  TRIAL_DAYS: z.coerce.number().int().min(0, "TRIAL_DAYS must be 0 (no trial) or more").max(730, "Stripe allows trials of at most 730 days").default(180),
+  TRIAL_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0, "TRIAL_DAYS must be 0 (no trial) or more")
+    .max(730, "Stripe allows trials of at most 730 days")
+    .default(180),
   STRIPE_TEST_CLOCKS: z.enum(["true", "false", "1", "0"]).default("false"),
 });
 
@@ -85,7 +101,10 @@ function isLocalUrl(url: string): boolean {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -96,11 +115,17 @@ function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
   const problems: string[] = [];
   const sessionSecrets = splitList(raw.SESSION_SECRET);
   if (sessionSecrets.length === 0) {
-    problems.push(`- SESSION_SECRET: required when APP_URL is not a localhost address; ${MAKE_ONE}`);
+    problems.push(
+      `- SESSION_SECRET: required when APP_URL is not a localhost address; ${MAKE_ONE}`,
+    );
   } else if (sessionSecrets.some((s) => PUBLISHED_SECRETS.has(s))) {
-    problems.push(`- SESSION_SECRET: a value published in this repository is refused outside localhost; ${MAKE_ONE}`);
+    problems.push(
+      `- SESSION_SECRET: a value published in this repository is refused outside localhost; ${MAKE_ONE}`,
+    );
   } else if (sessionSecrets.some((s) => s.length < MIN_SESSION_SECRET_LENGTH)) {
-    problems.push(`- SESSION_SECRET: each secret needs at least ${MIN_SESSION_SECRET_LENGTH} characters outside localhost; ${MAKE_ONE}`);
+    problems.push(
+      `- SESSION_SECRET: each secret needs at least ${MIN_SESSION_SECRET_LENGTH} characters outside localhost; ${MAKE_ONE}`,
+    );
   }
   if (raw.STRIPE_SECRET_KEY === undefined || PUBLISHED_SECRETS.has(raw.STRIPE_SECRET_KEY)) {
     problems.push(
@@ -109,13 +134,24 @@ function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
     );
   }
   const webhookSecrets = splitList(raw.STRIPE_WEBHOOK_SECRET);
-  const howToGetWebhookSecret = "use the whsec_ signing secret Stripe shows for your webhook endpoint (or that `stripe listen` prints)";
+  const howToGetWebhookSecret =
+    "use the whsec_ signing secret Stripe shows for your webhook endpoint (or that `stripe listen` prints)";
   if (webhookSecrets.length === 0) {
     problems.push(`- STRIPE_WEBHOOK_SECRET: required outside localhost; ${howToGetWebhookSecret}`);
   } else if (webhookSecrets.some((s) => PUBLISHED_SECRETS.has(s))) {
-    problems.push(`- STRIPE_WEBHOOK_SECRET: a value published in this repository is refused outside localhost; ${howToGetWebhookSecret}`);
-  } else if (webhookSecrets.some((s) => !/^whsec_[A-Za-z0-9+/=_-]+$/.test(s) || s.length - "whsec_".length < MIN_WEBHOOK_SECRET_BODY)) {
-    problems.push(`- STRIPE_WEBHOOK_SECRET: each secret must be whsec_ and at least ${MIN_WEBHOOK_SECRET_BODY} more characters; ${howToGetWebhookSecret}`);
+    problems.push(
+      `- STRIPE_WEBHOOK_SECRET: a value published in this repository is refused outside localhost; ${howToGetWebhookSecret}`,
+    );
+  } else if (
+    webhookSecrets.some(
+      (s) =>
+        !/^whsec_[A-Za-z0-9+/=_-]+$/.test(s) ||
+        s.length - "whsec_".length < MIN_WEBHOOK_SECRET_BODY,
+    )
+  ) {
+    problems.push(
+      `- STRIPE_WEBHOOK_SECRET: each secret must be whsec_ and at least ${MIN_WEBHOOK_SECRET_BODY} more characters; ${howToGetWebhookSecret}`,
+    );
   }
   return problems;
 }
@@ -135,23 +171,34 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, "");
   const usesStandIn = raw.STRIPE_SECRET_KEY === undefined;
   const stripeSecretKey = raw.STRIPE_SECRET_KEY ?? EMBEDDED_STRIPE_KEY;
-  const stripeApiBase = (raw.STRIPE_API_BASE ?? (usesStandIn ? `http://127.0.0.1:${raw.STRIPE_SIM_PORT}` : REAL_STRIPE_API_BASE)).replace(/\/$/, "");
+  const stripeApiBase = (
+    raw.STRIPE_API_BASE ??
+    (usesStandIn ? `http://127.0.0.1:${raw.STRIPE_SIM_PORT}` : REAL_STRIPE_API_BASE)
+  ).replace(/\/$/, "");
   const isLiveKey = /^(sk|rk)_live_/.test(stripeSecretKey);
 
   if (isLiveKey && stripeApiBase !== REAL_STRIPE_API_BASE) {
-    problems.push(`- STRIPE_SECRET_KEY: a live key is refused with a non-Stripe STRIPE_API_BASE (${stripeApiBase})`);
+    problems.push(
+      `- STRIPE_SECRET_KEY: a live key is refused with a non-Stripe STRIPE_API_BASE (${stripeApiBase})`,
+    );
   }
   if (!usesStandIn && raw.STRIPE_WEBHOOK_SECRET === undefined) {
-    problems.push("- STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (stripe listen prints it)");
+    problems.push(
+      "- STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (stripe listen prints it)",
+    );
   }
   const testClocks = raw.STRIPE_TEST_CLOCKS === "true" || raw.STRIPE_TEST_CLOCKS === "1";
   if (testClocks && isLiveKey) {
-    problems.push("- STRIPE_TEST_CLOCKS: test clocks exist only in test mode; refused with a live key");
+    problems.push(
+      "- STRIPE_TEST_CLOCKS: test clocks exist only in test mode; refused with a live key",
+    );
   }
   const exposed = !isLocalUrl(appUrl);
   if (exposed) problems.push(...exposedDeploymentProblems(raw));
   if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && exposed) {
-    problems.push("- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)");
+    problems.push(
+      "- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)",
+    );
   }
   if (raw.PASSWORD_HASH_COST === "test" && exposed) {
     problems.push("- PASSWORD_HASH_COST: the cheap test setting is refused outside localhost");
@@ -172,7 +219,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     stripe: {
       secretKey: stripeSecretKey,
       publishableKey: raw.STRIPE_PUBLISHABLE_KEY,
-      webhookSecrets: raw.STRIPE_WEBHOOK_SECRET ? splitList(raw.STRIPE_WEBHOOK_SECRET) : [EMBEDDED_WEBHOOK_SECRET],
+      webhookSecrets: raw.STRIPE_WEBHOOK_SECRET
+        ? splitList(raw.STRIPE_WEBHOOK_SECRET)
+        : [EMBEDDED_WEBHOOK_SECRET],
       apiBase: stripeApiBase,
       usesStandIn,
       isLiveKey,

@@ -23,7 +23,10 @@ export function formValues(form: FormData): Record<string, string> {
  * Validates a form with a zod object schema. Fields the schema does not name are dropped, so a
  * client cannot slip in a price or a plan. Each failing field gets its first message.
  */
-export function parseForm<S extends z.ZodTypeAny>(schema: S, form: FormData): FormResult<z.output<S>> {
+export function parseForm<S extends z.ZodTypeAny>(
+  schema: S,
+  form: FormData,
+): FormResult<z.output<S>> {
   const result = schema.safeParse(formValues(form));
   if (result.success) return { ok: true, data: result.data };
   const fieldErrors: FieldErrors = {};
@@ -35,15 +38,18 @@ export function parseForm<S extends z.ZodTypeAny>(schema: S, form: FormData): Fo
 }
 
 /** Shown when a POST body cannot be read as a form (JSON, a broken multipart body, no body). */
-export const UNREADABLE_FORM = "We could not read the form. Please fill it in again on this page and submit it.";
-export const FORM_TOO_LARGE = "The form was too large to read. Please shorten what you entered and submit it again.";
+export const UNREADABLE_FORM =
+  "We could not read the form. Please fill it in again on this page and submit it.";
+export const FORM_TOO_LARGE =
+  "The form was too large to read. Please shorten what you entered and submit it again.";
 
 /** Our forms are a few short fields; nothing larger is read (see readForm). */
 export const MAX_FORM_BYTES = 16 * 1024;
 
 const FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
-export type FormRead = { ok: true; form: FormData } | { ok: false; status: 400 | 413; formError: string };
+export type FormRead =
+  { ok: true; form: FormData } | { ok: false; status: 400 | 413; formError: string };
 
 const unreadable: FormRead = { ok: false, status: 400, formError: UNREADABLE_FORM };
 const tooLarge: FormRead = { ok: false, status: 413, formError: FORM_TOO_LARGE };
@@ -55,9 +61,13 @@ const tooLarge: FormRead = { ok: false, status: 413, formError: FORM_TOO_LARGE }
  * content type, no body, or a body that does not parse is a 400 rather than the TypeError
  * request.formData() throws.
  */
-export async function readForm(request: Request, maxBytes: number = MAX_FORM_BYTES): Promise<FormRead> {
+export async function readForm(
+  request: Request,
+  maxBytes: number = MAX_FORM_BYTES,
+): Promise<FormRead> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!FORM_CONTENT_TYPES.includes(contentType.split(";")[0]?.trim().toLowerCase() ?? "")) return unreadable;
+  if (!FORM_CONTENT_TYPES.includes(contentType.split(";")[0]?.trim().toLowerCase() ?? ""))
+    return unreadable;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return tooLarge;
   if (!request.body) return unreadable;
@@ -80,7 +90,9 @@ export async function readForm(request: Request, maxBytes: number = MAX_FORM_BYT
     return unreadable;
   }
   try {
-    const form = await new Response(Buffer.concat(chunks), { headers: { "Content-Type": contentType } }).formData();
+    const form = await new Response(Buffer.concat(chunks), {
+      headers: { "Content-Type": contentType },
+    }).formData();
     return { ok: true, form };
   } catch {
     return unreadable;

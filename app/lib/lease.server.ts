@@ -22,7 +22,13 @@ export interface LeaseOptions {
  * lease lapses after `ttlMs`), and given back when `fn` ends. `ttlMs` must exceed the job's
  * longest run. The same on SQLite and PostgreSQL.
  */
-export async function withLease<T>(db: DB, name: string, ttlMs: number, fn: () => Promise<T>, options: LeaseOptions = {}): Promise<LeaseOutcome<T>> {
+export async function withLease<T>(
+  db: DB,
+  name: string,
+  ttlMs: number,
+  fn: () => Promise<T>,
+  options: LeaseOptions = {},
+): Promise<LeaseOutcome<T>> {
   const now = options.now ?? (() => new Date());
   const holder = randomUUID();
   const start = now();
@@ -30,11 +36,17 @@ export async function withLease<T>(db: DB, name: string, ttlMs: number, fn: () =
   const taken = await db
     .insertInto("job_leases")
     .values({ name, holder, expires_at: expiresAt })
-    .onConflict((oc) => oc.column("name").doUpdateSet({ holder, expires_at: expiresAt }).where("job_leases.expires_at", "<=", start.toISOString()))
+    .onConflict((oc) =>
+      oc
+        .column("name")
+        .doUpdateSet({ holder, expires_at: expiresAt })
+        .where("job_leases.expires_at", "<=", start.toISOString()),
+    )
     .returning("holder")
     .executeTakeFirst();
   if (taken?.holder !== holder) return { ran: false };
-  const release = () => db.deleteFrom("job_leases").where("name", "=", name).where("holder", "=", holder).execute();
+  const release = () =>
+    db.deleteFrom("job_leases").where("name", "=", name).where("holder", "=", holder).execute();
   let result: T;
   try {
     result = await fn();

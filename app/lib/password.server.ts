@@ -53,22 +53,39 @@ const hashingSlots = createSemaphore({
   onFull: () => new PasswordHashingBusyError("Too many password checks at once"),
 });
 
-function derive(password: string, salt: Buffer, keyLength: number, { N, r, p }: ScryptParams): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  keyLength: number,
+  { N, r, p }: ScryptParams,
+): Promise<Buffer> {
   // scrypt needs about 128 * N * r bytes (p runs reuse it); the cap leaves room above that.
   const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r + 32 * 1024 * 1024 };
   return hashingSlots.run(
     () =>
       new Promise((resolve, reject) => {
-        scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+        scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
       }),
   );
 }
 
 /** "scrypt$N$r$p$salt$hash" (base64url): the parameters travel with the hash, so they can change later. */
-export async function hashPassword(password: string, params: ScryptParams = currentScryptParams()): Promise<string> {
+export async function hashPassword(
+  password: string,
+  params: ScryptParams = currentScryptParams(),
+): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
   const key = await derive(password, salt, KEY_LENGTH, params);
-  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  return [
+    "scrypt",
+    params.N,
+    params.r,
+    params.p,
+    salt.toString("base64url"),
+    key.toString("base64url"),
+  ].join("$");
 }
 
 interface ParsedHash {
@@ -82,7 +99,8 @@ function parseHash(stored: string): ParsedHash | null {
   if (parts.length !== 6 || parts[0] !== "scrypt") return null;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const validN = Number.isInteger(N) && N > 1 && N <= MAX_N && (N & (N - 1)) === 0;
-  if (!validN || !Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) return null;
+  if (!validN || !Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16)
+    return null;
   const salt = Buffer.from(parts[4] ?? "", "base64url");
   const key = Buffer.from(parts[5] ?? "", "base64url");
   if (salt.length === 0 || key.length < 16) return null;
@@ -100,7 +118,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** True when `stored` was made with other parameters than the current ones (rehash at next login). */
 export function needsRehash(stored: string, params: ScryptParams = currentScryptParams()): boolean {
   const parsed = parseHash(stored);
-  return !parsed || parsed.params.N !== params.N || parsed.params.r !== params.r || parsed.params.p !== params.p;
+  return (
+    !parsed ||
+    parsed.params.N !== params.N ||
+    parsed.params.r !== params.r ||
+    parsed.params.p !== params.p
+  );
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -37,16 +37,23 @@ export interface RateLimiter {
 export function createRateLimiter({ limit, windowMs, maxKeys }: RateLimiterOptions): RateLimiter {
   const hits = new Map<string, number[]>();
 
-  const recentOf = (key: string, now: number) => (hits.get(key) ?? []).filter((t) => t > now - windowMs);
+  const recentOf = (key: string, now: number) =>
+    (hits.get(key) ?? []).filter((t) => t > now - windowMs);
   const refused = (recent: number[], now: number): RateLimitResult => {
     const oldest = recent[0] ?? now;
-    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    return {
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)),
+    };
   };
 
   return {
     check(key, now = Date.now()) {
       const recent = recentOf(key, now);
-      return recent.length >= limit ? refused(recent, now) : { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
+      return recent.length >= limit
+        ? refused(recent, now)
+        : { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
     },
     clear(key) {
       hits.delete(key);
@@ -84,17 +91,30 @@ export interface SharedRateLimiter {
   clear(key: string): Promise<void>;
 }
 
-export function createSharedRateLimiter(db: () => Kysely<Database>, { name, limit, windowMs }: { name: string; limit: number; windowMs: number }): SharedRateLimiter {
+export function createSharedRateLimiter(
+  db: () => Kysely<Database>,
+  { name, limit, windowMs }: { name: string; limit: number; windowMs: number },
+): SharedRateLimiter {
   const rowKey = (key: string) => `${name}:${key}`;
-  const recentOf = (hits: string | undefined, now: number) => (hits ? (JSON.parse(hits) as number[]) : []).filter((t) => t > now - windowMs);
+  const recentOf = (hits: string | undefined, now: number) =>
+    (hits ? (JSON.parse(hits) as number[]) : []).filter((t) => t > now - windowMs);
   const result = (recent: number[], now: number): RateLimitResult => {
-    if (recent.length < limit) return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
+    if (recent.length < limit)
+      return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
     const oldest = recent[0] ?? now;
-    return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    return {
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)),
+    };
   };
   return {
     async check(key, now = Date.now()) {
-      const row = await db().selectFrom("rate_limits").select("hits").where("key", "=", rowKey(key)).executeTakeFirst();
+      const row = await db()
+        .selectFrom("rate_limits")
+        .select("hits")
+        .where("key", "=", rowKey(key))
+        .executeTakeFirst();
       return result(recentOf(row?.hits, now), now);
     },
     async clear(key) {
@@ -104,13 +124,24 @@ export function createSharedRateLimiter(db: () => Kysely<Database>, { name, limi
       return writeTransaction(db(), async (trx) => {
         const id = rowKey(key);
         const expiresAt = new Date(now + windowMs).toISOString();
-        await trx.insertInto("rate_limits").values({ key: id, hits: "[]", expires_at: expiresAt }).onConflict((oc) => oc.column("key").doNothing()).execute();
-        const row = await forUpdate(trx, trx.selectFrom("rate_limits").select("hits").where("key", "=", id)).executeTakeFirst();
+        await trx
+          .insertInto("rate_limits")
+          .values({ key: id, hits: "[]", expires_at: expiresAt })
+          .onConflict((oc) => oc.column("key").doNothing())
+          .execute();
+        const row = await forUpdate(
+          trx,
+          trx.selectFrom("rate_limits").select("hits").where("key", "=", id),
+        ).executeTakeFirst();
         const recent = recentOf(row?.hits, now);
         const before = result(recent, now);
         if (!before.allowed) return before;
         recent.push(now);
-        await trx.updateTable("rate_limits").set({ hits: JSON.stringify(recent), expires_at: expiresAt }).where("key", "=", id).execute();
+        await trx
+          .updateTable("rate_limits")
+          .set({ hits: JSON.stringify(recent), expires_at: expiresAt })
+          .where("key", "=", id)
+          .execute();
         return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
       });
     },
@@ -118,8 +149,14 @@ export function createSharedRateLimiter(db: () => Kysely<Database>, { name, limi
 }
 
 /** Deletes the windows nobody hit for a whole window (the sweep runs it); returns how many. */
-export async function pruneRateLimits(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
-  const result = await db.deleteFrom("rate_limits").where("expires_at", "<", now.toISOString()).executeTakeFirst();
+export async function pruneRateLimits(
+  db: Kysely<Database>,
+  now: Date = new Date(),
+): Promise<number> {
+  const result = await db
+    .deleteFrom("rate_limits")
+    .where("expires_at", "<", now.toISOString())
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
@@ -135,15 +172,25 @@ const holder = globalThis as typeof globalThis & { __authRateLimiters?: AuthLimi
 
 function authLimiters(): AuthLimiters {
   holder.__authRateLimiters ??= {
-    perClient: createSharedRateLimiter(appDb, { name: "client", limit: env().rateLimitPerMinute, windowMs: 60_000 }),
-    failedLoginsPerAccount: createSharedRateLimiter(appDb, { name: "failed-login", limit: FAILED_LOGIN_LIMIT, windowMs: FAILED_LOGIN_WINDOW_MS }),
+    perClient: createSharedRateLimiter(appDb, {
+      name: "client",
+      limit: env().rateLimitPerMinute,
+      windowMs: 60_000,
+    }),
+    failedLoginsPerAccount: createSharedRateLimiter(appDb, {
+      name: "failed-login",
+      limit: FAILED_LOGIN_LIMIT,
+      windowMs: FAILED_LOGIN_WINDOW_MS,
+    }),
   };
   return holder.__authRateLimiters;
 }
 
 /** Counts one attempt at `action` ("login", "register") by this client (an IPv6 client by its /64), on every instance. */
 export function checkRateLimit(request: Request, action: string): Promise<RateLimitResult> {
-  return authLimiters().perClient.hit(`${action}:${rateLimitKey(clientAddress(request, env().trustProxy))}`);
+  return authLimiters().perClient.hit(
+    `${action}:${rateLimitKey(clientAddress(request, env().trustProxy))}`,
+  );
 }
 
 /**

@@ -19,7 +19,12 @@ export interface RetentionPolicy {
   maxBatches: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { emailBodyDays: 30, webhookEventDays: 90, batchSize: 500, maxBatches: 200 };
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  emailBodyDays: 30,
+  webhookEventDays: 90,
+  batchSize: 500,
+  maxBatches: 200,
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -31,7 +36,12 @@ export interface RetentionResult {
 }
 
 /** One bounded pass: drops the bodies of at most `limit` emails sent before `cutoff`, oldest first. */
-export async function dropSentEmailBodies(db: DB, cutoff: Date, limit: number, now: Date = new Date()): Promise<number> {
+export async function dropSentEmailBodies(
+  db: DB,
+  cutoff: Date,
+  limit: number,
+  now: Date = new Date(),
+): Promise<number> {
   const result = await db
     .updateTable("email_outbox")
     .set({ subject: null, html: null, text: null, props: null, body_dropped_at: now.toISOString() })
@@ -51,7 +61,11 @@ export async function dropSentEmailBodies(db: DB, cutoff: Date, limit: number, n
 }
 
 /** One bounded pass: deletes at most `limit` events processed before `cutoff`, oldest first. */
-export async function pruneProcessedWebhookEvents(db: DB, cutoff: Date, limit: number): Promise<number> {
+export async function pruneProcessedWebhookEvents(
+  db: DB,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
   const result = await db
     .deleteFrom("stripe_webhook_events")
     .where("id", "in", (qb) =>
@@ -72,7 +86,11 @@ export async function pruneProcessedWebhookEvents(db: DB, cutoff: Date, limit: n
  * its own statement (its own short write transaction), and the event loop gets a turn between
  * passes, so requests and webhooks interleave with a long run.
  */
-export async function runRetention(db: DB, now: Date = new Date(), policy: RetentionPolicy = DEFAULT_RETENTION): Promise<RetentionResult> {
+export async function runRetention(
+  db: DB,
+  now: Date = new Date(),
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+): Promise<RetentionResult> {
   const result: RetentionResult = { emailBodies: 0, webhookEvents: 0, passes: 0 };
   const emailCutoff = new Date(now.getTime() - policy.emailBodyDays * DAY_MS);
   const eventCutoff = new Date(now.getTime() - policy.webhookEventDays * DAY_MS);

@@ -29,5 +29,6 @@ export function isCrossSiteRequest(request: Request): boolean {
  * with a short page (the route's error boundary) and changes nothing.
  */
 export function requireSameOrigin(request: Request): void {
-  if (isCrossSiteRequest(request)) throw new Response(CROSS_SITE_REFUSED, { status: 403, statusText: "Forbidden" });
+  if (isCrossSiteRequest(request))
+    throw new Response(CROSS_SITE_REFUSED, { status: 403, statusText: "Forbidden" });
 }

@@ -13,7 +13,11 @@ function stripeFormOrigins(): string[] {
   if (usesStandIn) {
     const base = new URL(apiBase);
     // The stand-in's page URLs name 127.0.0.1 or localhost; allow both spellings of its port.
-    return [base.origin, `${base.protocol}//localhost:${base.port}`, `${base.protocol}//127.0.0.1:${base.port}`];
+    return [
+      base.origin,
+      `${base.protocol}//localhost:${base.port}`,
+      `${base.protocol}//127.0.0.1:${base.port}`,
+    ];
   }
   return ["https://checkout.stripe.com", "https://billing.stripe.com"];
 }
@@ -30,7 +34,9 @@ export function contentSecurityPolicy(nonce: string): string {
 
 /** True when the request carries a session cookie: the page may show a member's data. */
 function mayBeSignedIn(request: Request): boolean {
-  return (request.headers.get("cookie") ?? "").split(";").some((c) => c.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
+  return (request.headers.get("cookie") ?? "")
+    .split(";")
+    .some((c) => c.trim().startsWith(`${SESSION_COOKIE_NAME}=`));
 }
 
 /**
@@ -42,6 +48,7 @@ export function applySecurityHeaders(headers: Headers, request: Request, nonce?:
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   headers.set("X-Frame-Options", "DENY");
-  if (env().appUrl.startsWith("https:")) headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (env().appUrl.startsWith("https:"))
+    headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   if (mayBeSignedIn(request)) headers.set("Cache-Control", "private, no-store");
 }

@@ -73,8 +73,13 @@ export async function createUserSession(db: DB, request: Request, userId: number
   const now = new Date();
   const previous = await readSessionId(request);
   await db.transaction().execute(async (trx) => {
-    if (previous) await trx.deleteFrom("sessions").where("id", "=", hashSessionId(previous)).execute();
-    await trx.deleteFrom("sessions").where("user_id", "=", userId).where("expires_at", "<=", nowIso(now)).execute();
+    if (previous)
+      await trx.deleteFrom("sessions").where("id", "=", hashSessionId(previous)).execute();
+    await trx
+      .deleteFrom("sessions")
+      .where("user_id", "=", userId)
+      .where("expires_at", "<=", nowIso(now))
+      .execute();
     await trx
       .insertInto("sessions")
       .values({

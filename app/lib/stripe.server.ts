@@ -18,7 +18,8 @@ const holder = globalThis as typeof globalThis & Holder;
 export function stripe(): Stripe {
   const { secretKey, apiBase } = env().stripe;
   const key = `${secretKey}|${apiBase}`;
-  if (holder.__stripe?.key !== key) holder.__stripe = { key, client: createStripeClient(secretKey, apiBase) };
+  if (holder.__stripe?.key !== key)
+    holder.__stripe = { key, client: createStripeClient(secretKey, apiBase) };
   return holder.__stripe.client;
 }
 
@@ -46,8 +47,13 @@ export class WebhookSignatureError extends Error {
  */
 function assertWithinTolerance(header: string, nowSeconds: number): void {
   const timestamp = /(?:^|,)\s*t=(\d{1,15})(?:,|$)/.exec(header)?.[1];
-  if (timestamp !== undefined && Math.abs(Number(timestamp) - nowSeconds) > WEBHOOK_TOLERANCE_SECONDS) {
-    throw new WebhookSignatureError(`Invalid Stripe-Signature: timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now`);
+  if (
+    timestamp !== undefined &&
+    Math.abs(Number(timestamp) - nowSeconds) > WEBHOOK_TOLERANCE_SECONDS
+  ) {
+    throw new WebhookSignatureError(
+      `Invalid Stripe-Signature: timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now`,
+    );
   }
 }
 

@@ -31,7 +31,10 @@ export async function findUserById(db: DB, id: number): Promise<User | undefined
 function isUniqueEmailViolation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as Error & { code?: unknown }).code;
-  return (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT") && error.message.includes("users.email");
+  return (
+    (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT") &&
+    error.message.includes("users.email")
+  );
 }
 
 /** Creates an account with no access yet. Throws EmailTakenError when the email is registered (also under a race). */
@@ -58,13 +61,29 @@ export async function createUser(db: DB, input: NewUserInput): Promise<User> {
   }
 }
 
-export async function updatePasswordHash(db: DB, userId: number, passwordHash: string): Promise<void> {
-  await db.updateTable("users").set({ password_hash: passwordHash, updated_at: nowIso() }).where("id", "=", userId).execute();
+export async function updatePasswordHash(
+  db: DB,
+  userId: number,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ password_hash: passwordHash, updated_at: nowIso() })
+    .where("id", "=", userId)
+    .execute();
 }
 
 export type PaymentHistoryRow = Pick<
   Payment,
-  "id" | "plan" | "amount" | "currency" | "status" | "stripe_checkout_session_id" | "stripe_payment_intent_id" | "paid_at" | "created_at"
+  | "id"
+  | "plan"
+  | "amount"
+  | "currency"
+  | "status"
+  | "stripe_checkout_session_id"
+  | "stripe_payment_intent_id"
+  | "paid_at"
+  | "created_at"
 >;
 
 /** Plan ids don't depend on the currency: these are the subscription Checkout reservations. */
@@ -74,10 +93,24 @@ const RECURRING_PLAN_IDS = recurringCatalog("MAD").map((plan) => plan.id);
  * The user's payments paid once, newest first. A subscription Checkout's reservation is left
  * out: what a subscription charges is in its invoices, on the billing page.
  */
-export async function listPaymentHistory(db: DB, userId: number, limit = 100): Promise<PaymentHistoryRow[]> {
+export async function listPaymentHistory(
+  db: DB,
+  userId: number,
+  limit = 100,
+): Promise<PaymentHistoryRow[]> {
   return db
     .selectFrom("payments")
-    .select(["id", "plan", "amount", "currency", "status", "stripe_checkout_session_id", "stripe_payment_intent_id", "paid_at", "created_at"])
+    .select([
+      "id",
+      "plan",
+      "amount",
+      "currency",
+      "status",
+      "stripe_checkout_session_id",
+      "stripe_payment_intent_id",
+      "paid_at",
+      "created_at",
+    ])
     .where("user_id", "=", userId)
     .where("plan", "not in", RECURRING_PLAN_IDS)
     .orderBy("created_at", "desc")

@@ -10,7 +10,11 @@ export interface AccessState {
 
 /** The status as of `now`: an ACTIVE status whose end date has passed reads as EXPIRED. */
 export function effectiveStatus(user: AccessState, now: Date = new Date()): SubscriptionStatus {
-  if (user.subscription_status === "ACTIVE" && user.access_expires_at && Date.parse(user.access_expires_at) <= now.getTime()) {
+  if (
+    user.subscription_status === "ACTIVE" &&
+    user.access_expires_at &&
+    Date.parse(user.access_expires_at) <= now.getTime()
+  ) {
     return "EXPIRED";
   }
   return user.subscription_status;
@@ -23,9 +27,15 @@ export function canPay(user: AccessState, now: Date = new Date()): boolean {
 }
 
 /** One year of access from the current end date while it is in the future, otherwise from now. */
-export function nextAccessPeriod(user: AccessState, now: Date = new Date()): { startsAt: Date; endsAt: Date } {
+export function nextAccessPeriod(
+  user: AccessState,
+  now: Date = new Date(),
+): { startsAt: Date; endsAt: Date } {
   const currentEnd = user.access_expires_at ? new Date(user.access_expires_at) : null;
-  const startsAt = currentEnd && currentEnd.getTime() > now.getTime() && user.subscription_status === "ACTIVE" ? currentEnd : now;
+  const startsAt =
+    currentEnd && currentEnd.getTime() > now.getTime() && user.subscription_status === "ACTIVE"
+      ? currentEnd
+      : now;
   const endsAt = new Date(startsAt);
   endsAt.setUTCFullYear(endsAt.getUTCFullYear() + 1);
   return { startsAt, endsAt };

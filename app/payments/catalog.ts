@@ -53,7 +53,11 @@ export function membershipName(role: Role): string {
   return MEMBERSHIP_NAMES[role];
 }
 
-export function recurringPlan(role: Role, choice: Exclude<PlanChoice, "once">, currency: string): RecurringPlan {
+export function recurringPlan(
+  role: Role,
+  choice: Exclude<PlanChoice, "once">,
+  currency: string,
+): RecurringPlan {
   const interval: BillingInterval = choice === "monthly" ? "month" : "year";
   const code = currency.toUpperCase();
   return {
@@ -71,7 +75,10 @@ export function recurringPlan(role: Role, choice: Exclude<PlanChoice, "once">, c
 
 /** Every recurring plan of the catalog, for the boot sync. */
 export function recurringCatalog(currency: string): RecurringPlan[] {
-  return ROLES.flatMap((role) => [recurringPlan(role, "monthly", currency), recurringPlan(role, "yearly", currency)]);
+  return ROLES.flatMap((role) => [
+    recurringPlan(role, "monthly", currency),
+    recurringPlan(role, "yearly", currency),
+  ]);
 }
 
 /** The plan a stored plan id names, in the given currency; undefined for an unknown id. */
@@ -88,6 +95,8 @@ export function planById(planId: string, currency: string): Plan | RecurringPlan
 }
 
 /** "30 MAD a month", "300 MAD a year" */
-export function recurringPriceLabel(plan: Pick<RecurringPlan, "amount" | "currency" | "interval">): string {
+export function recurringPriceLabel(
+  plan: Pick<RecurringPlan, "amount" | "currency" | "interval">,
+): string {
   return `${formatMoney(plan.amount, plan.currency)} a ${plan.interval}`;
 }

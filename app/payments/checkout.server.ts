@@ -35,7 +35,12 @@ export function planFor(user: Pick<User, "role">): Plan {
  * Starts (or resumes) the checkout of the user's annual plan. A double submit, even a
  * concurrent one, reaches Stripe with the same Idempotency-Key and so makes one session.
  */
-export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Date = new Date()): Promise<CheckoutResult> {
+export async function startCheckout(
+  db: DB,
+  stripe: Stripe,
+  user: User,
+  now: Date = new Date(),
+): Promise<CheckoutResult> {
   if (!canPay(user, now)) {
     const until = user.access_expires_at ?? now.toISOString();
     return {
@@ -47,7 +52,8 @@ export async function startCheckout(db: DB, stripe: Stripe, user: User, now: Dat
   const plan = planFor(user);
 
   const open = await findOpenCheckout(db, user.id, plan, now);
-  if (open?.checkout_url) return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
+  if (open?.checkout_url)
+    return { kind: "redirect", url: open.checkout_url, paymentId: open.id, reused: true };
 
   const payment = await reservePayment(db, user.id, plan, now);
   return openReservedCheckout(db, stripe, user, payment, plan.id, now, {
@@ -109,7 +115,12 @@ export async function openReservedCheckout(
 ): Promise<CheckoutResult> {
   try {
     const customerId = await getOrCreateStripeCustomer(db, stripe, user, now);
-    const metadata = { user_id: String(user.id), role: user.role, plan: planId, payment_id: String(payment.id) };
+    const metadata = {
+      user_id: String(user.id),
+      role: user.role,
+      plan: planId,
+      payment_id: String(payment.id),
+    };
     const session = await checkout.create(customerId, metadata);
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
     const recorded = await recordSession(db, payment, session, session.url, customerId);
@@ -121,7 +132,9 @@ export async function openReservedCheckout(
       .where("idempotency_key", "=", payment.idempotency_key)
       .where("stripe_checkout_session_id", "is", null)
       .execute();
-    console.error(`${checkout.label} for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    console.error(
+      `${checkout.label} for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     return { kind: "provider_error", status: 502, message: checkout.failureMessage(error) };
   }
 }
@@ -133,7 +146,13 @@ export async function openReservedCheckout(
  * and key when free; the unique key and session id make a concurrent rewrite a no-op): a
  * session this app sends a user to always has its payment row.
  */
-async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.Session, url: string, customerId: string): Promise<Payment> {
+async function recordSession(
+  db: DB,
+  payment: Payment,
+  session: Stripe.Checkout.Session,
+  url: string,
+  customerId: string,
+): Promise<Payment> {
   const nowIso = new Date().toISOString();
   const sessionFields = {
     stripe_checkout_session_id: session.id,
@@ -142,7 +161,12 @@ async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.
     stripe_customer_id: customerId,
     updated_at: nowIso,
   };
-  const updated = await db.updateTable("payments").set(sessionFields).where("id", "=", payment.id).returningAll().executeTakeFirst();
+  const updated = await db
+    .updateTable("payments")
+    .set(sessionFields)
+    .where("id", "=", payment.id)
+    .returningAll()
+    .executeTakeFirst();
   if (updated) return updated;
 
   const reservation = {
@@ -157,17 +181,30 @@ async function recordSession(db: DB, payment: Payment, session: Stripe.Checkout.
   };
   // The same id keeps the session's metadata.payment_id pointing at its row; if that id was
   // taken meanwhile, a new id is fine too: the row is found by its session id first.
-  await db.insertInto("payments").values({ id: payment.id, ...reservation }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("payments")
+    .values({ id: payment.id, ...reservation })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const again = await findBySession(db, session.id);
   if (again) return again;
-  await db.insertInto("payments").values(reservation).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("payments")
+    .values(reservation)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const stored = await findBySession(db, session.id);
-  if (!stored) throw new Error(`Checkout Session ${session.id} could not be recorded on a payment row`);
+  if (!stored)
+    throw new Error(`Checkout Session ${session.id} could not be recorded on a payment row`);
   return stored;
 }
 
 function findBySession(db: DB, sessionId: string): Promise<Payment | undefined> {
-  return db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", sessionId).executeTakeFirst();
+  return db
+    .selectFrom("payments")
+    .selectAll()
+    .where("stripe_checkout_session_id", "=", sessionId)
+    .executeTakeFirst();
 }
 
 /** Pending payments of this user and plan (at today's price) made in the last 30 minutes, newest first. */
@@ -186,7 +223,12 @@ function recentPending(db: DB, userId: number, plan: Plan, now: Date) {
 }
 
 /** A pending payment of this plan whose Checkout Session can still be paid. */
-export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment | undefined> {
+export async function findOpenCheckout(
+  db: DB,
+  userId: number,
+  plan: Plan,
+  now: Date,
+): Promise<Payment | undefined> {
   return recentPending(db, userId, plan, now)
     .where("checkout_url", "is not", null)
     .where("checkout_expires_at", ">", now.toISOString())
@@ -197,14 +239,21 @@ export async function findOpenCheckout(db: DB, userId: number, plan: Plan, now: 
  * Reserves a pending payment with a fresh Idempotency-Key, or returns the reservation another
  * request of the same user and plan made in the last 30 minutes, in one write transaction.
  */
-export async function reservePayment(db: DB, userId: number, plan: Plan, now: Date): Promise<Payment> {
+export async function reservePayment(
+  db: DB,
+  userId: number,
+  plan: Plan,
+  now: Date,
+): Promise<Payment> {
   const nowIso = now.toISOString();
   const currency = plan.currency.toLowerCase();
   return writeTransaction(db, async (trx) => {
     // Two submits of one user on two instances reserve one after the other (Postgres row lock).
     await forUpdate(trx, trx.selectFrom("users").select("id").where("id", "=", userId)).execute();
     const recent = await recentPending(trx, userId, plan, now)
-      .where((eb) => eb.or([eb("checkout_expires_at", "is", null), eb("checkout_expires_at", ">", nowIso)]))
+      .where((eb) =>
+        eb.or([eb("checkout_expires_at", "is", null), eb("checkout_expires_at", ">", nowIso)]),
+      )
       .executeTakeFirst();
     if (recent) return recent;
     return trx
@@ -230,7 +279,9 @@ export function renewableFrom(accessExpiresAt: string): Date {
 }
 
 function providerMessage(error: unknown): string {
-  const base = "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.";
-  if (error instanceof Stripe.errors.StripeConnectionError) return `${base} (The provider could not be reached.)`;
+  const base =
+    "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.";
+  if (error instanceof Stripe.errors.StripeConnectionError)
+    return `${base} (The provider could not be reached.)`;
   return base;
 }

@@ -25,7 +25,12 @@ export async function getOrCreateStripeCustomer(
 
   const testClockId = await testClockFor(stripe, user);
   const customer = await stripe.customers.create(
-    { email: user.email, name: user.name, metadata: { user_id: String(user.id) }, ...(testClockId ? { test_clock: testClockId } : {}) },
+    {
+      email: user.email,
+      name: user.name,
+      metadata: { user_id: String(user.id) },
+      ...(testClockId ? { test_clock: testClockId } : {}),
+    },
     { idempotencyKey: customerIdempotencyKey(user) },
   );
   const nowIso = now.toISOString();
@@ -49,7 +54,11 @@ export async function getOrCreateStripeCustomer(
 }
 
 async function findCustomerId(db: DB, userId: number): Promise<string | undefined> {
-  const row = await db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("stripe_customers")
+    .select("stripe_customer_id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row?.stripe_customer_id;
 }
 
@@ -57,7 +66,10 @@ async function findCustomerId(db: DB, userId: number): Promise<string | undefine
  * With STRIPE_TEST_CLOCKS=true (test mode only) each new customer lives on its own test clock,
  * so a test moves one member's billing time without touching anyone else's.
  */
-async function testClockFor(stripe: Stripe, user: Pick<User, "id" | "created_at">): Promise<string | null> {
+async function testClockFor(
+  stripe: Stripe,
+  user: Pick<User, "id" | "created_at">,
+): Promise<string | null> {
   if (!env().billing.testClocks) return null;
   // The clock starts at the account's creation (a moment ago for a new member): fixed
   // parameters, so a retry under the same Idempotency-Key gets the same clock.

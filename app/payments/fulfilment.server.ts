@@ -24,7 +24,11 @@ export type FulfilmentOutcome =
  * whatever order the webhook and the success page call it. One write transaction; the email
  * is queued by template and rendered by the dispatcher when it sends.
  */
-export async function fulfilCheckoutSession(db: DB, session: Stripe.Checkout.Session, now: Date = new Date()): Promise<FulfilmentOutcome> {
+export async function fulfilCheckoutSession(
+  db: DB,
+  session: Stripe.Checkout.Session,
+  now: Date = new Date(),
+): Promise<FulfilmentOutcome> {
   return writeTransaction(db, (trx) => applyFulfilment(trx, session, now));
 }
 
@@ -33,7 +37,11 @@ export function isPaidSession(session: Stripe.Checkout.Session): boolean {
 }
 
 /** Fulfilment inside the caller's transaction; only awaits database work. */
-export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<FulfilmentOutcome> {
+export async function applyFulfilment(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<FulfilmentOutcome> {
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
   // The payment row, then the user row, stay locked until commit: a success page and a webhook
   // on two instances fulfil one after the other, and the second sees "paid".
@@ -52,7 +60,10 @@ export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session,
     return { kind: "mismatch", paymentId: payment.id, message: mismatch };
   }
 
-  const user = await forUpdate(trx, trx.selectFrom("users").selectAll().where("id", "=", payment.user_id)).executeTakeFirstOrThrow();
+  const user = await forUpdate(
+    trx,
+    trx.selectFrom("users").selectAll().where("id", "=", payment.user_id),
+  ).executeTakeFirstOrThrow();
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
 
@@ -100,17 +111,29 @@ export async function applyFulfilment(trx: DB, session: Stripe.Checkout.Session,
 }
 
 /** A pending payment becomes failed and the user hears about it; a paid one is untouched. */
-export async function applyFailure(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<"failed" | "unchanged" | "unknown_session"> {
+export async function applyFailure(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<"failed" | "unchanged" | "unknown_session"> {
   const payment = await findPaymentForSession(trx, session, { lock: true });
   if (!payment) return "unknown_session";
   if (payment.status !== "pending") return "unchanged";
   await trx
     .updateTable("payments")
-    .set({ status: "failed", failure_message: "The payment did not go through.", updated_at: now.toISOString() })
+    .set({
+      status: "failed",
+      failure_message: "The payment did not go through.",
+      updated_at: now.toISOString(),
+    })
     .where("id", "=", payment.id)
     .where("status", "=", "pending")
     .execute();
-  const user = await trx.selectFrom("users").selectAll().where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const user = await trx
+    .selectFrom("users")
+    .selectAll()
+    .where("id", "=", payment.user_id)
+    .executeTakeFirstOrThrow();
   await enqueueEmail(
     trx,
     {
@@ -131,7 +154,11 @@ export async function applyFailure(trx: DB, session: Stripe.Checkout.Session, no
 }
 
 /** A pending payment whose session expired becomes expired; paid, failed and expired stay. */
-export async function applyExpiry(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<"expired" | "unchanged" | "unknown_session"> {
+export async function applyExpiry(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<"expired" | "unchanged" | "unknown_session"> {
   const payment = await findPaymentForSession(trx, session);
   if (!payment) return "unknown_session";
   const updated = await trx
@@ -154,19 +181,30 @@ export async function findPaymentForSession(
   session: Stripe.Checkout.Session,
   options: { adopt?: boolean; now?: Date; lock?: boolean } = {},
 ): Promise<Payment | undefined> {
-  const lock = <O>(query: Parameters<typeof forUpdate<Database, Database, "payments", O>>[1]) => (options.lock ? forUpdate(db, query) : query);
-  const byId = await lock(db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id)).executeTakeFirst();
+  const lock = <O>(query: Parameters<typeof forUpdate<Database, Database, "payments", O>>[1]) =>
+    options.lock ? forUpdate(db, query) : query;
+  const byId = await lock(
+    db.selectFrom("payments").selectAll().where("stripe_checkout_session_id", "=", session.id),
+  ).executeTakeFirst();
   if (byId) return byId;
   const paymentId = Number(session.metadata?.payment_id);
   const userId = Number(session.metadata?.user_id ?? session.client_reference_id);
   if (!Number.isSafeInteger(paymentId) || !Number.isSafeInteger(userId)) return undefined;
   const orphan = await lock(
-    db.selectFrom("payments").selectAll().where("id", "=", paymentId).where("user_id", "=", userId).where("stripe_checkout_session_id", "is", null),
+    db
+      .selectFrom("payments")
+      .selectAll()
+      .where("id", "=", paymentId)
+      .where("user_id", "=", userId)
+      .where("stripe_checkout_session_id", "is", null),
   ).executeTakeFirst();
   if (!orphan || !options.adopt) return orphan;
   await db
     .updateTable("payments")
-    .set({ stripe_checkout_session_id: session.id, updated_at: (options.now ?? new Date()).toISOString() })
+    .set({
+      stripe_checkout_session_id: session.id,
+      updated_at: (options.now ?? new Date()).toISOString(),
+    })
     .where("id", "=", orphan.id)
     .execute();
   return { ...orphan, stripe_checkout_session_id: session.id };

@@ -19,21 +19,24 @@ const PLANS: Record<Role, Omit<Plan, "currency">> = {
     id: "talent_annual_membership",
     role: "talent",
     name: "Talent annual membership",
-    description: "A year of membership: your profile in the Talents Acting directory, casting calls and applications.",
+    description:
+      "A year of membership: your profile in the Talents Acting directory, casting calls and applications.",
     amount: 30000,
   },
   professional: {
     id: "professional_annual_access",
     role: "professional",
     name: "Professional annual access",
-    description: "A year of access for a professional: search the talent directory, contact talents and post castings.",
+    description:
+      "A year of access for a professional: search the talent directory, contact talents and post castings.",
     amount: 150000,
   },
   company: {
     id: "company_annual_access",
     role: "company",
     name: "Company annual access",
-    description: "A year of access for a company: talent search, castings and contacts for your whole team.",
+    description:
+      "A year of access for a company: talent search, castings and contacts for your whole team.",
     amount: 350000,
   },
 };
@@ -52,16 +55,24 @@ export function roleLabel(role: Role): string {
 }
 
 // Intl formatters are costly to build and every page shows prices: one per currency and shape.
-const formatters = new Map<string, { digits: number; whole: Intl.NumberFormat; fractional: Intl.NumberFormat }>();
+const formatters = new Map<
+  string,
+  { digits: number; whole: Intl.NumberFormat; fractional: Intl.NumberFormat }
+>();
 
 function formattersFor(code: string) {
   let entry = formatters.get(code);
   if (!entry) {
-    const digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    const digits =
+      new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
     entry = {
       digits,
       whole: new Intl.NumberFormat("en", { maximumFractionDigits: 0 }),
-      fractional: new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+      fractional: new Intl.NumberFormat("en", {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }),
     };
     formatters.set(code, entry);
   }

@@ -15,14 +15,21 @@ export type CheckoutReturn =
   | { kind: "problem"; status: 400 | 404 | 409 | 502; message: string };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
-const NOT_FOUND = "We could not find this payment for your account. If you paid, your dashboard will show it shortly.";
+const NOT_FOUND =
+  "We could not find this payment for your account. If you paid, your dashboard will show it shortly.";
 
 /**
  * What the success page shows for `sessionId`. The session is read from Stripe on the server,
  * never trusted from the URL, and must belong to `user`. A paid session is fulfilled here too
  * (the same idempotent fulfilment as the webhook), so the page is right whichever comes first.
  */
-export async function confirmCheckoutReturn(db: DB, stripe: Stripe, user: User, sessionId: string | null, now: Date = new Date()): Promise<CheckoutReturn> {
+export async function confirmCheckoutReturn(
+  db: DB,
+  stripe: Stripe,
+  user: User,
+  sessionId: string | null,
+  now: Date = new Date(),
+): Promise<CheckoutReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId)) {
     return { kind: "problem", status: 400, message: "This payment link is not valid." };
   }
@@ -31,12 +38,17 @@ export async function confirmCheckoutReturn(db: DB, stripe: Stripe, user: User, 
     .select(["id", "user_id", "status", "stripe_payment_intent_id"])
     .where("stripe_checkout_session_id", "=", sessionId)
     .executeTakeFirst();
-  if (!payment || payment.user_id !== user.id) return { kind: "problem", status: 404, message: NOT_FOUND };
+  if (!payment || payment.user_id !== user.id)
+    return { kind: "problem", status: 404, message: NOT_FOUND };
   // Already paid (the webhook came first, or this is a reload): one indexed read answers, with
   // no call to Stripe and no write lock. `user` was read for this request.
   if (payment.status === "paid") {
     if (effectiveStatus(user, now) === "ACTIVE" && user.access_expires_at) {
-      return { kind: "paid", accessEndsOn: formatDate(user.access_expires_at), reference: payment.stripe_payment_intent_id ?? sessionId };
+      return {
+        kind: "paid",
+        accessEndsOn: formatDate(user.access_expires_at),
+        reference: payment.stripe_payment_intent_id ?? sessionId,
+      };
     }
   }
 
@@ -47,21 +59,43 @@ export async function confirmCheckoutReturn(db: DB, stripe: Stripe, user: User, 
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       return { kind: "problem", status: 404, message: NOT_FOUND };
     }
-    console.error(`Retrieving Checkout Session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return { kind: "problem", status: 502, message: "We could not reach our payment provider to confirm this payment. Please refresh in a moment." };
+    console.error(
+      `Retrieving Checkout Session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return {
+      kind: "problem",
+      status: 502,
+      message:
+        "We could not reach our payment provider to confirm this payment. Please refresh in a moment.",
+    };
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
   if (owner !== String(user.id)) return { kind: "problem", status: 404, message: NOT_FOUND };
 
-  if (!isPaidSession(session)) return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };
+  if (!isPaidSession(session))
+    return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };
 
   const outcome = await fulfilCheckoutSession(db, session, now);
   if (outcome.kind === "fulfilled") kickDispatcher();
   if (outcome.kind === "mismatch") {
-    return { kind: "problem", status: 409, message: "We could not confirm this payment automatically. Our team has been notified; nothing more is needed from you." };
+    return {
+      kind: "problem",
+      status: 409,
+      message:
+        "We could not confirm this payment automatically. Our team has been notified; nothing more is needed from you.",
+    };
   }
-  const fresh = await db.selectFrom("users").select(["subscription_status", "access_expires_at"]).where("id", "=", user.id).executeTakeFirstOrThrow();
-  if (effectiveStatus(fresh, now) !== "ACTIVE" || !fresh.access_expires_at) return { kind: "processing" };
+  const fresh = await db
+    .selectFrom("users")
+    .select(["subscription_status", "access_expires_at"])
+    .where("id", "=", user.id)
+    .executeTakeFirstOrThrow();
+  if (effectiveStatus(fresh, now) !== "ACTIVE" || !fresh.access_expires_at)
+    return { kind: "processing" };
   const pi = session.payment_intent;
-  return { kind: "paid", accessEndsOn: formatDate(fresh.access_expires_at), reference: (typeof pi === "string" ? pi : pi?.id) ?? session.id };
+  return {
+    kind: "paid",
+    accessEndsOn: formatDate(fresh.access_expires_at),
+    reference: (typeof pi === "string" ? pi : pi?.id) ?? session.id,
+  };
 }

@@ -29,7 +29,8 @@ const handlers: Record<string, EventHandler> = {
     }
     return fulfil(trx, session, now);
   },
-  "checkout.session.async_payment_succeeded": async (trx, event, now) => fulfil(trx, checkoutSessionOf(event), now),
+  "checkout.session.async_payment_succeeded": async (trx, event, now) =>
+    fulfil(trx, checkoutSessionOf(event), now),
   "checkout.session.async_payment_failed": async (trx, event, now) => {
     const result = await applyFailure(trx, checkoutSessionOf(event), now);
     return result === "failed" ? null : noteFor(result);
@@ -42,7 +43,11 @@ const handlers: Record<string, EventHandler> = {
 
 const ignoreEvent: EventHandler = async () => "event type not handled by this app";
 
-async function fulfil(trx: DB, session: Stripe.Checkout.Session, now: Date): Promise<string | null> {
+async function fulfil(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<string | null> {
   const outcome = await applyFulfilment(trx, session, now);
   switch (outcome.kind) {
     case "fulfilled":
@@ -59,7 +64,9 @@ async function fulfil(trx: DB, session: Stripe.Checkout.Session, now: Date): Pro
 }
 
 function noteFor(result: "unchanged" | "unknown_session"): string {
-  return result === "unknown_session" ? "checkout session not created by this app; ignored" : "payment already settled; unchanged";
+  return result === "unknown_session"
+    ? "checkout session not created by this app; ignored"
+    : "payment already settled; unchanged";
 }
 
 function checkoutSessionOf(event: Stripe.Event): Stripe.Checkout.Session {
@@ -82,8 +89,12 @@ export interface WebhookOptions {
 }
 
 /** The whole webhook endpoint: size limit, signature, then one transaction per event. */
-export async function handleStripeWebhook(request: Request, options: WebhookOptions): Promise<Response> {
-  if (request.method !== "POST") return jsonResponse({ error: "Method not allowed" }, 405, { Allow: "POST" });
+export async function handleStripeWebhook(
+  request: Request,
+  options: WebhookOptions,
+): Promise<Response> {
+  if (request.method !== "POST")
+    return jsonResponse({ error: "Method not allowed" }, 405, { Allow: "POST" });
 
   const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
   if (body === null) return jsonResponse({ error: "Payload too large" }, 413);
@@ -98,7 +109,9 @@ export async function handleStripeWebhook(request: Request, options: WebhookOpti
   if (!isEventShaped(event)) return jsonResponse({ error: "Not a Stripe event" }, 400);
 
   const now = options.now ?? (() => new Date());
-  const result = await processEvent(options.db, event, now(), { onEffectsApplied: options.onEffectsApplied });
+  const result = await processEvent(options.db, event, now(), {
+    onEffectsApplied: options.onEffectsApplied,
+  });
   if (result.ok) {
     if (result.status === "processed") kickDispatcher();
     return jsonResponse({ received: true, status: result.status }, 200);
@@ -117,14 +130,18 @@ function isEventShaped(value: unknown): value is Stripe.Event {
   if (typeof type !== "string" || type === "" || type.length > MAX_EVENT_TYPE_LENGTH) return false;
   if (!isObject(data) || !isObject(data.object)) return false;
   // The checkout handlers read a session: a checkout event carrying anything else is malformed too.
-  return !type.startsWith("checkout.session.") || (data.object.object === "checkout.session" && typeof data.object.id === "string");
+  return (
+    !type.startsWith("checkout.session.") ||
+    (data.object.object === "checkout.session" && typeof data.object.id === "string")
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export type ProcessResult = { ok: true; status: "processed" | "duplicate" } | { ok: false; error: string };
+export type ProcessResult =
+  { ok: true; status: "processed" | "duplicate" } | { ok: false; error: string };
 
 /**
  * Records the event and applies its effects in one transaction; an event already processed
@@ -152,7 +169,12 @@ export async function processEvent(
       // another instance waits here, then reads processed = 1.
       const recorded = await trx
         .insertInto("stripe_webhook_events")
-        .values({ event_id: event.id, event_type: event.type, created_at: nowIso, updated_at: nowIso })
+        .values({
+          event_id: event.id,
+          event_type: event.type,
+          created_at: nowIso,
+          updated_at: nowIso,
+        })
         .onConflict((oc) => oc.column("event_id").doUpdateSet({ updated_at: nowIso }))
         .returning("processed")
         .executeTakeFirstOrThrow();
@@ -181,7 +203,12 @@ export async function processEvent(
   }
 }
 
-async function recordFailure(db: DB, event: Stripe.Event, message: string, now: Date): Promise<void> {
+async function recordFailure(
+  db: DB,
+  event: Stripe.Event,
+  message: string,
+  now: Date,
+): Promise<void> {
   const nowIso = now.toISOString();
   await db
     .insertInto("stripe_webhook_events")
@@ -228,6 +255,13 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
   return Buffer.concat(chunks, total);
 }
 
-function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+function jsonResponse(
+  body: unknown,
+  status: number,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
 }

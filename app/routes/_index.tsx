@@ -7,7 +7,10 @@ import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing"
 
 export const meta: MetaFunction = () => [
   { title: "Talents Acting" },
-  { name: "description", content: "Talents Acting connects talents, professionals and companies in acting." },
+  {
+    name: "description",
+    content: "Talents Acting connects talents, professionals and companies in acting.",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -17,7 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: user ? { name: user.name, role: user.role } : null,
     plans: ROLES.map((role) => {
       const plan = planForRole(role, currency);
-      return { role, label: roleLabel(role), name: plan.name, description: plan.description, price: formatMoney(plan.amount, plan.currency) };
+      return {
+        role,
+        label: roleLabel(role),
+        name: plan.name,
+        description: plan.description,
+        price: formatMoney(plan.amount, plan.currency),
+      };
     }),
   };
 }
@@ -30,15 +39,13 @@ export default function Index() {
       <main className="page">
         <h1>Talents Acting</h1>
         <p>
-          The meeting place for acting: talents show their profile and answer casting calls, professionals and companies find
-          the right people. Access is paid once a year, by role.
+          The meeting place for acting: talents show their profile and answer casting calls,
+          professionals and companies find the right people. Access is paid once a year, by role.
         </p>
         <div className="plans">
           {plans.map((plan) => (
             <section key={plan.role} className="card" aria-labelledby={`plan-${plan.role}`}>
-              <h2 id={`plan-${plan.role}`}>
-                {plan.label}
-              </h2>
+              <h2 id={`plan-${plan.role}`}>{plan.label}</h2>
               <p className="price">
                 {plan.price} <span className="muted">/ year</span>
               </p>

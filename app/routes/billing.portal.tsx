@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const result = await openCustomerPortal(db(), stripe(), user);
   if (result.kind === "redirect") return redirect(result.url, 303);
-  return data({ user: { name: user.name, role: user.role }, message: result.message }, { status: result.status });
+  return data(
+    { user: { name: user.name, role: user.role }, message: result.message },
+    { status: result.status },
+  );
 }
 
 export default function BillingPortalProblem() {

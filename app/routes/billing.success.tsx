@@ -11,12 +11,19 @@ import { stripe } from "../lib/stripe.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Subscription | Talents Acting" },
   // Without JavaScript the browser reloads while the subscription is still being confirmed.
-  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }] : []),
+  ...(data?.result.kind === "processing"
+    ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }]
+    : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const result = await confirmSubscriptionReturn(db(), stripe(), user, new URL(request.url).searchParams.get("session_id"));
+  const result = await confirmSubscriptionReturn(
+    db(),
+    stripe(),
+    user,
+    new URL(request.url).searchParams.get("session_id"),
+  );
   const body = { user: { name: user.name, role: user.role }, result };
   return result.kind === "problem" ? data(body, { status: result.status }) : body;
 }
@@ -43,13 +50,16 @@ export default function SubscriptionSuccess() {
           <>
             <h1>Confirming your subscription</h1>
             <p className="notice" role="status">
-              Your subscription is being set up. This page refreshes by itself; it usually takes a few seconds.
+              Your subscription is being set up. This page refreshes by itself; it usually takes a
+              few seconds.
             </p>
           </>
         ) : result.kind === "expired" ? (
           <>
             <h1>Checkout expired</h1>
-            <p className="notice warn">This checkout expired before it was completed. Nothing was charged.</p>
+            <p className="notice warn">
+              This checkout expired before it was completed. Nothing was charged.
+            </p>
           </>
         ) : (
           <>

@@ -47,7 +47,9 @@ function planName(planId: string): string {
 
 /** Stripe ids are long; the table shows the start and the end, the full id sits in the title. */
 function shortReference(reference: string): string {
-  return reference.length <= 20 ? reference : `${reference.slice(0, 10)}\u2026${reference.slice(-6)}`;
+  return reference.length <= 20
+    ? reference
+    : `${reference.slice(0, 10)}\u2026${reference.slice(-6)}`;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -65,7 +67,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canPay: canPay(user, now),
     paymentPath: `/dashboard/${user.role}/payment`,
     // Only talents are listed in the directory, so only they have a headline.
-    talent: user.role === "talent" ? { headline: user.headline ?? "", profilePath: `/talents/${user.id}` } : null,
+    talent:
+      user.role === "talent"
+        ? { headline: user.headline ?? "", profilePath: `/talents/${user.id}` }
+        : null,
     headlineSaved: new URL(request.url).searchParams.get("headline") === "saved",
     payments: payments.map((p) => {
       const reference = p.stripe_checkout_session_id ?? p.stripe_payment_intent_id;
@@ -89,13 +94,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
   if (user.role !== "talent") throw new Response("Only talents have a headline.", { status: 403 });
   const read = await readForm(request);
-  if (!read.ok) return data({ fieldErrors: {} as Record<string, string>, formError: read.formError, headline: "" }, { status: read.status });
+  if (!read.ok)
+    return data(
+      { fieldErrors: {} as Record<string, string>, formError: read.formError, headline: "" },
+      { status: read.status },
+    );
   const { form } = read;
   const parsed = parseForm(headlineSchema, form);
   if (!parsed.ok) {
     const submitted = form.get("headline");
     return data(
-      { fieldErrors: parsed.fieldErrors, formError: undefined, headline: typeof submitted === "string" ? submitted.slice(0, 1000) : "" },
+      {
+        fieldErrors: parsed.fieldErrors,
+        formError: undefined,
+        headline: typeof submitted === "string" ? submitted.slice(0, 1000) : "",
+      },
       { status: 400 },
     );
   }
@@ -104,7 +117,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { user, status, statusLabel, accessEnds, canPay, paymentPath, talent, headlineSaved, payments } = useLoaderData<typeof loader>();
+  const {
+    user,
+    status,
+    statusLabel,
+    accessEnds,
+    canPay,
+    paymentPath,
+    talent,
+    headlineSaved,
+    payments,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const renews = status === "ACTIVE" || status === "EXPIRED";
 
@@ -114,9 +137,7 @@ export default function Dashboard() {
       <main className="page dashboard">
         <h1>{user.roleLabel} dashboard</h1>
         <section className="card" aria-labelledby="account-heading">
-          <h2 id="account-heading">
-            Your account
-          </h2>
+          <h2 id="account-heading">Your account</h2>
           <dl className="account-facts">
             <dt>Name</dt>
             <dd>{user.name}</dd>
@@ -127,9 +148,13 @@ export default function Dashboard() {
               <span className={`badge ${status}`}>{statusLabel}</span>
             </dd>
           </dl>
-          {status === "EXPIRED" && accessEnds ? <p className="muted">Your access ended on {accessEnds}.</p> : null}
+          {status === "EXPIRED" && accessEnds ? (
+            <p className="muted">Your access ended on {accessEnds}.</p>
+          ) : null}
           {status === "ACTIVE" && !canPay ? (
-            <p className="muted">Renewal opens {RENEWAL_WINDOW_DAYS} days before your access ends.</p>
+            <p className="muted">
+              Renewal opens {RENEWAL_WINDOW_DAYS} days before your access ends.
+            </p>
           ) : null}
           <p>
             {/* While renewal is not open yet the payment page only says when it opens. */}
@@ -145,8 +170,9 @@ export default function Dashboard() {
           <section className="card" aria-labelledby="listing-heading">
             <h2 id="listing-heading">Your directory listing</h2>
             <p className="muted">
-              Your name, member-since date and headline are listed in the <Link to="/talents">talent directory</Link>{" "}
-              while your membership is active. <Link to={talent.profilePath}>See your profile</Link>
+              Your name, member-since date and headline are listed in the{" "}
+              <Link to="/talents">talent directory</Link> while your membership is active.{" "}
+              <Link to={talent.profilePath}>See your profile</Link>
             </p>
             {headlineSaved && !actionData ? (
               <p className="notice ok" role="status">
@@ -168,9 +194,7 @@ export default function Dashboard() {
           </section>
         ) : null}
         <section className="card" aria-labelledby="payments-heading">
-          <h2 id="payments-heading">
-            Payment history
-          </h2>
+          <h2 id="payments-heading">Payment history</h2>
           {payments.length === 0 ? (
             <p className="muted">No payments yet.</p>
           ) : (
@@ -190,7 +214,13 @@ export default function Dashboard() {
                     <td>{p.date}</td>
                     <td>{p.plan}</td>
                     <td className="amount">{p.amount}</td>
-                    <td>{p.reference ? <code title={p.referenceFull ?? undefined}>{p.reference}</code> : <span className="muted">-</span>}</td>
+                    <td>
+                      {p.reference ? (
+                        <code title={p.referenceFull ?? undefined}>{p.reference}</code>
+                      ) : (
+                        <span className="muted">-</span>
+                      )}
+                    </td>
                     <td>
                       <span className={`badge ${p.status}`}>{p.statusLabel}</span>
                     </td>

@@ -68,16 +68,22 @@ export default function BillingPage() {
             <dd>{view.card ?? "No card on file"}</dd>
           </dl>
           {view.statusText === "Payment failed, retrying" ? (
-            <p className="notice bad">Your last payment failed. Your access continues while Stripe retries; update your card to keep it.</p>
+            <p className="notice bad">
+              Your last payment failed. Your access continues while Stripe retries; update your card
+              to keep it.
+            </p>
           ) : null}
           <Form method="post">
             <StatusButton data-testid="manage-billing-button" pendingLabel="Opening billing...">
               Manage billing
             </StatusButton>
-            <p className="muted">Change plan or card, see invoices, or cancel on Stripe&apos;s secure billing page.</p>
+            <p className="muted">
+              Change plan or card, see invoices, or cancel on Stripe&apos;s secure billing page.
+            </p>
           </Form>
           <p>
-            <Link to={`/dashboard/${user.role}/payment`}>Plans and payment</Link> | <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
+            <Link to={`/dashboard/${user.role}/payment`}>Plans and payment</Link> |{" "}
+            <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
           </p>
         </section>
         <section className="card" aria-labelledby="history-heading">
@@ -106,7 +112,9 @@ export default function BillingPage() {
                       {entry.invoicePath ? <a href={entry.invoicePath}>Invoice</a> : null}
                       {entry.invoicePath && entry.pdfPath ? " | " : null}
                       {entry.pdfPath ? <a href={entry.pdfPath}>PDF</a> : null}
-                      {!entry.invoicePath && !entry.pdfPath ? <span className="muted">-</span> : null}
+                      {!entry.invoicePath && !entry.pdfPath ? (
+                        <span className="muted">-</span>
+                      ) : null}
                     </td>
                   </tr>
                 ))}

@@ -4,7 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import type { SubscriptionStatus } from "../../db/schema";
 import { planOptions } from "../billing/plan-options.server";
-import { ALREADY_SUBSCRIBED, findRunningSubscription, startSubscriptionCheckout } from "../billing/subscription-checkout.server";
+import {
+  ALREADY_SUBSCRIBED,
+  findRunningSubscription,
+  startSubscriptionCheckout,
+} from "../billing/subscription-checkout.server";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { requireUser } from "../lib/auth.server";
@@ -18,7 +22,9 @@ import { planFor, renewableFrom, startCheckout } from "../payments/checkout.serv
 import { formatDate } from "../payments/format.server";
 import { formatMoney, roleLabel } from "../payments/pricing";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.plan.name : "Payment"} | Talents Acting` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? data.plan.name : "Payment"} | Talents Acting` },
+];
 
 const STATUS_LABELS: Record<Exclude<SubscriptionStatus, "ACTIVE">, string> = {
   NONE: "None",
@@ -29,8 +35,14 @@ const STATUS_LABELS: Record<Exclude<SubscriptionStatus, "ACTIVE">, string> = {
 /** Messages for ?status= when the user comes back here from elsewhere. */
 const NOTICES: Record<string, { tone: "ok" | "warn" | "bad"; text: string }> = {
   cancelled: { tone: "warn", text: "Payment cancelled, nothing was charged." },
-  declined: { tone: "bad", text: "Your payment was declined and nothing was charged. You can try again with another card." },
-  expired: { tone: "warn", text: "Your checkout session expired before it was paid. Nothing was charged; start again below." },
+  declined: {
+    tone: "bad",
+    text: "Your payment was declined and nothing was charged. You can try again with another card.",
+  },
+  expired: {
+    tone: "warn",
+    text: "Your checkout session expired before it was paid. Nothing was charged; start again below.",
+  },
 };
 
 /**
@@ -62,7 +74,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canPay: payable && !running,
     subscribed: running !== undefined,
     accessEnds,
-    renewFrom: !payable && user.access_expires_at ? formatDate(renewableFrom(user.access_expires_at)) : null,
+    renewFrom:
+      !payable && user.access_expires_at ? formatDate(renewableFrom(user.access_expires_at)) : null,
     billingPath: `/dashboard/${user.role}/billing`,
     notice: NOTICES[new URL(request.url).searchParams.get("status") ?? ""] ?? null,
   };
@@ -74,17 +87,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const read = await readForm(request);
   if (!read.ok) return data({ error: read.formError }, { status: read.status });
   const parsed = parseForm(choiceSchema, read.form);
-  if (!parsed.ok) return data({ error: parsed.fieldErrors.plan ?? "Choose one of the plans shown." }, { status: 400 });
-  if (await findRunningSubscription(db(), user.id)) return data({ error: ALREADY_SUBSCRIBED }, { status: 409 });
+  if (!parsed.ok)
+    return data(
+      { error: parsed.fieldErrors.plan ?? "Choose one of the plans shown." },
+      { status: 400 },
+    );
+  if (await findRunningSubscription(db(), user.id))
+    return data({ error: ALREADY_SUBSCRIBED }, { status: 409 });
 
   const choice = parsed.data.plan;
-  const result = choice === "once" ? await startCheckout(db(), stripe(), user) : await startSubscriptionCheckout(db(), stripe(), user, choice);
+  const result =
+    choice === "once"
+      ? await startCheckout(db(), stripe(), user)
+      : await startSubscriptionCheckout(db(), stripe(), user, choice);
   if (result.kind === "redirect") return redirect(result.url, 303);
   return data({ error: result.message }, { status: result.status });
 }
 
 export default function PaymentPage() {
-  const { user, plan, options, status, statusLabel, canPay, subscribed, accessEnds, renewFrom, billingPath, notice } = useLoaderData<typeof loader>();
+  const {
+    user,
+    plan,
+    options,
+    status,
+    statusLabel,
+    canPay,
+    subscribed,
+    accessEnds,
+    renewFrom,
+    billingPath,
+    notice,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
 
   return (
@@ -106,8 +139,8 @@ export default function PaymentPage() {
           </p>
           {subscribed ? (
             <p className="notice ok">
-              You already have a subscription that renews by itself, so there is nothing to pay here.{" "}
-              <Link to={billingPath}>Manage it on your billing page</Link>.
+              You already have a subscription that renews by itself, so there is nothing to pay
+              here. <Link to={billingPath}>Manage it on your billing page</Link>.
             </p>
           ) : canPay ? (
             <Form method="post" className="plan-form">
@@ -115,7 +148,13 @@ export default function PaymentPage() {
                 <legend>Choose your plan</legend>
                 {options.map((option) => (
                   <label key={option.choice} className="plan-option">
-                    <input type="radio" name="plan" value={option.choice} id={`plan-${option.choice}`} defaultChecked={option.choice === "once"} />
+                    <input
+                      type="radio"
+                      name="plan"
+                      value={option.choice}
+                      id={`plan-${option.choice}`}
+                      defaultChecked={option.choice === "once"}
+                    />
                     <span>
                       <strong>{option.label}</strong>: {option.price}
                       <span className="muted plan-next">{option.next}</span>
@@ -144,7 +183,8 @@ export default function PaymentPage() {
           )}
         </section>
         <p>
-          <Link to={billingPath}>Billing and invoices</Link> | <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
+          <Link to={billingPath}>Billing and invoices</Link> |{" "}
+          <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
         </p>
       </main>
     </>

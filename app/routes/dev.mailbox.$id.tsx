@@ -6,7 +6,8 @@ import { db } from "../lib/db.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
-  if (!devMailboxEnabled(request) || !Number.isSafeInteger(id)) return new Response("Not found", { status: 404 });
+  if (!devMailboxEnabled(request) || !Number.isSafeInteger(id))
+    return new Response("Not found", { status: 404 });
   const message = await findDevMailboxMessage(db(), id);
   if (!message) return new Response("Not found", { status: 404 });
 

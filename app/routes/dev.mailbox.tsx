@@ -32,7 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     <>
       <h1>Dev mailbox</h1>
       <p className="muted">
-        Emails the app sent while no Postmark token is configured ({messages.length}). <a href="?format=json">JSON</a>
+        Emails the app sent while no Postmark token is configured ({messages.length}).{" "}
+        <a href="?format=json">JSON</a>
       </p>
       {messages.length === 0 ? (
         <p>No emails yet.</p>

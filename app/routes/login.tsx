@@ -5,10 +5,23 @@ import { SiteHeader } from "../components/site-header";
 import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
-import { authenticator, INVALID_LOGIN, LOGIN_STRATEGY, LoginError, normalizeEmail, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
+import {
+  authenticator,
+  INVALID_LOGIN,
+  LOGIN_STRATEGY,
+  LoginError,
+  normalizeEmail,
+  requireAnonymous,
+  signInAndRedirect,
+} from "../lib/auth.server";
 import { formValues, readForm } from "../lib/forms.server";
 import { PasswordHashingBusyError } from "../lib/password.server";
-import { checkRateLimit, failedLogins, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
+import {
+  checkRateLimit,
+  failedLogins,
+  retryAfterHeaders,
+  retryAfterText,
+} from "../lib/rate-limit.server";
 import { safeRedirect } from "../lib/safe-redirect";
 import { requireSameOrigin } from "../lib/same-origin.server";
 
@@ -24,17 +37,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   await requireAnonymous(request);
-  type Fields = { formError?: string; fieldErrors?: Record<string, string>; email?: string; scope?: "network" | "account" };
+  type Fields = {
+    formError?: string;
+    fieldErrors?: Record<string, string>;
+    email?: string;
+    scope?: "network" | "account";
+  };
   const answer = (status: number, fields: Fields, retryAfterSeconds?: number) =>
     data(
       {
         rateLimited:
-          status === 429 && retryAfterSeconds !== undefined ? { retryIn: retryAfterText(retryAfterSeconds), scope: fields.scope ?? "network" } : null,
+          status === 429 && retryAfterSeconds !== undefined
+            ? { retryIn: retryAfterText(retryAfterSeconds), scope: fields.scope ?? "network" }
+            : null,
         fieldErrors: fields.fieldErrors ?? {},
         formError: fields.formError ?? null,
         email: (fields.email ?? "").slice(0, 200),
       },
-      { status, headers: retryAfterSeconds === undefined ? undefined : { "Retry-After": String(retryAfterSeconds) } },
+      {
+        status,
+        headers:
+          retryAfterSeconds === undefined
+            ? undefined
+            : { "Retry-After": String(retryAfterSeconds) },
+      },
     );
 
   const limit = await checkRateLimit(request, "login");
@@ -47,7 +73,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const account = normalizeEmail(email);
   // Guessing one account's password from many addresses is limited per account too.
   const accountLimit = await failedLogins.check(account);
-  if (!accountLimit.allowed) return answer(429, { email, scope: "account" }, accountLimit.retryAfterSeconds);
+  if (!accountLimit.allowed)
+    return answer(429, { email, scope: "account" }, accountLimit.retryAfterSeconds);
 
   try {
     const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
@@ -73,7 +100,11 @@ function formRequestFor(request: Request, form: FormData): Request {
   const headers = new Headers(request.headers);
   headers.delete("content-length");
   headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
-  return new Request(request.url, { method: "POST", headers, body: new URLSearchParams(formValues(form)) });
+  return new Request(request.url, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams(formValues(form)),
+  });
 }
 
 export default function Login() {
@@ -87,12 +118,35 @@ export default function Login() {
       <SiteHeader user={null} />
       <main className="page narrow">
         <h1>Log in</h1>
-        {result?.rateLimited ? <TooManyAttempts attempts="login" retryIn={result.rateLimited.retryIn} scope={result.rateLimited.scope} /> : null}
+        {result?.rateLimited ? (
+          <TooManyAttempts
+            attempts="login"
+            retryIn={result.rateLimited.retryIn}
+            scope={result.rateLimited.scope}
+          />
+        ) : null}
         <Form method="post" className="card" noValidate>
           <FormError message={result?.formError} />
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-          <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={result?.email} error={errors.email} />
-          <TextField label="Password" name="password" type="password" autoComplete="current-password" required maxLength={200} error={errors.password} />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            maxLength={200}
+            defaultValue={result?.email}
+            error={errors.email}
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={200}
+            error={errors.password}
+          />
           <StatusButton className="wide" pendingLabel="Logging in...">
             Log in
           </StatusButton>

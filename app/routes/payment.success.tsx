@@ -12,7 +12,9 @@ import { confirmCheckoutReturn } from "../payments/success.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Payment | Talents Acting" },
   // Without JavaScript the browser reloads while the payment is still being confirmed.
-  ...(data?.result.kind === "processing" ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }] : []),
+  ...(data?.result.kind === "processing"
+    ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }]
+    : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {

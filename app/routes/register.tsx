@@ -5,7 +5,12 @@ import { SiteHeader } from "../components/site-header";
 import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
-import { MIN_PASSWORD_LENGTH, registerSchema, requireAnonymous, signInAndRedirect } from "../lib/auth.server";
+import {
+  MIN_PASSWORD_LENGTH,
+  registerSchema,
+  requireAnonymous,
+  signInAndRedirect,
+} from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { formValues, parseForm, readForm } from "../lib/forms.server";
 import { hashPassword, PasswordHashingBusyError } from "../lib/password.server";
@@ -29,18 +34,31 @@ export async function action({ request }: ActionFunctionArgs) {
   const limit = await checkRateLimit(request, "register");
   if (!limit.allowed) {
     return data(
-      { rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) }, fieldErrors: {}, formError: null, values: {} },
+      {
+        rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) },
+        fieldErrors: {},
+        formError: null,
+        values: {},
+      },
       { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
     );
   }
 
   const read = await readForm(request);
-  if (!read.ok) return data({ rateLimited: null, fieldErrors: {}, formError: read.formError, values: {} }, { status: read.status });
+  if (!read.ok)
+    return data(
+      { rateLimited: null, fieldErrors: {}, formError: read.formError, values: {} },
+      { status: read.status },
+    );
   const { form } = read;
   const { name = "", email = "", role = "" } = formValues(form);
   const values = { name: name.slice(0, 200), email: email.slice(0, 200), role: role.slice(0, 20) };
   const parsed = parseForm(registerSchema, form);
-  if (!parsed.ok) return data({ rateLimited: null, fieldErrors: parsed.fieldErrors, formError: null, values }, { status: 400 });
+  if (!parsed.ok)
+    return data(
+      { rateLimited: null, fieldErrors: parsed.fieldErrors, formError: null, values },
+      { status: 400 },
+    );
 
   const { password, ...account } = parsed.data;
   try {
@@ -49,12 +67,20 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof PasswordHashingBusyError) {
       return data(
-        { rateLimited: null, fieldErrors: {}, formError: "Too many people are signing up right now. Please try again in a few seconds.", values },
+        {
+          rateLimited: null,
+          fieldErrors: {},
+          formError: "Too many people are signing up right now. Please try again in a few seconds.",
+          values,
+        },
         { status: 503, headers: { "Retry-After": String(error.retryAfterSeconds) } },
       );
     }
     if (!(error instanceof EmailTakenError)) throw error;
-    return data({ rateLimited: null, fieldErrors: { email: error.message }, formError: null, values }, { status: 400 });
+    return data(
+      { rateLimited: null, fieldErrors: { email: error.message }, formError: null, values },
+      { status: 400 },
+    );
   }
 }
 
@@ -69,11 +95,31 @@ export default function Register() {
       <SiteHeader user={null} />
       <main className="page narrow">
         <h1>Create an account</h1>
-        {result?.rateLimited ? <TooManyAttempts attempts="sign-up" retryIn={result.rateLimited.retryIn} /> : null}
+        {result?.rateLimited ? (
+          <TooManyAttempts attempts="sign-up" retryIn={result.rateLimited.retryIn} />
+        ) : null}
         <Form method="post" className="card" noValidate>
           <FormError message={result?.formError} />
-          <TextField label="Name" name="name" type="text" autoComplete="name" required maxLength={200} defaultValue={values.name} error={errors.name} />
-          <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={200} defaultValue={values.email} error={errors.email} />
+          <TextField
+            label="Name"
+            name="name"
+            type="text"
+            autoComplete="name"
+            required
+            maxLength={200}
+            defaultValue={values.name}
+            error={errors.name}
+          />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            maxLength={200}
+            defaultValue={values.email}
+            error={errors.email}
+          />
           <TextField
             label="Password"
             name="password"
@@ -85,12 +131,21 @@ export default function Register() {
             error={errors.password}
             hint={<>At least {minPasswordLength} characters.</>}
           />
-          <fieldset aria-invalid={errors.role ? true : undefined} aria-describedby={errors.role ? "role-error" : undefined}>
+          <fieldset
+            aria-invalid={errors.role ? true : undefined}
+            aria-describedby={errors.role ? "role-error" : undefined}
+          >
             <legend>Role</legend>
             <div className="radio-row">
               {ROLES.map((r) => (
                 <label key={r}>
-                  <input type="radio" name="role" value={r} required defaultChecked={values.role === r} />
+                  <input
+                    type="radio"
+                    name="role"
+                    value={r}
+                    required
+                    defaultChecked={values.role === r}
+                  />
                   {roleLabel(r)}
                 </label>
               ))}

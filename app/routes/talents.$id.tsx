@@ -26,7 +26,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const directory = await premiumAccess(request, "talent-directory");
   const user = { name: directory.user.name, role: directory.user.role };
   if (!directory.allowed) {
-    return data({ user, talent: null, paywall: directory.paywall }, { status: 403, headers: PREMIUM_HEADERS });
+    return data(
+      { user, talent: null, paywall: directory.paywall },
+      { status: 403, headers: PREMIUM_HEADERS },
+    );
   }
 
   const id = parseId(params.id);
@@ -60,10 +63,16 @@ export default function TalentProfilePage() {
         {talent ? (
           <>
             <h1>{talent.name}</h1>
-            <section className="card" aria-labelledby="profile-heading" style={{ overflowWrap: "anywhere" }}>
+            <section
+              className="card"
+              aria-labelledby="profile-heading"
+              style={{ overflowWrap: "anywhere" }}
+            >
               <h2 id="profile-heading">Profile</h2>
               {talent.own && !talent.listed ? (
-                <p className="notice warn">Your profile is not listed in the directory while your membership is not active.</p>
+                <p className="notice warn">
+                  Your profile is not listed in the directory while your membership is not active.
+                </p>
               ) : null}
               <dl className="account-facts">
                 <dt>Headline</dt>
@@ -91,7 +100,9 @@ export default function TalentProfilePage() {
                 </p>
               ) : null}
             </section>
-            {paywall ? <Paywall message={paywall.message} paymentPath={paywall.paymentPath} /> : null}
+            {paywall ? (
+              <Paywall message={paywall.message} paymentPath={paywall.paymentPath} />
+            ) : null}
           </>
         ) : paywall ? (
           <>

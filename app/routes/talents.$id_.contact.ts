@@ -17,9 +17,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   const profile = id === null ? undefined : await findTalentProfile(db(), id, now());
   if (!profile || !profile.listed) {
-    return new Response("There is no such talent.", { status: 404, headers: { ...PREMIUM_HEADERS, "Content-Type": "text/plain; charset=utf-8" } });
+    return new Response("There is no such talent.", {
+      status: 404,
+      headers: { ...PREMIUM_HEADERS, "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
-  const lines = ["BEGIN:VCARD", "VERSION:3.0", `FN:${vcardText(profile.name)}`, `EMAIL;TYPE=INTERNET:${vcardText(profile.email)}`];
+  const lines = [
+    "BEGIN:VCARD",
+    "VERSION:3.0",
+    `FN:${vcardText(profile.name)}`,
+    `EMAIL;TYPE=INTERNET:${vcardText(profile.email)}`,
+  ];
   if (profile.headline) lines.push(`NOTE:${vcardText(profile.headline)}`);
   lines.push("END:VCARD", "");
   return new Response(lines.join("\r\n"), {

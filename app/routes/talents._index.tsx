@@ -27,12 +27,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const access = await premiumAccess(request, "talent-directory");
   const user = { name: access.user.name, role: access.user.role };
   const query = parseDirectoryQuery(new URL(request.url));
-  const empty = { user, search: query.search, talents: [], total: 0, page: query.page, pageCount: 0, previous: null, next: null, first: "/talents" };
+  const empty = {
+    user,
+    search: query.search,
+    talents: [],
+    total: 0,
+    page: query.page,
+    pageCount: 0,
+    previous: null,
+    next: null,
+    first: "/talents",
+  };
   if (!access.allowed) {
-    return data({ ...empty, paywall: access.paywall, searchError: null }, { status: 403, headers: PREMIUM_HEADERS });
+    return data(
+      { ...empty, paywall: access.paywall, searchError: null },
+      { status: 403, headers: PREMIUM_HEADERS },
+    );
   }
   if (query.searchError) {
-    return data({ ...empty, paywall: null, searchError: query.searchError }, { status: 400, headers: PREMIUM_HEADERS });
+    return data(
+      { ...empty, paywall: null, searchError: query.searchError },
+      { status: 400, headers: PREMIUM_HEADERS },
+    );
   }
 
   const result = await listTalents(db(), { page: query.page, search: query.search, now: now() });
@@ -40,13 +56,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       user,
       search: query.search,
-      talents: result.talents.map((t) => ({ id: t.id, name: t.name, headline: t.headline, memberSince: formatDate(t.memberSince) })),
+      talents: result.talents.map((t) => ({
+        id: t.id,
+        name: t.name,
+        headline: t.headline,
+        memberSince: formatDate(t.memberSince),
+      })),
       total: result.total,
       page: result.page,
       pageCount: result.pageCount,
-      previous: result.page > 1 && result.page <= result.pageCount ? pageHref(result.page - 1, query.search) : null,
+      previous:
+        result.page > 1 && result.page <= result.pageCount
+          ? pageHref(result.page - 1, query.search)
+          : null,
       first: pageHref(1, query.search),
-      next: result.page >= 1 && result.page < result.pageCount ? pageHref(result.page + 1, query.search) : null,
+      next:
+        result.page >= 1 && result.page < result.pageCount
+          ? pageHref(result.page + 1, query.search)
+          : null,
       paywall: null,
       searchError: null,
     },
@@ -55,7 +82,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function TalentDirectory() {
-  const { user, search, talents, total, page, pageCount, previous, next, first, paywall, searchError } = useLoaderData<typeof loader>();
+  const {
+    user,
+    search,
+    talents,
+    total,
+    page,
+    pageCount,
+    previous,
+    next,
+    first,
+    paywall,
+    searchError,
+  } = useLoaderData<typeof loader>();
   return (
     <>
       <SiteHeader user={user} />
@@ -90,7 +129,8 @@ export default function TalentDirectory() {
             {searchError ? null : (
               <section className="card" aria-labelledby="results-heading">
                 <h2 id="results-heading" style={{ overflowWrap: "anywhere" }}>
-                  {search ? `Talents named like "${search}"` : "Talents"} <span className="muted">({total})</span>
+                  {search ? `Talents named like "${search}"` : "Talents"}{" "}
+                  <span className="muted">({total})</span>
                 </h2>
                 {talents.length === 0 ? (
                   total > 0 ? (

@@ -17,7 +17,10 @@ function available(request: Request): boolean {
 const notFound = () => new Response("Not found", { status: 404 });
 
 function state(): Response {
-  return Response.json({ now: now().toISOString(), offsetMs: clockOffsetMs() }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { now: now().toISOString(), offsetMs: clockOffsetMs() },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -31,7 +34,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const raw = read.ok ? read.form.get("offsetMs") : null;
   const offset = typeof raw === "string" && /^-?[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(offset) || Math.abs(offset) > MAX_OFFSET_MS) {
-    return new Response("offsetMs must be a whole number of milliseconds within ten years", { status: 400 });
+    return new Response("offsetMs must be a whole number of milliseconds within ten years", {
+      status: 400,
+    });
   }
   setClockOffset(offset);
   return state();

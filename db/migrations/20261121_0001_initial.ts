@@ -14,7 +14,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "integer", id)
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('talent', 'professional', 'company')`))
+    .addColumn("role", "text", (c) =>
+      c.notNull().check(sql`role in ('talent', 'professional', 'company')`),
+    )
     .addColumn("password_hash", "text", (c) => c.notNull())
     .addColumn("subscription_status", "text", (c) =>
       c
@@ -40,7 +42,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("stripe_customers")
     .addColumn("id", "integer", id)
-    .addColumn("user_id", "integer", (c) => c.notNull().unique().references("users.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", (c) =>
+      c.notNull().unique().references("users.id").onDelete("cascade"),
+    )
     .addColumn("stripe_customer_id", "text", (c) => c.notNull().unique())
     .addColumn("email", "text", (c) => c.notNull())
     .addColumn("name", "text")
@@ -55,7 +59,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("plan", "text", (c) => c.notNull())
     .addColumn("amount", "integer", (c) => c.notNull().check(sql`amount >= 0`))
-    .addColumn("currency", "text", (c) => c.notNull().check(sql`currency = lower(currency) and length(currency) = 3`))
+    .addColumn("currency", "text", (c) =>
+      c.notNull().check(sql`currency = lower(currency) and length(currency) = 3`),
+    )
     .addColumn("status", "text", (c) =>
       c.notNull().check(sql`status in ('pending', 'paid', 'failed', 'expired', 'canceled')`),
     )
@@ -73,7 +79,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
     .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("payments_user_id_created_at_idx").on("payments").columns(["user_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("payments_user_id_created_at_idx")
+    .on("payments")
+    .columns(["user_id", "created_at"])
+    .execute();
 
   await db.schema
     .createTable("stripe_webhook_events")
@@ -98,7 +108,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("html", "text", (c) => c.notNull())
     .addColumn("text", "text", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`status in ('pending', 'sent', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'sent', 'failed')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("last_error", "text")
@@ -108,11 +121,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
     .addColumn("sent_at", ts)
     .execute();
-  await db.schema.createIndex("email_outbox_due_idx").on("email_outbox").columns(["status", "next_attempt_at"]).execute();
+  await db.schema
+    .createIndex("email_outbox_due_idx")
+    .on("email_outbox")
+    .columns(["status", "next_attempt_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["email_outbox", "stripe_webhook_events", "payments", "stripe_customers", "sessions", "users"]) {
+  for (const table of [
+    "email_outbox",
+    "stripe_webhook_events",
+    "payments",
+    "stripe_customers",
+    "sessions",
+    "users",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -27,7 +27,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("html", "text")
     .addColumn("text", "text")
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`status in ('pending', 'sent', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'sent', 'failed')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("last_error", "text")
@@ -37,9 +40,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (c) => c.notNull().defaultTo(nowDefault(db)))
     .addColumn("sent_at", ts)
     .addColumn("body_dropped_at", ts)
-    .addCheckConstraint("email_outbox_has_content", sql`template is not null or html is not null or body_dropped_at is not null`)
+    .addCheckConstraint(
+      "email_outbox_has_content",
+      sql`template is not null or html is not null or body_dropped_at is not null`,
+    )
     .execute();
-  await sql.raw(`insert into email_outbox_next (${OUTBOX_COLUMNS}) select ${OUTBOX_COLUMNS} from email_outbox`).execute(db);
+  await sql
+    .raw(
+      `insert into email_outbox_next (${OUTBOX_COLUMNS}) select ${OUTBOX_COLUMNS} from email_outbox`,
+    )
+    .execute(db);
   await restartIdentityAfter(db, "email_outbox_next");
   await db.schema.dropTable("email_outbox").execute();
   await sql`alter table email_outbox_next rename to email_outbox`.execute(db);
@@ -90,7 +100,10 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn("html", "text", (c) => c.notNull())
     .addColumn("text", "text", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`status in ('pending', 'sent', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'sent', 'failed')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("last_error", "text")
@@ -111,5 +124,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await restartIdentityAfter(db, "email_outbox_prev");
   await db.schema.dropTable("email_outbox").execute();
   await sql`alter table email_outbox_prev rename to email_outbox`.execute(db);
-  await db.schema.createIndex("email_outbox_due_idx").on("email_outbox").columns(["status", "next_attempt_at"]).execute();
+  await db.schema
+    .createIndex("email_outbox_due_idx")
+    .on("email_outbox")
+    .columns(["status", "next_attempt_at"])
+    .execute();
 }

@@ -10,7 +10,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable("users")
     .addColumn("headline", "text", (c) => c.check(sql`headline is null or length(headline) <= 140`))
     .execute();
-  await db.schema.createIndex("users_access_expires_at_idx").on("users").column("access_expires_at").execute();
+  await db.schema
+    .createIndex("users_access_expires_at_idx")
+    .on("users")
+    .column("access_expires_at")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

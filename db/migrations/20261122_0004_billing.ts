@@ -9,7 +9,10 @@ import { autoId, nowDefault, timestampType } from "../dialect";
 export async function up(db: Kysely<any>): Promise<void> {
   const ts = timestampType(db);
   const now = nowDefault(db);
-  await db.schema.alterTable("stripe_customers").addColumn("stripe_test_clock_id", "text").execute();
+  await db.schema
+    .alterTable("stripe_customers")
+    .addColumn("stripe_test_clock_id", "text")
+    .execute();
 
   await db.schema
     .createTable("subscriptions")
@@ -40,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("synced_at", ts, (c) => c.notNull())
     .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex("subscriptions_user_id_idx").on("subscriptions").column("user_id").execute();
+  await db.schema
+    .createIndex("subscriptions_user_id_idx")
+    .on("subscriptions")
+    .column("user_id")
+    .execute();
 
   await db.schema
     .createTable("invoices")
@@ -64,7 +71,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (c) => c.notNull().defaultTo(now))
     .execute();
   await db.schema.createIndex("invoices_user_id_idx").on("invoices").column("user_id").execute();
-  await db.schema.createIndex("invoices_subscription_idx").on("invoices").column("stripe_subscription_id").execute();
+  await db.schema
+    .createIndex("invoices_subscription_idx")
+    .on("invoices")
+    .column("stripe_subscription_id")
+    .execute();
 
   await db.schema
     .createTable("subscription_status_history")

@@ -21,7 +21,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("hits", "text", (c) => c.notNull())
     .addColumn("expires_at", ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("rate_limits_expires_at_idx").on("rate_limits").column("expires_at").execute();
+  await db.schema
+    .createIndex("rate_limits_expires_at_idx")
+    .on("rate_limits")
+    .column("expires_at")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

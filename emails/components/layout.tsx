@@ -28,10 +28,25 @@ export function EmailLayout({ preview, heading, footer, children }: Props) {
 }
 
 export const text = { fontSize: "15px", color: "#1a1f36", lineHeight: "1.5" };
-export const button = { backgroundColor: "#4f46e5", color: "#ffffff", padding: "10px 18px", borderRadius: "8px", fontWeight: 600 };
+export const button = {
+  backgroundColor: "#4f46e5",
+  color: "#ffffff",
+  padding: "10px 18px",
+  borderRadius: "8px",
+  fontWeight: 600,
+};
 
-const bodyStyle = { backgroundColor: "#f6f8fb", fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" };
-const containerStyle = { backgroundColor: "#ffffff", margin: "24px auto", padding: "24px", maxWidth: "560px", borderRadius: "10px" };
+const bodyStyle = {
+  backgroundColor: "#f6f8fb",
+  fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+};
+const containerStyle = {
+  backgroundColor: "#ffffff",
+  margin: "24px auto",
+  padding: "24px",
+  maxWidth: "560px",
+  borderRadius: "10px",
+};
 const headingStyle = { fontSize: "22px", color: "#1a1f36" };
 const hrStyle = { borderColor: "#e3e8ee", margin: "24px 0 12px" };
 const footerStyle = { fontSize: "12px", color: "#5b6478" };

@@ -6,7 +6,11 @@ import { listObjects } from "./list.js";
 import { listShape, parseParams, str, withExpand } from "./params.js";
 import { requireStored, retrieveRoute } from "./retrieve.js";
 
-const listParams = withExpand({ ...listShape, customer: str.optional(), payment_intent: str.optional() });
+const listParams = withExpand({
+  ...listShape,
+  customer: str.optional(),
+  payment_intent: str.optional(),
+});
 
 export const chargeRoutes: ApiRoute[] = [
   retrieveRoute("/v1/charges/:id", (ctx, id) => requireStored(ctx, "charges", id, "charge")),
@@ -17,7 +21,8 @@ export const chargeRoutes: ApiRoute[] = [
       const p = parseParams(listParams, req.params);
       const filters: JsonFilter[] = [];
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
-      if (p.payment_intent !== undefined) filters.push({ path: "$.payment_intent", value: p.payment_intent });
+      if (p.payment_intent !== undefined)
+        filters.push({ path: "$.payment_intent", value: p.payment_intent });
       return ok(expand(ctx, listObjects(ctx, "charges", "/v1/charges", p, filters), p.expand));
     },
   },

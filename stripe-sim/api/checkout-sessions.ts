@@ -57,7 +57,11 @@ function isAbsoluteHttpUrl(value: string): boolean {
 const redirectUrl = str.superRefine((value, ctx) => {
   if (value === "") return;
   if (value.length > MAX_URL_LENGTH) {
-    ctx.addIssue({ code: "custom", message: `Invalid URL: URL must be ${MAX_URL_LENGTH} characters or less.`, params: { code: "url_invalid" } });
+    ctx.addIssue({
+      code: "custom",
+      message: `Invalid URL: URL must be ${MAX_URL_LENGTH} characters or less.`,
+      params: { code: "url_invalid" },
+    });
   } else if (!isAbsoluteHttpUrl(value)) {
     ctx.addIssue({ code: "custom", message: "Not a valid URL", params: { code: "url_invalid" } });
   }
@@ -77,12 +81,19 @@ const lineItem = obj({
       metadata: metadata.optional(),
       tax_code: str.optional(),
     }).optional(),
-    recurring: obj({ interval: z.enum(["day", "week", "month", "year"]), interval_count: int.optional() }).optional(),
+    recurring: obj({
+      interval: z.enum(["day", "week", "month", "year"]),
+      interval_count: int.optional(),
+    }).optional(),
     tax_behavior: z.enum(["exclusive", "inclusive", "unspecified"]).optional(),
   }).optional(),
   quantity: int.optional(),
   metadata: metadata.optional(),
-  adjustable_quantity: obj({ enabled: bool, minimum: int.optional(), maximum: int.optional() }).optional(),
+  adjustable_quantity: obj({
+    enabled: bool,
+    minimum: int.optional(),
+    maximum: int.optional(),
+  }).optional(),
   tax_rates: stringList.optional(),
 });
 
@@ -117,14 +128,18 @@ const createParams = withExpand({
     statement_descriptor_suffix: str.optional(),
     transfer_group: str.optional(),
   }).optional(),
-  locale: str.regex(/^(auto|[a-z]{2,3}(-[A-Z0-9]{2,3})?)$/, "must be auto or a supported locale").optional(),
+  locale: str
+    .regex(/^(auto|[a-z]{2,3}(-[A-Z0-9]{2,3})?)$/, "must be auto or a supported locale")
+    .optional(),
   allow_promotion_codes: bool.optional(),
   billing_address_collection: z.enum(["auto", "required"]).optional(),
   submit_type: z.enum(["auto", "book", "donate", "pay", "subscribe"]).optional(),
   // "hosted_page" in current API versions, "hosted" in older ones; only the hosted page exists here.
   ui_mode: z.enum(["hosted_page", "hosted"]).optional(),
   phone_number_collection: obj({ enabled: bool }).optional(),
-  automatic_tax: obj({ enabled: z.literal(false).or(z.literal("false").transform(() => false as const)) }).optional(),
+  automatic_tax: obj({
+    enabled: z.literal(false).or(z.literal("false").transform(() => false as const)),
+  }).optional(),
   invoice_creation: obj({ enabled: bool }).optional(),
   currency: currency.optional(),
   subscription_data: obj({
@@ -132,7 +147,9 @@ const createParams = withExpand({
     trial_end: int.optional(),
     metadata: metadata.optional(),
     description: str.optional(),
-    trial_settings: obj({ end_behavior: obj({ missing_payment_method: z.enum(["cancel", "create_invoice", "pause"]) }) }).optional(),
+    trial_settings: obj({
+      end_behavior: obj({ missing_payment_method: z.enum(["cancel", "create_invoice", "pause"]) }),
+    }).optional(),
   }).optional(),
   setup_intent_data: obj({ description: str.optional(), metadata: metadata.optional() }).optional(),
 });
@@ -154,18 +171,36 @@ interface ResolvedItem {
   metadata: Record<string, string>;
 }
 
-function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[], mode: "payment" | "subscription" = "payment"): ResolvedItem[] {
-  if (items.length === 0) throw invalidRequest(`line_items must contain at least one item in \`${mode}\` mode.`, "line_items");
+function resolveLineItems(
+  ctx: SimContext,
+  items: z.output<typeof lineItem>[],
+  mode: "payment" | "subscription" = "payment",
+): ResolvedItem[] {
+  if (items.length === 0)
+    throw invalidRequest(
+      `line_items must contain at least one item in \`${mode}\` mode.`,
+      "line_items",
+    );
   if (items.length > MAX_LINE_ITEMS) {
-    throw invalidRequest(`line_items must contain at most ${MAX_LINE_ITEMS} items in \`${mode}\` mode.`, "line_items");
+    throw invalidRequest(
+      `line_items must contain at most ${MAX_LINE_ITEMS} items in \`${mode}\` mode.`,
+      "line_items",
+    );
   }
   return items.map((item, index) => {
     const param = `line_items[${index}]`;
     if (item.price && item.price_data) {
-      throw invalidRequest(`You may only specify one of these parameters: price, price_data.`, `${param}[price_data]`);
+      throw invalidRequest(
+        `You may only specify one of these parameters: price, price_data.`,
+        `${param}[price_data]`,
+      );
     }
     if (item.quantity === undefined) {
-      throw invalidRequest(`Quantity is required. Add \`quantity\` to \`${param}\``, `${param}[quantity]`, "parameter_missing");
+      throw invalidRequest(
+        `Quantity is required. Add \`quantity\` to \`${param}\``,
+        `${param}[quantity]`,
+        "parameter_missing",
+      );
     }
     if (item.quantity < 1 || item.quantity > MAX_QUANTITY) {
       throw invalidRequest(`Quantity must be between 1 and ${MAX_QUANTITY}.`, `${param}[quantity]`);
@@ -173,11 +208,15 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[], m
     let price: Stripe.Price;
     if (item.price) {
       price = requirePrice(ctx, item.price, `${param}[price]`);
-      if (!price.active) throw invalidRequest(`The price specified is inactive.`, `${param}[price]`);
+      if (!price.active)
+        throw invalidRequest(`The price specified is inactive.`, `${param}[price]`);
     } else if (item.price_data) {
       price = inlinePrice(ctx, item.price_data, `${param}[price_data]`, mode);
     } else {
-      throw invalidRequest(`You must specify either \`price\` or \`price_data\` in \`${param}\`.`, `${param}[price]`);
+      throw invalidRequest(
+        `You must specify either \`price\` or \`price_data\` in \`${param}\`.`,
+        `${param}[price]`,
+      );
     }
     if (mode === "subscription" && price.type !== "recurring") {
       throw invalidRequest(
@@ -193,7 +232,12 @@ function resolveLineItems(ctx: SimContext, items: z.output<typeof lineItem>[], m
     }
     const productId = typeof price.product === "string" ? price.product : price.product.id;
     const product = ctx.store.get("products", productId);
-    return { price, quantity: item.quantity, description: product?.name ?? "Item", metadata: mergeMetadata({}, item.metadata) };
+    return {
+      price,
+      quantity: item.quantity,
+      description: product?.name ?? "Item",
+      metadata: mergeMetadata({}, item.metadata),
+    };
   });
 }
 
@@ -242,7 +286,9 @@ function inlinePrice(
       lookupKey: null,
       nickname: null,
       metadata: {},
-      recurring: data.recurring ? { interval: data.recurring.interval, intervalCount: data.recurring.interval_count ?? 1 } : null,
+      recurring: data.recurring
+        ? { interval: data.recurring.interval, intervalCount: data.recurring.interval_count ?? 1 }
+        : null,
       taxBehavior: data.tax_behavior ?? "unspecified",
     },
     null,
@@ -259,7 +305,10 @@ function checkExpiresAt(expiresAt: number | undefined, now: number): number {
     );
   }
   if (expiresAt > now + MAX_EXPIRY_SECONDS) {
-    throw invalidRequest("The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.", "expires_at");
+    throw invalidRequest(
+      "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
+      "expires_at",
+    );
   }
   return expiresAt;
 }
@@ -269,40 +318,67 @@ const DAY = 24 * 60 * 60;
 /** What Stripe refuses outside the mode a parameter belongs to. */
 function checkModeParams(p: z.output<typeof createParams>): void {
   if (p.mode !== "payment" && p.customer_creation) {
-    throw invalidRequest("`customer_creation` can only be used in `payment` mode.", "customer_creation");
+    throw invalidRequest(
+      "`customer_creation` can only be used in `payment` mode.",
+      "customer_creation",
+    );
   }
   if (p.mode !== "payment" && p.payment_intent_data) {
-    throw invalidRequest(`You can not pass \`payment_intent_data\` in \`${p.mode}\` mode.`, "payment_intent_data");
+    throw invalidRequest(
+      `You can not pass \`payment_intent_data\` in \`${p.mode}\` mode.`,
+      "payment_intent_data",
+    );
   }
   if (p.mode !== "subscription" && p.subscription_data) {
-    throw invalidRequest(`You can not pass \`subscription_data\` in \`${p.mode}\` mode.`, "subscription_data");
+    throw invalidRequest(
+      `You can not pass \`subscription_data\` in \`${p.mode}\` mode.`,
+      "subscription_data",
+    );
   }
   if (p.mode !== "subscription" && p.payment_method_collection) {
-    throw invalidRequest("`payment_method_collection` can only be used in `subscription` mode in stripe-sim.", "payment_method_collection");
+    throw invalidRequest(
+      "`payment_method_collection` can only be used in `subscription` mode in stripe-sim.",
+      "payment_method_collection",
+    );
   }
   if (p.mode === "setup" && p.line_items) {
     throw invalidRequest("You can not pass `line_items` in `setup` mode.", "line_items");
   }
   if (p.mode !== "setup" && p.setup_intent_data) {
-    throw invalidRequest(`You can not pass \`setup_intent_data\` in \`${p.mode}\` mode.`, "setup_intent_data");
+    throw invalidRequest(
+      `You can not pass \`setup_intent_data\` in \`${p.mode}\` mode.`,
+      "setup_intent_data",
+    );
   }
 }
 
 /** A trial in days counts from when the subscription starts (the customer's clock); a trial_end is absolute. */
-function trialOf(data: z.output<typeof createParams>["subscription_data"], now: number): { trialEnd: number | null; trialPeriodDays: number | null } | null {
+function trialOf(
+  data: z.output<typeof createParams>["subscription_data"],
+  now: number,
+): { trialEnd: number | null; trialPeriodDays: number | null } | null {
   if (!data) return null;
   if (data.trial_period_days !== undefined && data.trial_end !== undefined) {
-    throw invalidRequest("You may only specify one of these parameters: trial_end, trial_period_days.", "subscription_data[trial_end]");
+    throw invalidRequest(
+      "You may only specify one of these parameters: trial_end, trial_period_days.",
+      "subscription_data[trial_end]",
+    );
   }
   if (data.trial_period_days !== undefined) {
     if (data.trial_period_days < 1 || data.trial_period_days > 730) {
-      throw invalidRequest("subscription_data[trial_period_days] must be between 1 and 730.", "subscription_data[trial_period_days]");
+      throw invalidRequest(
+        "subscription_data[trial_period_days] must be between 1 and 730.",
+        "subscription_data[trial_period_days]",
+      );
     }
     return { trialEnd: null, trialPeriodDays: data.trial_period_days };
   }
   if (data.trial_end !== undefined) {
     if (data.trial_end < now + 2 * DAY) {
-      throw invalidRequest("subscription_data[trial_end] must be at least 48 hours in the future.", "subscription_data[trial_end]");
+      throw invalidRequest(
+        "subscription_data[trial_end] must be at least 48 hours in the future.",
+        "subscription_data[trial_end]",
+      );
     }
     return { trialEnd: data.trial_end, trialPeriodDays: null };
   }
@@ -316,7 +392,10 @@ export const checkoutSessionRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
       if (p.customer && p.customer_email) {
-        throw invalidRequest("You may only specify one of these parameters: customer, customer_email.", "customer_email");
+        throw invalidRequest(
+          "You may only specify one of these parameters: customer, customer_email.",
+          "customer_email",
+        );
       }
       checkCardOnly(p);
       if (p.customer_update && !p.customer) {
@@ -328,7 +407,12 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       const expiresAt = checkExpiresAt(p.expires_at, now);
       let items: ResolvedItem[] = [];
       if (p.mode !== "setup") {
-        if (!p.line_items) throw invalidRequest(`line_items is required in \`${p.mode}\` mode.`, "line_items", "parameter_missing");
+        if (!p.line_items)
+          throw invalidRequest(
+            `line_items is required in \`${p.mode}\` mode.`,
+            "line_items",
+            "parameter_missing",
+          );
         items = resolveLineItems(ctx, p.line_items, p.mode);
       }
       const currencies = new Set(items.map((item) => item.price.currency));
@@ -336,10 +420,15 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         throw invalidRequest("All line items must use the same currency.", "line_items");
       }
       if (p.mode === "subscription") {
-        checkSameInterval(items.map((item) => ({ price: item.price, quantity: item.quantity, metadata: {} })), "line_items");
+        checkSameInterval(
+          items.map((item) => ({ price: item.price, quantity: item.quantity, metadata: {} })),
+          "line_items",
+        );
       }
       const trial = p.mode === "subscription" ? trialOf(p.subscription_data, now) : null;
-      const amount = trial ? 0 : items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
+      const amount = trial
+        ? 0
+        : items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
       // Each line is bounded, but their sum must still fit the one PaymentIntent that will charge it.
       if (amount > MAX_AMOUNT) {
         throw invalidRequest(
@@ -356,8 +445,10 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         amountTotal: p.mode === "setup" ? null : amount,
         customer: customer?.id ?? null,
         customerEmail: orNull(p.customer_email),
-        customerCreation: customer || p.mode !== "payment" ? null : (p.customer_creation ?? "if_required"),
-        paymentMethodCollection: p.mode === "subscription" ? (p.payment_method_collection ?? "always") : "if_required",
+        customerCreation:
+          customer || p.mode !== "payment" ? null : (p.customer_creation ?? "if_required"),
+        paymentMethodCollection:
+          p.mode === "subscription" ? (p.payment_method_collection ?? "always") : "if_required",
         clientReferenceId: orNull(p.client_reference_id),
         metadata: mergeMetadata({}, p.metadata),
         successUrl: orNull(p.success_url),
@@ -377,14 +468,28 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         const settings: SessionBillingSettings = {
           trialEnd: trial?.trialEnd ?? null,
           trialPeriodDays: trial?.trialPeriodDays ?? null,
-          metadata: mergeMetadata({}, p.mode === "subscription" ? p.subscription_data?.metadata : p.setup_intent_data?.metadata),
-          description: orNull(p.mode === "subscription" ? p.subscription_data?.description : p.setup_intent_data?.description),
-          missingPaymentMethod: p.subscription_data?.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice",
+          metadata: mergeMetadata(
+            {},
+            p.mode === "subscription"
+              ? p.subscription_data?.metadata
+              : p.setup_intent_data?.metadata,
+          ),
+          description: orNull(
+            p.mode === "subscription"
+              ? p.subscription_data?.description
+              : p.setup_intent_data?.description,
+          ),
+          missingPaymentMethod:
+            p.subscription_data?.trial_settings?.end_behavior.missing_payment_method ??
+            "create_invoice",
         };
         ctx.billingNotes.set(sessionBillingKey(id), settings);
       }
       for (const item of items) {
-        ctx.lineItems.insert(id, buildLineItem(newId("li"), item.price, item.quantity, item.description, item.metadata));
+        ctx.lineItems.insert(
+          id,
+          buildLineItem(newId("li"), item.price, item.quantity, item.description, item.metadata),
+        );
       }
       const pi = p.payment_intent_data;
       ctx.sessionSettings.save(id, {
@@ -424,7 +529,12 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       const p = parseParams(lineItemsParams, req.params);
       requireSession(ctx, id);
       const page = ctx.lineItems.page(id, checkLimit(p.limit), p.starting_after, p.ending_before);
-      const list = { object: "list", data: page.data, has_more: page.hasMore, url: `/v1/checkout/sessions/${id}/line_items` };
+      const list = {
+        object: "list",
+        data: page.data,
+        has_more: page.hasMore,
+        url: `/v1/checkout/sessions/${id}/line_items`,
+      };
       return ok(expand(ctx, list, p.expand));
     },
   },
@@ -436,10 +546,18 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       sweepExpiredSessions(ctx);
       const filters: JsonFilter[] = [];
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
-      if (p.payment_intent !== undefined) filters.push({ path: "$.payment_intent", value: p.payment_intent });
+      if (p.payment_intent !== undefined)
+        filters.push({ path: "$.payment_intent", value: p.payment_intent });
       if (p.status !== undefined) filters.push({ path: "$.status", value: p.status });
-      if (p.customer_details !== undefined) filters.push({ path: "$.customer_details.email", value: p.customer_details.email });
-      return ok(expand(ctx, listObjects(ctx, "checkout_sessions", "/v1/checkout/sessions", p, filters), p.expand));
+      if (p.customer_details !== undefined)
+        filters.push({ path: "$.customer_details.email", value: p.customer_details.email });
+      return ok(
+        expand(
+          ctx,
+          listObjects(ctx, "checkout_sessions", "/v1/checkout/sessions", p, filters),
+          p.expand,
+        ),
+      );
     },
   },
 ];

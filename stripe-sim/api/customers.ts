@@ -44,7 +44,10 @@ const { payment_method: _attachOnlyOnCreate, ...updateShape } = customerShape;
 const updateParams = withExpand(updateShape);
 const listParams = withExpand({ ...listShape, email: str.optional() });
 
-function requireCustomerById(ctx: SimContext, id: string): Stripe.Customer | Stripe.DeletedCustomer {
+function requireCustomerById(
+  ctx: SimContext,
+  id: string,
+): Stripe.Customer | Stripe.DeletedCustomer {
   const customer = ctx.store.get("customers", id);
   if (!customer) throw noSuch("customer", id);
   return customer;
@@ -56,8 +59,12 @@ export const customerRoutes: ApiRoute[] = [
     path: "/v1/customers",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
-      const paymentMethod = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method, "payment_method") : undefined;
-      const testClock = p.test_clock ? requireTestClock(ctx, p.test_clock, "test_clock") : undefined;
+      const paymentMethod = p.payment_method
+        ? resolvePaymentMethod(ctx, p.payment_method, "payment_method")
+        : undefined;
+      const testClock = p.test_clock
+        ? requireTestClock(ctx, p.test_clock, "test_clock")
+        : undefined;
       const customer = createCustomer(
         ctx,
         {
@@ -67,7 +74,13 @@ export const customerRoutes: ApiRoute[] = [
           phone: orNull(p.phone),
           metadata: mergeMetadata({}, p.metadata),
           address: p.address ? fullAddress(p.address) : null,
-          shipping: p.shipping ? { ...p.shipping, address: fullAddress(p.shipping.address), phone: p.shipping.phone ?? null } : null,
+          shipping: p.shipping
+            ? {
+                ...p.shipping,
+                address: fullAddress(p.shipping.address),
+                phone: p.shipping.phone ?? null,
+              }
+            : null,
           preferredLocales: p.preferred_locales ?? [],
           defaultPaymentMethod: null,
           testClock: testClock?.id ?? null,
@@ -79,8 +92,14 @@ export const customerRoutes: ApiRoute[] = [
       if (paymentMethod) attachPaymentMethod(ctx, paymentMethod, customer.id, req.origin);
       const defaultPm = p.invoice_settings?.default_payment_method;
       if (defaultPm) {
-        const pmId = defaultPm === p.payment_method && paymentMethod ? paymentMethod.id : resolvePaymentMethod(ctx, defaultPm, "invoice_settings[default_payment_method]").id;
-        result = { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: pmId } };
+        const pmId =
+          defaultPm === p.payment_method && paymentMethod
+            ? paymentMethod.id
+            : resolvePaymentMethod(ctx, defaultPm, "invoice_settings[default_payment_method]").id;
+        result = {
+          ...customer,
+          invoice_settings: { ...customer.invoice_settings, default_payment_method: pmId },
+        };
         ctx.store.replace("customers", result);
       }
       return ok(expand(ctx, result, p.expand));
@@ -103,14 +122,27 @@ export const customerRoutes: ApiRoute[] = [
         ...(p.phone !== undefined ? { phone: orNull(p.phone) } : {}),
         ...(p.address !== undefined ? { address: fullAddress(p.address) } : {}),
         ...(p.shipping !== undefined
-          ? { shipping: { ...p.shipping, address: fullAddress(p.shipping.address), phone: p.shipping.phone ?? null } }
+          ? {
+              shipping: {
+                ...p.shipping,
+                address: fullAddress(p.shipping.address),
+                phone: p.shipping.phone ?? null,
+              },
+            }
           : {}),
         ...(p.preferred_locales !== undefined ? { preferred_locales: p.preferred_locales } : {}),
         ...(defaultPm !== undefined
           ? {
               invoice_settings: {
                 ...before.invoice_settings,
-                default_payment_method: defaultPm === "" ? null : resolvePaymentMethod(ctx, defaultPm, "invoice_settings[default_payment_method]").id,
+                default_payment_method:
+                  defaultPm === ""
+                    ? null
+                    : resolvePaymentMethod(
+                        ctx,
+                        defaultPm,
+                        "invoice_settings[default_payment_method]",
+                      ).id,
               },
             }
           : {}),
@@ -139,7 +171,8 @@ export const customerRoutes: ApiRoute[] = [
           { path: "$.status", value: ["trialing", "active", "past_due", "unpaid", "incomplete"] },
         ],
       }).data;
-      for (const subscription of live) cancelNow(ctx, subscription, "cancellation_requested", req.origin);
+      for (const subscription of live)
+        cancelNow(ctx, subscription, "cancellation_requested", req.origin);
       const deleted: Stripe.DeletedCustomer = { id, object: "customer", deleted: true };
       ctx.store.replace("customers", deleted);
       ctx.events.emit("customer.deleted", customer, req.origin);

@@ -38,7 +38,10 @@ export function expand<T>(ctx: SimContext, value: T, paths: ReadonlyArray<string
   for (const path of paths) {
     const segments = path.split(".");
     if (segments.length > MAX_DEPTH) {
-      throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`, "expand");
+      throw invalidRequest(
+        `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`,
+        "expand",
+      );
     }
     result = expandPath(ctx, result, segments, path);
   }
@@ -50,7 +53,9 @@ export function expand<T>(ctx: SimContext, value: T, paths: ReadonlyArray<string
  * `payments` and `confirmation_secret`. The store keeps them; answers and events show them only
  * when expanded.
  */
-const INCLUDABLE: Record<string, ReadonlyArray<string>> = { invoice: ["payments", "confirmation_secret"] };
+const INCLUDABLE: Record<string, ReadonlyArray<string>> = {
+  invoice: ["payments", "confirmation_secret"],
+};
 
 export function stripIncludables<T>(value: T, paths: ReadonlyArray<string>): T {
   const walk = (node: unknown, prefix: string): unknown => {
@@ -61,7 +66,8 @@ export function stripIncludables<T>(value: T, paths: ReadonlyArray<string>): T {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(record)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (hidden.includes(key) && !paths.some((p) => p === path || p.startsWith(`${path}.`))) continue;
+      if (hidden.includes(key) && !paths.some((p) => p === path || p.startsWith(`${path}.`)))
+        continue;
       out[key] = walk(child, path);
     }
     return out;

@@ -23,7 +23,18 @@ import type { ApiRoute, SimContext } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { checkLimit, listObjects } from "./list.js";
-import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, withExpand } from "./params.js";
+import {
+  bool,
+  int,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  orNull,
+  parseParams,
+  str,
+  withExpand,
+} from "./params.js";
 import { currency, MAX_AMOUNT, requirePrice, tooLarge } from "./prices.js";
 import { retrieveRoute } from "./retrieve.js";
 
@@ -46,12 +57,18 @@ const invoiceListParams = withExpand({
   collection_method: str.optional(),
 });
 const finalizeParams = withExpand({ auto_advance: bool.optional() });
-const payParams = withExpand({ payment_method: str.optional(), off_session: bool.optional(), paid_out_of_band: bool.optional() });
+const payParams = withExpand({
+  payment_method: str.optional(),
+  off_session: bool.optional(),
+  paid_out_of_band: bool.optional(),
+});
 const expandOnly = withExpand({});
 const previewParams = withExpand({
   customer: str.optional(),
   subscription: str.optional(),
-  subscription_details: obj({ proration_behavior: z.enum(["create_prorations", "none", "always_invoice"]).optional() }).optional(),
+  subscription_details: obj({
+    proration_behavior: z.enum(["create_prorations", "none", "always_invoice"]).optional(),
+  }).optional(),
 });
 const itemCreateParams = withExpand({
   customer: str,
@@ -67,7 +84,12 @@ const itemCreateParams = withExpand({
   period: obj({ start: int, end: int }).optional(),
   discountable: bool.optional(),
 });
-const itemListParams = withExpand({ ...listShape, customer: str.optional(), invoice: str.optional(), pending: bool.optional() });
+const itemListParams = withExpand({
+  ...listShape,
+  customer: str.optional(),
+  invoice: str.optional(),
+  pending: bool.optional(),
+});
 
 function requireInvoiceItem(ctx: SimContext, id: string): Stripe.InvoiceItem {
   const item = ctx.store.get("invoiceitems", id);
@@ -83,7 +105,9 @@ export const invoiceRoutes: ApiRoute[] = [
       const p = parseParams(itemCreateParams, req.params);
       const customer = requireCustomer(ctx, p.customer, "customer");
       const priceId = p.price ?? p.pricing?.price;
-      const price = priceId ? requirePrice(ctx, priceId, p.price ? "price" : "pricing[price]") : null;
+      const price = priceId
+        ? requirePrice(ctx, priceId, p.price ? "price" : "pricing[price]")
+        : null;
       const quantity = p.quantity ?? 1;
       let amount: number;
       if (price) amount = (price.unit_amount ?? 0) * quantity;
@@ -91,14 +115,17 @@ export const invoiceRoutes: ApiRoute[] = [
       else throw invalidRequest("Missing required param: amount.", "amount", "parameter_missing");
       if (Math.abs(amount) > MAX_AMOUNT) throw tooLarge("amount");
       const itemCurrency = price?.currency ?? p.currency;
-      if (!itemCurrency) throw invalidRequest("Missing required param: currency.", "currency", "parameter_missing");
+      if (!itemCurrency)
+        throw invalidRequest("Missing required param: currency.", "currency", "parameter_missing");
       if (p.subscription) requireSubscription(ctx, p.subscription, "subscription");
       const now = customerNow(ctx, customer.id);
       const item = buildInvoiceItem(newId("ii"), now, {
         customer: customer.id,
         amount,
         currency: itemCurrency,
-        description: orNull(p.description) ?? (price ? (ctx.store.get("products", idOf(price.product) ?? "")?.name ?? null) : null),
+        description:
+          orNull(p.description) ??
+          (price ? (ctx.store.get("products", idOf(price.product) ?? "")?.name ?? null) : null),
         period: p.period ?? { start: now, end: now },
         price,
         quantity,
@@ -123,7 +150,9 @@ export const invoiceRoutes: ApiRoute[] = [
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
       if (p.invoice !== undefined) filters.push({ path: "$.invoice", value: p.invoice });
       if (p.pending === true) filters.push({ path: "$.invoice", value: null });
-      return ok(expand(ctx, listObjects(ctx, "invoiceitems", "/v1/invoiceitems", p, filters), p.expand));
+      return ok(
+        expand(ctx, listObjects(ctx, "invoiceitems", "/v1/invoiceitems", p, filters), p.expand),
+      );
     },
   },
   {
@@ -132,14 +161,25 @@ export const invoiceRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(previewParams, req.params);
       if (!p.subscription) {
-        throw invalidRequest("stripe-sim previews the next invoice of a subscription: pass `subscription`.", "subscription");
+        throw invalidRequest(
+          "stripe-sim previews the next invoice of a subscription: pass `subscription`.",
+          "subscription",
+        );
       }
       const subscription = requireSubscription(ctx, p.subscription, "subscription");
       if (p.customer && p.customer !== idOf(subscription.customer)) {
         throw invalidRequest("The subscription does not belong to this customer.", "customer");
       }
-      if (subscription.status === "canceled" || subscription.status === "incomplete_expired" || subscription.cancel_at_period_end) {
-        throw invalidRequest(`No upcoming invoices for customer: ${idOf(subscription.customer) ?? ""}`, undefined, "invoice_upcoming_none");
+      if (
+        subscription.status === "canceled" ||
+        subscription.status === "incomplete_expired" ||
+        subscription.cancel_at_period_end
+      ) {
+        throw invalidRequest(
+          `No upcoming invoices for customer: ${idOf(subscription.customer) ?? ""}`,
+          undefined,
+          "invoice_upcoming_none",
+        );
       }
       return ok(expand(ctx, previewInvoice(ctx, subscription), p.expand));
     },
@@ -150,10 +190,17 @@ export const invoiceRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(invoiceCreateParams, req.params);
       const customer = requireCustomer(ctx, p.customer, "customer");
-      const subscription = p.subscription ? requireSubscription(ctx, p.subscription, "subscription") : null;
-      const pending = p.pending_invoice_items_behavior === "include" ? pendingInvoiceItems(ctx, customer.id, subscription?.id ?? null) : [];
+      const subscription = p.subscription
+        ? requireSubscription(ctx, p.subscription, "subscription")
+        : null;
+      const pending =
+        p.pending_invoice_items_behavior === "include"
+          ? pendingInvoiceItems(ctx, customer.id, subscription?.id ?? null)
+          : [];
       const invoiceCurrency = p.currency ?? pending[0]?.currency ?? subscription?.currency ?? "usd";
-      const defaultPm = p.default_payment_method ? resolvePaymentMethod(ctx, p.default_payment_method, "default_payment_method").id : null;
+      const defaultPm = p.default_payment_method
+        ? resolvePaymentMethod(ctx, p.default_payment_method, "default_payment_method").id
+        : null;
       const invoice = createInvoice(
         ctx,
         {
@@ -182,9 +229,22 @@ export const invoiceRoutes: ApiRoute[] = [
       const invoice = requireInvoice(ctx, id);
       const limit = checkLimit(p.limit);
       const lines = invoice.lines.data;
-      const start = p.starting_after ? lines.findIndex((line) => line.id === p.starting_after) + 1 : 0;
+      const start = p.starting_after
+        ? lines.findIndex((line) => line.id === p.starting_after) + 1
+        : 0;
       const data = lines.slice(start, start + limit);
-      return ok(expand(ctx, { object: "list", data, has_more: start + limit < lines.length, url: `/v1/invoices/${id}/lines` }, p.expand));
+      return ok(
+        expand(
+          ctx,
+          {
+            object: "list",
+            data,
+            has_more: start + limit < lines.length,
+            url: `/v1/invoices/${id}/lines`,
+          },
+          p.expand,
+        ),
+      );
     },
   },
   {
@@ -194,7 +254,8 @@ export const invoiceRoutes: ApiRoute[] = [
       const p = parseParams(invoiceListParams, req.params);
       const filters: JsonFilter[] = [];
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
-      if (p.subscription !== undefined) filters.push({ path: "$.parent.subscription_details.subscription", value: p.subscription });
+      if (p.subscription !== undefined)
+        filters.push({ path: "$.parent.subscription_details.subscription", value: p.subscription });
       if (p.status !== undefined) filters.push({ path: "$.status", value: p.status });
       return ok(expand(ctx, listObjects(ctx, "invoices", "/v1/invoices", p, filters), p.expand));
     },
@@ -205,7 +266,11 @@ export const invoiceRoutes: ApiRoute[] = [
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(finalizeParams, req.params);
       const invoice = requireInvoice(ctx, id);
-      const finalized = finalizeInvoice(ctx, { ...invoice, auto_advance: p.auto_advance ?? invoice.auto_advance ?? false }, req.origin);
+      const finalized = finalizeInvoice(
+        ctx,
+        { ...invoice, auto_advance: p.auto_advance ?? invoice.auto_advance ?? false },
+        req.origin,
+      );
       return ok(expand(ctx, finalized, p.expand));
     },
   },
@@ -217,16 +282,31 @@ export const invoiceRoutes: ApiRoute[] = [
       let invoice = requireInvoice(ctx, id);
       // Paying a draft finalizes it first, as Stripe does.
       if (invoice.status === "draft") invoice = finalizeInvoice(ctx, invoice, req.origin);
-      if (invoice.status === "paid" && invoice.amount_due === 0) return ok(expand(ctx, invoice, p.expand));
+      if (invoice.status === "paid" && invoice.amount_due === 0)
+        return ok(expand(ctx, invoice, p.expand));
       const customerId = idOf(invoice.customer) ?? "";
       let paymentMethodId = defaultPaymentMethodFor(ctx, invoice);
       if (p.payment_method) {
         const paymentMethod = resolvePaymentMethod(ctx, p.payment_method, "payment_method");
-        paymentMethodId = (paymentMethod.customer ? paymentMethod : attachPaymentMethod(ctx, paymentMethod, customerId, req.origin)).id;
+        paymentMethodId = (
+          paymentMethod.customer
+            ? paymentMethod
+            : attachPaymentMethod(ctx, paymentMethod, customerId, req.origin)
+        ).id;
       }
-      const result = payInvoice(ctx, invoice, paymentMethodId, req.origin, { offSession: p.off_session ?? false, scheduleRetry: false });
+      const result = payInvoice(ctx, invoice, paymentMethodId, req.origin, {
+        offSession: p.off_session ?? false,
+        scheduleRetry: false,
+      });
       if (result.kind === "failed") {
-        return { status: 402, body: errorEnvelope({ type: "card_error", ...result.error, message: result.error.message }) };
+        return {
+          status: 402,
+          body: errorEnvelope({
+            type: "card_error",
+            ...result.error,
+            message: result.error.message,
+          }),
+        };
       }
       if (result.kind === "requires_action") {
         return {
@@ -234,7 +314,8 @@ export const invoiceRoutes: ApiRoute[] = [
           body: errorEnvelope({
             type: "card_error",
             code: "invoice_payment_intent_requires_action",
-            message: "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
+            message:
+              "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.",
           }),
         };
       }

@@ -8,13 +8,22 @@ export interface ListParams {
   limit?: number;
   starting_after?: string;
   ending_before?: string;
-  created?: number | { gt?: number | undefined; gte?: number | undefined; lt?: number | undefined; lte?: number | undefined };
+  created?:
+    | number
+    | {
+        gt?: number | undefined;
+        gte?: number | undefined;
+        lt?: number | undefined;
+        lte?: number | undefined;
+      };
 }
 
 const RANGE_OPERATORS = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
 
 /** `created=123` or `created[gte]=...`, applied to the row's created column. */
-function createdCondition(created: ListParams["created"]): { sql: string; args: unknown[] } | undefined {
+function createdCondition(
+  created: ListParams["created"],
+): { sql: string; args: unknown[] } | undefined {
   if (created === undefined) return undefined;
   if (typeof created === "number") return { sql: "created = ?", args: [created] };
   const parts: string[] = [];
@@ -57,7 +66,8 @@ const RESOURCE_NAMES: Record<ObjectTable, string> = {
 export function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return 10;
   if (limit < 1) throw invalidRequest("Invalid limit: must be at least 1", "limit");
-  if (limit > 100) throw invalidRequest("Invalid limit: must be less than or equal to 100", "limit");
+  if (limit > 100)
+    throw invalidRequest("Invalid limit: must be less than or equal to 100", "limit");
   return limit;
 }
 
@@ -72,7 +82,10 @@ export function listObjects<T extends ObjectTable>(
 ): ListObject<TableObjects[T]> {
   const limit = checkLimit(params.limit);
   if (params.starting_after && params.ending_before) {
-    throw invalidRequest("You may only specify one of these parameters: starting_after, ending_before.", "ending_before");
+    throw invalidRequest(
+      "You may only specify one of these parameters: starting_after, ending_before.",
+      "ending_before",
+    );
   }
   const cursorSeq = (param: "starting_after" | "ending_before"): number | undefined => {
     const id = params[param];
@@ -84,7 +97,10 @@ export function listObjects<T extends ObjectTable>(
   const conditions = [where, createdCondition(params.created)].filter((c) => c !== undefined);
   const combined =
     conditions.length > 0
-      ? { sql: conditions.map((c) => `(${c.sql})`).join(" AND "), args: conditions.flatMap((c) => c.args) }
+      ? {
+          sql: conditions.map((c) => `(${c.sql})`).join(" AND "),
+          args: conditions.flatMap((c) => c.args),
+        }
       : undefined;
   const page = ctx.store.list(table, {
     limit,

@@ -12,7 +12,10 @@ export const str = z.string({ invalid_type_error: "Invalid string" });
 
 /** Digits beyond 2^53 would silently round (99999999999999999999 -> 1e20), so they stay a string and fail. */
 export const int = z.preprocess(
-  (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? Number(v) : v),
+  (v) =>
+    typeof v === "string" && /^-?\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v))
+      ? Number(v)
+      : v,
   z.number({ invalid_type_error: "Invalid integer" }).int("Invalid integer"),
 );
 
@@ -44,13 +47,19 @@ export const shipping = obj({
 });
 
 /** `expand` is accepted by every endpoint. */
-export const withExpand = <T extends z.ZodRawShape>(shape: T) => obj({ ...shape, expand: stringList.optional() });
+export const withExpand = <T extends z.ZodRawShape>(shape: T) =>
+  obj({ ...shape, expand: stringList.optional() });
 
 export const listShape = {
   limit: int.optional(),
   starting_after: str.optional(),
   ending_before: str.optional(),
-  created: z.union([int, obj({ gt: int.optional(), gte: int.optional(), lt: int.optional(), lte: int.optional() })]).optional(),
+  created: z
+    .union([
+      int,
+      obj({ gt: int.optional(), gte: int.optional(), lt: int.optional(), lte: int.optional() }),
+    ])
+    .optional(),
 };
 
 export function formatParam(path: ReadonlyArray<string | number>): string {
@@ -77,7 +86,10 @@ function toStripeError(issue: z.ZodIssue, input: unknown): StripeApiError {
       if (issue.expected === "object" || issue.expected === "array") {
         return invalidRequest(`Invalid ${issue.expected === "object" ? "hash" : "array"}`, param);
       }
-      return invalidRequest(`${issue.message}: ${JSON.stringify(valueAt(input, issue.path))}`, param);
+      return invalidRequest(
+        `${issue.message}: ${JSON.stringify(valueAt(input, issue.path))}`,
+        param,
+      );
     case "invalid_enum_value":
       return invalidRequest(
         `Invalid ${param}: must be one of ${issue.options.map(String).join(", ")}`,
@@ -85,17 +97,26 @@ function toStripeError(issue: z.ZodIssue, input: unknown): StripeApiError {
       );
     case "custom":
       // Refinements carry Stripe's own wording (and code, if any) for the param.
-      return invalidRequest(issue.message, param, (issue.params as { code?: string } | undefined)?.code);
+      return invalidRequest(
+        issue.message,
+        param,
+        (issue.params as { code?: string } | undefined)?.code,
+      );
     case "invalid_union": {
       const inner = issue.unionErrors[0]?.issues[0];
-      return inner ? toStripeError(inner, input) : invalidRequest(`Invalid value for ${param}.`, param);
+      return inner
+        ? toStripeError(inner, input)
+        : invalidRequest(`Invalid value for ${param}.`, param);
     }
     default:
       return invalidRequest(`Invalid ${param}: ${issue.message}`, param);
   }
 }
 
-export function parseParams<S extends z.ZodTypeAny>(schema: S, input: Record<string, unknown>): z.output<S> {
+export function parseParams<S extends z.ZodTypeAny>(
+  schema: S,
+  input: Record<string, unknown>,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data as z.output<S>;
   const issue = result.error.issues[0];
@@ -103,7 +124,10 @@ export function parseParams<S extends z.ZodTypeAny>(schema: S, input: Record<str
 }
 
 /** Applies Stripe's metadata update rule: "" removes the key. */
-export function mergeMetadata(current: Record<string, string>, patch: Record<string, string> | undefined): Record<string, string> {
+export function mergeMetadata(
+  current: Record<string, string>,
+  patch: Record<string, string> | undefined,
+): Record<string, string> {
   if (!patch) return current;
   const next = { ...current };
   for (const [key, value] of Object.entries(patch)) {
@@ -129,12 +153,21 @@ export function checkCardOnly(p: {
 }): void {
   const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
   if (unsupported) {
-    throw invalidRequest(`The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`, "payment_method_types");
+    throw invalidRequest(
+      `The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`,
+      "payment_method_types",
+    );
   }
   if (p.allowed_payment_method_types && !p.allowed_payment_method_types.includes("card")) {
-    throw invalidRequest("stripe-sim only supports cards: allowed_payment_method_types must include `card`.", "allowed_payment_method_types");
+    throw invalidRequest(
+      "stripe-sim only supports cards: allowed_payment_method_types must include `card`.",
+      "allowed_payment_method_types",
+    );
   }
   if (p.excluded_payment_method_types?.includes("card")) {
-    throw invalidRequest("stripe-sim only supports cards: `card` cannot be excluded.", "excluded_payment_method_types");
+    throw invalidRequest(
+      "stripe-sim only supports cards: `card` cannot be excluded.",
+      "excluded_payment_method_types",
+    );
   }
 }

@@ -3,7 +3,12 @@ import { z } from "zod";
 import { requireCustomer } from "../domain/customers.js";
 import { resolvePaymentMethod } from "../domain/payment-methods.js";
 import { settleInvoiceOfPaymentIntent } from "../domain/invoices.js";
-import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent } from "../domain/payments.js";
+import {
+  CANCELABLE_STATUSES,
+  cancelPaymentIntent,
+  confirmPayment,
+  createPaymentIntent,
+} from "../domain/payments.js";
 import { errorEnvelope, invalidRequest, noSuch } from "../http/errors.js";
 import { fullAddress } from "../objects/customer.js";
 import type { JsonFilter } from "../store/objects.js";
@@ -11,7 +16,21 @@ import type { ApiResult, ApiRoute, EventOrigin, SimContext } from "./context.js"
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
-import { bool, checkCardOnly, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, shipping, str, stringList, withExpand } from "./params.js";
+import {
+  bool,
+  checkCardOnly,
+  int,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  orNull,
+  parseParams,
+  shipping,
+  str,
+  stringList,
+  withExpand,
+} from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
 import { MAX_AMOUNT, currency, tooLarge } from "./prices.js";
 
@@ -24,7 +43,10 @@ const createParams = withExpand({
   payment_method_types: stringList.optional(),
   allowed_payment_method_types: stringList.optional(),
   excluded_payment_method_types: stringList.optional(),
-  automatic_payment_methods: obj({ enabled: bool, allow_redirects: z.enum(["always", "never"]).optional() }).optional(),
+  automatic_payment_methods: obj({
+    enabled: bool,
+    allow_redirects: z.enum(["always", "never"]).optional(),
+  }).optional(),
   description: str.optional(),
   shipping: shipping.optional(),
   metadata: metadata.optional(),
@@ -63,7 +85,9 @@ const confirmParams = withExpand({
 });
 
 const cancelParams = withExpand({
-  cancellation_reason: z.enum(["duplicate", "fraudulent", "requested_by_customer", "abandoned"]).optional(),
+  cancellation_reason: z
+    .enum(["duplicate", "fraudulent", "requested_by_customer", "abandoned"])
+    .optional(),
 });
 const listParams = withExpand({ ...listShape, customer: str.optional() });
 const retrieveParams = withExpand({ client_secret: str.optional() });
@@ -102,13 +126,18 @@ function confirmAndRespond(
       "payment_intent_unexpected_state",
     );
   }
-  if (!["requires_payment_method", "requires_confirmation", "requires_action"].includes(paymentIntent.status)) {
+  if (
+    !["requires_payment_method", "requires_confirmation", "requires_action"].includes(
+      paymentIntent.status,
+    )
+  ) {
     throw unexpectedState(paymentIntent, "confirm");
   }
   const paymentMethod = resolvePaymentMethod(ctx, paymentMethodId, "payment_method");
   const result = confirmPayment(ctx, paymentIntent, paymentMethod, origin);
   // An invoice's PaymentIntent confirmed by the client (payment_behavior=default_incomplete) pays the invoice.
-  if (result.kind === "succeeded") settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
+  if (result.kind === "succeeded")
+    settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
   if (result.kind === "declined") return { status: 402, body: errorEnvelope(result.error) };
   return ok(expand(ctx, result.paymentIntent, expandPaths));
 }
@@ -145,14 +174,26 @@ export const paymentIntentRoutes: ApiRoute[] = [
           setupFutureUsage: p.setup_future_usage ?? null,
           statementDescriptor: orNull(p.statement_descriptor),
           statementDescriptorSuffix: orNull(p.statement_descriptor_suffix),
-          automaticPaymentMethods: p.automatic_payment_methods?.enabled ?? p.payment_method_types === undefined,
+          automaticPaymentMethods:
+            p.automatic_payment_methods?.enabled ?? p.payment_method_types === undefined,
         },
         req.origin,
       );
-      if (p.confirm) return confirmAndRespond(ctx, paymentIntent, p.payment_method ?? null, req.origin, p.expand);
+      if (p.confirm)
+        return confirmAndRespond(
+          ctx,
+          paymentIntent,
+          p.payment_method ?? null,
+          req.origin,
+          p.expand,
+        );
       if (p.payment_method) {
         const paymentMethod = resolvePaymentMethod(ctx, p.payment_method, "payment_method");
-        const withMethod: Stripe.PaymentIntent = { ...paymentIntent, payment_method: paymentMethod.id, status: "requires_confirmation" };
+        const withMethod: Stripe.PaymentIntent = {
+          ...paymentIntent,
+          payment_method: paymentMethod.id,
+          status: "requires_confirmation",
+        };
         ctx.store.replace("payment_intents", withMethod);
         return ok(expand(ctx, withMethod, p.expand));
       }
@@ -167,18 +208,25 @@ export const paymentIntentRoutes: ApiRoute[] = [
       const p = parseParams(updateParams, req.params);
       if (p.amount !== undefined) checkAmount(p.amount);
       const before = requirePaymentIntent(ctx, id);
-      if (["succeeded", "canceled", "processing"].includes(before.status)) throw unexpectedState(before, "update");
+      if (["succeeded", "canceled", "processing"].includes(before.status))
+        throw unexpectedState(before, "update");
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
-      const paymentMethod = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method, "payment_method") : undefined;
+      const paymentMethod = p.payment_method
+        ? resolvePaymentMethod(ctx, p.payment_method, "payment_method")
+        : undefined;
       const after: Stripe.PaymentIntent = {
         ...before,
         ...(p.amount !== undefined ? { amount: p.amount } : {}),
         ...(p.currency !== undefined ? { currency: p.currency } : {}),
         ...(customer ? { customer: customer.id } : {}),
-        ...(paymentMethod ? { payment_method: paymentMethod.id, status: "requires_confirmation" as const } : {}),
+        ...(paymentMethod
+          ? { payment_method: paymentMethod.id, status: "requires_confirmation" as const }
+          : {}),
         ...(p.description !== undefined ? { description: orNull(p.description) } : {}),
         ...(p.receipt_email !== undefined ? { receipt_email: orNull(p.receipt_email) } : {}),
-        ...(p.statement_descriptor !== undefined ? { statement_descriptor: orNull(p.statement_descriptor) } : {}),
+        ...(p.statement_descriptor !== undefined
+          ? { statement_descriptor: orNull(p.statement_descriptor) }
+          : {}),
         ...(p.statement_descriptor_suffix !== undefined
           ? { statement_descriptor_suffix: orNull(p.statement_descriptor_suffix) }
           : {}),
@@ -205,8 +253,15 @@ export const paymentIntentRoutes: ApiRoute[] = [
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(confirmParams, req.params);
       const paymentIntent = requirePaymentIntent(ctx, id);
-      const current = typeof paymentIntent.payment_method === "string" ? paymentIntent.payment_method : null;
-      return confirmAndRespond(ctx, paymentIntent, p.payment_method ?? current, req.origin, p.expand);
+      const current =
+        typeof paymentIntent.payment_method === "string" ? paymentIntent.payment_method : null;
+      return confirmAndRespond(
+        ctx,
+        paymentIntent,
+        p.payment_method ?? current,
+        req.origin,
+        p.expand,
+      );
     },
   },
   {
@@ -215,8 +270,15 @@ export const paymentIntentRoutes: ApiRoute[] = [
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(cancelParams, req.params);
       const paymentIntent = requirePaymentIntent(ctx, id);
-      if (!CANCELABLE_STATUSES.includes(paymentIntent.status)) throw unexpectedState(paymentIntent, "cancel");
-      return ok(expand(ctx, cancelPaymentIntent(ctx, paymentIntent, p.cancellation_reason ?? null, req.origin), p.expand));
+      if (!CANCELABLE_STATUSES.includes(paymentIntent.status))
+        throw unexpectedState(paymentIntent, "cancel");
+      return ok(
+        expand(
+          ctx,
+          cancelPaymentIntent(ctx, paymentIntent, p.cancellation_reason ?? null, req.origin),
+          p.expand,
+        ),
+      );
     },
   },
   {
@@ -226,7 +288,13 @@ export const paymentIntentRoutes: ApiRoute[] = [
       const p = parseParams(listParams, req.params);
       const filters: JsonFilter[] = [];
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
-      return ok(expand(ctx, listObjects(ctx, "payment_intents", "/v1/payment_intents", p, filters), p.expand));
+      return ok(
+        expand(
+          ctx,
+          listObjects(ctx, "payment_intents", "/v1/payment_intents", p, filters),
+          p.expand,
+        ),
+      );
     },
   },
 ];

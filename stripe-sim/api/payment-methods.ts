@@ -15,7 +15,17 @@ import type { ApiRoute } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
-import { address, int, listShape, mergeMetadata, metadata, obj, parseParams, str, withExpand } from "./params.js";
+import {
+  address,
+  int,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  parseParams,
+  str,
+  withExpand,
+} from "./params.js";
 import { requireStored, retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
@@ -45,14 +55,39 @@ function cardError(code: string, message: string, param: string): StripeApiError
   return new StripeApiError(402, { type: "card_error", code, message, param });
 }
 
-function checkExpiry(month: number | undefined, year: number | undefined): { expMonth: number; expYear: number } {
-  if (month === undefined) throw cardError("invalid_expiry_month", "Your card's expiration month is invalid.", "card[exp_month]");
-  if (year === undefined) throw cardError("invalid_expiry_year", "Your card's expiration year is invalid.", "card[exp_year]");
-  if (month < 1 || month > 12) throw cardError("invalid_expiry_month", "Your card's expiration month is invalid.", "card[exp_month]");
+function checkExpiry(
+  month: number | undefined,
+  year: number | undefined,
+): { expMonth: number; expYear: number } {
+  if (month === undefined)
+    throw cardError(
+      "invalid_expiry_month",
+      "Your card's expiration month is invalid.",
+      "card[exp_month]",
+    );
+  if (year === undefined)
+    throw cardError(
+      "invalid_expiry_year",
+      "Your card's expiration year is invalid.",
+      "card[exp_year]",
+    );
+  if (month < 1 || month > 12)
+    throw cardError(
+      "invalid_expiry_month",
+      "Your card's expiration month is invalid.",
+      "card[exp_month]",
+    );
   const fullYear = year < 100 ? 2000 + year : year;
   const now = new Date();
-  if (fullYear < now.getUTCFullYear() || (fullYear === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) {
-    throw cardError("invalid_expiry_year", "Your card's expiration year is invalid.", "card[exp_year]");
+  if (
+    fullYear < now.getUTCFullYear() ||
+    (fullYear === now.getUTCFullYear() && month < now.getUTCMonth() + 1)
+  ) {
+    throw cardError(
+      "invalid_expiry_year",
+      "Your card's expiration year is invalid.",
+      "card[exp_year]",
+    );
   }
   return { expMonth: month, expYear: fullYear };
 }
@@ -64,25 +99,45 @@ export const paymentMethodRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
       if (p.type !== "card") {
-        throw invalidRequest(`stripe-sim only supports PaymentMethods of type \`card\`, not \`${p.type}\`.`, "type");
+        throw invalidRequest(
+          `stripe-sim only supports PaymentMethods of type \`card\`, not \`${p.type}\`.`,
+          "type",
+        );
       }
-      if (!p.card) throw invalidRequest("Missing required param: card.", "card", "parameter_missing");
+      if (!p.card)
+        throw invalidRequest("Missing required param: card.", "card", "parameter_missing");
       const billing = billingDetails(p.billing_details);
       const meta = mergeMetadata({}, p.metadata);
       let paymentMethod: Stripe.PaymentMethod;
       if (p.card.token) {
         const number = testCardNumber(p.card.token);
         if (!number) throw noSuch("token", p.card.token, "card[token]");
-        paymentMethod = createCardPaymentMethod(ctx, { number, ...defaultExpiry(ctx) }, billing, meta);
+        paymentMethod = createCardPaymentMethod(
+          ctx,
+          { number, ...defaultExpiry(ctx) },
+          billing,
+          meta,
+        );
       } else if (p.card.number) {
-        paymentMethod = createCardPaymentMethod(ctx, { number: p.card.number, ...checkExpiry(p.card.exp_month, p.card.exp_year) }, billing, meta);
+        paymentMethod = createCardPaymentMethod(
+          ctx,
+          { number: p.card.number, ...checkExpiry(p.card.exp_month, p.card.exp_year) },
+          billing,
+          meta,
+        );
       } else {
-        throw invalidRequest("Missing required param: card[number].", "card[number]", "parameter_missing");
+        throw invalidRequest(
+          "Missing required param: card[number].",
+          "card[number]",
+          "parameter_missing",
+        );
       }
       return ok(expand(ctx, paymentMethod, p.expand));
     },
   },
-  retrieveRoute("/v1/payment_methods/:id", (ctx, id) => requireStored(ctx, "payment_methods", id, "PaymentMethod")),
+  retrieveRoute("/v1/payment_methods/:id", (ctx, id) =>
+    requireStored(ctx, "payment_methods", id, "PaymentMethod"),
+  ),
   {
     method: "POST",
     path: "/v1/payment_methods/:id/attach",
@@ -90,7 +145,9 @@ export const paymentMethodRoutes: ApiRoute[] = [
       const p = parseParams(attachParams, req.params);
       const customer = requireCustomer(ctx, p.customer, "customer");
       const paymentMethod = resolvePaymentMethod(ctx, id, "id");
-      return ok(expand(ctx, attachPaymentMethod(ctx, paymentMethod, customer.id, req.origin), p.expand));
+      return ok(
+        expand(ctx, attachPaymentMethod(ctx, paymentMethod, customer.id, req.origin), p.expand),
+      );
     },
   },
   {
@@ -100,11 +157,17 @@ export const paymentMethodRoutes: ApiRoute[] = [
       const p = parseParams(retrieveParams, req.params);
       const paymentMethod = requireStored(ctx, "payment_methods", id, "PaymentMethod");
       if (!paymentMethod.customer) {
-        throw invalidRequest("The payment method you provided is not attached to a customer so detachment is impossible.", undefined, "payment_method_unexpected_state");
+        throw invalidRequest(
+          "The payment method you provided is not attached to a customer so detachment is impossible.",
+          undefined,
+          "payment_method_unexpected_state",
+        );
       }
       const detached: Stripe.PaymentMethod = { ...paymentMethod, customer: null };
       ctx.store.replace("payment_methods", detached);
-      ctx.events.emit("payment_method.detached", detached, req.origin, { customer: paymentMethod.customer });
+      ctx.events.emit("payment_method.detached", detached, req.origin, {
+        customer: paymentMethod.customer,
+      });
       return ok(expand(ctx, detached, p.expand));
     },
   },
@@ -116,7 +179,13 @@ export const paymentMethodRoutes: ApiRoute[] = [
       const filters: JsonFilter[] = [];
       if (p.customer !== undefined) filters.push({ path: "$.customer", value: p.customer });
       if (p.type !== undefined) filters.push({ path: "$.type", value: p.type });
-      return ok(expand(ctx, listObjects(ctx, "payment_methods", "/v1/payment_methods", p, filters), p.expand));
+      return ok(
+        expand(
+          ctx,
+          listObjects(ctx, "payment_methods", "/v1/payment_methods", p, filters),
+          p.expand,
+        ),
+      );
     },
   },
 ];

@@ -70,7 +70,10 @@ export const paymentPageRoutes: ApiRoute[] = [
       }
       const paymentMethod = resolvePaymentMethod(ctx, p.payment_method, "payment_method");
       const billing = paymentMethod.billing_details;
-      const payer = { email: p.email ?? billing.email ?? session.customer_email, name: billing.name };
+      const payer = {
+        email: p.email ?? billing.email ?? session.customer_email,
+        name: billing.name,
+      };
       const result = payCheckoutSession(ctx, session, paymentMethod, payer, req.origin);
       if (result.kind === "declined") {
         return { status: 402, body: errorEnvelope({ type: "card_error", ...result.error }) };

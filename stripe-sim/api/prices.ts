@@ -12,7 +12,19 @@ import type { JsonFilter } from "../store/objects.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import { createProduct, requireProduct } from "./products.js";
-import { bool, int, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import {
+  bool,
+  int,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  orNull,
+  parseParams,
+  str,
+  stringList,
+  withExpand,
+} from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
 
 /**
@@ -88,7 +100,11 @@ export function tooLarge(param: string): StripeApiError {
 }
 
 /** unit_amount or its decimal string form (at most 12 decimal places); Stripe requires one of them for per-unit prices. */
-export function unitAmountOf(unitAmount: number | undefined, unitAmountDecimal: string | undefined, parent = ""): number {
+export function unitAmountOf(
+  unitAmount: number | undefined,
+  unitAmountDecimal: string | undefined,
+  parent = "",
+): number {
   const param = (name: string) => (parent ? `${parent}[${name}]` : name);
   if (unitAmount !== undefined) {
     if (unitAmount < 0) throw invalidRequest("Invalid non-negative integer", param("unit_amount"));
@@ -109,9 +125,15 @@ export function unitAmountOf(unitAmount: number | undefined, unitAmountDecimal: 
 /** Stripe bills at most yearly: 1 year, 12 months, 52 weeks or 365 days. */
 const MAX_INTERVAL_COUNT = { day: 365, week: 52, month: 12, year: 1 } as const;
 
-function checkRecurring(recurring: { interval: keyof typeof MAX_INTERVAL_COUNT; interval_count?: number | undefined } | undefined): void {
+function checkRecurring(
+  recurring:
+    { interval: keyof typeof MAX_INTERVAL_COUNT; interval_count?: number | undefined } | undefined,
+): void {
   if (!recurring || recurring.interval_count === undefined) return;
-  if (recurring.interval_count < 1 || recurring.interval_count > MAX_INTERVAL_COUNT[recurring.interval]) {
+  if (
+    recurring.interval_count < 1 ||
+    recurring.interval_count > MAX_INTERVAL_COUNT[recurring.interval]
+  ) {
     throw invalidRequest(
       "Invalid recurring[interval_count]: the maximum billing interval is 1 year (1 year, 12 months, 52 weeks or 365 days).",
       "recurring[interval_count]",
@@ -126,7 +148,10 @@ export function createPrice(
   options: { emitEvent?: boolean; transferLookupKey?: boolean } = {},
 ): Stripe.Price {
   if (fields.lookupKey) {
-    const holder = ctx.store.list("prices", { limit: 1, filters: [{ path: "$.lookup_key", value: fields.lookupKey }] }).data[0];
+    const holder = ctx.store.list("prices", {
+      limit: 1,
+      filters: [{ path: "$.lookup_key", value: fields.lookupKey }],
+    }).data[0];
     if (holder && !options.transferLookupKey) {
       throw invalidRequest(
         `A price (\`${holder.id}\`) already uses that lookup key.`,
@@ -136,7 +161,9 @@ export function createPrice(
     }
     if (holder) {
       ctx.store.replace("prices", { ...holder, lookup_key: null });
-      ctx.events.emit("price.updated", { ...holder, lookup_key: null }, origin, { lookup_key: holder.lookup_key });
+      ctx.events.emit("price.updated", { ...holder, lookup_key: null }, origin, {
+        lookup_key: holder.lookup_key,
+      });
     }
   }
   const price = buildPrice(newId("price"), ctx.clock.nowSeconds(), fields);
@@ -169,9 +196,16 @@ export const priceRoutes: ApiRoute[] = [
       const before = requirePrice(ctx, id);
       const lookupKey = p.lookup_key === undefined ? before.lookup_key : orNull(p.lookup_key);
       if (lookupKey && lookupKey !== before.lookup_key) {
-        const holder = ctx.store.list("prices", { limit: 1, filters: [{ path: "$.lookup_key", value: lookupKey }] }).data[0];
+        const holder = ctx.store.list("prices", {
+          limit: 1,
+          filters: [{ path: "$.lookup_key", value: lookupKey }],
+        }).data[0];
         if (holder && !p.transfer_lookup_key) {
-          throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, "lookup_key", "lookup_key_already_in_use");
+          throw invalidRequest(
+            `A price (\`${holder.id}\`) already uses that lookup key.`,
+            "lookup_key",
+            "lookup_key_already_in_use",
+          );
         }
         if (holder) {
           const released = { ...holder, lookup_key: null };
@@ -202,7 +236,10 @@ export const priceRoutes: ApiRoute[] = [
       const p = parseParams(createParams, req.params);
       checkRecurring(p.recurring);
       if (p.product && p.product_data) {
-        throw invalidRequest("You may only specify one of these parameters: product, product_data.", "product_data");
+        throw invalidRequest(
+          "You may only specify one of these parameters: product, product_data.",
+          "product_data",
+        );
       }
       let productId: string;
       if (p.product) {
@@ -235,7 +272,9 @@ export const priceRoutes: ApiRoute[] = [
           lookupKey: orNull(p.lookup_key),
           nickname: orNull(p.nickname),
           metadata: mergeMetadata({}, p.metadata),
-          recurring: p.recurring ? { interval: p.recurring.interval, intervalCount: p.recurring.interval_count ?? 1 } : null,
+          recurring: p.recurring
+            ? { interval: p.recurring.interval, intervalCount: p.recurring.interval_count ?? 1 }
+            : null,
           taxBehavior: p.tax_behavior ?? "unspecified",
         },
         req.origin,
@@ -252,11 +291,13 @@ export const priceRoutes: ApiRoute[] = [
       const p = parseParams(listParams, req.params);
       const filters: JsonFilter[] = [];
       if (p.active !== undefined) filters.push({ path: "$.active", value: p.active });
-      if (p.currency !== undefined) filters.push({ path: "$.currency", value: p.currency.toLowerCase() });
+      if (p.currency !== undefined)
+        filters.push({ path: "$.currency", value: p.currency.toLowerCase() });
       if (p.product !== undefined) filters.push({ path: "$.product", value: p.product });
       if (p.type !== undefined) filters.push({ path: "$.type", value: p.type });
       if (p.lookup_keys !== undefined) filters.push({ path: "$.lookup_key", value: p.lookup_keys });
-      if (p.recurring?.interval !== undefined) filters.push({ path: "$.recurring.interval", value: p.recurring.interval });
+      if (p.recurring?.interval !== undefined)
+        filters.push({ path: "$.recurring.interval", value: p.recurring.interval });
       return ok(expand(ctx, listObjects(ctx, "prices", "/v1/prices", p, filters), p.expand));
     },
   },

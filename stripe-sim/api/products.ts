@@ -10,7 +10,17 @@ import type { ProductFields } from "../objects/product.js";
 import type { JsonFilter } from "../store/objects.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
-import { bool, listShape, mergeMetadata, metadata, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import {
+  bool,
+  listShape,
+  mergeMetadata,
+  metadata,
+  orNull,
+  parseParams,
+  str,
+  stringList,
+  withExpand,
+} from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
@@ -26,7 +36,11 @@ const createParams = withExpand({
   shippable: bool.optional(),
   tax_code: str.optional(),
 });
-const listParams = withExpand({ ...listShape, active: bool.optional(), ids: stringList.optional() });
+const listParams = withExpand({
+  ...listShape,
+  active: bool.optional(),
+  ids: stringList.optional(),
+});
 
 export function createProduct(
   ctx: SimContext,
@@ -69,7 +83,8 @@ export const productRoutes: ApiRoute[] = [
     handler: (ctx, req, [id = ""]) => {
       const p = parseParams(updateParams, req.params);
       const before = requireProduct(ctx, id);
-      if (p.name !== undefined && p.name.trim() === "") throw invalidRequest("You must provide a non-empty name for the product.", "name");
+      if (p.name !== undefined && p.name.trim() === "")
+        throw invalidRequest("You must provide a non-empty name for the product.", "name");
       let defaultPrice = before.default_price;
       if (p.default_price !== undefined) {
         if (p.default_price === "") defaultPrice = null;
@@ -91,7 +106,10 @@ export const productRoutes: ApiRoute[] = [
         images: p.images ?? before.images,
         url: p.url === undefined ? before.url : orNull(p.url),
         unit_label: p.unit_label === undefined ? before.unit_label : orNull(p.unit_label),
-        statement_descriptor: p.statement_descriptor === undefined ? before.statement_descriptor : orNull(p.statement_descriptor),
+        statement_descriptor:
+          p.statement_descriptor === undefined
+            ? before.statement_descriptor
+            : orNull(p.statement_descriptor),
         default_price: defaultPrice,
       };
       const changed = previousAttributes(before, after);
@@ -109,7 +127,8 @@ export const productRoutes: ApiRoute[] = [
     path: "/v1/products",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
-      if (p.name.trim() === "") throw invalidRequest("You must provide a non-empty name for the product.", "name");
+      if (p.name.trim() === "")
+        throw invalidRequest("You must provide a non-empty name for the product.", "name");
       const product = createProduct(
         ctx,
         {

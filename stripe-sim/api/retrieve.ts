@@ -29,7 +29,12 @@ export function retrieveRoute(
 }
 
 /** The stored object, or Stripe's resource_missing error naming `resource`. */
-export function requireStored<T extends ObjectTable>(ctx: SimContext, table: T, id: string, resource: string): TableObjects[T] {
+export function requireStored<T extends ObjectTable>(
+  ctx: SimContext,
+  table: T,
+  id: string,
+  resource: string,
+): TableObjects[T] {
   const object = ctx.store.get(table, id);
   if (!object) throw noSuch(resource, id);
   return object;

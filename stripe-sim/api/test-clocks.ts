@@ -18,7 +18,11 @@ const createParams = withExpand({ frozen_time: int, name: str.optional() });
 const advanceParams = withExpand({ frozen_time: int });
 const listParams = withExpand(listShape);
 
-export function requireTestClock(ctx: SimContext, id: string, param = "id"): Stripe.TestHelpers.TestClock {
+export function requireTestClock(
+  ctx: SimContext,
+  id: string,
+  param = "id",
+): Stripe.TestHelpers.TestClock {
   const clock = ctx.store.get("test_clocks", id);
   if (!clock || clock.deleted) throw noSuch("test_clock", id, param);
   return clock;
@@ -35,11 +39,17 @@ function completeAdvance(ctx: SimContext, clockId: string, target: number): void
     // Stripe reports a failed advance as internal_failure; the clock stays at its last step.
     const clock = ctx.store.get("test_clocks", clockId);
     if (clock && !clock.deleted) {
-      const failed: Stripe.TestHelpers.TestClock = { ...clock, status: "internal_failure", status_details: {} };
+      const failed: Stripe.TestHelpers.TestClock = {
+        ...clock,
+        status: "internal_failure",
+        status_details: {},
+      };
       ctx.store.replace("test_clocks", failed);
       ctx.events.emit("test_helpers.test_clock.internal_failure", failed, null);
     }
-    ctx.log(`stripe-sim: test clock ${clockId} failed to advance: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log(
+      `stripe-sim: test clock ${clockId} failed to advance: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   ctx.wakeDeliveries();
 }
@@ -48,12 +58,18 @@ function advanceInTransaction(ctx: SimContext, clockId: string, target: number):
   ctx.db.transaction(() => {
     const setTime = (at: number) => {
       const current = ctx.store.get("test_clocks", clockId);
-      if (current && !current.deleted) ctx.store.replace("test_clocks", { ...current, frozen_time: at });
+      if (current && !current.deleted)
+        ctx.store.replace("test_clocks", { ...current, frozen_time: at });
     };
     runBilling(ctx, clockId, target, setTime);
     const clock = ctx.store.get("test_clocks", clockId);
     if (!clock || clock.deleted) return;
-    const ready: Stripe.TestHelpers.TestClock = { ...clock, frozen_time: target, status: "ready", status_details: {} };
+    const ready: Stripe.TestHelpers.TestClock = {
+      ...clock,
+      frozen_time: target,
+      status: "ready",
+      status_details: {},
+    };
     ctx.store.replace("test_clocks", ready);
     ctx.events.emit("test_helpers.test_clock.ready", ready, null);
   })();
@@ -67,13 +83,23 @@ export function startAdvance(
   origin: Stripe.Event.Request | null,
 ): Stripe.TestHelpers.TestClock {
   if (clock.status === "advancing") {
-    throw invalidRequest("The test clock is already advancing. Wait until its status is `ready`.", undefined, "test_clock_advancing");
+    throw invalidRequest(
+      "The test clock is already advancing. Wait until its status is `ready`.",
+      undefined,
+      "test_clock_advancing",
+    );
   }
   if (frozenTime <= clock.frozen_time) {
-    throw invalidRequest("The test clock can only be advanced to a time after its current frozen_time.", "frozen_time");
+    throw invalidRequest(
+      "The test clock can only be advanced to a time after its current frozen_time.",
+      "frozen_time",
+    );
   }
   if (frozenTime - clock.frozen_time > MAX_ADVANCE_SECONDS) {
-    throw invalidRequest("Cannot advance the test clock more than two years at a time.", "frozen_time");
+    throw invalidRequest(
+      "Cannot advance the test clock more than two years at a time.",
+      "frozen_time",
+    );
   }
   const advancing: Stripe.TestHelpers.TestClock = {
     ...clock,
@@ -116,7 +142,15 @@ export const testClockRoutes: ApiRoute[] = [
     path: "/v1/test_helpers/test_clocks",
     handler: (ctx, req) => {
       const p = parseParams(listParams, req.params);
-      return ok(expand(ctx, listObjects(ctx, "test_clocks", "/v1/test_helpers/test_clocks", p, [{ path: "$.deleted", value: null }]), p.expand));
+      return ok(
+        expand(
+          ctx,
+          listObjects(ctx, "test_clocks", "/v1/test_helpers/test_clocks", p, [
+            { path: "$.deleted", value: null },
+          ]),
+          p.expand,
+        ),
+      );
     },
   },
   {
@@ -126,13 +160,23 @@ export const testClockRoutes: ApiRoute[] = [
       parseParams(withExpand({}), req.params);
       const clock = requireTestClock(ctx, id);
       // Deleting a clock deletes the customers and subscriptions living on it.
-      for (const subscription of ctx.store.list("subscriptions", { limit: 1000, filters: [{ path: "$.test_clock", value: id }] }).data) {
+      for (const subscription of ctx.store.list("subscriptions", {
+        limit: 1000,
+        filters: [{ path: "$.test_clock", value: id }],
+      }).data) {
         ctx.store.delete("subscriptions", subscription.id);
       }
-      for (const customer of ctx.store.list("customers", { limit: 1000, filters: [{ path: "$.test_clock", value: id }] }).data) {
+      for (const customer of ctx.store.list("customers", {
+        limit: 1000,
+        filters: [{ path: "$.test_clock", value: id }],
+      }).data) {
         ctx.store.replace("customers", { id: customer.id, object: "customer", deleted: true });
       }
-      const deleted: Stripe.TestHelpers.DeletedTestClock = { id, object: "test_helpers.test_clock", deleted: true };
+      const deleted: Stripe.TestHelpers.DeletedTestClock = {
+        id,
+        object: "test_helpers.test_clock",
+        deleted: true,
+      };
       ctx.store.replace("test_clocks", deleted);
       ctx.events.emit("test_helpers.test_clock.deleted", clock, req.origin);
       return ok(deleted);

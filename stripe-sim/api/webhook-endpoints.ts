@@ -7,7 +7,18 @@ import type { ApiRoute, SimContext } from "./context.js";
 import { ok } from "./context.js";
 import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
-import { bool, listShape, mergeMetadata, metadata, obj, orNull, parseParams, str, stringList, withExpand } from "./params.js";
+import {
+  bool,
+  listShape,
+  mergeMetadata,
+  metadata,
+  obj,
+  orNull,
+  parseParams,
+  str,
+  stringList,
+  withExpand,
+} from "./params.js";
 import { retrieveRoute } from "./retrieve.js";
 
 const createParams = withExpand({
@@ -34,11 +45,16 @@ function checkUrl(url: string): string {
   } catch {
     // fall through to the error below
   }
-  throw invalidRequest("Invalid URL: URL must be publicly accessible and use http or https.", "url", "url_invalid");
+  throw invalidRequest(
+    "Invalid URL: URL must be publicly accessible and use http or https.",
+    "url",
+    "url_invalid",
+  );
 }
 
 function checkEvents(events: string[], param: string): string[] {
-  if (events.length === 0) throw invalidRequest("enabled_events must contain at least one event type.", param);
+  if (events.length === 0)
+    throw invalidRequest("enabled_events must contain at least one event type.", param);
   const bad = events.find((type) => type !== "*" && !/^[a-z_]+(\.[a-z_]+)+$/.test(type));
   if (bad) throw invalidRequest(`Invalid event type: ${bad}`, param);
   return events;
@@ -80,12 +96,15 @@ export const webhookEndpointRoutes: ApiRoute[] = [
       const after: Stripe.WebhookEndpoint = {
         ...before,
         ...(p.url !== undefined ? { url: checkUrl(p.url) } : {}),
-        ...(p.enabled_events !== undefined ? { enabled_events: checkEvents(p.enabled_events, "enabled_events") } : {}),
+        ...(p.enabled_events !== undefined
+          ? { enabled_events: checkEvents(p.enabled_events, "enabled_events") }
+          : {}),
         ...(p.description !== undefined ? { description: orNull(p.description) } : {}),
         ...(p.disabled !== undefined ? { status: p.disabled ? "disabled" : "enabled" } : {}),
         metadata: mergeMetadata(before.metadata, p.metadata),
       };
-      if (Object.keys(previousAttributes(before, after)).length > 0) ctx.store.replace("webhook_endpoints", after);
+      if (Object.keys(previousAttributes(before, after)).length > 0)
+        ctx.store.replace("webhook_endpoints", after);
       return ok(expand(ctx, after, p.expand));
     },
   },
@@ -105,7 +124,9 @@ export const webhookEndpointRoutes: ApiRoute[] = [
     path: "/v1/webhook_endpoints",
     handler: (ctx, req) => {
       const p = parseParams(listParams, req.params);
-      return ok(expand(ctx, listObjects(ctx, "webhook_endpoints", "/v1/webhook_endpoints", p), p.expand));
+      return ok(
+        expand(ctx, listObjects(ctx, "webhook_endpoints", "/v1/webhook_endpoints", p), p.expand),
+      );
     },
   },
 ];

@@ -49,7 +49,10 @@ function noted(ctx: SimContext, key: string): boolean {
 /** What Stripe would run next for the subscriptions and invoices on one clock (null: no test clock). */
 function nextAction(ctx: SimContext, clockId: string | null, until: number): Action | undefined {
   const candidates: Action[] = [];
-  const subscriptions = ctx.store.list("subscriptions", { limit: 1000, filters: [clockFilter(clockId), { path: "$.status", value: LIVE_STATUSES }] }).data;
+  const subscriptions = ctx.store.list("subscriptions", {
+    limit: 1000,
+    filters: [clockFilter(clockId), { path: "$.status", value: LIVE_STATUSES }],
+  }).data;
   for (const subscription of subscriptions) {
     const item = firstItem(subscription);
     if (!item) continue;
@@ -70,12 +73,19 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
       // Canceled during the trial (the portal's cancel sets cancel_at to the trial's end): it ends instead of billing.
       if (subscription.cancel_at !== null && subscription.cancel_at <= trialEnd) {
         const cancelAt = subscription.cancel_at;
-        candidates.push({ at: cancelAt, order: 2, run: () => cancelNow(ctx, subscription, "cancellation_requested", null) });
+        candidates.push({
+          at: cancelAt,
+          order: 2,
+          run: () => cancelNow(ctx, subscription, "cancellation_requested", null),
+        });
         continue;
       }
       const upcomingKey = `upcoming:${subscription.id}:${trialEnd}`;
       const upcomingAt = trialEnd - UPCOMING_SECONDS;
-      if (upcomingAt > (subscription.trial_start ?? subscription.created) && !noted(ctx, upcomingKey)) {
+      if (
+        upcomingAt > (subscription.trial_start ?? subscription.created) &&
+        !noted(ctx, upcomingKey)
+      ) {
         candidates.push({
           at: upcomingAt,
           order: 1,
@@ -89,18 +99,30 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
       continue;
     }
     if (subscription.status === "incomplete") {
-      candidates.push({ at: subscription.created + INCOMPLETE_EXPIRY_SECONDS, order: 4, run: () => expireIncomplete(ctx, subscription) });
+      candidates.push({
+        at: subscription.created + INCOMPLETE_EXPIRY_SECONDS,
+        order: 4,
+        run: () => expireIncomplete(ctx, subscription),
+      });
       continue;
     }
     const periodEnd = item.current_period_end;
     if (subscription.cancel_at !== null && subscription.cancel_at <= periodEnd) {
       const cancelAt = subscription.cancel_at;
-      candidates.push({ at: cancelAt, order: 2, run: () => cancelNow(ctx, subscription, "cancellation_requested", null) });
+      candidates.push({
+        at: cancelAt,
+        order: 2,
+        run: () => cancelNow(ctx, subscription, "cancellation_requested", null),
+      });
       continue;
     }
     const upcomingKey = `upcoming:${subscription.id}:${periodEnd}`;
     const upcomingAt = periodEnd - UPCOMING_SECONDS;
-    if (upcomingAt > item.current_period_start && !noted(ctx, upcomingKey) && subscription.status !== "unpaid") {
+    if (
+      upcomingAt > item.current_period_start &&
+      !noted(ctx, upcomingKey) &&
+      subscription.status !== "unpaid"
+    ) {
       candidates.push({
         at: upcomingAt,
         order: 1,
@@ -112,12 +134,31 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
     }
     candidates.push({ at: periodEnd, order: 3, run: () => renew(ctx, subscription, periodEnd) });
   }
-  const invoices = ctx.store.list("invoices", { limit: 1000, filters: [clockFilter(clockId), { path: "$.status", value: ["draft", "open"] }] }).data;
+  const invoices = ctx.store.list("invoices", {
+    limit: 1000,
+    filters: [clockFilter(clockId), { path: "$.status", value: ["draft", "open"] }],
+  }).data;
   for (const invoice of invoices) {
-    if (invoice.status === "draft" && invoice.auto_advance && invoice.automatically_finalizes_at !== null) {
-      candidates.push({ at: invoice.automatically_finalizes_at, order: 0, run: () => finalizeAndCollect(ctx, invoice) });
-    } else if (invoice.status === "open" && invoice.auto_advance && invoice.next_payment_attempt !== null) {
-      candidates.push({ at: invoice.next_payment_attempt, order: 0, run: () => retry(ctx, invoice) });
+    if (
+      invoice.status === "draft" &&
+      invoice.auto_advance &&
+      invoice.automatically_finalizes_at !== null
+    ) {
+      candidates.push({
+        at: invoice.automatically_finalizes_at,
+        order: 0,
+        run: () => finalizeAndCollect(ctx, invoice),
+      });
+    } else if (
+      invoice.status === "open" &&
+      invoice.auto_advance &&
+      invoice.next_payment_attempt !== null
+    ) {
+      candidates.push({
+        at: invoice.next_payment_attempt,
+        order: 0,
+        run: () => retry(ctx, invoice),
+      });
     }
   }
   const due = candidates.filter((action) => action.at <= until);
@@ -130,7 +171,12 @@ function nextAction(ctx: SimContext, clockId: string | null, until: number): Act
  * renewals, finalizations, payment retries and cancellations. `setTime` moves the clock's
  * "now" to each step so objects carry the time they happened at.
  */
-export function runBilling(ctx: SimContext, clockId: string | null, until: number, setTime: (at: number) => void): number {
+export function runBilling(
+  ctx: SimContext,
+  clockId: string | null,
+  until: number,
+  setTime: (at: number) => void,
+): number {
   let steps = 0;
   for (; steps < MAX_STEPS; steps++) {
     const action = nextAction(ctx, clockId, until);
@@ -141,7 +187,11 @@ export function runBilling(ctx: SimContext, clockId: string | null, until: numbe
   return steps;
 }
 
-function newPeriodFor(subscription: Stripe.Subscription, start: number, anchor: number): { start: number; end: number } {
+function newPeriodFor(
+  subscription: Stripe.Subscription,
+  start: number,
+  anchor: number,
+): { start: number; end: number } {
   const recurring = firstItem(subscription)?.price.recurring;
   if (!recurring) return { start, end: start };
   return { start, end: periodEndAfter(anchor, start, recurring) };
@@ -163,7 +213,11 @@ function startPeriod(
     latest_invoice: invoiceId,
     items: {
       ...subscription.items,
-      data: subscription.items.data.map((item) => ({ ...item, current_period_start: period.start, current_period_end: period.end })),
+      data: subscription.items.data.map((item) => ({
+        ...item,
+        current_period_start: period.start,
+        current_period_end: period.end,
+      })),
     },
   };
   const saved = saveSubscription(ctx, subscription, next, null);
@@ -193,9 +247,16 @@ function endTrial(ctx: SimContext, subscription: Stripe.Subscription, at: number
     idOf(subscription.default_payment_method) !== null ||
     (() => {
       const customer = ctx.store.get("customers", idOf(subscription.customer) ?? "");
-      return !!customer && !customer.deleted && idOf(customer.invoice_settings.default_payment_method) !== null;
+      return (
+        !!customer &&
+        !customer.deleted &&
+        idOf(customer.invoice_settings.default_payment_method) !== null
+      );
     })();
-  if (!hasPaymentMethod && subscription.trial_settings?.end_behavior.missing_payment_method === "cancel") {
+  if (
+    !hasPaymentMethod &&
+    subscription.trial_settings?.end_behavior.missing_payment_method === "cancel"
+  ) {
     cancelNow(ctx, subscription, "cancellation_requested", null);
     return;
   }
@@ -215,18 +276,33 @@ function expireIncomplete(ctx: SimContext, subscription: Stripe.Subscription): v
   const invoice = invoiceId ? ctx.store.get("invoices", invoiceId) : undefined;
   if (invoice && invoice.status === "open") voidInvoice(ctx, invoice, null);
   const now = ctx.store.get("subscriptions", subscription.id) ?? subscription;
-  saveSubscription(ctx, now, { ...now, status: "incomplete_expired", ended_at: subscription.created + INCOMPLETE_EXPIRY_SECONDS }, null);
+  saveSubscription(
+    ctx,
+    now,
+    {
+      ...now,
+      status: "incomplete_expired",
+      ended_at: subscription.created + INCOMPLETE_EXPIRY_SECONDS,
+    },
+    null,
+  );
 }
 
 function finalizeAndCollect(ctx: SimContext, draft: Stripe.Invoice): void {
   const invoice = finalizeInvoice(ctx, draft, null);
   if (invoice.status !== "open") return;
-  const result = payInvoice(ctx, invoice, defaultPaymentMethodFor(ctx, invoice), null, { offSession: true, scheduleRetry: true });
+  const result = payInvoice(ctx, invoice, defaultPaymentMethodFor(ctx, invoice), null, {
+    offSession: true,
+    scheduleRetry: true,
+  });
   if (result.kind !== "paid") afterFailure(ctx, result.invoice);
 }
 
 function retry(ctx: SimContext, invoice: Stripe.Invoice): void {
-  const result = payInvoice(ctx, invoice, defaultPaymentMethodFor(ctx, invoice), null, { offSession: true, scheduleRetry: true });
+  const result = payInvoice(ctx, invoice, defaultPaymentMethodFor(ctx, invoice), null, {
+    offSession: true,
+    scheduleRetry: true,
+  });
   if (result.kind !== "paid") afterFailure(ctx, result.invoice);
 }
 
@@ -248,7 +324,10 @@ export function previewInvoice(ctx: SimContext, subscription: Stripe.Subscriptio
   const customerId = idOf(subscription.customer) ?? "";
   const customer = ctx.store.get("customers", customerId);
   const item = firstItem(subscription);
-  const start = subscription.status === "trialing" && subscription.trial_end !== null ? subscription.trial_end : (item?.current_period_end ?? 0);
+  const start =
+    subscription.status === "trialing" && subscription.trial_end !== null
+      ? subscription.trial_end
+      : (item?.current_period_end ?? 0);
   const anchor = subscription.status === "trialing" ? start : subscription.billing_cycle_anchor;
   const period = newPeriodFor(subscription, start, anchor);
   const id = `upcoming_${newId("in")}`;
@@ -272,7 +351,16 @@ export function previewInvoice(ctx: SimContext, subscription: Stripe.Subscriptio
     id,
     start,
     {
-      customer: customer && !customer.deleted ? customer : ({ id: customerId, email: null, address: null, name: null, phone: null } as Stripe.Customer),
+      customer:
+        customer && !customer.deleted
+          ? customer
+          : ({
+              id: customerId,
+              email: null,
+              address: null,
+              name: null,
+              phone: null,
+            } as Stripe.Customer),
       currency: subscription.currency,
       subscription,
       billingReason: "upcoming",

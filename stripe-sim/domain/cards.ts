@@ -24,7 +24,11 @@ export const DECLINE_MESSAGES = {
 /** Card numbers with a special behaviour; any other Luhn-valid number succeeds. */
 const TEST_CARDS: Record<string, CardBehaviour> = {
   "4000000000000002": declined("card_declined", "generic_decline", DECLINE_MESSAGES.generic),
-  "4000000000009995": declined("card_declined", "insufficient_funds", DECLINE_MESSAGES.insufficientFunds),
+  "4000000000009995": declined(
+    "card_declined",
+    "insufficient_funds",
+    DECLINE_MESSAGES.insufficientFunds,
+  ),
   "4000000000000069": declined("expired_card", "expired_card", DECLINE_MESSAGES.expired),
   "4000000000000127": declined("incorrect_cvc", "incorrect_cvc", DECLINE_MESSAGES.incorrectCvc),
   "4000000000000119": declined("processing_error", "processing_error", DECLINE_MESSAGES.processing),
@@ -115,7 +119,9 @@ export function behaviourForFingerprint(fingerprint: string | null | undefined):
 const EVERY_TIME = cardFingerprint("4000002760003184");
 
 /** 4000 0027 6000 3184 asks for authentication on every charge, even off-session ones after setup. */
-export function cardFingerprintRequiresAuthenticationEveryTime(fingerprint: string | null | undefined): boolean {
+export function cardFingerprintRequiresAuthenticationEveryTime(
+  fingerprint: string | null | undefined,
+): boolean {
   return fingerprint === EVERY_TIME;
 }
 

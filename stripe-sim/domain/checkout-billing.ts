@@ -41,17 +41,28 @@ export function sessionBillingSettings(ctx: SimContext, sessionId: string): Sess
 /** Whether the page must take a card: always, unless payment_method_collection=if_required and nothing is due now. */
 export function cardRequired(session: Stripe.Checkout.Session): boolean {
   if (session.mode !== "subscription") return true;
-  return !(session.payment_method_collection === "if_required" && (session.amount_total ?? 0) === 0);
+  return !(
+    session.payment_method_collection === "if_required" && (session.amount_total ?? 0) === 0
+  );
 }
 
 /** When a session's trial ends if its subscription started now, on the customer's clock. */
-export function trialEndFor(ctx: SimContext, settings: SessionBillingSettings, customerId: string | null): number | null {
+export function trialEndFor(
+  ctx: SimContext,
+  settings: SessionBillingSettings,
+  customerId: string | null,
+): number | null {
   if (settings.trialEnd !== null) return settings.trialEnd;
   if (settings.trialPeriodDays === null) return null;
   return customerNow(ctx, customerId) + settings.trialPeriodDays * 24 * 60 * 60;
 }
 
-function sessionCustomer(ctx: SimContext, session: Stripe.Checkout.Session, payer: Payer, origin: EventOrigin): Stripe.Customer {
+function sessionCustomer(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  payer: Payer,
+  origin: EventOrigin,
+): Stripe.Customer {
   const existingId = idOf(session.customer);
   const existing = existingId ? ctx.store.get("customers", existingId) : undefined;
   if (existing && !existing.deleted) return existing;
@@ -112,15 +123,22 @@ export function completeSubscriptionSession(
 ): CheckoutPayResult {
   const settings = sessionBillingSettings(ctx, session.id);
   const customer = sessionCustomer(ctx, session, payer, origin);
-  const attached = paymentMethod ? attachPaymentMethod(ctx, paymentMethod, customer.id, origin) : null;
+  const attached = paymentMethod
+    ? attachPaymentMethod(ctx, paymentMethod, customer.id, origin)
+    : null;
   const pending = pendingPayment(ctx, session);
-  const needsChallenge = attached && behaviourForFingerprint(attached.card?.fingerprint).kind === "authenticate";
+  const needsChallenge =
+    attached && behaviourForFingerprint(attached.card?.fingerprint).kind === "authenticate";
   if (attached && (pending || needsChallenge)) {
     return payWithChallenge(ctx, session, customer, attached, settings, pending, payer, origin);
   }
   const items = ctx.lineItems.all(session.id).map((item) => {
     const price = item.price ? (ctx.store.get("prices", item.price.id) ?? item.price) : null;
-    if (!price) throw new StripeApiError(400, { type: "invalid_request_error", message: "A line item has no price." });
+    if (!price)
+      throw new StripeApiError(400, {
+        type: "invalid_request_error",
+        message: "A line item has no price.",
+      });
     return { price, quantity: item.quantity ?? 1, metadata: {} };
   });
   const subscription = createSubscription(
@@ -167,8 +185,13 @@ function pendingKey(sessionId: string): string {
 }
 
 /** A subscription-mode session whose first invoice waits for 3-D Secure or another card. */
-export function pendingPayment(ctx: SimContext, session: Stripe.Checkout.Session): PendingPayment | undefined {
-  const note = ctx.billingNotes.get<{ subscription: string; invoice: string }>(pendingKey(session.id));
+export function pendingPayment(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+): PendingPayment | undefined {
+  const note = ctx.billingNotes.get<{ subscription: string; invoice: string }>(
+    pendingKey(session.id),
+  );
   if (!note) return undefined;
   const subscription = ctx.store.get("subscriptions", note.subscription);
   const invoice = ctx.store.get("invoices", note.invoice);
@@ -194,7 +217,11 @@ function payWithChallenge(
 ): CheckoutPayResult {
   let pending = existing;
   if (!pending) {
-    const items = ctx.lineItems.all(session.id).map((item) => ({ price: ctx.store.get("prices", item.price?.id ?? "") ?? (item.price as Stripe.Price), quantity: item.quantity ?? 1, metadata: {} }));
+    const items = ctx.lineItems.all(session.id).map((item) => ({
+      price: ctx.store.get("prices", item.price?.id ?? "") ?? (item.price as Stripe.Price),
+      quantity: item.quantity ?? 1,
+      metadata: {},
+    }));
     const subscription = createSubscription(
       ctx,
       {
@@ -216,18 +243,36 @@ function payWithChallenge(
       // Nothing due now (a trial): the subscription is already under way.
       return finishSubscription(ctx, session, customer, subscription, paymentMethod, payer, origin);
     }
-    ctx.billingNotes.set(pendingKey(session.id), { subscription: subscription.id, invoice: invoice.id });
+    ctx.billingNotes.set(pendingKey(session.id), {
+      subscription: subscription.id,
+      invoice: invoice.id,
+    });
     ctx.store.replace("checkout_sessions", { ...session, customer: customer.id });
     pending = { subscription, invoice, paymentIntent };
   } else if (idOf(pending.subscription.default_payment_method) !== paymentMethod.id) {
-    saveSubscription(ctx, pending.subscription, { ...pending.subscription, default_payment_method: paymentMethod.id }, origin);
+    saveSubscription(
+      ctx,
+      pending.subscription,
+      { ...pending.subscription, default_payment_method: paymentMethod.id },
+      origin,
+    );
   }
   const current = ctx.store.get("checkout_sessions", session.id) ?? session;
-  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, origin, { nextActionUrl: authenticationUrl(ctx, session.id) });
-  if (result.kind === "requires_action") return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
-  if (result.kind === "declined") return { kind: "declined", session: current, paymentIntent: result.paymentIntent, error: result.error };
+  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, origin, {
+    nextActionUrl: authenticationUrl(ctx, session.id),
+  });
+  if (result.kind === "requires_action")
+    return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
+  if (result.kind === "declined")
+    return {
+      kind: "declined",
+      session: current,
+      paymentIntent: result.paymentIntent,
+      error: result.error,
+    };
   settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
-  const subscription = ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
+  const subscription =
+    ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
   return finishSubscription(ctx, current, customer, subscription, paymentMethod, payer, origin);
 }
 
@@ -265,19 +310,33 @@ export function resolveSubscriptionAuthentication(
 ): CheckoutPayResult | undefined {
   const pending = pendingPayment(ctx, session);
   if (!pending || pending.paymentIntent.status !== "requires_action") return undefined;
-  const paymentMethod = ctx.store.get("payment_methods", idOf(pending.paymentIntent.payment_method) ?? "");
+  const paymentMethod = ctx.store.get(
+    "payment_methods",
+    idOf(pending.paymentIntent.payment_method) ?? "",
+  );
   if (!passed || !paymentMethod) {
     const failed = failAuthentication(ctx, pending.paymentIntent, paymentMethod, null);
     const message = failed.last_payment_error?.message ?? "Authentication failed.";
-    return { kind: "declined", session, paymentIntent: failed, error: { message, code: "payment_intent_authentication_failure" } };
+    return {
+      kind: "declined",
+      session,
+      paymentIntent: failed,
+      error: { message, code: "payment_intent_authentication_failure" },
+    };
   }
-  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, null, { authenticated: true });
+  const result = confirmPayment(ctx, pending.paymentIntent, paymentMethod, null, {
+    authenticated: true,
+  });
   if (result.kind !== "succeeded") return undefined;
   settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, null);
   const customer = ctx.store.get("customers", idOf(pending.subscription.customer) ?? "");
   if (!customer || customer.deleted) return undefined;
-  const subscription = ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
-  const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
+  const subscription =
+    ctx.store.get("subscriptions", pending.subscription.id) ?? pending.subscription;
+  const payer = {
+    email: paymentMethod.billing_details.email,
+    name: paymentMethod.billing_details.name,
+  };
   return finishSubscription(ctx, session, customer, subscription, paymentMethod, payer, null);
 }
 
@@ -291,7 +350,9 @@ export function completeSetupSession(
 ): CheckoutPayResult {
   const settings = sessionBillingSettings(ctx, session.id);
   const customerId = idOf(session.customer);
-  const attached = customerId ? attachPaymentMethod(ctx, paymentMethod, customerId, origin) : paymentMethod;
+  const attached = customerId
+    ? attachPaymentMethod(ctx, paymentMethod, customerId, origin)
+    : paymentMethod;
   const id = newId("seti");
   const setupIntent: Stripe.SetupIntent = {
     id,
@@ -315,15 +376,28 @@ export function completeSetupSession(
     on_behalf_of: null,
     payment_method: attached.id,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { mandate_options: null, network: null, request_three_d_secure: "automatic" } },
+    payment_method_options: {
+      card: { mandate_options: null, network: null, request_three_d_secure: "automatic" },
+    },
     payment_method_types: ["card"],
     single_use_mandate: null,
     status: "succeeded",
     usage: "off_session",
   };
   ctx.store.insert("setup_intents", setupIntent);
-  ctx.events.emit("setup_intent.created", { ...setupIntent, status: "requires_payment_method", payment_method: null }, origin);
+  ctx.events.emit(
+    "setup_intent.created",
+    { ...setupIntent, status: "requires_payment_method", payment_method: null },
+    origin,
+  );
   ctx.events.emit("setup_intent.succeeded", setupIntent, origin);
-  const completed = complete(ctx, session, { setup_intent: id, payment_status: "no_payment_required" }, attached, payer, origin);
+  const completed = complete(
+    ctx,
+    session,
+    { setup_intent: id, payment_status: "no_payment_required" },
+    attached,
+    payer,
+    origin,
+  );
   return { kind: "completed", session: completed, paymentIntent: null };
 }

@@ -2,14 +2,33 @@ import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
 import { buildCustomerDetails } from "../objects/checkout-session.js";
-import { completeSetupSession, completeSubscriptionSession, pendingPayment, resolveSubscriptionAuthentication } from "./checkout-billing.js";
+import {
+  completeSetupSession,
+  completeSubscriptionSession,
+  pendingPayment,
+  resolveSubscriptionAuthentication,
+} from "./checkout-billing.js";
 import { createCustomer } from "./customers.js";
-import { CANCELABLE_STATUSES, cancelPaymentIntent, confirmPayment, createPaymentIntent, failAuthentication } from "./payments.js";
+import {
+  CANCELABLE_STATUSES,
+  cancelPaymentIntent,
+  confirmPayment,
+  createPaymentIntent,
+  failAuthentication,
+} from "./payments.js";
 
 export type CheckoutPayResult =
   /** paymentIntent is null in subscription and setup mode. */
-  | { kind: "completed"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent | null }
-  | { kind: "requires_action"; session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent }
+  | {
+      kind: "completed";
+      session: Stripe.Checkout.Session;
+      paymentIntent: Stripe.PaymentIntent | null;
+    }
+  | {
+      kind: "requires_action";
+      session: Stripe.Checkout.Session;
+      paymentIntent: Stripe.PaymentIntent;
+    }
   | {
       kind: "declined";
       session: Stripe.Checkout.Session;
@@ -49,7 +68,11 @@ export function sweepExpiredSessions(ctx: SimContext): number {
   return page.data.length;
 }
 
-export function expireSession(ctx: SimContext, session: Stripe.Checkout.Session, origin: EventOrigin): Stripe.Checkout.Session {
+export function expireSession(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  origin: EventOrigin,
+): Stripe.Checkout.Session {
   if (session.status !== "open") {
     throw invalidRequest(
       `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
@@ -58,7 +81,9 @@ export function expireSession(ctx: SimContext, session: Stripe.Checkout.Session,
     );
   }
   const paymentIntentId = idOf(session.payment_intent);
-  const paymentIntent = paymentIntentId ? ctx.store.get("payment_intents", paymentIntentId) : undefined;
+  const paymentIntent = paymentIntentId
+    ? ctx.store.get("payment_intents", paymentIntentId)
+    : undefined;
   if (paymentIntent && CANCELABLE_STATUSES.includes(paymentIntent.status)) {
     cancelPaymentIntent(ctx, paymentIntent, "abandoned", origin);
   }
@@ -84,8 +109,10 @@ export function payCheckoutSession(
   payer: Payer,
   origin: EventOrigin,
 ): CheckoutPayResult {
-  if (session.mode === "subscription") return completeSubscriptionSession(ctx, session, paymentMethod, payer, origin);
-  if (session.mode === "setup") return completeSetupSession(ctx, session, paymentMethod, payer, origin);
+  if (session.mode === "subscription")
+    return completeSubscriptionSession(ctx, session, paymentMethod, payer, origin);
+  if (session.mode === "setup")
+    return completeSetupSession(ctx, session, paymentMethod, payer, origin);
   let current = session;
   let customerId = idOf(current.customer);
   if (!customerId && current.customer_creation === "always") {
@@ -139,7 +166,12 @@ export function payCheckoutSession(
     nextActionUrl: authenticationUrl(ctx, current.id),
   });
   if (result.kind === "declined") {
-    return { kind: "declined", session: current, paymentIntent: result.paymentIntent, error: result.error };
+    return {
+      kind: "declined",
+      session: current,
+      paymentIntent: result.paymentIntent,
+      error: result.error,
+    };
   }
   if (result.kind === "requires_action") {
     return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
@@ -154,15 +186,23 @@ export function resolveAuthentication(
   session: Stripe.Checkout.Session,
   passed: boolean,
 ): CheckoutPayResult | undefined {
-  if (session.mode === "subscription") return resolveSubscriptionAuthentication(ctx, session, passed);
+  if (session.mode === "subscription")
+    return resolveSubscriptionAuthentication(ctx, session, passed);
   const paymentIntent = paymentIntentOf(ctx, session);
   if (!paymentIntent || paymentIntent.status !== "requires_action") return undefined;
   const paymentMethodId = idOf(paymentIntent.payment_method);
-  const paymentMethod = paymentMethodId ? ctx.store.get("payment_methods", paymentMethodId) : undefined;
+  const paymentMethod = paymentMethodId
+    ? ctx.store.get("payment_methods", paymentMethodId)
+    : undefined;
   if (!passed || !paymentMethod) {
     const failed = failAuthentication(ctx, paymentIntent, paymentMethod, null);
     const message = failed.last_payment_error?.message ?? "Authentication failed.";
-    return { kind: "declined", session, paymentIntent: failed, error: { message, code: "payment_intent_authentication_failure" } };
+    return {
+      kind: "declined",
+      session,
+      paymentIntent: failed,
+      error: { message, code: "payment_intent_authentication_failure" },
+    };
   }
   const result = confirmPayment(ctx, paymentIntent, paymentMethod, null, { authenticated: true });
   if (result.kind !== "succeeded") {
@@ -170,8 +210,15 @@ export function resolveAuthentication(
       ? { kind: "declined", session, paymentIntent: result.paymentIntent, error: result.error }
       : { kind: "requires_action", session, paymentIntent: result.paymentIntent };
   }
-  const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
-  return { kind: "completed", session: completeSession(ctx, session, paymentMethod, payer, null), paymentIntent: result.paymentIntent };
+  const payer = {
+    email: paymentMethod.billing_details.email,
+    name: paymentMethod.billing_details.name,
+  };
+  return {
+    kind: "completed",
+    session: completeSession(ctx, session, paymentMethod, payer, null),
+    paymentIntent: result.paymentIntent,
+  };
 }
 
 function completeSession(
@@ -187,14 +234,22 @@ function completeSession(
     ...session,
     status: "complete",
     payment_status: "paid",
-    customer_details: buildCustomerDetails(email, payer.name ?? billing.name, billing.address, billing.phone),
+    customer_details: buildCustomerDetails(
+      email,
+      payer.name ?? billing.name,
+      billing.address,
+      billing.phone,
+    ),
   };
   ctx.store.replace("checkout_sessions", completed);
   ctx.events.emit("checkout.session.completed", completed, origin);
   return completed;
 }
 
-export function paymentIntentOf(ctx: SimContext, session: Stripe.Checkout.Session): Stripe.PaymentIntent | undefined {
+export function paymentIntentOf(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+): Stripe.PaymentIntent | undefined {
   if (session.mode === "subscription") return pendingPayment(ctx, session)?.paymentIntent;
   const id = idOf(session.payment_intent);
   return id ? ctx.store.get("payment_intents", id) : undefined;

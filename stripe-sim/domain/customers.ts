@@ -5,7 +5,12 @@ import { newId } from "../ids.js";
 import { buildCustomer } from "../objects/customer.js";
 import type { CustomerFields } from "../objects/customer.js";
 
-export function createCustomer(ctx: SimContext, fields: CustomerFields, origin: EventOrigin, created = ctx.clock.nowSeconds()): Stripe.Customer {
+export function createCustomer(
+  ctx: SimContext,
+  fields: CustomerFields,
+  origin: EventOrigin,
+  created = ctx.clock.nowSeconds(),
+): Stripe.Customer {
   const customer = buildCustomer(newId("cus"), created, fields);
   ctx.store.insert("customers", customer);
   ctx.events.emit("customer.created", customer, origin);

@@ -28,7 +28,8 @@ export class EventRecorder {
     const id = newId("evt");
     const targets = this.queue.targetsFor(type);
     const data: Stripe.Event.Data = { object: stripIncludables(structuredClone(object), []) };
-    if (previousAttributes) data.previous_attributes = previousAttributes as Stripe.Event.Data.PreviousAttributes;
+    if (previousAttributes)
+      data.previous_attributes = previousAttributes as Stripe.Event.Data.PreviousAttributes;
     const event = {
       id,
       object: "event",
@@ -50,7 +51,8 @@ export class EventRecorder {
 export function previousAttributes<T extends object>(before: T, after: T): Record<string, unknown> {
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof T)[]) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key as string] = before[key] ?? null;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      changed[key as string] = before[key] ?? null;
   }
   return changed;
 }

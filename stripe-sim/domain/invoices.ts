@@ -4,7 +4,10 @@ import { invalidRequest, noSuch } from "../http/errors.js";
 import { newId, randomToken } from "../ids.js";
 import { buildInvoice, buildLine } from "../objects/invoice.js";
 import type { LineFields } from "../objects/invoice.js";
-import { behaviourForFingerprint, cardFingerprintRequiresAuthenticationEveryTime } from "./cards.js";
+import {
+  behaviourForFingerprint,
+  cardFingerprintRequiresAuthenticationEveryTime,
+} from "./cards.js";
 import { idOf } from "./checkout.js";
 import { confirmPayment, createPaymentIntent } from "./payments.js";
 import { onInvoicePaid, onInvoicePaymentFailed } from "./subscription-status.js";
@@ -44,7 +47,12 @@ export interface NewInvoice {
 }
 
 /** A draft invoice; its pending invoice items now belong to it. Emits invoice.created. */
-export function createInvoice(ctx: SimContext, input: NewInvoice, origin: EventOrigin, id = newId("in")): Stripe.Invoice {
+export function createInvoice(
+  ctx: SimContext,
+  input: NewInvoice,
+  origin: EventOrigin,
+  id = newId("in"),
+): Stripe.Invoice {
   const now = customerNow(ctx, input.customer.id);
   const itemLines = input.pendingItems.map((item) => {
     ctx.store.replace("invoiceitems", { ...item, invoice: id });
@@ -87,7 +95,10 @@ export function createInvoice(ctx: SimContext, input: NewInvoice, origin: EventO
     lines,
   );
   // A draft that finalizes itself shows that moment as its next payment attempt, as Stripe's do.
-  const created: Stripe.Invoice = { ...invoice, next_payment_attempt: input.autoAdvance ? (input.automaticallyFinalizesAt ?? null) : null };
+  const created: Stripe.Invoice = {
+    ...invoice,
+    next_payment_attempt: input.autoAdvance ? (input.automaticallyFinalizesAt ?? null) : null,
+  };
   ctx.store.insert("invoices", created);
   ctx.events.emit("invoice.created", created, origin);
   return created;
@@ -105,9 +116,17 @@ function invoiceNumber(ctx: SimContext, customerId: string): string {
  * draft -> open: a number, the hosted page and PDF, and (when money is due) the PaymentIntent
  * that will collect it. A zero invoice is paid on the spot, as Stripe does.
  */
-export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin: EventOrigin): Stripe.Invoice {
+export function finalizeInvoice(
+  ctx: SimContext,
+  invoice: Stripe.Invoice,
+  origin: EventOrigin,
+): Stripe.Invoice {
   if (invoice.status !== "draft") {
-    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, undefined, "invoice_not_editable");
+    throw invalidRequest(
+      `This invoice is already finalized, you can't re-finalize a non-draft invoice.`,
+      undefined,
+      "invoice_not_editable",
+    );
   }
   const customerId = idOf(invoice.customer) ?? "";
   const now = customerNow(ctx, customerId);
@@ -160,8 +179,16 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
     };
     finalized = {
       ...finalized,
-      payments: { object: "list", data: [payment], has_more: false, url: `/v1/invoice_payments?invoice=${finalized.id}` },
-      confirmation_secret: { client_secret: paymentIntent.client_secret ?? "", type: "payment_intent" },
+      payments: {
+        object: "list",
+        data: [payment],
+        has_more: false,
+        url: `/v1/invoice_payments?invoice=${finalized.id}`,
+      },
+      confirmation_secret: {
+        client_secret: paymentIntent.client_secret ?? "",
+        type: "payment_intent",
+      },
     };
   }
   ctx.store.replace("invoices", finalized);
@@ -172,16 +199,25 @@ export function finalizeInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin
 
 function paymentDescription(reason: Stripe.Invoice.BillingReason | null): string {
   if (reason === "subscription_create") return "Subscription creation";
-  if (reason === "subscription_cycle" || reason === "subscription_update") return "Subscription update";
+  if (reason === "subscription_cycle" || reason === "subscription_update")
+    return "Subscription update";
   return "Payment for Invoice";
 }
 
-export function invoicePaymentIntent(ctx: SimContext, invoice: Stripe.Invoice): Stripe.PaymentIntent | undefined {
+export function invoicePaymentIntent(
+  ctx: SimContext,
+  invoice: Stripe.Invoice,
+): Stripe.PaymentIntent | undefined {
   const id = idOf(invoice.payments?.data[0]?.payment.payment_intent ?? null);
   return id ? ctx.store.get("payment_intents", id) : undefined;
 }
 
-function markPaid(ctx: SimContext, invoice: Stripe.Invoice, chargeId: string | null, origin: EventOrigin): Stripe.Invoice {
+function markPaid(
+  ctx: SimContext,
+  invoice: Stripe.Invoice,
+  chargeId: string | null,
+  origin: EventOrigin,
+): Stripe.Invoice {
   const now = customerNow(ctx, idOf(invoice.customer));
   const payments = invoice.payments
     ? {
@@ -200,7 +236,8 @@ function markPaid(ctx: SimContext, invoice: Stripe.Invoice, chargeId: string | n
     amount_paid: invoice.amount_due,
     amount_remaining: 0,
     attempted: invoice.attempted || invoice.amount_due > 0,
-    attempt_count: invoice.amount_due > 0 ? invoice.attempt_count + (chargeId ? 1 : 0) : invoice.attempt_count,
+    attempt_count:
+      invoice.amount_due > 0 ? invoice.attempt_count + (chargeId ? 1 : 0) : invoice.attempt_count,
     next_payment_attempt: null,
     auto_advance: false,
     ...(payments ? { payments } : {}),
@@ -214,7 +251,10 @@ function markPaid(ctx: SimContext, invoice: Stripe.Invoice, chargeId: string | n
 }
 
 /** The open invoice a PaymentIntent collects for, if any. */
-export function invoiceOfPaymentIntent(ctx: SimContext, paymentIntentId: string): Stripe.Invoice | undefined {
+export function invoiceOfPaymentIntent(
+  ctx: SimContext,
+  paymentIntentId: string,
+): Stripe.Invoice | undefined {
   const where = {
     sql: "EXISTS (SELECT 1 FROM json_each(json_extract(data, '$.payments.data')) WHERE json_extract(value, '$.payment.payment_intent') = ?)",
     args: [paymentIntentId],
@@ -223,14 +263,23 @@ export function invoiceOfPaymentIntent(ctx: SimContext, paymentIntentId: string)
 }
 
 /** A PaymentIntent confirmed outside the invoice (stripe.js, the API) marks its open invoice paid. */
-export function settleInvoiceOfPaymentIntent(ctx: SimContext, paymentIntent: Stripe.PaymentIntent, chargeId: string, origin: EventOrigin): void {
+export function settleInvoiceOfPaymentIntent(
+  ctx: SimContext,
+  paymentIntent: Stripe.PaymentIntent,
+  chargeId: string,
+  origin: EventOrigin,
+): void {
   const invoice = invoiceOfPaymentIntent(ctx, paymentIntent.id);
   if (invoice && invoice.status === "open") markPaid(ctx, invoice, chargeId, origin);
 }
 
 export type InvoicePayResult =
   | { kind: "paid"; invoice: Stripe.Invoice }
-  | { kind: "failed"; invoice: Stripe.Invoice; error: Record<string, unknown> & { message: string } }
+  | {
+      kind: "failed";
+      invoice: Stripe.Invoice;
+      error: Record<string, unknown> & { message: string };
+    }
   | { kind: "requires_action"; invoice: Stripe.Invoice };
 
 /** The card a charge_automatically invoice is collected from: invoice, subscription, then customer default. */
@@ -238,11 +287,15 @@ export function defaultPaymentMethodFor(ctx: SimContext, invoice: Stripe.Invoice
   const own = idOf(invoice.default_payment_method);
   if (own) return own;
   const subscriptionId = invoice.parent?.subscription_details?.subscription;
-  const subscription = subscriptionId ? ctx.store.get("subscriptions", idOf(subscriptionId) ?? "") : undefined;
+  const subscription = subscriptionId
+    ? ctx.store.get("subscriptions", idOf(subscriptionId) ?? "")
+    : undefined;
   const fromSubscription = subscription ? idOf(subscription.default_payment_method) : null;
   if (fromSubscription) return fromSubscription;
   const customer = ctx.store.get("customers", idOf(invoice.customer) ?? "");
-  return customer && !customer.deleted ? idOf(customer.invoice_settings.default_payment_method) : null;
+  return customer && !customer.deleted
+    ? idOf(customer.invoice_settings.default_payment_method)
+    : null;
 }
 
 /**
@@ -256,37 +309,72 @@ export function payInvoice(
   origin: EventOrigin,
   options: { offSession: boolean; scheduleRetry: boolean; authenticated?: boolean },
 ): InvoicePayResult {
-  if (invoice.status === "paid") throw invalidRequest("Invoice is already paid.", undefined, "invoice_already_paid");
+  if (invoice.status === "paid")
+    throw invalidRequest("Invoice is already paid.", undefined, "invoice_already_paid");
   if (invoice.status !== "open") {
-    throw invalidRequest(`You can only pay an invoice that is open. This invoice is ${invoice.status ?? "unknown"}.`, undefined, "invoice_not_open");
+    throw invalidRequest(
+      `You can only pay an invoice that is open. This invoice is ${invoice.status ?? "unknown"}.`,
+      undefined,
+      "invoice_not_open",
+    );
   }
   const now = customerNow(ctx, idOf(invoice.customer));
   const paymentIntent = invoicePaymentIntent(ctx, invoice);
-  const paymentMethod = paymentMethodId ? ctx.store.get("payment_methods", paymentMethodId) : undefined;
+  const paymentMethod = paymentMethodId
+    ? ctx.store.get("payment_methods", paymentMethodId)
+    : undefined;
   const attempts = invoice.attempt_count + 1;
   const nextAttempt = options.scheduleRetry ? retryTime(now, attempts) : null;
   if (!paymentIntent || !paymentMethod) {
-    const message = "This customer has no attached payment source or default payment method. Please consider adding a default payment method.";
-    const failed: Stripe.Invoice = { ...invoice, attempted: true, attempt_count: attempts, next_payment_attempt: nextAttempt };
+    const message =
+      "This customer has no attached payment source or default payment method. Please consider adding a default payment method.";
+    const failed: Stripe.Invoice = {
+      ...invoice,
+      attempted: true,
+      attempt_count: attempts,
+      next_payment_attempt: nextAttempt,
+    };
     ctx.store.replace("invoices", failed);
     ctx.events.emit("invoice.payment_failed", failed, origin);
     onInvoicePaymentFailed(ctx, failed, origin);
-    return { kind: "failed", invoice: failed, error: { message, code: "invoice_no_customer_line_items" } };
+    return {
+      kind: "failed",
+      invoice: failed,
+      error: { message, code: "invoice_no_customer_line_items" },
+    };
   }
   const alreadyAuthenticated =
     options.authenticated === true ||
     (options.offSession &&
-    behaviourForFingerprint(paymentMethod.card?.fingerprint).kind === "authenticate" &&
-    !cardFingerprintRequiresAuthenticationEveryTime(paymentMethod.card?.fingerprint));
+      behaviourForFingerprint(paymentMethod.card?.fingerprint).kind === "authenticate" &&
+      !cardFingerprintRequiresAuthenticationEveryTime(paymentMethod.card?.fingerprint));
   const result = confirmPayment(
     ctx,
     { ...paymentIntent, customer: paymentIntent.customer ?? idOf(invoice.customer) },
     paymentMethod,
     origin,
-    { authenticated: alreadyAuthenticated, nextActionUrl: invoice.hosted_invoice_url ?? undefined, now },
+    {
+      authenticated: alreadyAuthenticated,
+      nextActionUrl: invoice.hosted_invoice_url ?? undefined,
+      now,
+    },
   );
-  if (result.kind === "succeeded") return { kind: "paid", invoice: markPaid(ctx, { ...invoice, attempt_count: invoice.attempt_count }, result.charge.id, origin) };
-  const failed: Stripe.Invoice = { ...invoice, attempted: true, attempt_count: attempts, next_payment_attempt: nextAttempt };
+  if (result.kind === "succeeded")
+    return {
+      kind: "paid",
+      invoice: markPaid(
+        ctx,
+        { ...invoice, attempt_count: invoice.attempt_count },
+        result.charge.id,
+        origin,
+      ),
+    };
+  const failed: Stripe.Invoice = {
+    ...invoice,
+    attempted: true,
+    attempt_count: attempts,
+    next_payment_attempt: nextAttempt,
+  };
   ctx.store.replace("invoices", failed);
   if (result.kind === "requires_action") {
     ctx.events.emit("invoice.payment_action_required", failed, origin);
@@ -304,14 +392,31 @@ export function retryTime(lastAttemptAt: number, attempts: number): number | nul
   return days === undefined ? null : lastAttemptAt + days * 24 * 60 * 60;
 }
 
-export function voidInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin: EventOrigin): Stripe.Invoice {
+export function voidInvoice(
+  ctx: SimContext,
+  invoice: Stripe.Invoice,
+  origin: EventOrigin,
+): Stripe.Invoice {
   if (invoice.status !== "open" && invoice.status !== "uncollectible") {
-    throw invalidRequest(`You can only void an open or uncollectible invoice. This invoice is ${invoice.status ?? "unknown"}.`, undefined, "invoice_not_open");
+    throw invalidRequest(
+      `You can only void an open or uncollectible invoice. This invoice is ${invoice.status ?? "unknown"}.`,
+      undefined,
+      "invoice_not_open",
+    );
   }
   const now = customerNow(ctx, idOf(invoice.customer));
   const paymentIntent = invoicePaymentIntent(ctx, invoice);
-  if (paymentIntent && paymentIntent.status !== "succeeded" && paymentIntent.status !== "canceled") {
-    ctx.store.replace("payment_intents", { ...paymentIntent, status: "canceled", canceled_at: now, cancellation_reason: "void_invoice" });
+  if (
+    paymentIntent &&
+    paymentIntent.status !== "succeeded" &&
+    paymentIntent.status !== "canceled"
+  ) {
+    ctx.store.replace("payment_intents", {
+      ...paymentIntent,
+      status: "canceled",
+      canceled_at: now,
+      cancellation_reason: "void_invoice",
+    });
   }
   const voided: Stripe.Invoice = {
     ...invoice,
@@ -327,7 +432,11 @@ export function voidInvoice(ctx: SimContext, invoice: Stripe.Invoice, origin: Ev
 }
 
 /** Pending (not yet invoiced) items of a customer, optionally only those of one subscription. */
-export function pendingInvoiceItems(ctx: SimContext, customerId: string, subscriptionId: string | null): Stripe.InvoiceItem[] {
+export function pendingInvoiceItems(
+  ctx: SimContext,
+  customerId: string,
+  subscriptionId: string | null,
+): Stripe.InvoiceItem[] {
   const items = ctx.store.list("invoiceitems", {
     limit: 1000,
     filters: [
@@ -336,6 +445,10 @@ export function pendingInvoiceItems(ctx: SimContext, customerId: string, subscri
     ],
   }).data;
   return items
-    .filter((item) => (subscriptionId === null ? true : item.parent?.subscription_details?.subscription === subscriptionId))
+    .filter((item) =>
+      subscriptionId === null
+        ? true
+        : item.parent?.subscription_details?.subscription === subscriptionId,
+    )
     .reverse();
 }

@@ -65,18 +65,33 @@ export function defaultExpiry(ctx: SimContext): { expMonth: number; expYear: num
  * Resolves `payment_method` params. Stripe's magic ids (pm_card_visa, tok_visa ...) become a
  * fresh PaymentMethod each time, as they do in Stripe.
  */
-export function resolvePaymentMethod(ctx: SimContext, id: string, param: string): Stripe.PaymentMethod {
+export function resolvePaymentMethod(
+  ctx: SimContext,
+  id: string,
+  param: string,
+): Stripe.PaymentMethod {
   const stored = ctx.store.get("payment_methods", id);
   if (stored) return stored;
   const number = testCardNumber(id);
   if (number) {
-    return createCardPaymentMethod(ctx, { number, ...defaultExpiry(ctx) }, {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
-      email: null,
-      name: null,
-      phone: null,
-      tax_id: null,
-    });
+    return createCardPaymentMethod(
+      ctx,
+      { number, ...defaultExpiry(ctx) },
+      {
+        address: {
+          city: null,
+          country: null,
+          line1: null,
+          line2: null,
+          postal_code: null,
+          state: null,
+        },
+        email: null,
+        name: null,
+        phone: null,
+        tax_id: null,
+      },
+    );
   }
   throw noSuch("PaymentMethod", id, param);
 }

@@ -11,7 +11,12 @@ import { behaviourForFingerprint } from "./cards.js";
 export type ConfirmResult =
   | { kind: "succeeded"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }
   | { kind: "requires_action"; paymentIntent: Stripe.PaymentIntent }
-  | { kind: "declined"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge; error: StripeErrorBody };
+  | {
+      kind: "declined";
+      paymentIntent: Stripe.PaymentIntent;
+      charge: Stripe.Charge;
+      error: StripeErrorBody;
+    };
 
 export const AUTHENTICATION_FAILED_MESSAGE =
   "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
@@ -49,7 +54,10 @@ export function confirmPayment(
       payment_method: paymentMethod.id,
       last_payment_error: null,
       next_action: options.nextActionUrl
-        ? { type: "redirect_to_url", redirect_to_url: { return_url: null, url: options.nextActionUrl } }
+        ? {
+            type: "redirect_to_url",
+            redirect_to_url: { return_url: null, url: options.nextActionUrl },
+          }
         : { type: "use_stripe_sdk", use_stripe_sdk: {} },
     };
     ctx.store.replace("payment_intents", waiting);
@@ -59,12 +67,15 @@ export function confirmPayment(
 
   const now = options.now ?? ctx.clock.nowSeconds();
   if (behaviour.kind === "decline") {
-    const charge = withReceipt(ctx, buildCharge(newId("ch"), now, paymentIntent, paymentMethod, {
-      paid: false,
-      code: behaviour.code,
-      declineCode: behaviour.declineCode,
-      message: behaviour.message,
-    }));
+    const charge = withReceipt(
+      ctx,
+      buildCharge(newId("ch"), now, paymentIntent, paymentMethod, {
+        paid: false,
+        code: behaviour.code,
+        declineCode: behaviour.declineCode,
+        message: behaviour.message,
+      }),
+    );
     ctx.store.insert("charges", charge);
     ctx.events.emit("charge.failed", charge, origin);
     const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
@@ -100,7 +111,10 @@ export function confirmPayment(
     return { kind: "declined", paymentIntent: failed, charge, error };
   }
 
-  const charge = withReceipt(ctx, buildCharge(newId("ch"), now, paymentIntent, paymentMethod, { paid: true }));
+  const charge = withReceipt(
+    ctx,
+    buildCharge(newId("ch"), now, paymentIntent, paymentMethod, { paid: true }),
+  );
   ctx.store.insert("charges", charge);
   ctx.events.emit("charge.succeeded", charge, origin);
   const succeeded: Stripe.PaymentIntent = {

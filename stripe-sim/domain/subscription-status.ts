@@ -32,7 +32,11 @@ export function onInvoicePaid(ctx: SimContext, invoice: Stripe.Invoice, origin: 
 }
 
 /** A failed renewal makes an active (or just-out-of-trial) subscription past_due; a first invoice leaves it incomplete. */
-export function onInvoicePaymentFailed(ctx: SimContext, invoice: Stripe.Invoice, origin: EventOrigin): void {
+export function onInvoicePaymentFailed(
+  ctx: SimContext,
+  invoice: Stripe.Invoice,
+  origin: EventOrigin,
+): void {
   const subscription = subscriptionOf(ctx, invoice);
   if (!subscription || invoice.billing_reason === "subscription_create") return;
   if (subscription.status === "active" || subscription.status === "trialing") {

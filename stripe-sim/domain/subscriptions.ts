@@ -19,7 +19,8 @@ import type { InvoicePayResult } from "./invoices.js";
 import { addIntervals } from "./periods.js";
 import { saveSubscription } from "./subscription-status.js";
 
-export type PaymentBehavior = "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+export type PaymentBehavior =
+  "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
 export type ProrationBehavior = "create_prorations" | "none" | "always_invoice";
 
 export interface ItemInput {
@@ -40,7 +41,11 @@ export interface NewSubscription {
   missingPaymentMethod: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
 
-export function requireSubscription(ctx: SimContext, id: string, param = "id"): Stripe.Subscription {
+export function requireSubscription(
+  ctx: SimContext,
+  id: string,
+  param = "id",
+): Stripe.Subscription {
   const subscription = ctx.store.get("subscriptions", id);
   if (!subscription) throw noSuch("subscription", id, param);
   return subscription;
@@ -57,7 +62,11 @@ function intervalText(price: Stripe.Price): string {
 }
 
 /** Stripe's line description: "1 x Monthly plan (at MAD 30.00 / month)". */
-export function periodLineDescription(ctx: SimContext, price: Stripe.Price, quantity: number): string {
+export function periodLineDescription(
+  ctx: SimContext,
+  price: Stripe.Price,
+  quantity: number,
+): string {
   return `${quantity} \u00d7 ${productName(ctx, price)} (at ${formatAmount(price.unit_amount ?? 0, price.currency)} / ${intervalText(price)})`;
 }
 
@@ -65,23 +74,42 @@ export function checkSameInterval(items: ItemInput[], param: string): void {
   const first = items[0]?.price.recurring;
   for (const item of items) {
     const r = item.price.recurring;
-    if (!r) throw invalidRequest(`The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`, param);
+    if (!r)
+      throw invalidRequest(
+        `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+        param,
+      );
     if (first && (r.interval !== first.interval || r.interval_count !== first.interval_count)) {
-      throw invalidRequest("Currency and interval fields must match across all plans on this subscription.", param);
+      throw invalidRequest(
+        "Currency and interval fields must match across all plans on this subscription.",
+        param,
+      );
     }
   }
   const currencies = new Set(items.map((item) => item.price.currency));
-  if (currencies.size > 1) throw invalidRequest("Currency and interval fields must match across all plans on this subscription.", param);
+  if (currencies.size > 1)
+    throw invalidRequest(
+      "Currency and interval fields must match across all plans on this subscription.",
+      param,
+    );
 }
 
 function customerDefaultPaymentMethod(ctx: SimContext, customerId: string): string | null {
   const customer = ctx.store.get("customers", customerId);
-  return customer && !customer.deleted ? idOf(customer.invoice_settings.default_payment_method) : null;
+  return customer && !customer.deleted
+    ? idOf(customer.invoice_settings.default_payment_method)
+    : null;
 }
 
 /** Whether the first charge will go through, decided up front so the created event shows the status it ends in. */
-function predictFirstCharge(ctx: SimContext, paymentMethodId: string | null, onSession: boolean): "succeed" | "fail" {
-  const paymentMethod = paymentMethodId ? ctx.store.get("payment_methods", paymentMethodId) : undefined;
+function predictFirstCharge(
+  ctx: SimContext,
+  paymentMethodId: string | null,
+  onSession: boolean,
+): "succeed" | "fail" {
+  const paymentMethod = paymentMethodId
+    ? ctx.store.get("payment_methods", paymentMethodId)
+    : undefined;
   if (!paymentMethod) return "fail";
   const kind = behaviourForFingerprint(paymentMethod.card?.fingerprint).kind;
   return kind === "succeed" || (onSession && kind === "authenticate") ? "succeed" : "fail";
@@ -101,11 +129,16 @@ export function createSubscription(
   const now = customerNow(ctx, customer.id);
   checkSameInterval(input.items, "items");
   const recurring = input.items[0]?.price.recurring;
-  if (!recurring) throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
+  if (!recurring)
+    throw invalidRequest("Missing required param: items.", "items", "parameter_missing");
   const trialEnd = input.trialEnd !== null && input.trialEnd > now ? input.trialEnd : null;
   const periodEnd = trialEnd ?? addIntervals(now, recurring.interval, recurring.interval_count);
-  const amount = input.items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity, 0);
-  const paymentMethodId = input.defaultPaymentMethod ?? customerDefaultPaymentMethod(ctx, customer.id);
+  const amount = input.items.reduce(
+    (sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity,
+    0,
+  );
+  const paymentMethodId =
+    input.defaultPaymentMethod ?? customerDefaultPaymentMethod(ctx, customer.id);
   let status: Stripe.Subscription.Status = "active";
   if (trialEnd) status = "trialing";
   else if (amount > 0) {
@@ -116,7 +149,10 @@ export function createSubscription(
         "resource_missing",
       );
     }
-    if (input.paymentBehavior === "default_incomplete" || predictFirstCharge(ctx, paymentMethodId, options.onSession ?? false) === "fail") {
+    if (
+      input.paymentBehavior === "default_incomplete" ||
+      predictFirstCharge(ctx, paymentMethodId, options.onSession ?? false) === "fail"
+    ) {
       status = "incomplete";
     }
   }
@@ -151,7 +187,12 @@ export function createSubscription(
   };
   if (input.cancelAtPeriodEnd) {
     subscription.canceled_at = now;
-    subscription.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: "cancellation_requested" };
+    subscription.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: "cancellation_requested",
+    };
   }
   ctx.store.insert("subscriptions", subscription);
   ctx.events.emit("customer.subscription.created", subscription, origin);
@@ -192,19 +233,25 @@ export function createSubscription(
       scheduleRetry: false,
       authenticated: options.onSession ?? false,
     });
-    if (result.kind !== "paid" && input.paymentBehavior === "error_if_incomplete") throw firstPaymentError(result);
+    if (result.kind !== "paid" && input.paymentBehavior === "error_if_incomplete")
+      throw firstPaymentError(result);
   }
   return ctx.store.get("subscriptions", id) ?? subscription;
 }
 
 function firstPaymentError(result: InvoicePayResult): StripeApiError {
   if (result.kind === "failed") {
-    return new StripeApiError(402, { type: "card_error", ...result.error, message: result.error.message });
+    return new StripeApiError(402, {
+      type: "card_error",
+      ...result.error,
+      message: result.error.message,
+    });
   }
   return new StripeApiError(402, {
     type: "card_error",
     code: "subscription_payment_intent_requires_action",
-    message: "Payment for this subscription requires additional user action before it can be completed successfully.",
+    message:
+      "Payment for this subscription requires additional user action before it can be completed successfully.",
   });
 }
 
@@ -214,10 +261,17 @@ export function cancelNow(
   subscription: Stripe.Subscription,
   reason: Stripe.Subscription.CancellationDetails.Reason,
   origin: EventOrigin,
-  details: { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null } = {},
+  details: {
+    comment?: string | null;
+    feedback?: Stripe.Subscription.CancellationDetails.Feedback | null;
+  } = {},
 ): Stripe.Subscription {
   if (subscription.status === "canceled" || subscription.status === "incomplete_expired") {
-    throw invalidRequest(`This subscription has already been canceled.`, undefined, "resource_missing");
+    throw invalidRequest(
+      `This subscription has already been canceled.`,
+      undefined,
+      "resource_missing",
+    );
   }
   const now = customerNow(ctx, idOf(subscription.customer));
   const canceled: Stripe.Subscription = {
@@ -243,7 +297,8 @@ export function cancelNow(
       { path: "$.status", value: ["open", "draft"] },
     ],
   }).data;
-  for (const invoice of open) ctx.store.replace("invoices", { ...invoice, auto_advance: false, next_payment_attempt: null });
+  for (const invoice of open)
+    ctx.store.replace("invoices", { ...invoice, auto_advance: false, next_payment_attempt: null });
   return canceled;
 }
 
@@ -261,7 +316,8 @@ export function prorationItem(
   const start = item.current_period_start;
   const end = item.current_period_end;
   if (end <= now || end <= start) return null;
-  const amount = sign * Math.round(((price.unit_amount ?? 0) * quantity * (end - now)) / (end - start));
+  const amount =
+    sign * Math.round(((price.unit_amount ?? 0) * quantity * (end - now)) / (end - start));
   if (amount === 0) return null;
   const date = new Date(now * 1000).toISOString().slice(0, 10);
   const invoiceItem = buildInvoiceItem(newId("ii"), now, {
@@ -306,10 +362,12 @@ export function changeItems(
   const now = customerNow(ctx, idOf(subscription.customer));
   const trialing = subscription.status === "trialing";
   let items = [...subscription.items.data];
-  const credits: Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> = [];
+  const credits: Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> =
+    [];
   changes.forEach((change, index) => {
     const existing = change.id ? items.find((item) => item.id === change.id) : undefined;
-    if (change.id && !existing) throw invalidRequest(`Invalid subscription_item id: ${change.id}`, `items[${index}][id]`);
+    if (change.id && !existing)
+      throw invalidRequest(`Invalid subscription_item id: ${change.id}`, `items[${index}][id]`);
     if (existing) {
       credits.push({ item: existing, price: existing.price, quantity: existing.quantity ?? 1 });
       if (change.deleted) {
@@ -320,44 +378,89 @@ export function changeItems(
       const quantity = change.quantity ?? existing.quantity ?? 1;
       items = items.map((item) =>
         item.id === existing.id
-          ? buildSubscriptionItem(item.id, item.created, subscription.id, price, quantity, { start: item.current_period_start, end: item.current_period_end }, item.metadata)
+          ? buildSubscriptionItem(
+              item.id,
+              item.created,
+              subscription.id,
+              price,
+              quantity,
+              { start: item.current_period_start, end: item.current_period_end },
+              item.metadata,
+            )
           : item,
       );
     } else {
-      if (!change.price) throw invalidRequest("Missing required param: items[price].", `items[${index}][price]`, "parameter_missing");
+      if (!change.price)
+        throw invalidRequest(
+          "Missing required param: items[price].",
+          `items[${index}][price]`,
+          "parameter_missing",
+        );
       const first = items[0];
       items.push(
-        buildSubscriptionItem(newId("si"), now, subscription.id, change.price, change.quantity ?? 1, {
-          start: first?.current_period_start ?? now,
-          end: first?.current_period_end ?? now,
-        }),
+        buildSubscriptionItem(
+          newId("si"),
+          now,
+          subscription.id,
+          change.price,
+          change.quantity ?? 1,
+          {
+            start: first?.current_period_start ?? now,
+            end: first?.current_period_end ?? now,
+          },
+        ),
       );
     }
   });
-  if (items.length === 0) throw invalidRequest("A subscription must have at least one active plan.", "items");
-  checkSameInterval(items.map((item) => ({ price: item.price, quantity: item.quantity ?? 1, metadata: {} })), "items");
+  if (items.length === 0)
+    throw invalidRequest("A subscription must have at least one active plan.", "items");
+  checkSameInterval(
+    items.map((item) => ({ price: item.price, quantity: item.quantity ?? 1, metadata: {} })),
+    "items",
+  );
   const oldRecurring = subscription.items.data[0]?.price.recurring;
   const newRecurring = items[0]?.price.recurring;
   const intervalChanged =
-    !!oldRecurring && !!newRecurring && (oldRecurring.interval !== newRecurring.interval || oldRecurring.interval_count !== newRecurring.interval_count);
+    !!oldRecurring &&
+    !!newRecurring &&
+    (oldRecurring.interval !== newRecurring.interval ||
+      oldRecurring.interval_count !== newRecurring.interval_count);
 
   if (!trialing && proration !== "none") {
-    for (const credit of credits) prorationItem(ctx, subscription, credit.item, credit.price, credit.quantity, now, -1, origin);
+    for (const credit of credits)
+      prorationItem(ctx, subscription, credit.item, credit.price, credit.quantity, now, -1, origin);
     if (!intervalChanged) {
       for (const item of items) {
         const before = subscription.items.data.find((old) => old.id === item.id);
-        const same = before && before.price.id === item.price.id && (before.quantity ?? 1) === (item.quantity ?? 1);
-        if (!same) prorationItem(ctx, subscription, item, item.price, item.quantity ?? 1, now, 1, origin);
+        const same =
+          before &&
+          before.price.id === item.price.id &&
+          (before.quantity ?? 1) === (item.quantity ?? 1);
+        if (!same)
+          prorationItem(ctx, subscription, item, item.price, item.quantity ?? 1, now, 1, origin);
       }
     }
   }
-  let updated: Stripe.Subscription = { ...subscription, items: { ...subscription.items, data: items } };
+  let updated: Stripe.Subscription = {
+    ...subscription,
+    items: { ...subscription.items, data: items },
+  };
   if (intervalChanged && !trialing && newRecurring) {
-    const period = { start: now, end: addIntervals(now, newRecurring.interval, newRecurring.interval_count) };
+    const period = {
+      start: now,
+      end: addIntervals(now, newRecurring.interval, newRecurring.interval_count),
+    };
     updated = {
       ...updated,
       billing_cycle_anchor: now,
-      items: { ...updated.items, data: items.map((item) => ({ ...item, current_period_start: period.start, current_period_end: period.end })) },
+      items: {
+        ...updated.items,
+        data: items.map((item) => ({
+          ...item,
+          current_period_start: period.start,
+          current_period_end: period.end,
+        })),
+      },
     };
     if (updated.cancel_at_period_end) updated.cancel_at = period.end;
   }
@@ -371,7 +474,11 @@ export function changeItems(
   return updated;
 }
 
-export function periodLine(ctx: SimContext, subscription: Stripe.Subscription, item: Stripe.SubscriptionItem): LineFields {
+export function periodLine(
+  ctx: SimContext,
+  subscription: Stripe.Subscription,
+  item: Stripe.SubscriptionItem,
+): LineFields {
   return {
     amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
     currency: item.price.currency,
@@ -402,13 +509,27 @@ export function invoiceNow(
   if (lines.length === 0 && pending.length === 0) return subscription;
   const draft = createInvoice(
     ctx,
-    { customer, subscription, billingReason: reason, currency: subscription.currency, lines, pendingItems: pending, autoAdvance: true },
+    {
+      customer,
+      subscription,
+      billingReason: reason,
+      currency: subscription.currency,
+      lines,
+      pendingItems: pending,
+      autoAdvance: true,
+    },
     origin,
   );
-  const withInvoice = saveSubscription(ctx, subscription, { ...subscription, latest_invoice: draft.id }, origin);
+  const withInvoice = saveSubscription(
+    ctx,
+    subscription,
+    { ...subscription, latest_invoice: draft.id },
+    origin,
+  );
   const invoice = finalizeInvoice(ctx, draft, origin);
   if (invoice.status === "open") {
-    const paymentMethodId = idOf(withInvoice.default_payment_method) ?? customerDefaultPaymentMethod(ctx, customerId);
+    const paymentMethodId =
+      idOf(withInvoice.default_payment_method) ?? customerDefaultPaymentMethod(ctx, customerId);
     payInvoice(ctx, invoice, paymentMethodId, origin, { offSession: true, scheduleRetry: true });
   }
   return ctx.store.get("subscriptions", subscription.id) ?? withInvoice;

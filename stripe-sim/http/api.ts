@@ -101,7 +101,10 @@ export async function handleApi(
         });
       }
       if (previous) {
-        respond({ status: previous.status, body: previous.body }, { "Idempotent-Replayed": "true" });
+        respond(
+          { status: previous.status, body: previous.body },
+          { "Idempotent-Replayed": "true" },
+        );
         return;
       }
     }
@@ -116,7 +119,11 @@ export async function handleApi(
       const outcome = route.handler(ctx, request, route.args);
       if (idempotencyKey) {
         const body = JSON.stringify(outcome.body, null, 2);
-        idempotency.save(idempotencyKey, { fingerprint: print, status: outcome.status, body }, ctx.clock.nowSeconds() * 1000);
+        idempotency.save(
+          idempotencyKey,
+          { fingerprint: print, status: outcome.status, body },
+          ctx.clock.nowSeconds() * 1000,
+        );
         return { status: outcome.status, body };
       }
       return outcome;

@@ -16,13 +16,16 @@ function keyFromHeader(header: string | undefined): string | undefined {
 }
 
 function masked(key: string): string {
-  return key.length > 8 ? `${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : key;
+  return key.length > 8
+    ? `${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`
+    : key;
 }
 
 /** Any test-mode secret or restricted key is accepted; everything else is Stripe's 401. */
 export function authenticate(req: IncomingMessage): string {
   const key = keyFromHeader(req.headers.authorization);
-  if (!key) throw new StripeApiError(401, { type: "invalid_request_error", message: NO_KEY_MESSAGE });
+  if (!key)
+    throw new StripeApiError(401, { type: "invalid_request_error", message: NO_KEY_MESSAGE });
   if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
     throw new StripeApiError(401, {
       type: "invalid_request_error",

@@ -1,9 +1,6 @@
 /** Stripe's error object: `{ error: { type, code, message, param, doc_url } }` with its statuses. */
 export type StripeErrorType =
-  | "api_error"
-  | "card_error"
-  | "idempotency_error"
-  | "invalid_request_error";
+  "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -38,7 +35,12 @@ export function invalidRequest(message: string, param?: string, code?: string): 
 }
 
 /** A missing id in the URL is a 404; a missing id named by a parameter is a 400, as in Stripe. */
-export function noSuch(resource: string, id: string, param = "id", status = param === "id" ? 404 : 400): StripeApiError {
+export function noSuch(
+  resource: string,
+  id: string,
+  param = "id",
+  status = param === "id" ? 404 : 400,
+): StripeApiError {
   return new StripeApiError(status, {
     type: "invalid_request_error",
     code: "resource_missing",

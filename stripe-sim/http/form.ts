@@ -37,7 +37,9 @@ function decode(part: string): string {
   try {
     return decodeURIComponent(part.replace(/\+/g, " "));
   } catch {
-    throw new MalformedParamsError(`Invalid request body: could not decode '${part.slice(0, 40)}'.`);
+    throw new MalformedParamsError(
+      `Invalid request body: could not decode '${part.slice(0, 40)}'.`,
+    );
   }
 }
 
@@ -53,7 +55,8 @@ function splitKey(key: string): string[] {
     segments.push(match[1] ?? "");
     consumed = matcher.lastIndex;
   }
-  if (consumed !== rest.length) throw new MalformedParamsError(`Invalid parameter name: ${key}`, key);
+  if (consumed !== rest.length)
+    throw new MalformedParamsError(`Invalid parameter name: ${key}`, key);
   return segments;
 }
 
@@ -63,7 +66,8 @@ function assign(root: Tree, segments: string[], value: string, fullKey: string):
   let node = root;
   for (let i = 0; i < segments.length; i++) {
     let segment = segments[i] ?? "";
-    if (FORBIDDEN.has(segment)) throw new MalformedParamsError(`Invalid parameter name: ${fullKey}`, fullKey);
+    if (FORBIDDEN.has(segment))
+      throw new MalformedParamsError(`Invalid parameter name: ${fullKey}`, fullKey);
     if (segment === "") segment = String(Object.keys(node).length);
     const last = i === segments.length - 1;
     const existing = node[segment];
@@ -85,7 +89,10 @@ function assign(root: Tree, segments: string[], value: string, fullKey: string):
 }
 
 function conflict(key: string): MalformedParamsError {
-  return new MalformedParamsError(`Invalid parameter: ${key} is given both as a value and as a hash.`, key);
+  return new MalformedParamsError(
+    `Invalid parameter: ${key} is given both as a value and as a hash.`,
+    key,
+  );
 }
 
 function toPlain(node: Tree | string): unknown {
@@ -93,9 +100,7 @@ function toPlain(node: Tree | string): unknown {
   const keys = Object.keys(node);
   const isArray = keys.length > 0 && keys.every((k) => /^\d+$/.test(k));
   if (isArray) {
-    return keys
-      .sort((a, b) => Number(a) - Number(b))
-      .map((k) => toPlain(node[k] as Tree | string));
+    return keys.sort((a, b) => Number(a) - Number(b)).map((k) => toPlain(node[k] as Tree | string));
   }
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = toPlain(node[k] as Tree | string);

@@ -2,8 +2,7 @@ import type Stripe from "stripe";
 import { randomToken } from "../ids.js";
 
 export type ChargeOutcome =
-  | { paid: true }
-  | { paid: false; code: string; declineCode: string; message: string };
+  { paid: true } | { paid: false; code: string; declineCode: string; message: string };
 
 export function buildCharge(
   id: string,
@@ -14,7 +13,10 @@ export function buildCharge(
 ): Stripe.Charge {
   const card = paymentMethod.card;
   const amount = paymentIntent.amount;
-  const customer = typeof paymentIntent.customer === "string" ? paymentIntent.customer : (paymentIntent.customer?.id ?? null);
+  const customer =
+    typeof paymentIntent.customer === "string"
+      ? paymentIntent.customer
+      : (paymentIntent.customer?.id ?? null);
   return {
     id,
     object: "charge",

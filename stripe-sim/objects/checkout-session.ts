@@ -24,7 +24,11 @@ export interface SessionFields {
   url: string;
 }
 
-export function buildCheckoutSession(id: string, created: number, fields: SessionFields): Stripe.Checkout.Session {
+export function buildCheckoutSession(
+  id: string,
+  created: number,
+  fields: SessionFields,
+): Stripe.Checkout.Session {
   return {
     id,
     object: "checkout.session",
@@ -46,7 +50,12 @@ export function buildCheckoutSession(id: string, created: number, fields: Sessio
     currency: fields.currency,
     currency_conversion: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: fields.customer,
     customer_account: null,
     customer_creation: fields.customerCreation,

@@ -14,7 +14,11 @@ export interface CustomerFields {
   testClock?: string | null;
 }
 
-export function buildCustomer(id: string, created: number, fields: CustomerFields): Stripe.Customer {
+export function buildCustomer(
+  id: string,
+  created: number,
+  fields: CustomerFields,
+): Stripe.Customer {
   return {
     id,
     object: "customer",

@@ -31,7 +31,11 @@ export interface LineFields {
   metadata: Record<string, string>;
 }
 
-export function buildLine(id: string, invoiceId: string | null, fields: LineFields): Stripe.InvoiceLineItem {
+export function buildLine(
+  id: string,
+  invoiceId: string | null,
+  fields: LineFields,
+): Stripe.InvoiceLineItem {
   const proration_details = { credited_items: null };
   const parent: Stripe.InvoiceLineItem.Parent = fields.invoiceItem
     ? {
@@ -89,7 +93,12 @@ export function productId(price: Stripe.Price): string {
   return typeof price.product === "string" ? price.product : price.product.id;
 }
 
-export function buildInvoice(id: string, created: number, fields: InvoiceFields, lines: Stripe.InvoiceLineItem[]): Stripe.Invoice {
+export function buildInvoice(
+  id: string,
+  created: number,
+  fields: InvoiceFields,
+  lines: Stripe.InvoiceLineItem[],
+): Stripe.Invoice {
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const customer = fields.customer;
   // Stripe's fixtures still show the pre-2025 top-level `subscription`; kept beside parent.subscription_details.
@@ -110,7 +119,13 @@ export function buildInvoice(id: string, created: number, fields: InvoiceFields,
     attempt_count: 0,
     attempted: false,
     auto_advance: fields.autoAdvance,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: {
+      disabled_reason: null,
+      enabled: false,
+      liability: null,
+      provider: null,
+      status: null,
+    },
     automatically_finalizes_at: fields.automaticallyFinalizesAt,
     billing_reason: fields.billingReason,
     collection_method: "charge_automatically",
@@ -152,11 +167,23 @@ export function buildInvoice(id: string, created: number, fields: InvoiceFields,
       ? {
           type: "subscription_details",
           quote_details: null,
-          subscription_details: { metadata: fields.subscription.metadata, subscription: fields.subscription.id },
+          subscription_details: {
+            metadata: fields.subscription.metadata,
+            subscription: fields.subscription.id,
+          },
         }
       : null,
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: { object: "list", data: [], has_more: false, url: `/v1/invoice_payments?invoice=${id}` },
+    payment_settings: {
+      default_mandate: null,
+      payment_method_options: null,
+      payment_method_types: null,
+    },
+    payments: {
+      object: "list",
+      data: [],
+      has_more: false,
+      url: `/v1/invoice_payments?invoice=${id}`,
+    },
     period_end: fields.periodEnd,
     period_start: fields.periodStart,
     post_payment_credit_notes_amount: 0,
@@ -168,7 +195,12 @@ export function buildInvoice(id: string, created: number, fields: InvoiceFields,
     starting_balance: 0,
     statement_descriptor: null,
     status: "draft",
-    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    status_transitions: {
+      finalized_at: null,
+      marked_uncollectible_at: null,
+      paid_at: null,
+      voided_at: null,
+    },
     subtotal: total,
     subtotal_excluding_tax: total,
     test_clock: fields.testClock,
@@ -196,7 +228,11 @@ export interface InvoiceItemFields {
   testClock: string | null;
 }
 
-export function buildInvoiceItem(id: string, created: number, fields: InvoiceItemFields): Stripe.InvoiceItem {
+export function buildInvoiceItem(
+  id: string,
+  created: number,
+  fields: InvoiceItemFields,
+): Stripe.InvoiceItem {
   return {
     id,
     object: "invoiceitem",
@@ -215,7 +251,10 @@ export function buildInvoiceItem(id: string, created: number, fields: InvoiceIte
     parent: fields.subscription
       ? {
           type: "subscription_details",
-          subscription_details: { subscription: fields.subscription, subscription_item: fields.subscriptionItem ?? undefined },
+          subscription_details: {
+            subscription: fields.subscription,
+            subscription_item: fields.subscriptionItem ?? undefined,
+          },
         }
       : null,
     period: fields.period,
@@ -225,7 +264,11 @@ export function buildInvoiceItem(id: string, created: number, fields: InvoiceIte
           price_details: { price: fields.price.id, product: productId(fields.price) },
           unit_amount_decimal: fields.price.unit_amount_decimal,
         }
-      : { type: "price_details", price_details: undefined, unit_amount_decimal: wireDecimal(String(fields.amount)) },
+      : {
+          type: "price_details",
+          price_details: undefined,
+          unit_amount_decimal: wireDecimal(String(fields.amount)),
+        },
     proration: fields.proration,
     quantity: fields.quantity,
     quantity_decimal: wireDecimal(String(fields.quantity)),

@@ -17,18 +17,25 @@ export interface PaymentIntentFields {
   automaticPaymentMethods: boolean;
 }
 
-export function buildPaymentIntent(id: string, created: number, fields: PaymentIntentFields): Stripe.PaymentIntent {
+export function buildPaymentIntent(
+  id: string,
+  created: number,
+  fields: PaymentIntentFields,
+): Stripe.PaymentIntent {
   return {
     id,
     object: "payment_intent",
-    allowed_payment_method_types: fields.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null,
+    allowed_payment_method_types: fields.allowedPaymentMethodTypes as
+      Stripe.PaymentIntent.AllowedPaymentMethodType[] | null,
     amount: fields.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
     application_fee_amount: null,
-    automatic_payment_methods: fields.automaticPaymentMethods ? { allow_redirects: "always", enabled: true } : null,
+    automatic_payment_methods: fields.automaticPaymentMethods
+      ? { allow_redirects: "always", enabled: true }
+      : null,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: "automatic_async",
@@ -50,7 +57,12 @@ export function buildPaymentIntent(id: string, created: number, fields: PaymentI
     payment_method: null,
     payment_method_configuration_details: null,
     payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" },
+      card: {
+        installments: null,
+        mandate_options: null,
+        network: null,
+        request_three_d_secure: "automatic",
+      },
     },
     payment_method_types: fields.paymentMethodTypes,
     payment_record: null,

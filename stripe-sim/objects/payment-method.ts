@@ -17,7 +17,9 @@ export interface BillingDetailsInput {
   address?: Partial<Stripe.Address>;
 }
 
-export function billingDetails(input: BillingDetailsInput | undefined): Stripe.PaymentMethod.BillingDetails {
+export function billingDetails(
+  input: BillingDetailsInput | undefined,
+): Stripe.PaymentMethod.BillingDetails {
   return {
     address: fullAddress(input?.address),
     email: input?.email || null,
@@ -41,7 +43,11 @@ export function buildCardPaymentMethod(
     billing_details: billing,
     card: {
       brand: card.brand,
-      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "unchecked" },
+      checks: {
+        address_line1_check: null,
+        address_postal_code_check: null,
+        cvc_check: "unchecked",
+      },
       country: "US",
       display_brand: card.brand,
       exp_month: card.expMonth,

@@ -101,8 +101,19 @@ export function buildSubscription(
     description: fields.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: "self" } },
-    items: { object: "list", data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: "self" },
+    },
+    items: {
+      object: "list",
+      data: items,
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${id}`,
+    },
     latest_invoice: null,
     livemode: false,
     managed_payments: null,
@@ -124,7 +135,12 @@ export function buildSubscription(
     test_clock: fields.testClock,
     transfer_data: null,
     trial_end: fields.trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: fields.missingPaymentMethod } },
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: fields.missingPaymentMethod,
+      },
+    },
     trial_start: fields.trialStart,
   };
 }

@@ -8,7 +8,11 @@ export interface WebhookEndpointFields {
   apiVersion: string | null;
 }
 
-export function buildWebhookEndpoint(id: string, created: number, fields: WebhookEndpointFields): Stripe.WebhookEndpoint {
+export function buildWebhookEndpoint(
+  id: string,
+  created: number,
+  fields: WebhookEndpointFields,
+): Stripe.WebhookEndpoint {
   return {
     id,
     object: "webhook_endpoint",

@@ -8,11 +8,14 @@ export class BillingNotes {
   constructor(private readonly db: SqliteDatabase) {}
 
   get<T>(id: string): T | undefined {
-    const row = this.db.prepare("SELECT data FROM billing_notes WHERE id = ?").get(id) as { data: string } | undefined;
+    const row = this.db.prepare("SELECT data FROM billing_notes WHERE id = ?").get(id) as
+      { data: string } | undefined;
     return row ? (JSON.parse(row.data) as T) : undefined;
   }
 
   set(id: string, value: unknown): void {
-    this.db.prepare("INSERT OR REPLACE INTO billing_notes (id, data) VALUES (?, ?)").run(id, JSON.stringify(value));
+    this.db
+      .prepare("INSERT OR REPLACE INTO billing_notes (id, data) VALUES (?, ?)")
+      .run(id, JSON.stringify(value));
   }
 }

@@ -14,8 +14,11 @@ export class IdempotencyStore {
 
   find(key: string, nowMs: number): StoredResponse | undefined {
     const row = this.db
-      .prepare("SELECT request_fingerprint, status, body, created_ms FROM idempotency_keys WHERE key = ?")
-      .get(key) as { request_fingerprint: string; status: number; body: string; created_ms: number } | undefined;
+      .prepare(
+        "SELECT request_fingerprint, status, body, created_ms FROM idempotency_keys WHERE key = ?",
+      )
+      .get(key) as
+      { request_fingerprint: string; status: number; body: string; created_ms: number } | undefined;
     if (!row || nowMs - row.created_ms > IDEMPOTENCY_TTL_MS) return undefined;
     return { fingerprint: row.request_fingerprint, status: row.status, body: row.body };
   }
@@ -29,6 +32,8 @@ export class IdempotencyStore {
   }
 
   purgeExpired(nowMs: number): void {
-    this.db.prepare("DELETE FROM idempotency_keys WHERE created_ms < ?").run(nowMs - IDEMPOTENCY_TTL_MS);
+    this.db
+      .prepare("DELETE FROM idempotency_keys WHERE created_ms < ?")
+      .run(nowMs - IDEMPOTENCY_TTL_MS);
   }
 }

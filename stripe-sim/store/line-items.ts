@@ -20,13 +20,21 @@ export class LineItemStore {
   }
 
   /** Line items page in the order they were given (oldest first), unlike other lists. */
-  page(sessionId: string, limit: number, startingAfter?: string, endingBefore?: string): Page<Stripe.LineItem> {
+  page(
+    sessionId: string,
+    limit: number,
+    startingAfter?: string,
+    endingBefore?: string,
+  ): Page<Stripe.LineItem> {
     const items = this.all(sessionId);
     let start = 0;
     let end = items.length;
     if (startingAfter) start = items.findIndex((item) => item.id === startingAfter) + 1;
     if (endingBefore) {
-      end = Math.max(0, items.findIndex((item) => item.id === endingBefore));
+      end = Math.max(
+        0,
+        items.findIndex((item) => item.id === endingBefore),
+      );
       start = Math.max(0, end - limit);
     }
     const data = items.slice(start, Math.min(end, start + limit));

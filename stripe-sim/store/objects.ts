@@ -53,7 +53,8 @@ export class ObjectStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   get<T extends ObjectTable>(table: T, id: string): TableObjects[T] | undefined {
-    const row = this.db.prepare(`SELECT data FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.db.prepare(`SELECT data FROM ${table} WHERE id = ?`).get(id) as
+      Row | undefined;
     return row ? (JSON.parse(row.data) as TableObjects[T]) : undefined;
   }
 
@@ -65,7 +66,9 @@ export class ObjectStore {
   }
 
   replace<T extends ObjectTable>(table: T, object: TableObjects[T] & { id: string }): void {
-    const info = this.db.prepare(`UPDATE ${table} SET data = ? WHERE id = ?`).run(JSON.stringify(object), object.id);
+    const info = this.db
+      .prepare(`UPDATE ${table} SET data = ? WHERE id = ?`)
+      .run(JSON.stringify(object), object.id);
     if (info.changes !== 1) throw new Error(`replace: no ${table} row ${object.id}`);
   }
 
@@ -74,7 +77,8 @@ export class ObjectStore {
   }
 
   seqOf(table: ObjectTable, id: string): number | undefined {
-    const row = this.db.prepare(`SELECT seq FROM ${table} WHERE id = ?`).get(id) as { seq: number } | undefined;
+    const row = this.db.prepare(`SELECT seq FROM ${table} WHERE id = ?`).get(id) as
+      { seq: number } | undefined;
     return row?.seq;
   }
 
@@ -93,7 +97,10 @@ export class ObjectStore {
         args.push(filter.path);
       } else {
         conditions.push(`json_extract(data, ?) = ?`);
-        args.push(filter.path, typeof filter.value === "boolean" ? (filter.value ? 1 : 0) : filter.value);
+        args.push(
+          filter.path,
+          typeof filter.value === "boolean" ? (filter.value ? 1 : 0) : filter.value,
+        );
       }
     }
     if (query.where) {

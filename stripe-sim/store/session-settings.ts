@@ -22,9 +22,9 @@ export class SessionSettingsStore {
   }
 
   get(sessionId: string): SessionPaymentSettings | undefined {
-    const row = this.db.prepare("SELECT data FROM checkout_session_settings WHERE session_id = ?").get(sessionId) as
-      | { data: string }
-      | undefined;
+    const row = this.db
+      .prepare("SELECT data FROM checkout_session_settings WHERE session_id = ?")
+      .get(sessionId) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as SessionPaymentSettings) : undefined;
   }
 }

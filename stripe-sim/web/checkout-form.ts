@@ -34,7 +34,8 @@ export const EMPTY_FORM: CheckoutFormValues = {
 };
 
 export function readCheckoutForm(params: Record<string, unknown>): CheckoutFormValues {
-  const text = (key: CheckoutField) => (typeof params[key] === "string" ? (params[key] as string).trim() : "");
+  const text = (key: CheckoutField) =>
+    typeof params[key] === "string" ? (params[key] as string).trim() : "";
   return {
     email: text("email"),
     cardNumber: text("cardNumber"),
@@ -49,7 +50,9 @@ export function readCheckoutForm(params: Record<string, unknown>): CheckoutFormV
 /** Accepts "MM / YY", "MM/YY", "MM/YYYY" and "MMYY". */
 export function parseExpiry(input: string): { month: number; year: number } | undefined {
   const compact = input.replace(/\s/g, "");
-  const match = /^(\d{1,2})\/?(\d{2}|\d{4})$/.exec(compact.includes("/") ? compact : compact.replace(/^(\d{2})(\d+)$/, "$1/$2"));
+  const match = /^(\d{1,2})\/?(\d{2}|\d{4})$/.exec(
+    compact.includes("/") ? compact : compact.replace(/^(\d{2})(\d+)$/, "$1/$2"),
+  );
   if (!match) return undefined;
   const month = Number(match[1]);
   const yearText = match[2] ?? "";
@@ -65,15 +68,21 @@ export function validateCheckoutForm(
   options: { cardRequired: boolean } = { cardRequired: true },
 ): { errors: FieldErrors; valid?: ValidCheckout } {
   const errors: FieldErrors = {};
-  const skipCard = !options.cardRequired && values.cardNumber === "" && values.cardExpiry === "" && values.cardCvc === "";
+  const skipCard =
+    !options.cardRequired &&
+    values.cardNumber === "" &&
+    values.cardExpiry === "" &&
+    values.cardCvc === "";
   if (values.email === "") errors.email = "Your email is incomplete.";
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = "Your email address is invalid.";
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+    errors.email = "Your email address is invalid.";
 
   const number = normalizeCardNumber(values.cardNumber);
   if (skipCard) {
     // payment_method_collection=if_required with nothing due: no card is asked for.
   } else if (number === "") errors.cardNumber = "Your card number is incomplete.";
-  else if (!/^\d+$/.test(number) || number.length < 12) errors.cardNumber = "Your card number is incomplete.";
+  else if (!/^\d+$/.test(number) || number.length < 12)
+    errors.cardNumber = "Your card number is incomplete.";
   else if (!luhnValid(number)) errors.cardNumber = "Your card number is invalid.";
 
   const expiry = parseExpiry(values.cardExpiry);
@@ -91,15 +100,22 @@ export function validateCheckoutForm(
     }
   }
 
-  if (!skipCard && !/^\d{3,4}$/.test(values.cardCvc)) errors.cardCvc = "Your card's security code is incomplete.";
+  if (!skipCard && !/^\d{3,4}$/.test(values.cardCvc))
+    errors.cardCvc = "Your card's security code is incomplete.";
   if (values.billingName === "") errors.billingName = "Your name is incomplete.";
-  if (!COUNTRY_CODES.has(values.billingCountry)) errors.billingCountry = "Your country or region is invalid.";
+  if (!COUNTRY_CODES.has(values.billingCountry))
+    errors.billingCountry = "Your country or region is invalid.";
   else if (POSTAL_CODE_COUNTRIES.has(values.billingCountry) && values.billingPostalCode === "") {
-    errors.billingPostalCode = values.billingCountry === "US" ? "Your ZIP is incomplete." : "Your postal code is incomplete.";
+    errors.billingPostalCode =
+      values.billingCountry === "US"
+        ? "Your ZIP is incomplete."
+        : "Your postal code is incomplete.";
   }
 
   if (Object.keys(errors).length > 0 || (!skipCard && !expiry)) return { errors };
-  const postalCode = POSTAL_CODE_COUNTRIES.has(values.billingCountry) ? values.billingPostalCode : null;
+  const postalCode = POSTAL_CODE_COUNTRIES.has(values.billingCountry)
+    ? values.billingPostalCode
+    : null;
   return {
     errors,
     valid: {

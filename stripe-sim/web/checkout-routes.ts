@@ -1,9 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
-import { cardRequired, completeSubscriptionSession, sessionBillingSettings, trialEndFor } from "../domain/checkout-billing.js";
+import {
+  cardRequired,
+  completeSubscriptionSession,
+  sessionBillingSettings,
+  trialEndFor,
+} from "../domain/checkout-billing.js";
 import { customerNow } from "../domain/invoices.js";
-import { idOf, loadSession, payCheckoutSession, paymentIntentOf, resolveAuthentication } from "../domain/checkout.js";
+import {
+  idOf,
+  loadSession,
+  payCheckoutSession,
+  paymentIntentOf,
+  resolveAuthentication,
+} from "../domain/checkout.js";
 import type { CheckoutPayResult } from "../domain/checkout.js";
 import { StripeApiError } from "../http/errors.js";
 import { createCardPaymentMethod } from "../domain/payment-methods.js";
@@ -15,9 +26,18 @@ import { billingDetails } from "../objects/payment-method.js";
 import { EMPTY_FORM, readCheckoutForm, validateCheckoutForm } from "./checkout-form.js";
 import type { CheckoutFormValues, FieldErrors } from "./checkout-form.js";
 import { renderCheckoutPage } from "./checkout-page.js";
-import { renderExpiredPage, renderNotFoundPage, renderPaidPage, renderThreeDSecurePage, successUrlFor } from "./status-pages.js";
+import {
+  renderExpiredPage,
+  renderNotFoundPage,
+  renderPaidPage,
+  renderThreeDSecurePage,
+  successUrlFor,
+} from "./status-pages.js";
 
-function trialView(ctx: SimContext, session: Stripe.Checkout.Session): { days: number; end: number } | null {
+function trialView(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+): { days: number; end: number } | null {
   const settings = sessionBillingSettings(ctx, session.id);
   const end = trialEndFor(ctx, settings, idOf(session.customer));
   if (end === null) return null;
@@ -57,7 +77,11 @@ function showForm(
 }
 
 /** Answers for sessions that can no longer take a payment; true when it answered. */
-function answeredClosed(ctx: SimContext, res: ServerResponse, session: Stripe.Checkout.Session | undefined): boolean {
+function answeredClosed(
+  ctx: SimContext,
+  res: ServerResponse,
+  session: Stripe.Checkout.Session | undefined,
+): boolean {
   if (!session) {
     sendHtml(res, 404, renderNotFoundPage());
     return true;
@@ -114,7 +138,8 @@ export async function handleCheckoutPage(
     const passed = form.outcome === "complete";
     const result = ctx.db.transaction(() => resolveAuthentication(ctx, session, passed))();
     if (result?.kind === "completed") afterSuccess(res, result.session);
-    else if (result?.kind === "declined") redirect(res, `/c/pay/${session.id}?authentication=failed`);
+    else if (result?.kind === "declined")
+      redirect(res, `/c/pay/${session.id}?authentication=failed`);
     else redirect(res, `/c/pay/${session.id}`);
     return;
   }
@@ -124,7 +149,15 @@ export async function handleCheckoutPage(
     const failedAuth =
       url.searchParams.get("authentication") === "failed" &&
       paymentIntent?.last_payment_error?.code === "payment_intent_authentication_failure";
-    showForm(ctx, res, 200, session, { ...EMPTY_FORM, email: prefilledEmail(ctx, session) }, {}, failedAuth ? AUTHENTICATION_FAILED_MESSAGE : null);
+    showForm(
+      ctx,
+      res,
+      200,
+      session,
+      { ...EMPTY_FORM, email: prefilledEmail(ctx, session) },
+      {},
+      failedAuth ? AUTHENTICATION_FAILED_MESSAGE : null,
+    );
     return;
   }
 
@@ -142,7 +175,10 @@ export async function handleCheckoutPage(
       const billing = billingDetails({
         email: valid.email,
         name: valid.name,
-        address: { country: valid.country, ...(valid.postalCode ? { postal_code: valid.postalCode } : {}) },
+        address: {
+          country: valid.country,
+          ...(valid.postalCode ? { postal_code: valid.postalCode } : {}),
+        },
       });
       const payer = { email: valid.email, name: valid.name };
       if (!valid.card) return completeSubscriptionSession(ctx, session, null, payer, null);

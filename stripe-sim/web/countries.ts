@@ -11,9 +11,10 @@ const CODES = (
 
 const names = new Intl.DisplayNames(["en"], { type: "region" });
 
-export const COUNTRIES: ReadonlyArray<{ code: string; name: string }> = CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort(
-  (a, b) => a.name.localeCompare(b.name),
-);
+export const COUNTRIES: ReadonlyArray<{ code: string; name: string }> = CODES.map((code) => ({
+  code,
+  name: names.of(code) ?? code,
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export const COUNTRY_CODES: ReadonlySet<string> = new Set(CODES);
 

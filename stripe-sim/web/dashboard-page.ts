@@ -41,9 +41,21 @@ function when(seconds: number): string {
 }
 
 function pill(status: string | null): SafeHtml {
-  const tone = ["succeeded", "complete", "paid", "enabled", "active", "ready", "trialing"].includes(status ?? "")
+  const tone = ["succeeded", "complete", "paid", "enabled", "active", "ready", "trialing"].includes(
+    status ?? "",
+  )
     ? "ok"
-    : ["failed", "canceled", "expired", "requires_payment_method", "disabled", "past_due", "unpaid", "void", "incomplete_expired"].includes(status ?? "")
+    : [
+          "failed",
+          "canceled",
+          "expired",
+          "requires_payment_method",
+          "disabled",
+          "past_due",
+          "unpaid",
+          "void",
+          "incomplete_expired",
+        ].includes(status ?? "")
       ? "bad"
       : "wait";
   return html`<span class="pill ${tone}">${status ?? "-"}</span>`;
@@ -51,151 +63,293 @@ function pill(status: string | null): SafeHtml {
 
 function table(headers: string[], rows: SafeHtml[], empty: string): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<table><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
 }
 
 function paymentsSection(ctx: SimContext): SafeHtml {
   const intents = ctx.store.list("payment_intents", { limit: 25 }).data;
-  return html`<section id="payments"><h2>Payments</h2>${table(
-    ["Amount", "Status", "Description", "Customer", "Created", "ID"],
-    intents.map(
-      (pi) => html`<tr><td class="num">${formatAmount(pi.amount, pi.currency)}</td><td>${pill(pi.status)}${
-        pi.last_payment_error?.message ? html`<div class="attempts">${pi.last_payment_error.message}</div>` : ""
-      }</td><td>${pi.description ?? ""}</td><td><code>${idOf(pi.customer) ?? ""}</code></td><td>${when(pi.created)}</td><td><code>${pi.id}</code></td></tr>`,
-    ),
-    "No payments yet.",
-  )}</section>`;
+  return html`<section id="payments">
+    <h2>Payments</h2>
+    ${table(
+      ["Amount", "Status", "Description", "Customer", "Created", "ID"],
+      intents.map(
+        (pi) =>
+          html`<tr>
+            <td class="num">${formatAmount(pi.amount, pi.currency)}</td>
+            <td>
+              ${pill(pi.status)}${
+                pi.last_payment_error?.message
+                  ? html`<div class="attempts">${pi.last_payment_error.message}</div>`
+                  : ""
+              }
+            </td>
+            <td>${pi.description ?? ""}</td>
+            <td><code>${idOf(pi.customer) ?? ""}</code></td>
+            <td>${when(pi.created)}</td>
+            <td><code>${pi.id}</code></td>
+          </tr>`,
+      ),
+      "No payments yet.",
+    )}
+  </section>`;
 }
 
 function sessionsSection(ctx: SimContext): SafeHtml {
   const sessions = ctx.store.list("checkout_sessions", { limit: 25 }).data;
-  return html`<section id="sessions"><h2>Checkout sessions</h2>${table(
-    ["Amount", "Status", "Payment", "Customer", "Created", "ID"],
-    sessions.map(
-      (s: Stripe.Checkout.Session) => html`<tr><td class="num">${formatAmount(s.amount_total ?? 0, s.currency ?? "usd")}</td><td>${pill(s.status)}</td><td>${pill(
-        s.payment_status,
-      )}</td><td>${s.customer_details?.email ?? s.customer_email ?? idOf(s.customer) ?? ""}</td><td>${when(s.created)}</td><td>${
-        s.status === "open" && s.url ? html`<a href="${s.url}"><code>${s.id.slice(0, 24)}...</code></a>` : html`<code>${s.id.slice(0, 24)}...</code>`
-      }</td></tr>`,
-    ),
-    "No checkout sessions yet.",
-  )}</section>`;
+  return html`<section id="sessions">
+    <h2>Checkout sessions</h2>
+    ${table(
+      ["Amount", "Status", "Payment", "Customer", "Created", "ID"],
+      sessions.map(
+        (s: Stripe.Checkout.Session) =>
+          html`<tr>
+            <td class="num">${formatAmount(s.amount_total ?? 0, s.currency ?? "usd")}</td>
+            <td>${pill(s.status)}</td>
+            <td>${pill(s.payment_status)}</td>
+            <td>${s.customer_details?.email ?? s.customer_email ?? idOf(s.customer) ?? ""}</td>
+            <td>${when(s.created)}</td>
+            <td>
+              ${
+                s.status === "open" && s.url
+                  ? html`<a href="${s.url}"><code>${s.id.slice(0, 24)}...</code></a>`
+                  : html`<code>${s.id.slice(0, 24)}...</code>`
+              }
+            </td>
+          </tr>`,
+      ),
+      "No checkout sessions yet.",
+    )}
+  </section>`;
 }
 
 function customersSection(ctx: SimContext): SafeHtml {
   const customers = ctx.store
     .list("customers", { limit: 25, filters: [{ path: "$.deleted", value: null }] })
     .data.filter((c): c is Stripe.Customer => !c.deleted);
-  return html`<section id="customers"><h2>Customers</h2>${table(
-    ["Email", "Name", "Created", "ID"],
-    customers.map((c) => html`<tr><td>${c.email ?? ""}</td><td>${c.name ?? ""}</td><td>${when(c.created)}</td><td><code>${c.id}</code></td></tr>`),
-    "No customers yet.",
-  )}</section>`;
+  return html`<section id="customers">
+    <h2>Customers</h2>
+    ${table(
+      ["Email", "Name", "Created", "ID"],
+      customers.map(
+        (c) =>
+          html`<tr>
+            <td>${c.email ?? ""}</td>
+            <td>${c.name ?? ""}</td>
+            <td>${when(c.created)}</td>
+            <td><code>${c.id}</code></td>
+          </tr>`,
+      ),
+      "No customers yet.",
+    )}
+  </section>`;
 }
 
 function subscriptionsSection(ctx: SimContext): SafeHtml {
   const subscriptions = ctx.store.list("subscriptions", { limit: 25 }).data;
-  return html`<section id="subscriptions"><h2>Subscriptions</h2>${table(
-    ["Plan", "Status", "Period", "Customer", "Clock", "ID"],
-    subscriptions.map((sub) => {
-      const item = sub.items.data[0];
-      const plan = item ? `${formatAmount((item.price.unit_amount ?? 0) * (item.quantity ?? 1), item.price.currency)} / ${item.price.recurring?.interval ?? ""}` : "";
-      return html`<tr><td class="num">${plan}</td><td>${pill(sub.status)}${
-        sub.cancel_at ? html`<div class="attempts">cancels ${when(sub.cancel_at)}</div>` : ""
-      }${sub.status === "trialing" && sub.trial_end ? html`<div class="attempts">trial ends ${when(sub.trial_end)}</div>` : ""}</td><td>${
-        item ? html`${when(item.current_period_start)}<br>${when(item.current_period_end)}` : ""
-      }</td><td><code>${idOf(sub.customer) ?? ""}</code></td><td><code>${idOf(sub.test_clock) ?? ""}</code></td><td><code>${sub.id}</code></td></tr>`;
-    }),
-    "No subscriptions yet.",
-  )}</section>`;
+  return html`<section id="subscriptions">
+    <h2>Subscriptions</h2>
+    ${table(
+      ["Plan", "Status", "Period", "Customer", "Clock", "ID"],
+      subscriptions.map((sub) => {
+        const item = sub.items.data[0];
+        const plan = item
+          ? `${formatAmount((item.price.unit_amount ?? 0) * (item.quantity ?? 1), item.price.currency)} / ${item.price.recurring?.interval ?? ""}`
+          : "";
+        return html`<tr>
+          <td class="num">${plan}</td>
+          <td>
+            ${pill(sub.status)}${
+              sub.cancel_at ? html`<div class="attempts">cancels ${when(sub.cancel_at)}</div>` : ""
+            }${sub.status === "trialing" && sub.trial_end ? html`<div class="attempts">trial ends ${when(sub.trial_end)}</div>` : ""}
+          </td>
+          <td>
+            ${
+              item
+                ? html`${when(item.current_period_start)}<br />${when(item.current_period_end)}`
+                : ""
+            }
+          </td>
+          <td><code>${idOf(sub.customer) ?? ""}</code></td>
+          <td><code>${idOf(sub.test_clock) ?? ""}</code></td>
+          <td><code>${sub.id}</code></td>
+        </tr>`;
+      }),
+      "No subscriptions yet.",
+    )}
+  </section>`;
 }
 
 function invoicesSection(ctx: SimContext): SafeHtml {
   const invoices = ctx.store.list("invoices", { limit: 25 }).data;
-  return html`<section id="invoices"><h2>Invoices</h2>${table(
-    ["Amount", "Status", "Reason", "Attempts", "Number", "Customer", "Created"],
-    invoices.map(
-      (inv) => html`<tr><td class="num">${formatAmount(inv.total, inv.currency)}</td><td>${pill(inv.status)}${
-        inv.next_payment_attempt ? html`<div class="attempts">next attempt ${when(inv.next_payment_attempt)}</div>` : ""
-      }</td><td>${inv.billing_reason ?? ""}</td><td class="num">${inv.attempt_count}</td><td>${
-        inv.hosted_invoice_url ? html`<a href="${inv.hosted_invoice_url}">${inv.number ?? inv.id}</a> &middot; <a href="${inv.invoice_pdf ?? "#"}">PDF</a>` : html`<code>${inv.id}</code>`
-      }</td><td><code>${idOf(inv.customer) ?? ""}</code></td><td>${when(inv.created)}</td></tr>`,
-    ),
-    "No invoices yet.",
-  )}</section>`;
+  return html`<section id="invoices">
+    <h2>Invoices</h2>
+    ${table(
+      ["Amount", "Status", "Reason", "Attempts", "Number", "Customer", "Created"],
+      invoices.map(
+        (inv) =>
+          html`<tr>
+            <td class="num">${formatAmount(inv.total, inv.currency)}</td>
+            <td>
+              ${pill(inv.status)}${
+                inv.next_payment_attempt
+                  ? html`<div class="attempts">next attempt ${when(inv.next_payment_attempt)}</div>`
+                  : ""
+              }
+            </td>
+            <td>${inv.billing_reason ?? ""}</td>
+            <td class="num">${inv.attempt_count}</td>
+            <td>
+              ${
+                inv.hosted_invoice_url
+                  ? html`<a href="${inv.hosted_invoice_url}">${inv.number ?? inv.id}</a> &middot;
+                      <a href="${inv.invoice_pdf ?? "#"}">PDF</a>`
+                  : html`<code>${inv.id}</code>`
+              }
+            </td>
+            <td><code>${idOf(inv.customer) ?? ""}</code></td>
+            <td>${when(inv.created)}</td>
+          </tr>`,
+      ),
+      "No invoices yet.",
+    )}
+  </section>`;
 }
 
 function testClocksSection(ctx: SimContext): SafeHtml {
   const clocks = ctx.store
     .list("test_clocks", { limit: 25, filters: [{ path: "$.deleted", value: null }] })
     .data.filter((c): c is Stripe.TestHelpers.TestClock => !("deleted" in c && c.deleted));
-  return html`<section id="test-clocks"><h2>Test clocks</h2>${table(
-    ["Name", "Frozen time", "Status", "Advance", "ID"],
-    clocks.map(
-      (clock) => html`<tr><td>${clock.name ?? ""}</td><td>${when(clock.frozen_time)}</td><td>${pill(clock.status)}</td><td><form class="knobs" style="padding:0" method="post" action="/_sim/test-clocks/${clock.id}/advance">
-  <label>Days<input type="number" name="days" min="0" step="any" value="1"></label>
-  <label>Hours<input type="number" name="hours" min="0" step="any" value="0"></label>
-  <button type="submit" data-testid="advance-clock">Advance</button></form></td><td><code>${clock.id}</code></td></tr>`,
-    ),
-    "No test clocks yet. Create one with POST /v1/test_helpers/test_clocks.",
-  )}</section>`;
+  return html`<section id="test-clocks">
+    <h2>Test clocks</h2>
+    ${table(
+      ["Name", "Frozen time", "Status", "Advance", "ID"],
+      clocks.map(
+        (clock) =>
+          html`<tr>
+            <td>${clock.name ?? ""}</td>
+            <td>${when(clock.frozen_time)}</td>
+            <td>${pill(clock.status)}</td>
+            <td>
+              <form
+                class="knobs"
+                style="padding:0"
+                method="post"
+                action="/_sim/test-clocks/${clock.id}/advance"
+              >
+                <label>Days<input type="number" name="days" min="0" step="any" value="1" /></label>
+                <label
+                  >Hours<input type="number" name="hours" min="0" step="any" value="0"
+                /></label>
+                <button type="submit" data-testid="advance-clock">Advance</button>
+              </form>
+            </td>
+            <td><code>${clock.id}</code></td>
+          </tr>`,
+      ),
+      "No test clocks yet. Create one with POST /v1/test_helpers/test_clocks.",
+    )}
+  </section>`;
 }
 
 function eventsSection(ctx: SimContext, controls: SimControls): SafeHtml {
   const events = ctx.store.list("events", { limit: 50 }).data;
-  return html`<section id="events"><h2>Events and webhook deliveries</h2>${table(
-    ["Event", "Created", "Deliveries", ""],
-    events.map((event) => {
-      const deliveries = controls.queue.forEvent(event.id);
-      const attempts = controls.queue.attemptsFor(event.id);
-      return html`<tr id="${event.id}"><td><strong>${event.type}</strong><br><code>${event.id}</code></td><td>${when(event.created)}</td><td>${
-        deliveries.length === 0
-          ? html`<span class="pill">no endpoint</span>`
-          : deliveries.map((d) => html`${pill(d.status)} `)
-      }<ul class="attempts">${attempts.map(
-        (a) => html`<li>#${a.attempt} ${a.endpoint_id === FORWARD_ENDPOINT_ID ? "forward" : a.endpoint_id} &rarr; ${a.status_code ?? "no response"}${
-          a.error ? html` (${a.error})` : ""
-        }, ${a.duration_ms} ms, ${new Date(a.at_ms).toISOString().slice(11, 23)}</li>`,
-      )}</ul></td><td><form method="post" action="/_sim/events/${event.id}/resend"><button type="submit">Resend</button></form></td></tr>`;
-    }),
-    "No events yet.",
-  )}</section>`;
+  return html`<section id="events">
+    <h2>Events and webhook deliveries</h2>
+    ${table(
+      ["Event", "Created", "Deliveries", ""],
+      events.map((event) => {
+        const deliveries = controls.queue.forEvent(event.id);
+        const attempts = controls.queue.attemptsFor(event.id);
+        return html`<tr id="${event.id}">
+          <td><strong>${event.type}</strong><br /><code>${event.id}</code></td>
+          <td>${when(event.created)}</td>
+          <td>
+            ${
+              deliveries.length === 0
+                ? html`<span class="pill">no endpoint</span>`
+                : deliveries.map((d) => html`${pill(d.status)} `)
+            }
+            <ul class="attempts">
+              ${attempts.map(
+                (a) =>
+                  html`<li>
+                    #${a.attempt}
+                    ${a.endpoint_id === FORWARD_ENDPOINT_ID ? "forward" : a.endpoint_id} &rarr;
+                    ${a.status_code ?? "no response"}${a.error ? html` (${a.error})` : ""},
+                    ${a.duration_ms} ms, ${new Date(a.at_ms).toISOString().slice(11, 23)}
+                  </li>`,
+              )}
+            </ul>
+          </td>
+          <td>
+            <form method="post" action="/_sim/events/${event.id}/resend">
+              <button type="submit">Resend</button>
+            </form>
+          </td>
+        </tr>`;
+      }),
+      "No events yet.",
+    )}
+  </section>`;
 }
 
 function webhooksSection(ctx: SimContext, controls: SimControls): SafeHtml {
   const knobs = controls.getKnobs();
   const endpoints = ctx.store.all("webhook_endpoints");
   const number = (name: string, label: string, value: number) =>
-    html`<label>${label}<input type="number" name="${name}" value="${value}" min="0"></label>`;
-  return html`<section id="webhooks"><h2>Webhooks</h2>
-<p class="meta">Forwarding to: ${controls.forwardUrl ? html`<code>${controls.forwardUrl}</code>` : "none"}${endpoints.map(
-    (e) => html` &middot; <code>${e.url}</code> ${pill(e.status)} (${e.enabled_events.join(", ")})`,
-  )}</p>
-<form class="knobs" method="post" action="/_sim/knobs">
-  ${number("duplicates", "Duplicates", knobs.duplicates)}
-  ${number("delayMs", "Delay (ms)", knobs.delayMs)}
-  ${number("retryBaseMs", "Retry base (ms)", knobs.retryBaseMs)}
-  ${number("maxAttempts", "Max attempts", knobs.maxAttempts)}
-  ${number("timeoutMs", "Timeout (ms)", knobs.timeoutMs)}
-  <input type="hidden" name="shuffle" value="false">
-  <label>Shuffle<input type="checkbox" name="shuffle" value="true"${knobs.shuffle ? raw(" checked") : ""}></label>
-  <button class="primary" type="submit">Save knobs</button>
-</form></section>`;
+    html`<label>${label}<input type="number" name="${name}" value="${value}" min="0" /></label>`;
+  return html`<section id="webhooks">
+    <h2>Webhooks</h2>
+    <p class="meta">
+      Forwarding to:
+      ${controls.forwardUrl ? html`<code>${controls.forwardUrl}</code>` : "none"}${endpoints.map(
+        (e) =>
+          html` &middot; <code>${e.url}</code> ${pill(e.status)} (${e.enabled_events.join(", ")})`,
+      )}
+    </p>
+    <form class="knobs" method="post" action="/_sim/knobs">
+      ${number("duplicates", "Duplicates", knobs.duplicates)}
+      ${number("delayMs", "Delay (ms)", knobs.delayMs)}
+      ${number("retryBaseMs", "Retry base (ms)", knobs.retryBaseMs)}
+      ${number("maxAttempts", "Max attempts", knobs.maxAttempts)}
+      ${number("timeoutMs", "Timeout (ms)", knobs.timeoutMs)}
+      <input type="hidden" name="shuffle" value="false" />
+      <label
+        >Shuffle<input
+          type="checkbox"
+          name="shuffle"
+          value="true"
+          ${knobs.shuffle ? raw(" checked") : ""}
+      /></label>
+      <button class="primary" type="submit">Save knobs</button>
+    </form>
+  </section>`;
 }
 
 export function renderDashboard(ctx: SimContext, controls: SimControls): string {
-  const body = html`<header><strong>stripe-sim</strong><span class="badge">Test mode</span>
-<nav><a href="#payments">Payments</a><a href="#subscriptions">Subscriptions</a><a href="#invoices">Invoices</a><a href="#test-clocks">Test clocks</a><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a></nav>
-<span style="margin-left:auto;color:#697386">API at <code>${ctx.baseUrl()}/v1</code></span></header>
-<main>
-${webhooksSection(ctx, controls)}
-${paymentsSection(ctx)}
-${subscriptionsSection(ctx)}
-${invoicesSection(ctx)}
-${testClocksSection(ctx)}
-${sessionsSection(ctx)}
-${customersSection(ctx)}
-${eventsSection(ctx, controls)}
-</main>`;
+  const body = html`<header>
+      <strong>stripe-sim</strong><span class="badge">Test mode</span>
+      <nav>
+        <a href="#payments">Payments</a><a href="#subscriptions">Subscriptions</a
+        ><a href="#invoices">Invoices</a><a href="#test-clocks">Test clocks</a
+        ><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a
+        ><a href="#events">Events</a><a href="#webhooks">Webhooks</a>
+      </nav>
+      <span style="margin-left:auto;color:#697386">API at <code>${ctx.baseUrl()}/v1</code></span>
+    </header>
+    <main>
+      ${webhooksSection(ctx, controls)} ${paymentsSection(ctx)} ${subscriptionsSection(ctx)}
+      ${invoicesSection(ctx)} ${testClocksSection(ctx)} ${sessionsSection(ctx)}
+      ${customersSection(ctx)} ${eventsSection(ctx, controls)}
+    </main>`;
   return document("stripe-sim dashboard", STYLE, body);
 }

@@ -35,19 +35,32 @@ export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
-export function document(title: string, style: SafeHtml, body: SafeHtml, script?: SafeHtml): string {
+export function document(
+  title: string,
+  style: SafeHtml,
+  body: SafeHtml,
+  script?: SafeHtml,
+): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title}</title>
-<style>${style}</style>
-</head>
-<body>
-${body}
-${script ? html`<script>${script}</script>` : ""}
-</body>
-</html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>${title}</title>
+        <style>
+          ${style}
+        </style>
+      </head>
+      <body>
+        ${body}
+        ${
+          script
+            ? html`<script>
+                ${script};
+              </script>`
+            : ""
+        }
+      </body>
+    </html>`.value;
 }

@@ -18,7 +18,9 @@ const MARGIN = 56;
 
 /** PDF strings: ASCII only (the built-in fonts' WinAnsi subset), with \ ( ) escaped. */
 function pdfString(text: string): string {
-  const ascii = text.normalize("NFKD").replace(/[^\x20-\x7e]/g, (ch) => (ch === "\u00d7" ? "x" : ""));
+  const ascii = text
+    .normalize("NFKD")
+    .replace(/[^\x20-\x7e]/g, (ch) => (ch === "\u00d7" ? "x" : ""));
   return `(${ascii.replace(/\\/g, "\\\\").replace(/\(/g, "\\(").replace(/\)/g, "\\)")})`;
 }
 

@@ -34,21 +34,31 @@ export interface PortalView {
 }
 
 function date(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleDateString("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
+  return new Date(seconds * 1000).toLocaleDateString("en-US", {
+    month: "long",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 function page(view: PortalView, title: string, content: SafeHtml): string {
   const back = view.session.return_url
-    ? html`<a class="back" href="${view.session.return_url}" data-testid="return-to-business-link"><span aria-hidden="true">&larr;</span> Return to ${view.merchantName}</a>`
+    ? html`<a class="back" href="${view.session.return_url}" data-testid="return-to-business-link"
+        ><span aria-hidden="true">&larr;</span> Return to ${view.merchantName}</a
+      >`
     : "";
   return document(
     title,
     PORTAL_STYLE,
     html`<main class="portal" data-testid="page-container-main">
-<header>${back}<span class="merchant">${view.merchantName}</span><span class="badge">Test mode</span></header>
-${content}
-<p class="footer">stripe-sim &middot; a local stand-in for Stripe's customer portal.</p>
-</main>`,
+      <header>
+        ${back}<span class="merchant">${view.merchantName}</span
+        ><span class="badge">Test mode</span>
+      </header>
+      ${content}
+      <p class="footer">stripe-sim &middot; a local stand-in for Stripe's customer portal.</p>
+    </main>`,
   );
 }
 
@@ -62,7 +72,8 @@ function subscriptionPrice(subscription: Stripe.Subscription): string {
 export function subscriptionState(subscription: Stripe.Subscription): string {
   const end = subscription.items.data[0]?.current_period_end ?? 0;
   if (subscription.cancel_at) return `Cancels ${date(subscription.cancel_at)}`;
-  if (subscription.status === "trialing" && subscription.trial_end) return `Trial ends ${date(subscription.trial_end)}`;
+  if (subscription.status === "trialing" && subscription.trial_end)
+    return `Trial ends ${date(subscription.trial_end)}`;
   if (subscription.status === "past_due") return "Past due";
   if (subscription.status === "unpaid") return "Unpaid";
   return `Renews ${date(end)}`;
@@ -76,73 +87,147 @@ export function renderPortalHome(
   notice: string | null,
 ): string {
   const f = view.configuration.features;
-  const canUpdate = f.subscription_update.enabled && (f.subscription_update.products ?? []).length > 0;
-  const current = html`<section><h2>Current subscription</h2>${
-    subscriptions.length === 0
-      ? html`<p class="muted">No active subscription.</p>`
-      : subscriptions.map(
-          ({ subscription, productName }) => html`<div class="box" data-testid="subscription" data-subscription="${subscription.id}">
-  <div class="name">${productName}</div>
-  <div class="price">${subscriptionPrice(subscription)}</div>
-  <div class="muted" data-testid="subscription-state">${subscriptionState(subscription)}</div>
-  <div class="row-actions">
-    ${canUpdate && !subscription.cancel_at ? html`<a class="button" href="${view.base}/subscriptions/${subscription.id}/update" data-test="update-subscription">Update plan</a>` : ""}
-    ${subscription.cancel_at
-      ? html`<form method="post" action="${view.base}/subscriptions/${subscription.id}/renew"><button class="button primary" type="submit" data-test="renew-subscription">Renew subscription</button></form>`
-      : f.subscription_cancel.enabled
-        ? html`<a class="button danger" href="${view.base}/subscriptions/${subscription.id}/cancel" data-test="cancel-subscription">Cancel subscription</a>`
-        : ""}
-  </div>
-</div>`,
-        )
-  }</section>`;
+  const canUpdate =
+    f.subscription_update.enabled && (f.subscription_update.products ?? []).length > 0;
+  const current = html`<section>
+    <h2>Current subscription</h2>
+    ${
+      subscriptions.length === 0
+        ? html`<p class="muted">No active subscription.</p>`
+        : subscriptions.map(
+            ({ subscription, productName }) =>
+              html`<div
+                class="box"
+                data-testid="subscription"
+                data-subscription="${subscription.id}"
+              >
+                <div class="name">${productName}</div>
+                <div class="price">${subscriptionPrice(subscription)}</div>
+                <div class="muted" data-testid="subscription-state">
+                  ${subscriptionState(subscription)}
+                </div>
+                <div class="row-actions">
+                  ${canUpdate && !subscription.cancel_at ? html`<a class="button" href="${view.base}/subscriptions/${subscription.id}/update" data-test="update-subscription">Update plan</a>` : ""}
+                  ${
+                    subscription.cancel_at
+                      ? html`<form
+                          method="post"
+                          action="${view.base}/subscriptions/${subscription.id}/renew"
+                        >
+                          <button
+                            class="button primary"
+                            type="submit"
+                            data-test="renew-subscription"
+                          >
+                            Renew subscription
+                          </button>
+                        </form>`
+                      : f.subscription_cancel.enabled
+                        ? html`<a
+                            class="button danger"
+                            href="${view.base}/subscriptions/${subscription.id}/cancel"
+                            data-test="cancel-subscription"
+                            >Cancel subscription</a
+                          >`
+                        : ""
+                  }
+                </div>
+              </div>`,
+          )
+    }
+  </section>`;
   const card = paymentMethod?.card;
-  const payment = html`<section><h2>Payment method</h2>
-<div class="box" data-testid="payment-method">${
-    card
-      ? html`<span>${card.brand.toUpperCase()} &bull;&bull;&bull;&bull; ${card.last4}</span> <span class="muted">Expires ${String(card.exp_month).padStart(2, "0")}/${card.exp_year}</span>`
-      : html`<span class="muted">No payment method on file.</span>`
-  }
-  ${f.payment_method_update.enabled ? html`<div class="row-actions"><a class="button" href="${view.base}/payment-methods/new" data-test="add-payment-method">Add payment method</a></div>` : ""}
-</div></section>`;
-  const billing = html`<section><h2>Billing information</h2><div class="box">
-<div>${view.customer.name ?? ""}</div><div class="muted">${view.customer.email ?? ""}</div></div></section>`;
+  const payment = html`<section>
+    <h2>Payment method</h2>
+    <div class="box" data-testid="payment-method">
+      ${
+        card
+          ? html`<span>${card.brand.toUpperCase()} &bull;&bull;&bull;&bull; ${card.last4}</span>
+              <span class="muted"
+                >Expires ${String(card.exp_month).padStart(2, "0")}/${card.exp_year}</span
+              >`
+          : html`<span class="muted">No payment method on file.</span>`
+      }
+      ${f.payment_method_update.enabled ? html`<div class="row-actions"><a class="button" href="${view.base}/payment-methods/new" data-test="add-payment-method">Add payment method</a></div>` : ""}
+    </div>
+  </section>`;
+  const billing = html`<section>
+    <h2>Billing information</h2>
+    <div class="box">
+      <div>${view.customer.name ?? ""}</div>
+      <div class="muted">${view.customer.email ?? ""}</div>
+    </div>
+  </section>`;
   const history = f.invoice_history.enabled
-    ? html`<section><h2>Invoice history</h2>${
-        invoices.length === 0
-          ? html`<p class="muted">No invoices yet.</p>`
-          : html`<table class="invoices"><tbody>${invoices.map(
-              (invoice) => html`<tr data-testid="invoice-row"><td><a href="${invoice.hosted_invoice_url ?? "#"}" data-testid="invoice-link">${date(invoice.created)}</a></td><td>${formatAmount(invoice.total, invoice.currency)}</td><td><span class="pill">${invoice.status === "open" ? "Open" : invoice.status === "paid" ? "Paid" : (invoice.status ?? "")}</span></td></tr>`,
-            )}</tbody></table>`
-      }</section>`
+    ? html`<section>
+        <h2>Invoice history</h2>
+        ${
+          invoices.length === 0
+            ? html`<p class="muted">No invoices yet.</p>`
+            : html`<table class="invoices">
+                <tbody>
+                  ${invoices.map(
+                    (invoice) =>
+                      html`<tr data-testid="invoice-row">
+                        <td>
+                          <a href="${invoice.hosted_invoice_url ?? "#"}" data-testid="invoice-link"
+                            >${date(invoice.created)}</a
+                          >
+                        </td>
+                        <td>${formatAmount(invoice.total, invoice.currency)}</td>
+                        <td>
+                          <span class="pill"
+                            >${invoice.status === "open" ? "Open" : invoice.status === "paid" ? "Paid" : (invoice.status ?? "")}</span
+                          >
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }
+      </section>`
     : "";
   return page(
     view,
     `${view.merchantName} customer portal`,
     html`${view.configuration.business_profile.headline ? html`<p class="muted">${view.configuration.business_profile.headline}</p>` : ""}
-${notice ? html`<div class="banner" role="status" data-testid="portal-notice">${notice}</div>` : ""}
-${current}${payment}${billing}${history}`,
+    ${notice ? html`<div class="banner" role="status" data-testid="portal-notice">${notice}</div>` : ""}
+    ${current}${payment}${billing}${history}`,
   );
 }
 
-export function renderCancelPage(view: PortalView, subscription: Stripe.Subscription, productName: string): string {
+export function renderCancelPage(
+  view: PortalView,
+  subscription: Stripe.Subscription,
+  productName: string,
+): string {
   const immediately = view.configuration.features.subscription_cancel.mode === "immediately";
   const end = subscription.items.data[0]?.current_period_end ?? 0;
   return page(
     view,
     "Cancel subscription",
     html`<h1>Cancel your subscription</h1>
-<div class="box"><div class="name">${productName}</div><div class="price">${subscriptionPrice(subscription)}</div></div>
-<p>${immediately
-      ? "Your subscription will be canceled immediately."
-      : html`Your subscription will be canceled, but is still available until the end of your billing period on <strong>${date(end)}</strong>.`}
-If you change your mind, you can renew your subscription.</p>
-<form method="post" action="${view.base}/subscriptions/${subscription.id}/cancel">
-  <div class="row-actions">
-    <button class="button primary" type="submit" data-testid="confirm">Cancel subscription</button>
-    <a class="button" href="${view.base}" data-testid="go-back">Go back</a>
-  </div>
-</form>`,
+      <div class="box">
+        <div class="name">${productName}</div>
+        <div class="price">${subscriptionPrice(subscription)}</div>
+      </div>
+      <p>
+        ${
+          immediately
+            ? "Your subscription will be canceled immediately."
+            : html`Your subscription will be canceled, but is still available until the end of your
+                billing period on <strong>${date(end)}</strong>.`
+        }
+        If you change your mind, you can renew your subscription.
+      </p>
+      <form method="post" action="${view.base}/subscriptions/${subscription.id}/cancel">
+        <div class="row-actions">
+          <button class="button primary" type="submit" data-testid="confirm">
+            Cancel subscription
+          </button>
+          <a class="button" href="${view.base}" data-testid="go-back">Go back</a>
+        </div>
+      </form>`,
   );
 }
 
@@ -157,22 +242,50 @@ const REASON_LABELS: Record<string, string> = {
   other: "Other reason",
 };
 
-export function renderReasonPage(view: PortalView, subscription: Stripe.Subscription, options: string[]): string {
+export function renderReasonPage(
+  view: PortalView,
+  subscription: Stripe.Subscription,
+  options: string[],
+): string {
   return page(
     view,
     "Cancel subscription",
     html`<h1>Tell us why you're canceling</h1>
-<form method="post" action="${view.base}/subscriptions/${subscription.id}/reason" class="reasons">
-  <fieldset style="border:0;padding:0;margin:0"><legend class="muted">Your feedback helps us improve.</legend>
-  ${options.map(
-    (reason) => html`<label><input type="radio" name="reason" value="${reason}" data-test="cancel-reason-opt-${reason}"> ${REASON_LABELS[reason] ?? reason}</label>`,
-  )}
-  </fieldset>
-  <div class="row-actions">
-    <button class="button primary" type="submit" data-testid="cancellation_reason_submit">Submit</button>
-    <button class="button" type="submit" name="skip" value="true" data-testid="cancellation_reason_cancel">Skip</button>
-  </div>
-</form>`,
+      <form
+        method="post"
+        action="${view.base}/subscriptions/${subscription.id}/reason"
+        class="reasons"
+      >
+        <fieldset style="border:0;padding:0;margin:0">
+          <legend class="muted">Your feedback helps us improve.</legend>
+          ${options.map(
+            (reason) =>
+              html`<label
+                ><input
+                  type="radio"
+                  name="reason"
+                  value="${reason}"
+                  data-test="cancel-reason-opt-${reason}"
+                />
+                ${REASON_LABELS[reason] ?? reason}</label
+              >`,
+          )}
+        </fieldset>
+        <div class="row-actions">
+          <button class="button primary" type="submit" data-testid="cancellation_reason_submit">
+            Submit
+          </button>
+          <button
+            class="button"
+            type="submit"
+            name="skip"
+            value="true"
+            data-testid="cancellation_reason_cancel"
+          >
+            Skip
+          </button>
+        </div>
+      </form>`,
   );
 }
 
@@ -186,55 +299,91 @@ export function renderUpdatePage(
     view,
     "Update plan",
     html`<h1>Update plan</h1>
-${choices.map(
-  ({ price, productName }) => html`<div class="box" data-testid="plan-option" data-price="${price.id}">
-  <div class="name">${productName}</div>
-  <div class="price">${formatAmount(price.unit_amount ?? 0, price.currency)} ${price.recurring ? perInterval(price.recurring) : ""}</div>
-  ${price.id === currentPrice
-    ? html`<span class="pill">Current plan</span>`
-    : html`<form method="post" action="${view.base}/subscriptions/${subscription.id}/update"><input type="hidden" name="price" value="${price.id}">
-    <button class="button primary" type="submit" data-testid="select-plan">Select</button></form>`}
-</div>`,
-)}
-<p><a class="button" href="${view.base}">Go back</a></p>`,
+      ${choices.map(
+        ({ price, productName }) =>
+          html`<div class="box" data-testid="plan-option" data-price="${price.id}">
+            <div class="name">${productName}</div>
+            <div class="price">
+              ${formatAmount(price.unit_amount ?? 0, price.currency)}
+              ${price.recurring ? perInterval(price.recurring) : ""}
+            </div>
+            ${
+              price.id === currentPrice
+                ? html`<span class="pill">Current plan</span>`
+                : html`<form
+                    method="post"
+                    action="${view.base}/subscriptions/${subscription.id}/update"
+                  >
+                    <input type="hidden" name="price" value="${price.id}" />
+                    <button class="button primary" type="submit" data-testid="select-plan">
+                      Select
+                    </button>
+                  </form>`
+            }
+          </div>`,
+      )}
+      <p><a class="button" href="${view.base}">Go back</a></p>`,
   );
 }
 
-export function renderAddCardPage(view: PortalView, values: CheckoutFormValues, errors: FieldErrors, banner: string | null): string {
+export function renderAddCardPage(
+  view: PortalView,
+  values: CheckoutFormValues,
+  errors: FieldErrors,
+  banner: string | null,
+): string {
   const input = (name: keyof CheckoutFormValues, label: string, attributes: SafeHtml) => {
     const error = errors[name];
-    return html`<div class="field"><label for="${name}">${label}</label>
-<input id="${name}" name="${name}" value="${name === "cardCvc" ? "" : values[name]}" ${attributes}${error ? html` aria-invalid="true"` : ""}>
-${error ? html`<p class="field-error" role="alert">${error}</p>` : ""}</div>`;
+    return html`<div class="field">
+      <label for="${name}">${label}</label>
+      <input
+        id="${name}"
+        name="${name}"
+        value="${name === "cardCvc" ? "" : values[name]}"
+        ${attributes}${error ? html` aria-invalid="true"` : ""}
+      />
+      ${error ? html`<p class="field-error" role="alert">${error}</p>` : ""}
+    </div>`;
   };
   return page(
     view,
     "Add payment method",
     html`<h1>Add payment method</h1>
-${banner ? html`<div class="banner" role="alert">${banner}</div>` : ""}
-<form method="post" action="${view.base}/payment-methods/new" novalidate>
-  ${input("cardNumber", "Card number", html`type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"`)}
-  <div class="card-grid">
-    ${input("cardExpiry", "Expiration", html`type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY"`)}
-    ${input("cardCvc", "CVC", html`type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" maxlength="4"`)}
-  </div>
-  ${input("billingName", "Name on card", html`type="text" autocomplete="cc-name"`)}
-  <div class="row-actions">
-    <button class="button primary" type="submit" data-testid="confirm">Add</button>
-    <a class="button" href="${view.base}">Go back</a>
-  </div>
-</form>`,
+      ${banner ? html`<div class="banner" role="alert">${banner}</div>` : ""}
+      <form method="post" action="${view.base}/payment-methods/new" novalidate>
+        ${input("cardNumber", "Card number", html`type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"`)}
+        <div class="card-grid">
+          ${input("cardExpiry", "Expiration", html`type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY"`)}
+          ${input("cardCvc", "CVC", html`type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" maxlength="4"`)}
+        </div>
+        ${input("billingName", "Name on card", html`type="text" autocomplete="cc-name"`)}
+        <div class="row-actions">
+          <button class="button primary" type="submit" data-testid="confirm">Add</button>
+          <a class="button" href="${view.base}">Go back</a>
+        </div>
+      </form>`,
   );
 }
 
 export function renderConfirmation(view: PortalView, message: string): string {
-  return page(view, "Done", html`<h1>Done</h1><p data-testid="portal-confirmation">${message}</p><p><a class="button" href="${view.base}">Back to the portal</a></p>`);
+  return page(
+    view,
+    "Done",
+    html`<h1>Done</h1>
+      <p data-testid="portal-confirmation">${message}</p>
+      <p><a class="button" href="${view.base}">Back to the portal</a></p>`,
+  );
 }
 
 export function renderPortalNotFound(): string {
   return document(
     "Page not found",
     PORTAL_STYLE,
-    html`<main class="center"><div class="card"><h1>This link has expired</h1><p>Return to the business and open the customer portal again.</p></div></main>`,
+    html`<main class="center">
+      <div class="card">
+        <h1>This link has expired</h1>
+        <p>Return to the business and open the customer portal again.</p>
+      </div>
+    </main>`,
   );
 }

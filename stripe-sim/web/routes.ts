@@ -21,10 +21,21 @@ export async function handleWeb(
   const path = url.pathname;
   const checkout = /^\/c\/pay\/([^/]+?)(\/authenticate)?\/?$/.exec(path);
   if (checkout && (method === "GET" || method === "POST")) {
-    await handleCheckoutPage(ctx, req, res, url, checkout[1] ?? "", checkout[2] ? "authenticate" : "pay");
+    await handleCheckoutPage(
+      ctx,
+      req,
+      res,
+      url,
+      checkout[1] ?? "",
+      checkout[2] ? "authenticate" : "pay",
+    );
     return;
   }
-  if ((path.startsWith("/i/") || path.startsWith("/receipts/")) && (await handleInvoicePages(ctx, req, res, path))) return;
+  if (
+    (path.startsWith("/i/") || path.startsWith("/receipts/")) &&
+    (await handleInvoicePages(ctx, req, res, path))
+  )
+    return;
   if (isPortalPath(path) && (method === "GET" || method === "POST")) {
     await handlePortal(ctx, req, res, url);
     return;

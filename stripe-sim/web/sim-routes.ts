@@ -19,10 +19,13 @@ const KNOB_KINDS: Record<keyof DeliveryKnobs, "number" | "boolean"> = {
 
 class BadInput extends Error {}
 
-async function readInput(req: IncomingMessage): Promise<{ fields: Record<string, unknown>; fromForm: boolean }> {
+async function readInput(
+  req: IncomingMessage,
+): Promise<{ fields: Record<string, unknown>; fromForm: boolean }> {
   const text = await readBody(req);
   const type = (req.headers["content-type"] ?? "").toLowerCase();
-  if (type.startsWith("application/x-www-form-urlencoded")) return { fields: parseForm(text), fromForm: true };
+  if (type.startsWith("application/x-www-form-urlencoded"))
+    return { fields: parseForm(text), fromForm: true };
   if (text.trim() === "") return { fields: {}, fromForm: false };
   try {
     const parsed: unknown = JSON.parse(text);
@@ -41,11 +44,13 @@ export function parseKnobs(fields: Record<string, unknown>): Partial<DeliveryKno
     const kind = KNOB_KINDS[key as keyof DeliveryKnobs];
     if (!kind) throw new BadInput(`Unknown knob: ${key}`);
     if (kind === "boolean") {
-      if (raw !== true && raw !== false && raw !== "true" && raw !== "false") throw new BadInput(`${key} must be true or false`);
+      if (raw !== true && raw !== false && raw !== "true" && raw !== "false")
+        throw new BadInput(`${key} must be true or false`);
       patch.shuffle = raw === true || raw === "true";
     } else {
       const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
-      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new BadInput(`${key} must be a non-negative number`);
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+        throw new BadInput(`${key} must be a non-negative number`);
       (patch as Record<string, number>)[key] = value;
     }
   }
@@ -59,15 +64,28 @@ export function parseKnobs(fields: Record<string, unknown>): Partial<DeliveryKno
  * (text/plain among them) are refused. Tools without an Origin (curl, the tests) send JSON,
  * a form, or nothing.
  */
-export function controlRequestRefusal(req: IncomingMessage): { status: 403 | 415; message: string } | null {
+export function controlRequestRefusal(
+  req: IncomingMessage,
+): { status: 403 | 415; message: string } | null {
   const origin = req.headers.origin;
   const fetchSite = req.headers["sec-fetch-site"];
-  if ((origin !== undefined && origin !== `http://${req.headers.host ?? ""}`) || fetchSite === "cross-site" || fetchSite === "same-site") {
-    return { status: 403, message: "Cross-origin requests to the stand-in's control endpoints are refused." };
+  if (
+    (origin !== undefined && origin !== `http://${req.headers.host ?? ""}`) ||
+    fetchSite === "cross-site" ||
+    fetchSite === "same-site"
+  ) {
+    return {
+      status: 403,
+      message: "Cross-origin requests to the stand-in's control endpoints are refused.",
+    };
   }
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded") {
-    return { status: 415, message: "Send a JSON body (Content-Type: application/json) or a form from the stand-in's dashboard." };
+    return {
+      status: 415,
+      message:
+        "Send a JSON body (Content-Type: application/json) or a form from the stand-in's dashboard.",
+    };
   }
   return null;
 }
@@ -87,7 +105,15 @@ export async function handleSimRoute(
   const method = req.method ?? "GET";
   if (method === "POST" && path.startsWith("/_sim/")) {
     const refusal = controlRequestRefusal(req);
-    if (refusal) return (sendJson(res, refusal.status, errorEnvelope({ type: "invalid_request_error", message: refusal.message })), true);
+    if (refusal)
+      return (
+        sendJson(
+          res,
+          refusal.status,
+          errorEnvelope({ type: "invalid_request_error", message: refusal.message }),
+        ),
+        true
+      );
   }
   try {
     if (path === "/_sim/knobs") {
@@ -103,7 +129,8 @@ export async function handleSimRoute(
       if (method === "POST") {
         const { fields } = await readInput(req);
         const seconds = Number(fields.advance_seconds ?? fields.advanceSeconds ?? 0);
-        if (!Number.isFinite(seconds) || seconds < 0) throw new BadInput("advance_seconds must be a non-negative number");
+        if (!Number.isFinite(seconds) || seconds < 0)
+          throw new BadInput("advance_seconds must be a non-negative number");
         ctx.clock.advance(seconds);
       } else if (method !== "GET") {
         return false;
@@ -116,17 +143,40 @@ export async function handleSimRoute(
       const { fields, fromForm } = await readInput(req);
       const days = Number(fields.days ?? 0);
       const hours = Number(fields.hours ?? 0);
-      if (!Number.isFinite(days) || !Number.isFinite(hours) || days < 0 || hours < 0 || days + hours <= 0) {
-        throw new BadInput("days and hours must be non-negative numbers, and together more than zero");
+      if (
+        !Number.isFinite(days) ||
+        !Number.isFinite(hours) ||
+        days < 0 ||
+        hours < 0 ||
+        days + hours <= 0
+      ) {
+        throw new BadInput(
+          "days and hours must be non-negative numbers, and together more than zero",
+        );
       }
       const id = advance[1] ?? "";
       const clock = ctx.store.get("test_clocks", id);
       if (!clock || clock.deleted) {
-        sendJson(res, 404, errorEnvelope({ type: "invalid_request_error", code: "resource_missing", message: `No such test_clock: '${id}'` }));
+        sendJson(
+          res,
+          404,
+          errorEnvelope({
+            type: "invalid_request_error",
+            code: "resource_missing",
+            message: `No such test_clock: '${id}'`,
+          }),
+        );
         return true;
       }
       try {
-        const advancing = ctx.db.transaction(() => startAdvance(ctx, clock, clock.frozen_time + Math.round(days * 86400 + hours * 3600), null))();
+        const advancing = ctx.db.transaction(() =>
+          startAdvance(
+            ctx,
+            clock,
+            clock.frozen_time + Math.round(days * 86400 + hours * 3600),
+            null,
+          ),
+        )();
         if (fromForm) redirect(res, "/_sim#test-clocks");
         else sendJson(res, 200, advancing);
       } catch (error) {
@@ -140,7 +190,15 @@ export async function handleSimRoute(
       await readBody(req).catch(() => "");
       const eventId = resend[1] ?? "";
       if (!controls.redeliver(eventId)) {
-        sendJson(res, 404, errorEnvelope({ type: "invalid_request_error", code: "resource_missing", message: `No such event: '${eventId}'` }));
+        sendJson(
+          res,
+          404,
+          errorEnvelope({
+            type: "invalid_request_error",
+            code: "resource_missing",
+            message: `No such event: '${eventId}'`,
+          }),
+        );
       } else {
         redirect(res, `/_sim#${eventId}`);
       }

@@ -39,7 +39,11 @@ export function postJson(
     const req = send(target, {
       method: "POST",
       agent: false,
-      headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)), Connection: "close" },
+      headers: {
+        ...headers,
+        "Content-Length": String(Buffer.byteLength(body)),
+        Connection: "close",
+      },
       signal,
     });
     const timer = setTimeout(() => {
@@ -52,8 +56,16 @@ export function postJson(
       res.on("data", (chunk: string) => {
         if (text.length < MAX_RESPONSE_CHARS) text += chunk;
       });
-      res.on("end", () => finish({ statusCode: res.statusCode ?? null, body: text.slice(0, MAX_RESPONSE_CHARS), error: null }));
-      res.on("error", (error) => finish({ statusCode: res.statusCode ?? null, body: text, error: error.message }));
+      res.on("end", () =>
+        finish({
+          statusCode: res.statusCode ?? null,
+          body: text.slice(0, MAX_RESPONSE_CHARS),
+          error: null,
+        }),
+      );
+      res.on("error", (error) =>
+        finish({ statusCode: res.statusCode ?? null, body: text, error: error.message }),
+      );
     });
     req.on("error", (error) => finish({ statusCode: null, body: null, error: error.message }));
     req.end(body);

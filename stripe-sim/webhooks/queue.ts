@@ -40,33 +40,48 @@ export class DeliveryQueue {
     return this.targets.matching(type);
   }
 
-  enqueue(eventId: string, targets: ReadonlyArray<WebhookTarget>, copies = this.knobs().duplicates): void {
+  enqueue(
+    eventId: string,
+    targets: ReadonlyArray<WebhookTarget>,
+    copies = this.knobs().duplicates,
+  ): void {
     const now = Date.now();
     const insert = this.db.prepare(
       "INSERT INTO webhook_deliveries (event_id, endpoint_id, status, next_attempt_ms, created_ms) VALUES (?, ?, 'pending', ?, ?)",
     );
     for (const target of targets) {
-      for (let copy = 0; copy < copies; copy++) insert.run(eventId, target.endpointId, now + this.knobs().delayMs, now);
+      for (let copy = 0; copy < copies; copy++)
+        insert.run(eventId, target.endpointId, now + this.knobs().delayMs, now);
     }
   }
 
   pending(): DeliveryRow[] {
     return this.db
-      .prepare("SELECT * FROM webhook_deliveries WHERE status = 'pending' ORDER BY next_attempt_ms, id")
+      .prepare(
+        "SELECT * FROM webhook_deliveries WHERE status = 'pending' ORDER BY next_attempt_ms, id",
+      )
       .all() as DeliveryRow[];
   }
 
   pendingCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").get() as { n: number }).n;
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'")
+        .get() as { n: number }
+    ).n;
   }
 
   forEvent(eventId: string): DeliveryRow[] {
-    return this.db.prepare("SELECT * FROM webhook_deliveries WHERE event_id = ? ORDER BY id").all(eventId) as DeliveryRow[];
+    return this.db
+      .prepare("SELECT * FROM webhook_deliveries WHERE event_id = ? ORDER BY id")
+      .all(eventId) as DeliveryRow[];
   }
 
   attemptsFor(eventId: string): AttemptRow[] {
     return this.db
-      .prepare("SELECT id, delivery_id, event_id, endpoint_id, url, attempt, status_code, duration_ms, error, at_ms FROM webhook_attempts WHERE event_id = ? ORDER BY id")
+      .prepare(
+        "SELECT id, delivery_id, event_id, endpoint_id, url, attempt, status_code, duration_ms, error, at_ms FROM webhook_attempts WHERE event_id = ? ORDER BY id",
+      )
       .all(eventId) as AttemptRow[];
   }
 }

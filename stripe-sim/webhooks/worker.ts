@@ -49,7 +49,10 @@ export class DeliveryWorker {
 
   /** Resolves once nothing is pending or in flight (retries included). */
   async idle(): Promise<void> {
-    while (!this.closed && (this.inFlight > 0 || this.lanesBusy() || this.queue.pendingCount() > 0)) {
+    while (
+      !this.closed &&
+      (this.inFlight > 0 || this.lanesBusy() || this.queue.pendingCount() > 0)
+    ) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -80,7 +83,9 @@ export class DeliveryWorker {
     const window = this.knobs().shuffle ? SHUFFLE_WINDOW_MS : 0;
     for (const row of pending) {
       if (this.busyEndpoints.has(row.endpoint_id)) continue;
-      const due = row.next_attempt_ms <= now || (lanes.has(row.endpoint_id) && row.next_attempt_ms <= now + window);
+      const due =
+        row.next_attempt_ms <= now ||
+        (lanes.has(row.endpoint_id) && row.next_attempt_ms <= now + window);
       if (due) {
         const lane = lanes.get(row.endpoint_id) ?? [];
         lane.push(row);
@@ -144,7 +149,8 @@ export class DeliveryWorker {
     if (this.closed) return; // shutting down: the row stays pending and resumes after a restart
     const durationMs = Math.round(performance.now() - started);
     const attemptNo = row.attempts + 1;
-    const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const succeeded =
+      result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const error = result.error ?? (succeeded ? null : `HTTP ${result.statusCode ?? "?"}`);
     this.db.transaction(() => {
       this.db
@@ -152,11 +158,26 @@ export class DeliveryWorker {
           `INSERT INTO webhook_attempts (delivery_id, event_id, endpoint_id, url, attempt, status_code, duration_ms, error, response_body, at_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(row.id, row.event_id, row.endpoint_id, target.url, attemptNo, result.statusCode, durationMs, error, result.body, startedMs);
+        .run(
+          row.id,
+          row.event_id,
+          row.endpoint_id,
+          target.url,
+          attemptNo,
+          result.statusCode,
+          durationMs,
+          error,
+          result.body,
+          startedMs,
+        );
       if (succeeded) {
-        this.db.prepare("UPDATE webhook_deliveries SET status = 'succeeded', attempts = ? WHERE id = ?").run(attemptNo, row.id);
+        this.db
+          .prepare("UPDATE webhook_deliveries SET status = 'succeeded', attempts = ? WHERE id = ?")
+          .run(attemptNo, row.id);
       } else if (attemptNo >= knobs.maxAttempts) {
-        this.db.prepare("UPDATE webhook_deliveries SET status = 'failed', attempts = ? WHERE id = ?").run(attemptNo, row.id);
+        this.db
+          .prepare("UPDATE webhook_deliveries SET status = 'failed', attempts = ? WHERE id = ?")
+          .run(attemptNo, row.id);
       } else {
         const backoff = knobs.retryBaseMs * 2 ** (attemptNo - 1);
         this.db

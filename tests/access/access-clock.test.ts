@@ -39,22 +39,30 @@ describe("the app's clock", () => {
     expect(testClockEnabled({ APP_TEST_CLOCK: "1", APP_URL: "http://localhost:3600" })).toBe(true);
     expect(testClockEnabled({ APP_TEST_CLOCK: "1" })).toBe(true);
     expect(testClockEnabled({ APP_URL: "https://talents-acting.example" })).toBe(false);
-    expect(testClockEnabled({ APP_TEST_CLOCK: "0", APP_URL: "https://talents-acting.example" })).toBe(false);
-    expect(() => testClockEnabled({ APP_TEST_CLOCK: "1", APP_URL: "https://talents-acting.example" })).toThrow(/APP_TEST_CLOCK is refused/);
+    expect(
+      testClockEnabled({ APP_TEST_CLOCK: "0", APP_URL: "https://talents-acting.example" }),
+    ).toBe(false);
+    expect(() =>
+      testClockEnabled({ APP_TEST_CLOCK: "1", APP_URL: "https://talents-acting.example" }),
+    ).toThrow(/APP_TEST_CLOCK is refused/);
   });
 });
 
 describe("/test/clock", () => {
   it("is a 404 on a server without APP_TEST_CLOCK, and the clock does not move", async () => {
     expect((await run(() => clockLoader(args(clockRequest("GET", "127.0.0.1"))))).status).toBe(404);
-    expect((await run(() => clockAction(args(clockRequest("POST", "127.0.0.1", "86400000"))))).status).toBe(404);
+    expect(
+      (await run(() => clockAction(args(clockRequest("POST", "127.0.0.1", "86400000"))))).status,
+    ).toBe(404);
     expect(clockOffsetMs()).toBe(0);
   });
 
   it("is a 404 from anywhere but the loopback interface", async () => {
     process.env.APP_TEST_CLOCK = "1";
     for (const address of [null, "local", "10.0.0.7", "203.0.113.9"]) {
-      expect((await run(() => clockAction(args(clockRequest("POST", address, "86400000"))))).status).toBe(404);
+      expect(
+        (await run(() => clockAction(args(clockRequest("POST", address, "86400000"))))).status,
+      ).toBe(404);
     }
     expect(clockOffsetMs()).toBe(0);
   });
@@ -70,7 +78,9 @@ describe("/test/clock", () => {
     expect(body.offsetMs).toBe(year);
 
     for (const bad of ["abc", "1.5", "", String(20 * year)]) {
-      expect((await run(() => clockAction(args(clockRequest("POST", "127.0.0.1", bad))))).status).toBe(400);
+      expect(
+        (await run(() => clockAction(args(clockRequest("POST", "127.0.0.1", bad))))).status,
+      ).toBe(400);
     }
     expect(clockOffsetMs()).toBe(year);
   });
@@ -88,7 +98,8 @@ describe("the headline migration", () => {
       expect(await columns()).toContain("headline");
       expect(await indexes()).toContain("users_access_expires_at_idx");
       // Step down through any later migrations until this one is undone; the first one stays.
-      for (let i = 0; i < 20 && (await columns()).includes("headline"); i++) await migrateDown(database);
+      for (let i = 0; i < 20 && (await columns()).includes("headline"); i++)
+        await migrateDown(database);
       expect(await columns()).not.toContain("headline");
       expect(await columns()).toContain("email");
       expect(await indexes()).not.toContain("users_access_expires_at_idx");

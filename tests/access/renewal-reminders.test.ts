@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role, SubscriptionStatus } from "../../db/schema";
-import { earnsRenewalReminders, queueRenewalReminders, reminderDue } from "../../app/access/renewal-reminders.server";
+import {
+  earnsRenewalReminders,
+  queueRenewalReminders,
+  reminderDue,
+} from "../../app/access/renewal-reminders.server";
 import { renderStoredTemplate } from "../../app/email/templates.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser } from "../support/factories";
@@ -18,14 +22,23 @@ const DAY = 24 * 60 * 60 * 1000;
 const at = (base: Date, days: number, ms = 0) => new Date(base.getTime() + days * DAY + ms);
 
 /** A member whose current access period was bought by a paid payment of `plan` ending at `end`. */
-async function paidMember(end: Date, options: { role?: Role; plan?: string; status?: SubscriptionStatus } = {}) {
+async function paidMember(
+  end: Date,
+  options: { role?: Role; plan?: string; status?: SubscriptionStatus } = {},
+) {
   const role = options.role ?? "talent";
-  const user = await createUser(app.db, { role, subscription_status: options.status ?? "ACTIVE", access_expires_at: end.toISOString() });
+  const user = await createUser(app.db, {
+    role,
+    subscription_status: options.status ?? "ACTIVE",
+    access_expires_at: end.toISOString(),
+  });
   await app.db
     .insertInto("payments")
     .values({
       user_id: user.id,
-      plan: options.plan ?? `${role === "talent" ? "talent_annual_membership" : `${role}_annual_access`}`,
+      plan:
+        options.plan ??
+        `${role === "talent" ? "talent_annual_membership" : `${role}_annual_access`}`,
       amount: 30000,
       currency: "mad",
       status: "paid",
@@ -50,7 +63,11 @@ async function outboxFor(email: string) {
   return Promise.all(
     rows.map(async (row) => {
       expect(row.template).toBe("renewal-reminder");
-      const { subject, text } = await renderStoredTemplate(row.template ?? "", row.template_version, row.props);
+      const { subject, text } = await renderStoredTemplate(
+        row.template ?? "",
+        row.template_version,
+        row.props,
+      );
       return { dedupe_key: row.dedupe_key, status: row.status, subject, text };
     }),
   );
@@ -82,8 +99,12 @@ describe("earnsRenewalReminders", () => {
   it("only a paid one-time annual plan", () => {
     expect(earnsRenewalReminders({ plan: "talent_annual_membership", status: "paid" })).toBe(true);
     expect(earnsRenewalReminders({ plan: "company_annual_access", status: "paid" })).toBe(true);
-    expect(earnsRenewalReminders({ plan: "talent_annual_membership", status: "pending" })).toBe(false);
-    expect(earnsRenewalReminders({ plan: "talent_annual_subscription", status: "paid" })).toBe(false);
+    expect(earnsRenewalReminders({ plan: "talent_annual_membership", status: "pending" })).toBe(
+      false,
+    );
+    expect(earnsRenewalReminders({ plan: "talent_annual_subscription", status: "paid" })).toBe(
+      false,
+    );
   });
 });
 
@@ -124,9 +145,16 @@ describe("queueRenewalReminders", () => {
 
   it("queues each reminder once when two sweeps run at the same moment", async () => {
     const end = nextEnd();
-    const members = await Promise.all([paidMember(end), paidMember(at(end, -10)), paidMember(at(end, -40))]);
+    const members = await Promise.all([
+      paidMember(end),
+      paidMember(at(end, -10)),
+      paidMember(at(end, -40)),
+    ]);
     const moment = at(end, -20);
-    const [first, second] = await Promise.all([queueRenewalReminders(app.db, moment), queueRenewalReminders(app.db, moment)]);
+    const [first, second] = await Promise.all([
+      queueRenewalReminders(app.db, moment),
+      queueRenewalReminders(app.db, moment),
+    ]);
     expect(first + second).toBe(3);
     const rows = await app.db
       .selectFrom("email_outbox")
@@ -148,7 +176,11 @@ describe("queueRenewalReminders", () => {
     await queueRenewalReminders(app.db, at(end, -10));
     // Renewed: the next year's payment moves the end a year on.
     const nextYearEnd = at(end, 365);
-    await app.db.updateTable("users").set({ access_expires_at: nextYearEnd.toISOString() }).where("id", "=", user.id).execute();
+    await app.db
+      .updateTable("users")
+      .set({ access_expires_at: nextYearEnd.toISOString() })
+      .where("id", "=", user.id)
+      .execute();
     await app.db
       .insertInto("payments")
       .values({
@@ -174,17 +206,23 @@ describe("queueRenewalReminders", () => {
   it("nothing for auto-renewing plans, access without a payment, cancelled access or an end long past", async () => {
     const end = nextEnd();
     const subscriber = await paidMember(end, { plan: "talent_annual_subscription" });
-    const granted = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: end.toISOString() });
+    const granted = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: end.toISOString(),
+    });
     const cancelled = await paidMember(end, { status: "CANCELLED" });
     const longGone = await paidMember(at(end, -75), { status: "EXPIRED" });
     for (const days of [-30, -7, 0]) await queueRenewalReminders(app.db, at(end, days));
-    for (const user of [subscriber, granted, cancelled, longGone]) expect(await outboxFor(user.email)).toEqual([]);
+    for (const user of [subscriber, granted, cancelled, longGone])
+      expect(await outboxFor(user.email)).toEqual([]);
   });
 
   it("an EXPIRED member (after the expiry sweep) still gets the ended reminder", async () => {
     const end = nextEnd();
     const user = await paidMember(end, { status: "EXPIRED" });
     await queueRenewalReminders(app.db, at(end, 2));
-    expect((await outboxFor(user.email)).map((e) => e.subject)).toEqual(["Your Talent annual membership has ended: renew now"]);
+    expect((await outboxFor(user.email)).map((e) => e.subject)).toEqual([
+      "Your Talent annual membership has ended: renew now",
+    ]);
   });
 });

@@ -10,7 +10,11 @@ const ROLES: Role[] = ["talent", "professional", "company"];
 const STATUSES: SubscriptionStatus[] = ["NONE", "ACTIVE", "EXPIRED", "CANCELLED"];
 /** access end relative to NOW: a year ahead, one millisecond ahead, exactly now, one millisecond ago, none */
 const EXPIRIES: Array<{ label: string; at: string | null; running: boolean }> = [
-  { label: "a year ahead", at: new Date(NOW.getTime() + 365 * 24 * 3600 * 1000).toISOString(), running: true },
+  {
+    label: "a year ahead",
+    at: new Date(NOW.getTime() + 365 * 24 * 3600 * 1000).toISOString(),
+    running: true,
+  },
   { label: "1 ms before the end", at: new Date(NOW.getTime() + MS).toISOString(), running: true },
   { label: "at the end", at: NOW.toISOString(), running: false },
   { label: "1 ms after the end", at: new Date(NOW.getTime() - MS).toISOString(), running: false },
@@ -22,7 +26,10 @@ const ALLOWED_ROLES: Record<Feature, Role[]> = {
   "talent-directory": ["talent", "professional", "company"],
   "talent-contact": ["professional", "company"],
 };
-const NEEDS_ACCESS: Record<Feature, boolean> = { "talent-directory": false, "talent-contact": true };
+const NEEDS_ACCESS: Record<Feature, boolean> = {
+  "talent-directory": false,
+  "talent-contact": true,
+};
 
 describe("decideAccess: role x status x expiry x feature", () => {
   for (const feature of Object.keys(FEATURES) as Feature[]) {
@@ -37,7 +44,11 @@ describe("decideAccess: role x status x expiry x feature", () => {
               ? { allowed: false, reason: "needs-access" }
               : { allowed: true };
           it(`${feature}: ${role}, ${status}, ${expiry.label} -> ${expected.allowed ? "allowed" : expected.reason}`, () => {
-            const decision = decideAccess({ role, subscription_status: status, access_expires_at: expiry.at }, feature, NOW);
+            const decision = decideAccess(
+              { role, subscription_status: status, access_expires_at: expiry.at },
+              feature,
+              NOW,
+            );
             expect(decision).toEqual(expected);
           });
         }
@@ -49,19 +60,32 @@ describe("decideAccess: role x status x expiry x feature", () => {
 describe("hasAccess", () => {
   it("ends exactly at access_expires_at, the same instant effectiveStatus reads EXPIRED", () => {
     const end = "2027-03-10T12:00:00.000Z";
-    expect(hasAccess({ subscription_status: "ACTIVE", access_expires_at: end }, new Date(Date.parse(end) - 1))).toBe(true);
-    expect(hasAccess({ subscription_status: "ACTIVE", access_expires_at: end }, new Date(end))).toBe(false);
+    expect(
+      hasAccess(
+        { subscription_status: "ACTIVE", access_expires_at: end },
+        new Date(Date.parse(end) - 1),
+      ),
+    ).toBe(true);
+    expect(
+      hasAccess({ subscription_status: "ACTIVE", access_expires_at: end }, new Date(end)),
+    ).toBe(false);
   });
 
   it("a status written EXPIRED or CANCELLED grants nothing even with an end date ahead", () => {
     const ahead = "2030-01-01T00:00:00.000Z";
-    expect(hasAccess({ subscription_status: "EXPIRED", access_expires_at: ahead }, NOW)).toBe(false);
-    expect(hasAccess({ subscription_status: "CANCELLED", access_expires_at: ahead }, NOW)).toBe(false);
+    expect(hasAccess({ subscription_status: "EXPIRED", access_expires_at: ahead }, NOW)).toBe(
+      false,
+    );
+    expect(hasAccess({ subscription_status: "CANCELLED", access_expires_at: ahead }, NOW)).toBe(
+      false,
+    );
   });
 });
 
 describe("paywallMessage", () => {
   it("names what membership unlocks", () => {
-    expect(paywallMessage("talent-contact")).toBe("Become a member to see talents' contact details.");
+    expect(paywallMessage("talent-contact")).toBe(
+      "Become a member to see talents' contact details.",
+    );
   });
 });

@@ -17,7 +17,16 @@ afterAll(async () => {
 });
 
 type Paywall = { message: string; paymentPath: string | null };
-type ProfileData = { talent: { id: number; name: string; email: string | null; headline: string | null; listed: boolean } | null; paywall: Paywall | null };
+type ProfileData = {
+  talent: {
+    id: number;
+    name: string;
+    email: string | null;
+    headline: string | null;
+    listed: boolean;
+  } | null;
+  paywall: Paywall | null;
+};
 type DirectoryData = {
   talents: Array<{ id: number; name: string; headline: string | null }>;
   total: number;
@@ -30,7 +39,11 @@ type DirectoryData = {
 
 const tag = () => randomBytes(4).toString("hex");
 
-async function member(role: Role, access: "active" | "none" | "ended" | "expired" = "active", name?: string) {
+async function member(
+  role: Role,
+  access: "active" | "none" | "ended" | "expired" = "active",
+  name?: string,
+) {
   const state =
     access === "active"
       ? { subscription_status: "ACTIVE" as const, access_expires_at: daysFromNow(200) }
@@ -44,10 +57,13 @@ async function member(role: Role, access: "active" | "none" | "ended" | "expired
 }
 
 const profile = (id: number | string, cookie?: string) =>
-  run<ProfileData>(() => profileLoader(args(getRequest(`/talents/${id}`, cookie), { id: String(id) })));
+  run<ProfileData>(() =>
+    profileLoader(args(getRequest(`/talents/${id}`, cookie), { id: String(id) })),
+  );
 const contact = (id: number | string, cookie?: string) =>
   run(() => contactLoader(args(getRequest(`/talents/${id}/contact`, cookie), { id: String(id) })));
-const directory = (query: string, cookie?: string) => run<DirectoryData>(() => directoryLoader(args(getRequest(`/talents${query}`, cookie))));
+const directory = (query: string, cookie?: string) =>
+  run<DirectoryData>(() => directoryLoader(args(getRequest(`/talents${query}`, cookie))));
 
 describe("premium routes: 302 signed out, 403 with the paywall without access, 200 with access", () => {
   const premiumRoutes = [
@@ -60,7 +76,9 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
       const { user: talent } = await member("talent");
       const outcome = await route.call(talent.id);
       expect(outcome.status).toBe(302);
-      expect(outcome.headers.get("Location")).toBe(`/login?redirectTo=${encodeURIComponent(`/talents/${talent.id}${route.call === contact ? "/contact" : ""}`)}`);
+      expect(outcome.headers.get("Location")).toBe(
+        `/login?redirectTo=${encodeURIComponent(`/talents/${talent.id}${route.call === contact ? "/contact" : ""}`)}`,
+      );
     });
 
     for (const [role, access] of [
@@ -76,7 +94,9 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
         expect(outcome.status).toBe(403);
         expect(outcome.headers.get("Cache-Control")).toBe("private, no-store");
         // The page's paywall data, or the resource route's standalone HTML page.
-        const body = outcome.data ? JSON.stringify(outcome.data) : ((await outcome.response?.text()) ?? "").replaceAll("&#39;", "'");
+        const body = outcome.data
+          ? JSON.stringify(outcome.data)
+          : ((await outcome.response?.text()) ?? "").replaceAll("&#39;", "'");
         expect(body).toContain("Become a member to see talents' contact details.");
         expect(body).toContain(`/dashboard/${role}/payment`);
         expect(body).not.toContain(talent.email);
@@ -90,15 +110,26 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
         const outcome = await route.call(talent.id, cookie);
         expect(outcome.status).toBe(200);
         expect(outcome.headers.get("Cache-Control")).toBe("private, no-store");
-        const body = outcome.data ? (outcome.data as ProfileData).talent?.email : await outcome.response?.text();
+        const body = outcome.data
+          ? (outcome.data as ProfileData).talent?.email
+          : await outcome.response?.text();
         expect(body).toContain(talent.email);
       });
     }
   }
 
   it("the contact card is a vCard with the talent's name, email and headline", async () => {
-    const talent = await createUser(app.db, { role: "talent", name: "Nadia; Ben, Ali", subscription_status: "ACTIVE", access_expires_at: daysFromNow(90) });
-    await app.db.updateTable("users").set({ headline: "Stage actor" }).where("id", "=", talent.id).execute();
+    const talent = await createUser(app.db, {
+      role: "talent",
+      name: "Nadia; Ben, Ali",
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(90),
+    });
+    await app.db
+      .updateTable("users")
+      .set({ headline: "Stage actor" })
+      .where("id", "=", talent.id)
+      .execute();
     const { cookie } = await member("company");
     const outcome = await contact(talent.id, cookie);
     expect(outcome.headers.get("Content-Type")).toMatch(/^text\/vcard/);
@@ -112,7 +143,11 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
     const { user: talent } = await member("talent");
     const { user: pro, cookie } = await member("professional");
     expect((await profile(talent.id, cookie)).status).toBe(200);
-    await app.db.updateTable("users").set({ access_expires_at: new Date(Date.now() - 1000).toISOString() }).where("id", "=", pro.id).execute();
+    await app.db
+      .updateTable("users")
+      .set({ access_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", pro.id)
+      .execute();
     const after = await profile(talent.id, cookie);
     expect(after.status).toBe(403);
     expect(after.data?.talent?.email).toBeNull();
@@ -128,7 +163,11 @@ describe("talents and contact details", () => {
     expect(outcome.status).toBe(403);
     expect(outcome.data?.talent?.name).toBe(other.name);
     expect(outcome.data?.talent?.email).toBeNull();
-    expect(outcome.data?.paywall).toEqual({ feature: "talent-contact", message: "Talents' contact details are for Professional and Company members.", paymentPath: null });
+    expect(outcome.data?.paywall).toEqual({
+      feature: "talent-contact",
+      message: "Talents' contact details are for Professional and Company members.",
+      paymentPath: null,
+    });
     expect((await contact(other.id, cookie)).status).toBe(403);
   });
 
@@ -146,7 +185,18 @@ describe("bad input on profiles", () => {
     const { user: pro } = await member("professional");
     const { user: lapsed } = await member("talent", "ended");
     const { user: never } = await member("talent", "none");
-    for (const id of ["abc", "1e3", "-1", "0", "01", "99999999", "9".repeat(40), String(pro.id), String(lapsed.id), String(never.id)]) {
+    for (const id of [
+      "abc",
+      "1e3",
+      "-1",
+      "0",
+      "01",
+      "99999999",
+      "9".repeat(40),
+      String(pro.id),
+      String(lapsed.id),
+      String(never.id),
+    ]) {
       const page = await profile(id, cookie);
       expect(page.status, `/talents/${id}`).toBe(404);
       expect(page.data?.talent).toBeNull();
@@ -217,7 +267,9 @@ describe("/talents", () => {
     const third = await directory(`?q=${prefix}&page=3`, cookie);
     expect(third.data?.talents).toHaveLength(5);
     expect(third.data?.next).toBeNull();
-    const seen = new Set([...(first.data?.talents ?? []), ...(third.data?.talents ?? [])].map((t) => t.id));
+    const seen = new Set(
+      [...(first.data?.talents ?? []), ...(third.data?.talents ?? [])].map((t) => t.id),
+    );
     const second = await directory(`?q=${prefix}&page=2`, cookie);
     for (const t of second.data?.talents ?? []) seen.add(t.id);
     expect(seen.size).toBe(45);
@@ -242,7 +294,8 @@ describe("/talents", () => {
     await member("talent", "active", `${prefix} snakeXcase`);
     await member("talent", "active", `${prefix} back\\slash`);
     const { cookie } = await member("company");
-    const ids = async (q: string) => (await directory(`?q=${encodeURIComponent(q)}`, cookie)).data?.talents.map((t) => t.id);
+    const ids = async (q: string) =>
+      (await directory(`?q=${encodeURIComponent(q)}`, cookie)).data?.talents.map((t) => t.id);
     expect(await ids(`${prefix} 100%`)).toEqual([percent.user.id]);
     expect(await ids("snake_case")).toEqual([underscore.user.id]);
     expect(await ids(`${prefix.toUpperCase()} SNAKE_`)).toEqual([underscore.user.id]);

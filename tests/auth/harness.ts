@@ -37,7 +37,11 @@ export function formRequest(
     [CLIENT_ADDRESS_HEADER]: ip,
   });
   if (cookie) headers.set("Cookie", cookie);
-  return new Request(`http://localhost:3000${path}`, { method: "POST", headers, body: new URLSearchParams(fields) });
+  return new Request(`http://localhost:3000${path}`, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams(fields),
+  });
 }
 
 /** The "name=value" part of a Set-Cookie header, for sending back. */

@@ -44,8 +44,13 @@ describe("an https deployment", () => {
     const fresh = await sessionCookieFor(app.db, user);
     const id = (await sessionCookie().parse(fresh)) as string;
     const signedWithOld = await createCookie("__session", { secrets: [OLD_SECRET] }).serialize(id);
-    const signedWithUnknown = await createCookie("__session", { secrets: [randomBytes(24).toString("hex")] }).serialize(id);
-    const request = (cookie: string) => new Request("https://talents-acting.example/", { headers: { Cookie: cookie.split(";")[0] ?? "" } });
+    const signedWithUnknown = await createCookie("__session", {
+      secrets: [randomBytes(24).toString("hex")],
+    }).serialize(id);
+    const request = (cookie: string) =>
+      new Request("https://talents-acting.example/", {
+        headers: { Cookie: cookie.split(";")[0] ?? "" },
+      });
 
     expect((await getSessionUser(app.db, request(signedWithOld)))?.id).toBe(user.id);
     expect(await getSessionUser(app.db, request(signedWithUnknown))).toBeNull();
@@ -60,11 +65,15 @@ describe("an https deployment", () => {
     expect(headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(headers.get("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
     // Real Stripe: checkout forms lead to Stripe's hosted pages.
-    expect(headers.get("Content-Security-Policy")).toContain("form-action 'self' https://checkout.stripe.com");
+    expect(headers.get("Content-Security-Policy")).toContain(
+      "form-action 'self' https://checkout.stripe.com",
+    );
   });
 
   it("answers 404 on /dev/mailbox even to a loopback client", async () => {
-    const response = await mailbox.loader(args(loopbackGetRequest("/dev/mailbox?format=json", "127.0.0.1", "http://localhost:3000")));
+    const response = await mailbox.loader(
+      args(loopbackGetRequest("/dev/mailbox?format=json", "127.0.0.1", "http://localhost:3000")),
+    );
     expect(response.status).toBe(404);
   });
 });

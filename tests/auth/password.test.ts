@@ -35,7 +35,13 @@ describe("password hashing", () => {
   });
 
   it("rejects unreadable or hostile hash strings instead of throwing", async () => {
-    for (const stored of ["", "plain", "bcrypt$1$2$3$4$5", "scrypt$3$8$1$c2FsdA$a2V5", "scrypt$1073741824$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5"]) {
+    for (const stored of [
+      "",
+      "plain",
+      "bcrypt$1$2$3$4$5",
+      "scrypt$3$8$1$c2FsdA$a2V5",
+      "scrypt$1073741824$8$1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5",
+    ]) {
       expect(await verifyPassword("anything", stored)).toBe(false);
     }
   });

@@ -4,8 +4,16 @@ import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { createDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
-import { CLIENT_ADDRESS_HEADER, clientAddress, installClientAddressHeader } from "../../app/lib/client-address.server";
-import { createRateLimiter, createSharedRateLimiter, pruneRateLimits } from "../../app/lib/rate-limit.server";
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  installClientAddressHeader,
+} from "../../app/lib/client-address.server";
+import {
+  createRateLimiter,
+  createSharedRateLimiter,
+  pruneRateLimits,
+} from "../../app/lib/rate-limit.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
 
 let app: TestApp;
@@ -15,22 +23,43 @@ beforeAll(async () => {
   // Postgres: three pools, as three instances have. SQLite: one process keeps one connection
   // (better-sqlite3 waits for a lock synchronously, so two connections of one process that both
   // hold write transactions across awaits would block each other); the hits still interleave.
-  for (let i = 0; i < 3; i++) instances.push(testBackend === "postgres" ? createDatabase(app.dbPath, { poolSize: 4 }) : app.db);
+  for (let i = 0; i < 3; i++)
+    instances.push(
+      testBackend === "postgres" ? createDatabase(app.dbPath, { poolSize: 4 }) : app.db,
+    );
 });
 afterAll(async () => {
-  await Promise.all(instances.filter((instance) => instance !== app.db).map((instance) => instance.destroy()));
+  await Promise.all(
+    instances.filter((instance) => instance !== app.db).map((instance) => instance.destroy()),
+  );
   await app.close();
 });
 
 describe("rate limiter shared through the database", () => {
   it("counts like the in-memory one: `limit` a window, sliding, retry after the oldest leaves", async () => {
-    const limiter = createSharedRateLimiter(() => app.db, { name: "sliding", limit: 3, windowMs: 60_000 });
+    const limiter = createSharedRateLimiter(() => app.db, {
+      name: "sliding",
+      limit: 3,
+      windowMs: 60_000,
+    });
     const t0 = 1_000_000;
     expect((await limiter.hit("a", t0)).allowed).toBe(true);
     expect((await limiter.hit("a", t0 + 10_000)).allowed).toBe(true);
-    expect(await limiter.hit("a", t0 + 20_000)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
-    expect(await limiter.hit("a", t0 + 30_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 30 });
-    expect(await limiter.check("a", t0 + 30_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 30 });
+    expect(await limiter.hit("a", t0 + 20_000)).toEqual({
+      allowed: true,
+      remaining: 0,
+      retryAfterSeconds: 0,
+    });
+    expect(await limiter.hit("a", t0 + 30_000)).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 30,
+    });
+    expect(await limiter.check("a", t0 + 30_000)).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 30,
+    });
     expect((await limiter.hit("b", t0 + 30_000)).allowed).toBe(true);
     expect((await limiter.hit("a", t0 + 60_001)).allowed).toBe(true);
     expect((await limiter.hit("a", t0 + 60_002)).allowed).toBe(false);
@@ -39,21 +68,37 @@ describe("rate limiter shared through the database", () => {
   });
 
   it(`attempts at once on three ${testBackend === "postgres" ? "instances" : "callers"} count against one limit: exactly the limit are allowed`, async () => {
-    const limiters = instances.map((instance) => createSharedRateLimiter(() => instance, { name: "burst", limit: 10, windowMs: 60_000 }));
+    const limiters = instances.map((instance) =>
+      createSharedRateLimiter(() => instance, { name: "burst", limit: 10, windowMs: 60_000 }),
+    );
     const now = Date.now();
-    const results = await Promise.all(Array.from({ length: 45 }, (_, i) => limiters[i % 3]!.hit("one-client", now)));
+    const results = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => limiters[i % 3]!.hit("one-client", now)),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     expect(results.filter((r) => !r.allowed).every((r) => r.retryAfterSeconds === 60)).toBe(true);
   });
 
   it("prunes windows nobody used for a whole window", async () => {
     await app.db.deleteFrom("rate_limits").execute();
-    const limiter = createSharedRateLimiter(() => app.db, { name: "prune", limit: 5, windowMs: 60_000 });
+    const limiter = createSharedRateLimiter(() => app.db, {
+      name: "prune",
+      limit: 5,
+      windowMs: 60_000,
+    });
     const t0 = Date.parse("2026-01-01T00:00:00.000Z");
     await limiter.hit("old", t0);
     await limiter.hit("fresh", t0 + 50_000);
     expect(await pruneRateLimits(app.db, new Date(t0 + 70_000))).toBe(1);
-    expect((await app.db.selectFrom("rate_limits").select("key").where("key", "like", "prune:%").execute()).map((r) => r.key)).toEqual(["prune:fresh"]);
+    expect(
+      (
+        await app.db
+          .selectFrom("rate_limits")
+          .select("key")
+          .where("key", "like", "prune:%")
+          .execute()
+      ).map((r) => r.key),
+    ).toEqual(["prune:fresh"]);
   });
 });
 
@@ -63,8 +108,16 @@ describe("rate limiter", () => {
     const t0 = 1_000_000;
     expect(limiter.hit("a", t0).allowed).toBe(true);
     expect(limiter.hit("a", t0 + 10_000).allowed).toBe(true);
-    expect(limiter.hit("a", t0 + 20_000)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 0 });
-    expect(limiter.hit("a", t0 + 30_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 30 });
+    expect(limiter.hit("a", t0 + 20_000)).toEqual({
+      allowed: true,
+      remaining: 0,
+      retryAfterSeconds: 0,
+    });
+    expect(limiter.hit("a", t0 + 30_000)).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 30,
+    });
     expect(limiter.hit("b", t0 + 30_000).allowed).toBe(true);
     // Sliding: once the first attempt is a minute old, one more fits.
     expect(limiter.hit("a", t0 + 60_001).allowed).toBe(true);
@@ -82,23 +135,32 @@ describe("rate limiter", () => {
   });
 
   it("keys a client by its socket address, or by the last proxy hop only behind a trusted proxy", () => {
-    const req = (headers: Record<string, string>) => new Request("http://localhost/login", { headers });
+    const req = (headers: Record<string, string>) =>
+      new Request("http://localhost/login", { headers });
     const stamped = { [CLIENT_ADDRESS_HEADER]: "198.51.100.4" };
     expect(clientAddress(req(stamped), false)).toBe("198.51.100.4");
     // A client's own X-Forwarded-For is ignored unless a trusted proxy sets it...
-    expect(clientAddress(req({ ...stamped, "X-Forwarded-For": "203.0.113.9" }), false)).toBe("198.51.100.4");
+    expect(clientAddress(req({ ...stamped, "X-Forwarded-For": "203.0.113.9" }), false)).toBe(
+      "198.51.100.4",
+    );
     // ...and then only the hop the proxy appended counts, not what the client put first.
-    expect(clientAddress(req({ ...stamped, "X-Forwarded-For": "1.2.3.4, 203.0.113.9" }), true)).toBe("203.0.113.9");
+    expect(
+      clientAddress(req({ ...stamped, "X-Forwarded-For": "1.2.3.4, 203.0.113.9" }), true),
+    ).toBe("203.0.113.9");
     expect(clientAddress(req({}), false)).toBe("local");
   });
 
   it("stamps the socket address on every request at the HTTP layer, overwriting a forged value", async () => {
     installClientAddressHeader();
-    const server = createServer((request, response) => response.end(String(request.headers[CLIENT_ADDRESS_HEADER])));
+    const server = createServer((request, response) =>
+      response.end(String(request.headers[CLIENT_ADDRESS_HEADER])),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const answer = await fetch(`http://127.0.0.1:${port}/`, { headers: { [CLIENT_ADDRESS_HEADER]: "203.0.113.66" } });
+      const answer = await fetch(`http://127.0.0.1:${port}/`, {
+        headers: { [CLIENT_ADDRESS_HEADER]: "203.0.113.66" },
+      });
       expect(await answer.text()).toMatch(/127\.0\.0\.1$/);
     } finally {
       server.close();

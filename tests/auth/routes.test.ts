@@ -30,18 +30,31 @@ function uniqueEmail(): string {
 }
 
 function registration(overrides: Form = {}): Form {
-  return { name: "Ana Actor", email: uniqueEmail(), password: PASSWORD, role: "talent", ...overrides };
+  return {
+    name: "Ana Actor",
+    email: uniqueEmail(),
+    password: PASSWORD,
+    role: "talent",
+    ...overrides,
+  };
 }
 
 async function countUsers(): Promise<number> {
-  const row = await db().selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db()
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function registerUser(form: Form = registration()) {
   const outcome = await run(() => register.action(args(formRequest("/register", form))));
   expect(outcome.status).toBe(303);
-  return { email: form.email ?? "", role: form.role ?? "", cookie: cookiePair(outcome.headers.get("Set-Cookie")) };
+  return {
+    email: form.email ?? "",
+    role: form.role ?? "",
+    cookie: cookiePair(outcome.headers.get("Set-Cookie")),
+  };
 }
 
 async function loadDashboard(role: string, cookie?: string) {
@@ -52,7 +65,13 @@ async function loadDashboard(role: string, cookie?: string) {
 
 describe("register", () => {
   it("creates the account with no access, signs in and answers 303 to the role's dashboard, ignoring plan and price fields", async () => {
-    const form = registration({ email: "  Ana.Actor@Example.COM ", role: "professional", plan: "company_annual_access", price: "1", amount: "1" });
+    const form = registration({
+      email: "  Ana.Actor@Example.COM ",
+      role: "professional",
+      plan: "company_annual_access",
+      price: "1",
+      amount: "1",
+    });
     const outcome = await run(() => register.action(args(formRequest("/register", form))));
 
     expect(outcome.status).toBe(303);
@@ -65,15 +84,28 @@ describe("register", () => {
     expect(setCookie).toMatch(/Max-Age=2592000/);
     expect(setCookie).not.toMatch(/Secure/i);
 
-    const user = await db().selectFrom("users").selectAll().where("email", "=", "ana.actor@example.com").executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name: "Ana Actor", role: "professional", subscription_status: "NONE", access_expires_at: null });
+    const user = await db()
+      .selectFrom("users")
+      .selectAll()
+      .where("email", "=", "ana.actor@example.com")
+      .executeTakeFirstOrThrow();
+    expect(user).toMatchObject({
+      name: "Ana Actor",
+      role: "professional",
+      subscription_status: "NONE",
+      access_expires_at: null,
+    });
     expect(user.password_hash).toMatch(/^scrypt\$4096\$8\$1\$/);
     expect(user.password_hash).not.toContain(PASSWORD);
     expect(await db().selectFrom("payments").selectAll().execute()).toEqual([]);
 
     // The table holds sha256 of the cookie's id, never the id itself.
     const rawId = (await sessionCookie().parse(cookiePair(setCookie))) as string;
-    const sessions = await db().selectFrom("sessions").selectAll().where("user_id", "=", user.id).execute();
+    const sessions = await db()
+      .selectFrom("sessions")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .execute();
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.id).toBe(createHash("sha256").update(rawId).digest("hex"));
     expect(sessions[0]?.user_agent).toBe("vitest auth suite");
@@ -83,7 +115,11 @@ describe("register", () => {
 
     const page = await loadDashboard("professional", cookiePair(setCookie));
     expect(page.status).toBe(200);
-    expect(page.data?.user).toEqual({ name: "Ana Actor", role: "professional", roleLabel: "Professional" });
+    expect(page.data?.user).toEqual({
+      name: "Ana Actor",
+      role: "professional",
+      roleLabel: "Professional",
+    });
     expect(page.data?.statusLabel).toBe("None");
   });
 
@@ -100,26 +136,45 @@ describe("register", () => {
     ["a password over 200 characters", { password: long }, "password"],
     ["an unknown role", { role: "admin" }, "role"],
     ["no role", { role: "" }, "role"],
-  ])("answers 400 with a field error and writes nothing for %s", async (_label, override, field) => {
-    const before = await countUsers();
-    const outcome = await run<FormAnswer>(() => register.action(args(formRequest("/register", registration(override)))));
-    expect(outcome.status).toBe(400);
-    expect(outcome.data?.fieldErrors[field]).toEqual(expect.any(String));
-    expect(outcome.headers.get("Set-Cookie")).toBeNull();
-    expect(await countUsers()).toBe(before);
-  });
+  ])(
+    "answers 400 with a field error and writes nothing for %s",
+    async (_label, override, field) => {
+      const before = await countUsers();
+      const outcome = await run<FormAnswer>(() =>
+        register.action(args(formRequest("/register", registration(override)))),
+      );
+      expect(outcome.status).toBe(400);
+      expect(outcome.data?.fieldErrors[field]).toEqual(expect.any(String));
+      expect(outcome.headers.get("Set-Cookie")).toBeNull();
+      expect(await countUsers()).toBe(before);
+    },
+  );
 
   it("answers 400 with field errors for a form with no fields at all", async () => {
-    const outcome = await run<FormAnswer>(() => register.action(args(formRequest("/register", {}))));
+    const outcome = await run<FormAnswer>(() =>
+      register.action(args(formRequest("/register", {}))),
+    );
     expect(outcome.status).toBe(400);
-    expect(Object.keys(outcome.data?.fieldErrors ?? {}).sort()).toEqual(["email", "name", "password", "role"]);
+    expect(Object.keys(outcome.data?.fieldErrors ?? {}).sort()).toEqual([
+      "email",
+      "name",
+      "password",
+      "role",
+    ]);
   });
 
   it("refuses a taken email, whatever its case, as a 400 field error on Email", async () => {
     const { email } = await registerUser();
     const before = await countUsers();
     const outcome = await run<FormAnswer>(() =>
-      register.action(args(formRequest("/register", registration({ email: ` ${email.toUpperCase()} `, role: "company" })))),
+      register.action(
+        args(
+          formRequest(
+            "/register",
+            registration({ email: ` ${email.toUpperCase()} `, role: "company" }),
+          ),
+        ),
+      ),
     );
     expect(outcome.status).toBe(400);
     expect(outcome.data?.fieldErrors.email).toBe("An account with this email already exists");
@@ -127,7 +182,12 @@ describe("register", () => {
   });
 
   it("turns the UNIQUE constraint into EmailTakenError when two registrations race", async () => {
-    const input = { email: uniqueEmail(), name: "Racer", role: "talent" as const, passwordHash: "scrypt$x" };
+    const input = {
+      email: uniqueEmail(),
+      name: "Racer",
+      role: "talent" as const,
+      passwordHash: "scrypt$x",
+    };
     const results = await Promise.allSettled([createUser(db(), input), createUser(db(), input)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected");
@@ -145,7 +205,9 @@ describe("register", () => {
 describe("login", () => {
   it("signs in with a new session and goes to the role's dashboard", async () => {
     const { email, cookie: firstCookie } = await registerUser(registration({ role: "company" }));
-    const outcome = await run(() => login.action(args(formRequest("/login", { email: email.toUpperCase(), password: PASSWORD }))));
+    const outcome = await run(() =>
+      login.action(args(formRequest("/login", { email: email.toUpperCase(), password: PASSWORD }))),
+    );
     expect(outcome.status).toBe(303);
     expect(outcome.headers.get("Location")).toBe("/dashboard/company");
     const cookie = cookiePair(outcome.headers.get("Set-Cookie"));
@@ -156,17 +218,32 @@ describe("login", () => {
   it("follows a same-site redirectTo and ignores an off-site one", async () => {
     const { email } = await registerUser();
     const good = await run(() =>
-      login.action(args(formRequest("/login", { email, password: PASSWORD, redirectTo: "/dashboard/talent/payment?from=login" }))),
+      login.action(
+        args(
+          formRequest("/login", {
+            email,
+            password: PASSWORD,
+            redirectTo: "/dashboard/talent/payment?from=login",
+          }),
+        ),
+      ),
     );
     expect(good.headers.get("Location")).toBe("/dashboard/talent/payment?from=login");
-    const evil = await run(() => login.action(args(formRequest("/login", { email, password: PASSWORD, redirectTo: "//evil.com" }))));
+    const evil = await run(() =>
+      login.action(
+        args(formRequest("/login", { email, password: PASSWORD, redirectTo: "//evil.com" })),
+      ),
+    );
     expect(evil.headers.get("Location")).toBe("/dashboard/talent");
   });
 
   it("answers 400 'Invalid email or password' for a wrong password or an unknown email, and starts no session", async () => {
     const { email } = await registerUser();
     const sessionsBefore = (await db().selectFrom("sessions").select("id").execute()).length;
-    for (const form of [{ email, password: "wrong-password" }, { email: "nobody@example.com", password: PASSWORD }]) {
+    for (const form of [
+      { email, password: "wrong-password" },
+      { email: "nobody@example.com", password: PASSWORD },
+    ]) {
       const outcome = await run<FormAnswer>(() => login.action(args(formRequest("/login", form))));
       expect(outcome.status).toBe(400);
       expect(outcome.data?.formError).toBe("Invalid email or password");
@@ -176,10 +253,14 @@ describe("login", () => {
   });
 
   it("answers 400 with field errors for empty or oversized fields", async () => {
-    const empty = await run<FormAnswer>(() => login.action(args(formRequest("/login", { email: "", password: "" }))));
+    const empty = await run<FormAnswer>(() =>
+      login.action(args(formRequest("/login", { email: "", password: "" }))),
+    );
     expect(empty.status).toBe(400);
     expect(Object.keys(empty.data?.fieldErrors ?? {}).sort()).toEqual(["email", "password"]);
-    const long = await run<FormAnswer>(() => login.action(args(formRequest("/login", { email: "a@b.co", password: "p".repeat(201) }))));
+    const long = await run<FormAnswer>(() =>
+      login.action(args(formRequest("/login", { email: "a@b.co", password: "p".repeat(201) }))),
+    );
     expect(long.status).toBe(400);
     expect(long.data?.fieldErrors.password).toEqual(expect.any(String));
   });
@@ -189,11 +270,17 @@ describe("rate limiting", () => {
   it("answers 429 with Retry-After after the per-minute limit of login attempts, per client", async () => {
     const ip = freshIp();
     for (let i = 0; i < 5; i += 1) {
-      const outcome = await run(() => login.action(args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }, { ip }))));
+      const outcome = await run(() =>
+        login.action(
+          args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }, { ip })),
+        ),
+      );
       expect(outcome.status).toBe(400);
     }
     const limited = await run<FormAnswer>(() =>
-      login.action(args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }, { ip }))),
+      login.action(
+        args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }, { ip })),
+      ),
     );
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get("Retry-After"));
@@ -202,20 +289,37 @@ describe("rate limiting", () => {
     expect(limited.data?.rateLimited?.retryIn).toMatch(/^in /);
 
     // The document answer gets Retry-After through the route's headers export.
-    const headersArgs = { actionHeaders: limited.headers, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined };
-    expect(new Headers(typeof login.headers === "function" ? login.headers(headersArgs) : {}).get("Retry-After")).toBe(String(retryAfter));
+    const headersArgs = {
+      actionHeaders: limited.headers,
+      loaderHeaders: new Headers(),
+      parentHeaders: new Headers(),
+      errorHeaders: undefined,
+    };
+    expect(
+      new Headers(typeof login.headers === "function" ? login.headers(headersArgs) : {}).get(
+        "Retry-After",
+      ),
+    ).toBe(String(retryAfter));
 
-    const otherClient = await run(() => login.action(args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }))));
+    const otherClient = await run(() =>
+      login.action(args(formRequest("/login", { email: "x@example.com", password: "wrong-pass" }))),
+    );
     expect(otherClient.status).toBe(400);
   });
 
   it("refuses a sixth registration a minute from one client without writing it", async () => {
     const ip = freshIp();
     for (let i = 0; i < 5; i += 1) {
-      await run(() => register.action(args(formRequest("/register", registration({ password: "short" }), { ip }))));
+      await run(() =>
+        register.action(
+          args(formRequest("/register", registration({ password: "short" }), { ip })),
+        ),
+      );
     }
     const before = await countUsers();
-    const limited = await run(() => register.action(args(formRequest("/register", registration(), { ip }))));
+    const limited = await run(() =>
+      register.action(args(formRequest("/register", registration(), { ip }))),
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(await countUsers()).toBe(before);
@@ -231,8 +335,12 @@ describe("sessions", () => {
     const out = await run(() => logout.action(args(formRequest("/logout", {}, { cookie }))));
     expect(out.status).toBe(303);
     expect(out.headers.get("Location")).toBe("/");
-    expect(out.headers.get("Set-Cookie")).toMatch(/__session=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/);
-    expect((await db().selectFrom("sessions").select("id").execute()).length).toBe(sessionsBefore - 1);
+    expect(out.headers.get("Set-Cookie")).toMatch(
+      /__session=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/,
+    );
+    expect((await db().selectFrom("sessions").select("id").execute()).length).toBe(
+      sessionsBefore - 1,
+    );
 
     const after = await loadDashboard("talent", cookie);
     expect(after.status).toBe(302);
@@ -249,12 +357,18 @@ describe("sessions", () => {
     const { cookie } = await registerUser();
     const rawId = (await sessionCookie().parse(cookie)) as string;
     const hashed = createHash("sha256").update(rawId).digest("hex");
-    await db().updateTable("sessions").set({ expires_at: nowIso(new Date(Date.now() - 1000)) }).where("id", "=", hashed).execute();
+    await db()
+      .updateTable("sessions")
+      .set({ expires_at: nowIso(new Date(Date.now() - 1000)) })
+      .where("id", "=", hashed)
+      .execute();
 
     const page = await loadDashboard("talent", cookie);
     expect(page.status).toBe(302);
     expect(page.headers.get("Location")).toMatch(/^\/login\?redirectTo=/);
-    expect(await db().selectFrom("sessions").select("id").where("id", "=", hashed).executeTakeFirst()).toBeUndefined();
+    expect(
+      await db().selectFrom("sessions").select("id").where("id", "=", hashed).executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it("ignores a cookie whose signature does not match", async () => {
@@ -270,8 +384,12 @@ describe("requireUser and the dashboards", () => {
     const page = await loadDashboard("company");
     expect(page.status).toBe(302);
     expect(page.headers.get("Location")).toBe("/login?redirectTo=%2Fdashboard%2Fcompany");
-    const deep = await run(() => requireUser(getRequest("/dashboard/talent/payment?plan=x"), { role: "talent" }));
-    expect(deep.headers.get("Location")).toBe(`/login?redirectTo=${encodeURIComponent("/dashboard/talent/payment?plan=x")}`);
+    const deep = await run(() =>
+      requireUser(getRequest("/dashboard/talent/payment?plan=x"), { role: "talent" }),
+    );
+    expect(deep.headers.get("Location")).toBe(
+      `/login?redirectTo=${encodeURIComponent("/dashboard/talent/payment?plan=x")}`,
+    );
   });
 
   it("redirects another role's URL to the same page under the user's own role", async () => {
@@ -279,7 +397,11 @@ describe("requireUser and the dashboards", () => {
     const page = await loadDashboard("professional", cookie);
     expect(page.status).toBe(302);
     expect(page.headers.get("Location")).toBe("/dashboard/talent");
-    const deep = await run(() => requireUser(getRequest("/dashboard/professional/payment?x=1", cookie), { role: "professional" }));
+    const deep = await run(() =>
+      requireUser(getRequest("/dashboard/professional/payment?x=1", cookie), {
+        role: "professional",
+      }),
+    );
     expect(deep.headers.get("Location")).toBe("/dashboard/talent/payment?x=1");
   });
 
@@ -291,7 +413,11 @@ describe("requireUser and the dashboards", () => {
 
   it("shows the effective status and the payment history, newest first", async () => {
     const { email, cookie } = await registerUser(registration({ role: "talent" }));
-    const user = await db().selectFrom("users").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
+    const user = await db()
+      .selectFrom("users")
+      .selectAll()
+      .where("email", "=", email)
+      .executeTakeFirstOrThrow();
     await db()
       .updateTable("users")
       .set({ subscription_status: "ACTIVE", access_expires_at: "2027-11-21T10:00:00.000Z" })
@@ -311,7 +437,10 @@ describe("requireUser and the dashboards", () => {
     });
     await db()
       .insertInto("payments")
-      .values([payment(1, "failed", "2026-11-20T09:00:00.000Z"), payment(2, "paid", "2026-11-21T10:00:00.000Z")])
+      .values([
+        payment(1, "failed", "2026-11-20T09:00:00.000Z"),
+        payment(2, "paid", "2026-11-21T10:00:00.000Z"),
+      ])
       .execute();
 
     const page = await loadDashboard("talent", cookie);
@@ -325,14 +454,20 @@ describe("requireUser and the dashboards", () => {
     expect(page.data?.payments[0]?.reference?.length).toBeLessThan(24);
     expect(page.data?.payments[0]?.referenceFull).toMatch(/_2$/);
 
-    await db().updateTable("users").set({ access_expires_at: "2020-01-01T00:00:00.000Z" }).where("id", "=", user.id).execute();
+    await db()
+      .updateTable("users")
+      .set({ access_expires_at: "2020-01-01T00:00:00.000Z" })
+      .where("id", "=", user.id)
+      .execute();
     expect((await loadDashboard("talent", cookie)).data?.statusLabel).toBe("Expired");
   });
 });
 
 describe("landing page", () => {
   it("lists the three roles with their yearly prices and knows who is signed in", async () => {
-    const anonymous = await run<Awaited<ReturnType<typeof index.loader>>>(() => index.loader(args(getRequest("/"))));
+    const anonymous = await run<Awaited<ReturnType<typeof index.loader>>>(() =>
+      index.loader(args(getRequest("/"))),
+    );
     expect(anonymous.data?.user).toBeNull();
     expect(anonymous.data?.plans.map((p) => [p.label, p.price])).toEqual([
       ["Talent", "300 MAD"],
@@ -340,7 +475,9 @@ describe("landing page", () => {
       ["Company", "3,500 MAD"],
     ]);
     const { cookie } = await registerUser(registration({ name: "Cora", role: "company" }));
-    const signedIn = await run<Awaited<ReturnType<typeof index.loader>>>(() => index.loader(args(getRequest("/", cookie))));
+    const signedIn = await run<Awaited<ReturnType<typeof index.loader>>>(() =>
+      index.loader(args(getRequest("/", cookie))),
+    );
     expect(signedIn.data?.user).toEqual({ name: "Cora", role: "company" });
   });
 });

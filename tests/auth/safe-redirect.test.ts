@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { safeRedirect } from "../../app/lib/safe-redirect";
 
 describe("safeRedirect", () => {
-  it.each(["/dashboard/talent?x=1", "/", "/dashboard/company/payment#top", "/a/b%2F%2Fc"])("keeps the same-origin path %s", (to) => {
-    expect(safeRedirect(to, "/home")).toBe(to);
-  });
+  it.each(["/dashboard/talent?x=1", "/", "/dashboard/company/payment#top", "/a/b%2F%2Fc"])(
+    "keeps the same-origin path %s",
+    (to) => {
+      expect(safeRedirect(to, "/home")).toBe(to);
+    },
+  );
 
   it.each([
     "//evil.com",

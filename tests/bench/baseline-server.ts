@@ -6,9 +6,15 @@ import { openSqlite } from "../../db/connection";
 // transaction (WAL, synchronous=FULL) per event, nothing else.
 const secret = process.env.BASELINE_WEBHOOK_SECRET ?? "";
 const sqlite = openSqlite(process.env.BASELINE_DB ?? "./data/baseline.db");
-sqlite.exec("create table if not exists events (event_id text primary key, event_type text not null, body text not null)");
-const insert = sqlite.prepare("insert into events (event_id, event_type, body) values (?, ?, ?) on conflict do nothing");
-const record = sqlite.transaction((id: string, type: string, body: string) => insert.run(id, type, body));
+sqlite.exec(
+  "create table if not exists events (event_id text primary key, event_type text not null, body text not null)",
+);
+const insert = sqlite.prepare(
+  "insert into events (event_id, event_type, body) values (?, ?, ?) on conflict do nothing",
+);
+const record = sqlite.transaction((id: string, type: string, body: string) =>
+  insert.run(id, type, body),
+);
 
 function verified(body: string, header: string): boolean {
   const parts = new Map(header.split(",").map((p) => p.split("=") as [string, string]));

@@ -13,7 +13,13 @@ export interface Signed {
 
 export function sign(event: object): Signed {
   const body = JSON.stringify(event);
-  return { body, signature: stripeForSigning.webhooks.generateTestHeaderString({ payload: body, secret: BENCH_WEBHOOK_SECRET }) };
+  return {
+    body,
+    signature: stripeForSigning.webhooks.generateTestHeaderString({
+      payload: body,
+      secret: BENCH_WEBHOOK_SECRET,
+    }),
+  };
 }
 
 export function eventOf(id: string, session: Record<string, unknown>): object {
@@ -46,6 +52,13 @@ export function eventOf(id: string, session: Record<string, unknown>): object {
 export function unknownSessionEvents(count: number): Signed[] {
   return Array.from({ length: count }, () => {
     const id = randomBytes(12).toString("hex");
-    return sign(eventOf(id, { id: `cs_test_bench_${id}`, customer: `cus_bench_${id.slice(0, 14)}`, client_reference_id: null, metadata: {} }));
+    return sign(
+      eventOf(id, {
+        id: `cs_test_bench_${id}`,
+        customer: `cus_bench_${id.slice(0, 14)}`,
+        client_reference_id: null,
+        metadata: {},
+      }),
+    );
   });
 }

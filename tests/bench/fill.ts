@@ -11,12 +11,21 @@ export interface FillSizes {
   outbox: number;
 }
 
-export const LARGE: FillSizes = { users: 100_000, payments: 1_000_000, events: 1_000_000, outbox: 300_000 };
+export const LARGE: FillSizes = {
+  users: 100_000,
+  payments: 1_000_000,
+  events: 1_000_000,
+  outbox: 300_000,
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ROLES = ["talent", "professional", "company"] as const;
 const AMOUNT = { talent: 30000, professional: 150000, company: 350000 };
-const PLAN = { talent: "talent_annual_membership", professional: "professional_annual_access", company: "company_annual_access" };
+const PLAN = {
+  talent: "talent_annual_membership",
+  professional: "professional_annual_access",
+  company: "company_annual_access",
+};
 /** about the size of a rendered confirmation email */
 const HTML = `<!DOCTYPE html><html><body>${"<p>Thank you for your payment. Your access is active.</p>".repeat(70)}</body></html>`;
 /** sent bodies younger than this are kept (the retention window); older ones are dropped */
@@ -33,7 +42,8 @@ export function fillDatabase(path: string, sizes: FillSizes = LARGE, now: Date =
   const key = (i: number) => String(i).padStart(9, "0");
   const ago = (i: number, n: number) => now.getTime() - Math.floor((i / n) * 730 * DAY_MS) - 60_000;
 
-  const firstUser = (db.prepare("select coalesce(max(id), 0) as n from users").get() as { n: number }).n + 1;
+  const firstUser =
+    (db.prepare("select coalesce(max(id), 0) as n from users").get() as { n: number }).n + 1;
   const users = db.prepare(
     "insert into users (id, email, name, role, password_hash, subscription_status, access_expires_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
@@ -45,8 +55,23 @@ export function fillDatabase(path: string, sizes: FillSizes = LARGE, now: Date =
       // a third active (ends spread over the next year), a third expired, a third never paid
       const kind = i % 3;
       const status = kind === 0 ? "ACTIVE" : kind === 1 ? "EXPIRED" : "NONE";
-      const ends = kind === 0 ? iso(now.getTime() + ((i * 7919) % 365) * DAY_MS + DAY_MS) : kind === 1 ? iso(created + 365 * DAY_MS) : null;
-      users.run(id, `filler-${key(id)}@example.test`, `Filler ${id}`, role, "scrypt$filler", status, ends, iso(created), iso(created));
+      const ends =
+        kind === 0
+          ? iso(now.getTime() + ((i * 7919) % 365) * DAY_MS + DAY_MS)
+          : kind === 1
+            ? iso(created + 365 * DAY_MS)
+            : null;
+      users.run(
+        id,
+        `filler-${key(id)}@example.test`,
+        `Filler ${id}`,
+        role,
+        "scrypt$filler",
+        status,
+        ends,
+        iso(created),
+        iso(created),
+      );
     }
   })();
 
@@ -58,16 +83,29 @@ export function fillDatabase(path: string, sizes: FillSizes = LARGE, now: Date =
   db.transaction(() => {
     for (let i = 0; i < sizes.payments; i++) {
       // each user's payments together, so the (user_id, created_at) index is appended to
-      const userId = firstUser + Math.min(sizes.users - 1, Math.floor((i * sizes.users) / sizes.payments));
+      const userId =
+        firstUser + Math.min(sizes.users - 1, Math.floor((i * sizes.users) / sizes.payments));
       const role = ROLES[(userId - firstUser) % 3]!;
       const created = ago(i, sizes.payments);
       const session = `cs_test_fill_${key(i)}`;
       const paid = i % 4 !== 3;
       const status = paid ? "paid" : i % 8 === 3 ? "expired" : "failed";
       payments.run(
-        userId, PLAN[role], AMOUNT[role], status, `fill-${key(i)}`, session, `https://checkout.stripe.com/c/pay/${session}`,
-        iso(created + 3_900_000), paid ? `pi_fill_${key(i)}` : null, `cus_fill_${userId}`,
-        paid ? iso(created) : null, paid ? iso(created + 365 * DAY_MS) : null, paid ? iso(created) : null, iso(created), iso(created),
+        userId,
+        PLAN[role],
+        AMOUNT[role],
+        status,
+        `fill-${key(i)}`,
+        session,
+        `https://checkout.stripe.com/c/pay/${session}`,
+        iso(created + 3_900_000),
+        paid ? `pi_fill_${key(i)}` : null,
+        `cus_fill_${userId}`,
+        paid ? iso(created) : null,
+        paid ? iso(created + 365 * DAY_MS) : null,
+        paid ? iso(created) : null,
+        iso(created),
+        iso(created),
       );
     }
   })();
@@ -80,7 +118,14 @@ export function fillDatabase(path: string, sizes: FillSizes = LARGE, now: Date =
       // within the 90-day reconciliation window, as retention leaves the table
       const at = iso(now.getTime() - Math.floor((i / sizes.events) * 89 * DAY_MS) - 60_000);
       const type = i % 5 === 0 ? "payment_intent.succeeded" : "checkout.session.completed";
-      events.run(`evt_fill_${key(i)}`, type, at, i % 5 === 0 ? "event type not handled by this app" : null, at, at);
+      events.run(
+        `evt_fill_${key(i)}`,
+        type,
+        at,
+        i % 5 === 0 ? "event type not handled by this app" : null,
+        at,
+        at,
+      );
     }
   })();
 
@@ -94,10 +139,23 @@ export function fillDatabase(path: string, sizes: FillSizes = LARGE, now: Date =
       const keep = now.getTime() - at < BODY_DAYS * DAY_MS;
       const userId = firstUser + (i % sizes.users);
       outbox.run(
-        `payment-confirmation:fill-${key(i)}`, `filler-${key(userId)}@example.test`,
-        keep ? JSON.stringify({ name: `Filler ${userId}`, planName: "Talent annual membership", amount: "300 MAD" }) : null,
-        keep ? "Payment received: Talent annual membership" : null, keep ? HTML : null, keep ? "Thank you for your payment." : null,
-        `pm-fill-${i}`, iso(at), iso(at), iso(at), keep ? null : iso(at + BODY_DAYS * DAY_MS),
+        `payment-confirmation:fill-${key(i)}`,
+        `filler-${key(userId)}@example.test`,
+        keep
+          ? JSON.stringify({
+              name: `Filler ${userId}`,
+              planName: "Talent annual membership",
+              amount: "300 MAD",
+            })
+          : null,
+        keep ? "Payment received: Talent annual membership" : null,
+        keep ? HTML : null,
+        keep ? "Thank you for your payment." : null,
+        `pm-fill-${i}`,
+        iso(at),
+        iso(at),
+        iso(at),
+        keep ? null : iso(at + BODY_DAYS * DAY_MS),
       );
     }
   })();

@@ -9,7 +9,14 @@ import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { BENCH_WEBHOOK_SECRET as SECRET, unknownSessionEvents, type Signed } from "./events";
 import { peakRssMb } from "./proc";
-import { freePort, installPostgres, isRoot, postgresBinDir, startCluster, type Cluster } from "../tools/postgres-cluster";
+import {
+  freePort,
+  installPostgres,
+  isRoot,
+  postgresBinDir,
+  startCluster,
+  type Cluster,
+} from "../tools/postgres-cluster";
 
 // The PostgreSQL column of `npm run bench`: webhook intake (signed ~2 KiB
 // checkout.session.completed events for sessions the app never created, as the SQLite row
@@ -32,7 +39,11 @@ export interface IntakeFigures {
   peakRssMb: number;
 }
 
-async function startInstance(databaseUrl: string, port: number, poolSize: number): Promise<ChildProcess> {
+async function startInstance(
+  databaseUrl: string,
+  port: number,
+  poolSize: number,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, productionServerArgs(root), {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,7 +85,11 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-function load(port: number, events: Signed[], connections: number): Promise<{ result: autocannon.Result; finished: number }> {
+function load(
+  port: number,
+  events: Signed[],
+  connections: number,
+): Promise<{ result: autocannon.Result; finished: number }> {
   let next = 0;
   let finished = performance.now();
   return new Promise((resolve, reject) => {
@@ -88,7 +103,14 @@ function load(port: number, events: Signed[], connections: number): Promise<{ re
             method: "POST",
             setupRequest: (request) => {
               const event = events[next++ % events.length]!;
-              return { ...request, body: event.body, headers: { "content-type": "application/json", "stripe-signature": event.signature } };
+              return {
+                ...request,
+                body: event.body,
+                headers: {
+                  "content-type": "application/json",
+                  "stripe-signature": event.signature,
+                },
+              };
             },
           },
         ],
@@ -107,7 +129,11 @@ async function intake(ports: number[], events: number, pids: number[]): Promise<
   const share = Math.floor(events / ports.length);
   const batches = ports.map(() => unknownSessionEvents(share));
   const started = performance.now();
-  const runs = await Promise.all(ports.map((port, i) => load(port, batches[i]!, Math.max(1, Math.floor(CONNECTIONS / ports.length)))));
+  const runs = await Promise.all(
+    ports.map((port, i) =>
+      load(port, batches[i]!, Math.max(1, Math.floor(CONNECTIONS / ports.length))),
+    ),
+  );
   const finished = Math.max(...runs.map((r) => r.finished));
   const ok = runs.reduce((sum, r) => sum + r.result["2xx"], 0);
   const non2xx = runs.reduce((sum, r) => sum + r.result.non2xx, 0);
@@ -134,7 +160,9 @@ export interface PostgresBenchOptions {
  * Webhook intake on PostgreSQL with one and with two app instances. Needs the production build
  * (built when stale). Returns null, saying why, when no PostgreSQL is available.
  */
-export async function benchPostgresIntake(options: PostgresBenchOptions = {}): Promise<IntakeFigures[] | null> {
+export async function benchPostgresIntake(
+  options: PostgresBenchOptions = {},
+): Promise<IntakeFigures[] | null> {
   const events = options.events ?? Number(process.env.BENCH_EVENTS ?? 3000);
   let cluster: Cluster | undefined;
   let serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -163,7 +191,9 @@ export async function benchPostgresIntake(options: PostgresBenchOptions = {}): P
     await migrateToLatest(database);
     await database.destroy();
 
-    const ports = options.port ? [options.port, options.port + 1] : [await freePort(), await freePort()];
+    const ports = options.port
+      ? [options.port, options.port + 1]
+      : [await freePort(), await freePort()];
     const poolSize = options.poolSize ?? 5;
     children.push(await startInstance(url.toString(), ports[0]!, poolSize));
     const one = await intake([ports[0]!], events, [children[0]!.pid!]);
@@ -184,7 +214,9 @@ export function formatIntake(f: IntakeFigures): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  console.log(`(a) webhook intake on PostgreSQL, ${CONNECTIONS} connections in all, signed ~2 KiB checkout.session.completed events (unknown sessions)`);
+  console.log(
+    `(a) webhook intake on PostgreSQL, ${CONNECTIONS} connections in all, signed ~2 KiB checkout.session.completed events (unknown sessions)`,
+  );
   const figures = await benchPostgresIntake();
   for (const f of figures ?? []) console.log(formatIntake(f));
 }

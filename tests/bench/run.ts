@@ -11,7 +11,13 @@ import { productionServerArgs } from "../../app/cli/server-command";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { startStripeSim, type StripeSim } from "../../stripe-sim/index";
-import { BENCH_WEBHOOK_SECRET as SECRET, eventOf, sign, unknownSessionEvents, type Signed } from "./events";
+import {
+  BENCH_WEBHOOK_SECRET as SECRET,
+  eventOf,
+  sign,
+  unknownSessionEvents,
+  type Signed,
+} from "./events";
 import { fillDatabase, LARGE } from "./fill";
 import { benchPostgresIntake, formatIntake } from "./postgres";
 import { cpuMs, peakRssMb } from "./proc";
@@ -34,7 +40,9 @@ const PAGE_ROUNDS = Math.max(1, Number(process.env.BENCH_PAGE_ROUNDS ?? 5));
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
 const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT ?? 3401);
 const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 12411);
-const SIZES = (process.env.BENCH_SIZES ?? "empty,large").split(",").map((s) => s.trim()) as ("empty" | "large")[];
+const SIZES = (process.env.BENCH_SIZES ?? "empty,large").split(",").map((s) => s.trim()) as (
+  "empty" | "large"
+)[];
 const root = process.cwd();
 const dir = mkdtempSync(join(tmpdir(), "ta-bench-"));
 const children: ChildProcess[] = [];
@@ -48,8 +56,11 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (c: Buffer) => process.stderr.write(c));
-    if (process.env.BENCH_TRACE_GC) child.stdout?.on("data", (c: Buffer) => process.stderr.write(c));
-    child.on("exit", (code) => reject(new Error(`process exited (${code}) before ready:\n${seen}`)));
+    if (process.env.BENCH_TRACE_GC)
+      child.stdout?.on("data", (c: Buffer) => process.stderr.write(c));
+    child.on("exit", (code) =>
+      reject(new Error(`process exited (${code}) before ready:\n${seen}`)),
+    );
   });
 }
 
@@ -73,10 +84,22 @@ function seedPendingPayments(databaseUrl: string, count: number, tag: string): P
   const seeded: PendingPayment[] = [];
   sqlite.transaction(() => {
     for (let i = 0; i < count; i++) {
-      const { id: userId } = insertUser.get(`bench-${tag}-${i}@example.test`, `Bench Payer ${i}`, now) as { id: number };
+      const { id: userId } = insertUser.get(
+        `bench-${tag}-${i}@example.test`,
+        `Bench Payer ${i}`,
+        now,
+      ) as { id: number };
       const sessionId = `cs_test_bench_${tag}_${i}`;
       const expires = new Date(Date.now() + 3_600_000).toISOString();
-      const { id: paymentId } = insertPayment.get(userId, `bench-${tag}-${i}`, sessionId, `https://checkout.stripe.com/c/pay/${sessionId}`, expires, now, now) as { id: number };
+      const { id: paymentId } = insertPayment.get(
+        userId,
+        `bench-${tag}-${i}`,
+        sessionId,
+        `https://checkout.stripe.com/c/pay/${sessionId}`,
+        expires,
+        now,
+        now,
+      ) as { id: number };
       seeded.push({ userId, paymentId, sessionId });
     }
   })();
@@ -124,7 +147,14 @@ async function webhookLoad(port: number, pid: number, events: Signed[]): Promise
             method: "POST",
             setupRequest: (request) => {
               const event = events[next++ % events.length]!;
-              return { ...request, body: event.body, headers: { "content-type": "application/json", "stripe-signature": event.signature } };
+              return {
+                ...request,
+                body: event.body,
+                headers: {
+                  "content-type": "application/json",
+                  "stripe-signature": event.signature,
+                },
+              };
             },
           },
         ],
@@ -138,12 +168,29 @@ async function webhookLoad(port: number, pid: number, events: Signed[]): Promise
   const cpu = cpuMs(pid) - cpuBefore;
   const seconds = (finished - started) / 1000;
   const ok = result["2xx"];
-  return { perSecond: ok / seconds, p50: result.latency.p50, p99: result.latency.p99, ok, non2xx: result.non2xx, cpuMsPerRequest: cpu / Math.max(1, result.requests.total) };
+  return {
+    perSecond: ok / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    non2xx: result.non2xx,
+    cpuMsPerRequest: cpu / Math.max(1, result.requests.total),
+  };
 }
 
-async function pageLoad(url: string, pid: number, seconds: number, cookie?: string): Promise<Figures> {
+async function pageLoad(
+  url: string,
+  pid: number,
+  seconds: number,
+  cookie?: string,
+): Promise<Figures> {
   const cpuBefore = cpuMs(pid);
-  const result = await autocannon({ url, connections: PAGE_CONNECTIONS, duration: seconds, headers: cookie ? { cookie } : {} });
+  const result = await autocannon({
+    url,
+    connections: PAGE_CONNECTIONS,
+    duration: seconds,
+    headers: cookie ? { cookie } : {},
+  });
   const cpu = cpuMs(pid) - cpuBefore;
   return {
     perSecond: result.requests.total / seconds,
@@ -167,9 +214,15 @@ async function pageRounds(pages: Page[]): Promise<Figures[]> {
   for (const page of pages) await pageLoad(page.url, page.pid, 2, page.cookie);
   const rounds: Figures[][] = pages.map(() => []);
   for (let round = 0; round < PAGE_ROUNDS; round++) {
-    for (const [i, page] of pages.entries()) rounds[i]!.push(await pageLoad(page.url, page.pid, PAGE_SECONDS / PAGE_ROUNDS, page.cookie));
+    for (const [i, page] of pages.entries())
+      rounds[i]!.push(await pageLoad(page.url, page.pid, PAGE_SECONDS / PAGE_ROUNDS, page.cookie));
   }
-  return rounds.map((figures) => figures.sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest)[Math.floor(figures.length / 2)]!);
+  return rounds.map(
+    (figures) =>
+      figures.sort((a, b) => a.cpuMsPerRequest - b.cpuMsPerRequest)[
+        Math.floor(figures.length / 2)
+      ]!,
+  );
 }
 
 function line(label: string, f: Figures, unit: string, target = ""): string {
@@ -178,8 +231,17 @@ function line(label: string, f: Figures, unit: string, target = ""): string {
 
 async function signIn(baseUrl: string): Promise<{ cookie: string; email: string }> {
   const email = `bench-${Date.now()}@example.test`;
-  const form = new URLSearchParams({ name: "Bench Talent", email, password: "bench password 123", role: "talent" });
-  const response = await fetch(`${baseUrl}/register`, { method: "POST", body: form, redirect: "manual" });
+  const form = new URLSearchParams({
+    name: "Bench Talent",
+    email,
+    password: "bench password 123",
+    role: "talent",
+  });
+  const response = await fetch(`${baseUrl}/register`, {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+  });
   const cookie = response.headers.get("set-cookie")?.split(";")[0];
   if (response.status !== 303 || !cookie) throw new Error(`register answered ${response.status}`);
   return { cookie, email };
@@ -193,14 +255,28 @@ function seedPaidPayment(databaseUrl: string, email: string): string {
   const ends = new Date(now);
   ends.setUTCFullYear(ends.getUTCFullYear() + 1);
   const sessionId = `cs_test_bench_paid_${randomBytes(6).toString("hex")}`;
-  const { id } = sqlite.prepare("select id from users where email = ?").get(email) as { id: number };
+  const { id } = sqlite.prepare("select id from users where email = ?").get(email) as {
+    id: number;
+  };
   sqlite
     .prepare(
       `insert into payments (user_id, plan, amount, currency, status, idempotency_key, stripe_checkout_session_id, stripe_payment_intent_id,
         access_starts_at, access_ends_at, paid_at, created_at, updated_at) values (?, 'talent_annual_membership', 30000, 'mad', 'paid', ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(id, `bench-paid-${sessionId}`, sessionId, "pi_bench_paid", now.toISOString(), ends.toISOString(), now.toISOString(), now.toISOString(), now.toISOString());
-  sqlite.prepare("update users set subscription_status = 'ACTIVE', access_expires_at = ? where id = ?").run(ends.toISOString(), id);
+    .run(
+      id,
+      `bench-paid-${sessionId}`,
+      sessionId,
+      "pi_bench_paid",
+      now.toISOString(),
+      ends.toISOString(),
+      now.toISOString(),
+      now.toISOString(),
+      now.toISOString(),
+    );
+  sqlite
+    .prepare("update users set subscription_status = 'ACTIVE', access_expires_at = ? where id = ?")
+    .run(ends.toISOString(), id);
   sqlite.close();
   return sessionId;
 }
@@ -212,14 +288,25 @@ function count(databaseUrl: string, query: string, ...params: unknown[]): number
   return n;
 }
 
-async function shippedJavaScriptKb(baseUrl: string, cookie: string): Promise<{ files: number; gzipKb: number }> {
-  const html = await (await fetch(`${baseUrl}/dashboard/talent/payment`, { headers: { cookie } })).text();
+async function shippedJavaScriptKb(
+  baseUrl: string,
+  cookie: string,
+): Promise<{ files: number; gzipKb: number }> {
+  const html = await (
+    await fetch(`${baseUrl}/dashboard/talent/payment`, { headers: { cookie } })
+  ).text();
   const urls = new Set<string>();
-  for (const match of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+\.js)"/g)) urls.add(match[1]!);
-  for (const match of html.matchAll(/import\s*(?:[\w{}*\s,]+from\s*)?["']([^"']+\.js)["']/g)) urls.add(match[1]!);
+  for (const match of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+\.js)"/g))
+    urls.add(match[1]!);
+  for (const match of html.matchAll(/import\s*(?:[\w{}*\s,]+from\s*)?["']([^"']+\.js)["']/g))
+    urls.add(match[1]!);
   let gzipBytes = 0;
-  for (const url of urls) gzipBytes += gzipSync(Buffer.from(await (await fetch(new URL(url, baseUrl))).arrayBuffer()), { level: 9 }).length;
-  for (const match of html.matchAll(/<script(?![^>]*src)[^>]*>([\s\S]*?)<\/script>/g)) gzipBytes += gzipSync(match[1]!).length;
+  for (const url of urls)
+    gzipBytes += gzipSync(Buffer.from(await (await fetch(new URL(url, baseUrl))).arrayBuffer()), {
+      level: 9,
+    }).length;
+  for (const match of html.matchAll(/<script(?![^>]*src)[^>]*>([\s\S]*?)<\/script>/g))
+    gzipBytes += gzipSync(match[1]!).length;
   return { files: urls.size, gzipKb: gzipBytes / 1024 };
 }
 
@@ -255,7 +342,10 @@ interface PageResult {
 }
 
 /** Migrates (and for "large" fills) the size's database, then starts its stand-in and server. */
-async function startSize(size: "empty" | "large", index: number): Promise<SizeServer & { pending: PendingPayment[] }> {
+async function startSize(
+  size: "empty" | "large",
+  index: number,
+): Promise<SizeServer & { pending: PendingPayment[] }> {
   const sizeDir = join(dir, size);
   const databaseUrl = join(sizeDir, "app.db");
   const database = createDatabase(databaseUrl);
@@ -264,13 +354,17 @@ async function startSize(size: "empty" | "large", index: number): Promise<SizeSe
   if (size === "large") {
     const started = performance.now();
     fillDatabase(databaseUrl, LARGE);
-    console.log(`filled to ${LARGE.users} users, ${LARGE.payments} payments, ${LARGE.events} events, ${LARGE.outbox} outbox rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `filled to ${LARGE.users} users, ${LARGE.payments} payments, ${LARGE.events} events, ${LARGE.outbox} outbox rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
     // The kernel would otherwise spend the next minute writing the fill's dirty pages back,
     // beside the server, and every figure of this size (even pages that read nothing) would
     // carry that work.
     const syncStarted = performance.now();
     spawnSync("sync", { stdio: "ignore" });
-    console.log(`written back to disk in ${((performance.now() - syncStarted) / 1000).toFixed(0)} s before the server starts`);
+    console.log(
+      `written back to disk in ${((performance.now() - syncStarted) / 1000).toFixed(0)} s before the server starts`,
+    );
   }
   const pending = seedPendingPayments(databaseUrl, FULFIL_EVENTS, size);
 
@@ -278,7 +372,12 @@ async function startSize(size: "empty" | "large", index: number): Promise<SizeSe
   const port = APP_PORT + 2 * index;
   const simPort = SIM_PORT + index;
   const appUrl = `http://127.0.0.1:${port}`;
-  const sim = await startStripeSim({ port: simPort, dbPath: join(sizeDir, "stripe-sim.db"), forwardTo: null, webhookSecret: SECRET });
+  const sim = await startStripeSim({
+    port: simPort,
+    dbPath: join(sizeDir, "stripe-sim.db"),
+    forwardTo: null,
+    webhookSecret: SECRET,
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -295,49 +394,102 @@ async function startSize(size: "empty" | "large", index: number): Promise<SizeSe
     NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
   };
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server for a closer look.
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   if (process.env.BENCH_TRACE_GC) profile.push("--trace-gc");
-  const app = spawn(process.execPath, productionServerArgs(root, profile, env), { env, stdio: "pipe" });
+  const app = spawn(process.execPath, productionServerArgs(root, profile, env), {
+    env,
+    stdio: "pipe",
+  });
   children.push(app);
   await waitForLine(app, /remix-serve/);
   return { size, databaseUrl, appUrl, app, sim, pending };
 }
 
-async function benchWebhooks(server: SizeServer, pending: PendingPayment[]): Promise<WebhookResult> {
+async function benchWebhooks(
+  server: SizeServer,
+  pending: PendingPayment[],
+): Promise<WebhookResult> {
   const { size, databaseUrl, app } = server;
   const appPid = app.pid!;
   const appPort = Number(new URL(server.appUrl).port);
   // One process (tsx as a loader, not its CLI, which would run the server in a child) so its
   // pid is the one whose CPU time is read.
   const baseline = spawn(process.execPath, ["--import", "tsx", "tests/bench/baseline-server.ts"], {
-    env: { ...process.env, PORT: String(BASELINE_PORT), BASELINE_WEBHOOK_SECRET: SECRET, BASELINE_DB: join(dir, size, "baseline.db") },
+    env: {
+      ...process.env,
+      PORT: String(BASELINE_PORT),
+      BASELINE_WEBHOOK_SECRET: SECRET,
+      BASELINE_DB: join(dir, size, "baseline.db"),
+    },
     stdio: "pipe",
   });
   children.push(baseline);
   await waitForLine(baseline, /baseline listening/);
   try {
     console.log(`\n== ${size} database ==`);
-    console.log(`(a) webhook intake, ${WEBHOOK_CONNECTIONS} connections, signed ~2 KiB checkout.session.completed events`);
-    const bare = await webhookLoad(BASELINE_PORT, baseline.pid!, unknownSessionEvents(UNKNOWN_EVENTS));
+    console.log(
+      `(a) webhook intake, ${WEBHOOK_CONNECTIONS} connections, signed ~2 KiB checkout.session.completed events`,
+    );
+    const bare = await webhookLoad(
+      BASELINE_PORT,
+      baseline.pid!,
+      unknownSessionEvents(UNKNOWN_EVENTS),
+    );
     console.log(line("bare baseline (unknown sessions)", bare, "event"));
     const unknown = await webhookLoad(appPort, appPid, unknownSessionEvents(UNKNOWN_EVENTS));
-    console.log(line("app, unknown sessions", unknown, "event", `ratio ${(unknown.perSecond / bare.perSecond).toFixed(2)}`));
+    console.log(
+      line(
+        "app, unknown sessions",
+        unknown,
+        "event",
+        `ratio ${(unknown.perSecond / bare.perSecond).toFixed(2)}`,
+      ),
+    );
     const fulfil = await webhookLoad(appPort, appPid, fulfilmentEvents(pending));
     console.log(
-      line("app, fulfilment burst", fulfil, "event", `ratio ${(fulfil.perSecond / bare.perSecond).toFixed(2)} (targets <= 2.5 ms CPU, p99 < 50 ms, ratio >= 0.6)`),
+      line(
+        "app, fulfilment burst",
+        fulfil,
+        "event",
+        `ratio ${(fulfil.perSecond / bare.perSecond).toFixed(2)} (targets <= 2.5 ms CPU, p99 < 50 ms, ratio >= 0.6)`,
+      ),
     );
-    const paid = count(databaseUrl, "select count(*) as n from payments where status = 'paid' and stripe_checkout_session_id like ?", `cs_test_bench_${size}_%`);
-    const queued = count(databaseUrl, "select count(*) as n from email_outbox where dedupe_key like 'payment-confirmation:%' and to_email like ?", `bench-${size}-%`);
-    console.log(`   fulfilled ${paid} of ${pending.length} pending payments, ${queued} confirmation emails queued`);
+    const paid = count(
+      databaseUrl,
+      "select count(*) as n from payments where status = 'paid' and stripe_checkout_session_id like ?",
+      `cs_test_bench_${size}_%`,
+    );
+    const queued = count(
+      databaseUrl,
+      "select count(*) as n from email_outbox where dedupe_key like 'payment-confirmation:%' and to_email like ?",
+      `bench-${size}-%`,
+    );
+    console.log(
+      `   fulfilled ${paid} of ${pending.length} pending payments, ${queued} confirmation emails queued`,
+    );
 
     // The dispatcher renders and sends the queued emails after (and during) the burst.
     const drainStarted = cpuMs(appPid);
-    const renderedBefore = count(databaseUrl, "select count(*) as n from email_outbox where status = 'sent' and to_email like ?", `bench-${size}-%`);
+    const renderedBefore = count(
+      databaseUrl,
+      "select count(*) as n from email_outbox where status = 'sent' and to_email like ?",
+      `bench-${size}-%`,
+    );
     for (let i = 0; i < 600; i++) {
-      if (count(databaseUrl, "select count(*) as n from email_outbox where status = 'pending'") === 0) break;
+      if (
+        count(databaseUrl, "select count(*) as n from email_outbox where status = 'pending'") === 0
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const renderedDuringDrain = count(databaseUrl, "select count(*) as n from email_outbox where status = 'sent' and to_email like ?", `bench-${size}-%`) - renderedBefore;
+    const renderedDuringDrain =
+      count(
+        databaseUrl,
+        "select count(*) as n from email_outbox where status = 'sent' and to_email like ?",
+        `bench-${size}-%`,
+      ) - renderedBefore;
     const renderCpuMsPerEmail = (cpuMs(appPid) - drainStarted) / Math.max(1, renderedDuringDrain);
     console.log(
       `   email rendering off the request: ${renderedBefore} sent during the burst, ${renderedDuringDrain} after it at ${renderCpuMsPerEmail.toFixed(2)} ms CPU each`,
@@ -353,7 +505,10 @@ async function benchWebhooks(server: SizeServer, pending: PendingPayment[]): Pro
  * alike. The floors are what the framework costs before the app does anything, on the same
  * server: a document with no session and no query, and a resource route refusing a GET.
  */
-async function benchPages(servers: SizeServer[], members: { cookie: string; email: string }[]): Promise<PageResult[]> {
+async function benchPages(
+  servers: SizeServer[],
+  members: { cookie: string; email: string }[],
+): Promise<PageResult[]> {
   const pages: Page[] = [];
   for (const [i, { appUrl, databaseUrl, app }] of servers.entries()) {
     const { cookie, email } = members[i]!;
@@ -369,7 +524,10 @@ async function benchPages(servers: SizeServer[], members: { cookie: string; emai
   }
   const figures = await pageRounds(pages);
   return servers.map((_, i) => {
-    const [payment, dashboard, success, documentFloor, resourceFloor] = figures.slice(5 * i, 5 * i + 5) as [Figures, Figures, Figures, Figures, Figures];
+    const [payment, dashboard, success, documentFloor, resourceFloor] = figures.slice(
+      5 * i,
+      5 * i + 5,
+    ) as [Figures, Figures, Figures, Figures, Figures];
     return { payment, dashboard, success, documentFloor, resourceFloor };
   });
 }
@@ -379,8 +537,17 @@ function printPages(size: string, pages: PageResult): void {
   console.log(line("payment page", pages.payment, "request", "(target >= 500 requests/s)"));
   console.log(line("dashboard", pages.dashboard, "request"));
   console.log(line("success page (paid payment)", pages.success, "request"));
-  console.log(line("floor: signed-out login page", pages.documentFloor, "request", "(no session, no query)"));
-  console.log(line("floor: GET on the webhook (405)", pages.resourceFloor, "request", "(no body, no database)"));
+  console.log(
+    line("floor: signed-out login page", pages.documentFloor, "request", "(no session, no query)"),
+  );
+  console.log(
+    line(
+      "floor: GET on the webhook (405)",
+      pages.resourceFloor,
+      "request",
+      "(no body, no database)",
+    ),
+  );
 }
 
 function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageResult): void {
@@ -391,16 +558,26 @@ function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageR
     ["payment page", empty.payment.cpuMsPerRequest, large.payment.cpuMsPerRequest],
     ["dashboard", empty.dashboard.cpuMsPerRequest, large.dashboard.cpuMsPerRequest],
     ["success page", empty.success.cpuMsPerRequest, large.success.cpuMsPerRequest],
-    ["floor: signed-out login page", empty.documentFloor.cpuMsPerRequest, large.documentFloor.cpuMsPerRequest],
+    [
+      "floor: signed-out login page",
+      empty.documentFloor.cpuMsPerRequest,
+      large.documentFloor.cpuMsPerRequest,
+    ],
   ];
   for (const [label, a, b] of rows) {
-    console.log(`${label.padEnd(34)} ${a.toFixed(2)} -> ${b.toFixed(2)} ms (${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(0)}%)`);
+    console.log(
+      `${label.padEnd(34)} ${a.toFixed(2)} -> ${b.toFixed(2)} ms (${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(0)}%)`,
+    );
   }
 }
 
 async function main(): Promise<void> {
   console.log("Building for production...");
-  const build = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "ignore" });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"],
+    { stdio: "ignore" },
+  );
   if (build.status !== 0) throw new Error("build failed");
   const servers: SizeServer[] = [];
   const webhooks: WebhookResult[] = [];
@@ -418,13 +595,18 @@ async function main(): Promise<void> {
     const pages = await benchPages(servers, members);
     for (const [i, server] of servers.entries()) printPages(server.size, pages[i]!);
     const js = await shippedJavaScriptKb(servers[0]!.appUrl, members[0]!.cookie);
-    console.log(`\n(c) JavaScript the payment page ships: ${js.gzipKb.toFixed(1)} KB gzipped in ${js.files} files (target <= 120 KB)`);
+    console.log(
+      `\n(c) JavaScript the payment page ships: ${js.gzipKb.toFixed(1)} KB gzipped in ${js.files} files (target <= 120 KB)`,
+    );
     for (const server of servers) {
-      console.log(`(d) server peak memory (VmHWM), ${server.size} database, through all its runs: ${peakRssMb(server.app.pid!).toFixed(0)} MB (target < 250 MB)`);
+      console.log(
+        `(d) server peak memory (VmHWM), ${server.size} database, through all its runs: ${peakRssMb(server.app.pid!).toFixed(0)} MB (target < 250 MB)`,
+      );
     }
     const empty = SIZES.indexOf("empty");
     const large = SIZES.indexOf("large");
-    if (empty >= 0 && large >= 0) compare({ ...webhooks[empty]!, ...pages[empty]! }, { ...webhooks[large]!, ...pages[large]! });
+    if (empty >= 0 && large >= 0)
+      compare({ ...webhooks[empty]!, ...pages[empty]! }, { ...webhooks[large]!, ...pages[large]! });
   } finally {
     for (const server of servers) {
       await stop(server.app);
@@ -433,8 +615,11 @@ async function main(): Promise<void> {
   }
   // BENCH_POSTGRES=off leaves the Postgres column out (it makes a throwaway cluster otherwise).
   if (process.env.BENCH_POSTGRES !== "off") {
-    console.log(`\n== PostgreSQL, webhook intake of unknown-session events (${WEBHOOK_CONNECTIONS} connections in all) ==`);
-    for (const f of (await benchPostgresIntake({ events: UNKNOWN_EVENTS })) ?? []) console.log(formatIntake(f));
+    console.log(
+      `\n== PostgreSQL, webhook intake of unknown-session events (${WEBHOOK_CONNECTIONS} connections in all) ==`,
+    );
+    for (const f of (await benchPostgresIntake({ events: UNKNOWN_EVENTS })) ?? [])
+      console.log(formatIntake(f));
   }
 }
 

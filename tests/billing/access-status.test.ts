@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decideAccess, isRunningSubscription, type SubscriptionFacts } from "../../app/billing/access-status";
+import {
+  decideAccess,
+  isRunningSubscription,
+  type SubscriptionFacts,
+} from "../../app/billing/access-status";
 
 const NOW = new Date("2027-03-01T12:00:00.000Z");
 const PAST = "2027-01-01T00:00:00.000Z";
@@ -14,7 +18,13 @@ const years: YearCase[] = [
   { name: "a paid year that ended EARLIER", paidYearEndsAt: EARLIER },
 ];
 
-type SubscriptionCase = { name: string; facts: SubscriptionFacts | null; grants: boolean; ended?: "CANCELLED" | "EXPIRED" | "NONE"; end: string | null };
+type SubscriptionCase = {
+  name: string;
+  facts: SubscriptionFacts | null;
+  grants: boolean;
+  ended?: "CANCELLED" | "EXPIRED" | "NONE";
+  end: string | null;
+};
 function sub(overrides: Partial<SubscriptionFacts>): SubscriptionFacts {
   return {
     status: "active",
@@ -30,49 +40,118 @@ function sub(overrides: Partial<SubscriptionFacts>): SubscriptionFacts {
 }
 const subscriptions: SubscriptionCase[] = [
   { name: "no subscription", facts: null, grants: false, end: null },
-  { name: "trialing", facts: sub({ status: "trialing", trial_end: FUTURE }), grants: true, end: FUTURE },
+  {
+    name: "trialing",
+    facts: sub({ status: "trialing", trial_end: FUTURE }),
+    grants: true,
+    end: FUTURE,
+  },
   { name: "active", facts: sub({}), grants: true, end: FUTURE },
-  { name: "active, cancelling at period end", facts: sub({ cancel_at_period_end: true, canceled_at: PAST }), grants: true, end: FUTURE },
-  { name: "past_due (Stripe retrying)", facts: sub({ status: "past_due" }), grants: true, end: FUTURE },
+  {
+    name: "active, cancelling at period end",
+    facts: sub({ cancel_at_period_end: true, canceled_at: PAST }),
+    grants: true,
+    end: FUTURE,
+  },
+  {
+    name: "past_due (Stripe retrying)",
+    facts: sub({ status: "past_due" }),
+    grants: true,
+    end: FUTURE,
+  },
   {
     name: "canceled by the member at period end",
-    facts: sub({ status: "canceled", cancel_at_period_end: true, canceled_at: EARLIER, ended_at: PAST, cancellation_reason: "cancellation_requested" }),
+    facts: sub({
+      status: "canceled",
+      cancel_at_period_end: true,
+      canceled_at: EARLIER,
+      ended_at: PAST,
+      cancellation_reason: "cancellation_requested",
+    }),
     grants: false,
     ended: "CANCELLED",
     end: PAST,
   },
   {
     name: "canceled by the member at once",
-    facts: sub({ status: "canceled", canceled_at: PAST, ended_at: PAST, cancellation_reason: "cancellation_requested" }),
+    facts: sub({
+      status: "canceled",
+      canceled_at: PAST,
+      ended_at: PAST,
+      cancellation_reason: "cancellation_requested",
+    }),
     grants: false,
     ended: "CANCELLED",
     end: PAST,
   },
   {
     name: "canceled after failed payments",
-    facts: sub({ status: "canceled", canceled_at: PAST, ended_at: PAST, cancellation_reason: "payment_failed" }),
+    facts: sub({
+      status: "canceled",
+      canceled_at: PAST,
+      ended_at: PAST,
+      cancellation_reason: "payment_failed",
+    }),
     grants: false,
     ended: "EXPIRED",
     end: PAST,
   },
-  { name: "unpaid", facts: sub({ status: "unpaid", current_period_end: PAST }), grants: false, ended: "EXPIRED", end: PAST },
-  { name: "paused", facts: sub({ status: "paused", current_period_end: PAST }), grants: false, ended: "EXPIRED", end: PAST },
-  { name: "incomplete (first payment pending)", facts: sub({ status: "incomplete", current_period_end: PAST }), grants: false, ended: "NONE", end: null },
-  { name: "incomplete_expired", facts: sub({ status: "incomplete_expired", current_period_end: PAST, ended_at: PAST }), grants: false, ended: "NONE", end: null },
+  {
+    name: "unpaid",
+    facts: sub({ status: "unpaid", current_period_end: PAST }),
+    grants: false,
+    ended: "EXPIRED",
+    end: PAST,
+  },
+  {
+    name: "paused",
+    facts: sub({ status: "paused", current_period_end: PAST }),
+    grants: false,
+    ended: "EXPIRED",
+    end: PAST,
+  },
+  {
+    name: "incomplete (first payment pending)",
+    facts: sub({ status: "incomplete", current_period_end: PAST }),
+    grants: false,
+    ended: "NONE",
+    end: null,
+  },
+  {
+    name: "incomplete_expired",
+    facts: sub({ status: "incomplete_expired", current_period_end: PAST, ended_at: PAST }),
+    grants: false,
+    ended: "NONE",
+    end: null,
+  },
 ];
 
 /** The rule written out once more, case by case, to check decideAccess against. */
 function expected(year: YearCase, s: SubscriptionCase) {
   const yearRuns = year.paidYearEndsAt === LATER;
   if (yearRuns || s.grants) {
-    const ends = [yearRuns ? LATER : null, s.grants ? s.end : null].filter((v): v is string => v !== null).sort();
-    return { subscription_status: "ACTIVE", access_expires_at: ends.at(-1), paymentFailing: s.facts?.status === "past_due" };
+    const ends = [yearRuns ? LATER : null, s.grants ? s.end : null]
+      .filter((v): v is string => v !== null)
+      .sort();
+    return {
+      subscription_status: "ACTIVE",
+      access_expires_at: ends.at(-1),
+      paymentFailing: s.facts?.status === "past_due",
+    };
   }
   const subscriptionCounts = s.ended !== undefined && s.ended !== "NONE";
-  if (subscriptionCounts && (year.paidYearEndsAt === null || Date.parse(s.end!) >= Date.parse(year.paidYearEndsAt))) {
+  if (
+    subscriptionCounts &&
+    (year.paidYearEndsAt === null || Date.parse(s.end!) >= Date.parse(year.paidYearEndsAt))
+  ) {
     return { subscription_status: s.ended, access_expires_at: s.end, paymentFailing: false };
   }
-  if (year.paidYearEndsAt) return { subscription_status: "EXPIRED", access_expires_at: year.paidYearEndsAt, paymentFailing: false };
+  if (year.paidYearEndsAt)
+    return {
+      subscription_status: "EXPIRED",
+      access_expires_at: year.paidYearEndsAt,
+      paymentFailing: false,
+    };
   return { subscription_status: "NONE", access_expires_at: null, paymentFailing: false };
 }
 
@@ -80,7 +159,11 @@ describe("decideAccess over every combination of paid year and subscription", ()
   for (const year of years) {
     for (const s of subscriptions) {
       it(`${year.name} + ${s.name}`, () => {
-        const decision = decideAccess({ paidYearEndsAt: year.paidYearEndsAt, subscriptions: s.facts ? [s.facts] : [], now: NOW });
+        const decision = decideAccess({
+          paidYearEndsAt: year.paidYearEndsAt,
+          subscriptions: s.facts ? [s.facts] : [],
+          now: NOW,
+        });
         expect(decision).toEqual(expected(year, s));
       });
     }
@@ -89,23 +172,50 @@ describe("decideAccess over every combination of paid year and subscription", ()
   it("spot checks read as the issue states them", () => {
     const none = decideAccess({ paidYearEndsAt: null, subscriptions: [], now: NOW });
     expect(none.subscription_status).toBe("NONE");
-    const trial = decideAccess({ paidYearEndsAt: null, subscriptions: [sub({ status: "trialing", trial_end: FUTURE, current_period_end: FUTURE })], now: NOW });
-    expect(trial).toEqual({ subscription_status: "ACTIVE", access_expires_at: FUTURE, paymentFailing: false });
-    const pastDue = decideAccess({ paidYearEndsAt: null, subscriptions: [sub({ status: "past_due" })], now: NOW });
+    const trial = decideAccess({
+      paidYearEndsAt: null,
+      subscriptions: [sub({ status: "trialing", trial_end: FUTURE, current_period_end: FUTURE })],
+      now: NOW,
+    });
+    expect(trial).toEqual({
+      subscription_status: "ACTIVE",
+      access_expires_at: FUTURE,
+      paymentFailing: false,
+    });
+    const pastDue = decideAccess({
+      paidYearEndsAt: null,
+      subscriptions: [sub({ status: "past_due" })],
+      now: NOW,
+    });
     expect(pastDue).toMatchObject({ subscription_status: "ACTIVE", paymentFailing: true });
     const yearOver = decideAccess({ paidYearEndsAt: PAST, subscriptions: [], now: NOW });
-    expect(yearOver).toEqual({ subscription_status: "EXPIRED", access_expires_at: PAST, paymentFailing: false });
+    expect(yearOver).toEqual({
+      subscription_status: "EXPIRED",
+      access_expires_at: PAST,
+      paymentFailing: false,
+    });
   });
 
   it("a paid year that ends exactly now no longer runs", () => {
-    const decision = decideAccess({ paidYearEndsAt: NOW.toISOString(), subscriptions: [], now: NOW });
+    const decision = decideAccess({
+      paidYearEndsAt: NOW.toISOString(),
+      subscriptions: [],
+      now: NOW,
+    });
     expect(decision.subscription_status).toBe("EXPIRED");
   });
 
   it("with several subscriptions, a running one wins over an older cancelled one", () => {
-    const cancelled = sub({ status: "canceled", ended_at: EARLIER, canceled_at: EARLIER, cancellation_reason: "cancellation_requested" });
+    const cancelled = sub({
+      status: "canceled",
+      ended_at: EARLIER,
+      canceled_at: EARLIER,
+      cancellation_reason: "cancellation_requested",
+    });
     const running = sub({ status: "active", current_period_end: LATER, stripe_created_at: PAST });
-    expect(decideAccess({ paidYearEndsAt: null, subscriptions: [cancelled, running], now: NOW })).toEqual({
+    expect(
+      decideAccess({ paidYearEndsAt: null, subscriptions: [cancelled, running], now: NOW }),
+    ).toEqual({
       subscription_status: "ACTIVE",
       access_expires_at: LATER,
       paymentFailing: false,
@@ -113,14 +223,32 @@ describe("decideAccess over every combination of paid year and subscription", ()
   });
 
   it("with only ended subscriptions, the one that ended last says how", () => {
-    const unpaidOld = sub({ status: "canceled", ended_at: EARLIER, canceled_at: EARLIER, cancellation_reason: "payment_failed" });
-    const cancelledRecent = sub({ status: "canceled", ended_at: PAST, canceled_at: PAST, cancellation_reason: "cancellation_requested" });
-    expect(decideAccess({ paidYearEndsAt: null, subscriptions: [cancelledRecent, unpaidOld], now: NOW }).subscription_status).toBe("CANCELLED");
-    expect(decideAccess({ paidYearEndsAt: null, subscriptions: [unpaidOld], now: NOW }).subscription_status).toBe("EXPIRED");
+    const unpaidOld = sub({
+      status: "canceled",
+      ended_at: EARLIER,
+      canceled_at: EARLIER,
+      cancellation_reason: "payment_failed",
+    });
+    const cancelledRecent = sub({
+      status: "canceled",
+      ended_at: PAST,
+      canceled_at: PAST,
+      cancellation_reason: "cancellation_requested",
+    });
+    expect(
+      decideAccess({ paidYearEndsAt: null, subscriptions: [cancelledRecent, unpaidOld], now: NOW })
+        .subscription_status,
+    ).toBe("CANCELLED");
+    expect(
+      decideAccess({ paidYearEndsAt: null, subscriptions: [unpaidOld], now: NOW })
+        .subscription_status,
+    ).toBe("EXPIRED");
   });
 
   it("a subscription that still runs blocks a second one; an ended one does not", () => {
-    for (const status of ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"]) expect(isRunningSubscription(status)).toBe(true);
-    for (const status of ["canceled", "incomplete_expired"]) expect(isRunningSubscription(status)).toBe(false);
+    for (const status of ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"])
+      expect(isRunningSubscription(status)).toBe(true);
+    for (const status of ["canceled", "incomplete_expired"])
+      expect(isRunningSubscription(status)).toBe(false);
   });
 });

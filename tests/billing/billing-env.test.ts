@@ -17,10 +17,20 @@ describe("billing configuration", () => {
   it("STRIPE_TEST_CLOCKS is off by default, on with the stand-in or a test key, refused with a live key", () => {
     expect(parseEnv({}).billing.testClocks).toBe(false);
     expect(parseEnv({ STRIPE_TEST_CLOCKS: "true" }).billing.testClocks).toBe(true);
-    expect(parseEnv({ STRIPE_TEST_CLOCKS: "true", STRIPE_SECRET_KEY: "sk_test_abcdef123456", STRIPE_WEBHOOK_SECRET: webhookSecret() }).billing.testClocks).toBe(true);
-    expect(() => parseEnv({ STRIPE_TEST_CLOCKS: "true", STRIPE_SECRET_KEY: liveKey(), STRIPE_WEBHOOK_SECRET: webhookSecret() })).toThrow(
-      /STRIPE_TEST_CLOCKS: test clocks exist only in test mode; refused with a live key/,
-    );
+    expect(
+      parseEnv({
+        STRIPE_TEST_CLOCKS: "true",
+        STRIPE_SECRET_KEY: "sk_test_abcdef123456",
+        STRIPE_WEBHOOK_SECRET: webhookSecret(),
+      }).billing.testClocks,
+    ).toBe(true);
+    expect(() =>
+      parseEnv({
+        STRIPE_TEST_CLOCKS: "true",
+        STRIPE_SECRET_KEY: liveKey(),
+        STRIPE_WEBHOOK_SECRET: webhookSecret(),
+      }),
+    ).toThrow(/STRIPE_TEST_CLOCKS: test clocks exist only in test mode; refused with a live key/);
     expect(() => parseEnv({ STRIPE_TEST_CLOCKS: "yes" })).toThrow(/STRIPE_TEST_CLOCKS/);
   });
 });

@@ -2,12 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_BILLING_ACCOUNT } from "../../app/billing/portal.server";
 import { STRIPE_UNREACHABLE } from "../../app/billing/subscription-checkout.server";
 import { loader as portalLoader } from "../../app/routes/billing.portal";
-import { action as billingAction, loader as billingLoader } from "../../app/routes/dashboard.$role_.billing";
+import {
+  action as billingAction,
+  loader as billingLoader,
+} from "../../app/routes/dashboard.$role_.billing";
 import { loader as invoiceLoader } from "../../app/routes/dashboard.$role_.billing_.invoices.$invoiceId";
 import type { User } from "../../db/schema";
 import { createUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
-import { clockNow, DAY, moveClock, subscribe, subscriptionRow, setupBillingApp, type BillingTestApp } from "./support";
+import {
+  clockNow,
+  DAY,
+  moveClock,
+  subscribe,
+  subscriptionRow,
+  setupBillingApp,
+  type BillingTestApp,
+} from "./support";
 
 let app: BillingTestApp;
 beforeAll(async () => {
@@ -23,12 +34,20 @@ type View = {
     price: string | null;
     statusText: string;
     card: string | null;
-    history: { description: string; amount: string; status: string; invoicePath: string | null; pdfPath: string | null }[];
+    history: {
+      description: string;
+      amount: string;
+      status: string;
+      invoicePath: string | null;
+      pdfPath: string | null;
+    }[];
   };
 };
 
 async function page(user: User, cookie: string) {
-  const outcome = await run<View>(() => billingLoader(args(getRequest(`/dashboard/${user.role}/billing`, cookie), { role: user.role })));
+  const outcome = await run<View>(() =>
+    billingLoader(args(getRequest(`/dashboard/${user.role}/billing`, cookie), { role: user.role })),
+  );
   expect(outcome.status).toBe(200);
   return outcome.data!.view;
 }
@@ -42,7 +61,11 @@ describe("/dashboard/$role/billing", () => {
     const start = await clockNow(app.stripe, clockId);
 
     let view = await page(user, cookie);
-    expect(view).toMatchObject({ plan: "Talent membership, monthly", price: "30 MAD a month", card: "Visa ending in 4242" });
+    expect(view).toMatchObject({
+      plan: "Talent membership, monthly",
+      price: "30 MAD a month",
+      card: "Visa ending in 4242",
+    });
     expect(view.statusText).toMatch(/^Trial until \d{1,2} \w+ \d{4}$/);
     expect(view.history).toHaveLength(1);
     expect(view.history[0]).toMatchObject({ amount: "0 MAD", status: "Paid" });
@@ -50,20 +73,32 @@ describe("/dashboard/$role/billing", () => {
     await moveClock(app.stripe, app.sim, clockId, start + 14 * DAY + 2 * 3600);
     view = await page(user, cookie);
     expect(view.statusText).toMatch(/^Active, renews on /);
-    expect(view.history[0]).toMatchObject({ description: expect.stringContaining("Renewal"), amount: "30 MAD", status: "Paid" });
+    expect(view.history[0]).toMatchObject({
+      description: expect.stringContaining("Renewal"),
+      amount: "30 MAD",
+      status: "Paid",
+    });
     const invoicePath = view.history[0]!.invoicePath!;
     expect(invoicePath).toMatch(/^\/dashboard\/talent\/billing\/invoices\/in_/);
 
     // The invoice link answers the member's own invoice page at Stripe...
     const invoiceId = invoicePath.split("/").at(-1)!;
-    const own = await run(() => invoiceLoader(args(getRequest(invoicePath, cookie), { role: "talent", invoiceId })));
+    const own = await run(() =>
+      invoiceLoader(args(getRequest(invoicePath, cookie), { role: "talent", invoiceId })),
+    );
     expect(own.status).toBe(303);
-    const stored = await app.db.selectFrom("invoices").selectAll().where("stripe_invoice_id", "=", invoiceId).executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom("invoices")
+      .selectAll()
+      .where("stripe_invoice_id", "=", invoiceId)
+      .executeTakeFirstOrThrow();
     expect(own.headers.get("Location")).toBe(stored.hosted_invoice_url);
     // ...and another member gets a 404 for it.
     const other = await createUser(app.db, { role: "talent" });
     const otherCookie = await sessionCookieFor(app.db, other);
-    const foreign = await run(() => invoiceLoader(args(getRequest(invoicePath, otherCookie), { role: "talent", invoiceId })));
+    const foreign = await run(() =>
+      invoiceLoader(args(getRequest(invoicePath, otherCookie), { role: "talent", invoiceId })),
+    );
     expect(foreign.status).toBe(404);
 
     await app.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
@@ -80,7 +115,10 @@ describe("/dashboard/$role/billing", () => {
   it("says Payment failed, retrying while past_due", async () => {
     const user = await createUser(app.db, { role: "company" });
     const cookie = await sessionCookieFor(app.db, user);
-    const { clockId } = await subscribe(app.db, app.stripe, user, { trialDays: 3, card: "pm_card_chargeCustomerFail" });
+    const { clockId } = await subscribe(app.db, app.stripe, user, {
+      trialDays: 3,
+      card: "pm_card_chargeCustomerFail",
+    });
     await app.sim.idle();
     const start = await clockNow(app.stripe, clockId);
     await moveClock(app.stripe, app.sim, clockId, start + 3 * DAY + 2 * 3600);
@@ -94,17 +132,36 @@ describe("/dashboard/$role/billing", () => {
     const cookie = await sessionCookieFor(app.db, user);
     const { customerId } = await subscribe(app.db, app.stripe, user);
     await app.sim.idle();
-    const outcome = await run(() => billingAction(args(formRequest("/dashboard/talent/billing", { customer: "cus_someone_else" }, cookie), { role: "talent" })));
+    const outcome = await run(() =>
+      billingAction(
+        args(formRequest("/dashboard/talent/billing", { customer: "cus_someone_else" }, cookie), {
+          role: "talent",
+        }),
+      ),
+    );
     expect(outcome.status).toBe(303);
     const location = outcome.headers.get("Location")!;
-    expect(location.startsWith(app.sim.url) || location.startsWith("https://billing.stripe.com")).toBe(true);
-    const sessions = await app.db.selectFrom("stripe_customers").select("stripe_customer_id").where("user_id", "=", user.id).execute();
+    expect(
+      location.startsWith(app.sim.url) || location.startsWith("https://billing.stripe.com"),
+    ).toBe(true);
+    const sessions = await app.db
+      .selectFrom("stripe_customers")
+      .select("stripe_customer_id")
+      .where("user_id", "=", user.id)
+      .execute();
     expect(sessions).toEqual([{ stripe_customer_id: customerId }]);
     // The portal lets a talent switch only between the talent prices, and cancels at period end.
-    const configurations = (await app.stripe.billingPortal.configurations.list({ limit: 100 })).data.filter((c) => c.metadata?.app === "talents_acting");
+    const configurations = (
+      await app.stripe.billingPortal.configurations.list({ limit: 100 })
+    ).data.filter((c) => c.metadata?.app === "talents_acting");
     expect(configurations.map((c) => c.metadata?.role)).toEqual(["talent"]);
-    expect(configurations[0]?.features.subscription_cancel).toMatchObject({ enabled: true, mode: "at_period_end" });
-    expect(configurations[0]?.features.subscription_update.products?.map((p) => p.product)).toEqual(["talents_acting_talent_membership"]);
+    expect(configurations[0]?.features.subscription_cancel).toMatchObject({
+      enabled: true,
+      mode: "at_period_end",
+    });
+    expect(configurations[0]?.features.subscription_update.products?.map((p) => p.product)).toEqual(
+      ["talents_acting_talent_membership"],
+    );
 
     // The email's link: signed out it goes to login and back; signed in it opens the portal too.
     const signedOut = await run(() => portalLoader(args(getRequest("/billing/portal"))));
@@ -117,10 +174,20 @@ describe("/dashboard/$role/billing", () => {
   it("a member without a Stripe customer gets a clear message and nothing is created", async () => {
     const user = await createUser(app.db, { role: "professional" });
     const cookie = await sessionCookieFor(app.db, user);
-    const outcome = await run<{ error: string }>(() => billingAction(args(formRequest("/dashboard/professional/billing", {}, cookie), { role: "professional" })));
+    const outcome = await run<{ error: string }>(() =>
+      billingAction(
+        args(formRequest("/dashboard/professional/billing", {}, cookie), { role: "professional" }),
+      ),
+    );
     expect(outcome.status).toBe(409);
     expect(outcome.data?.error).toBe(NO_BILLING_ACCOUNT);
-    expect(await app.db.selectFrom("stripe_customers").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+    expect(
+      await app.db
+        .selectFrom("stripe_customers")
+        .select("id")
+        .where("user_id", "=", user.id)
+        .execute(),
+    ).toEqual([]);
     const view = await page(user, cookie);
     expect(view).toMatchObject({ plan: null, statusText: "No plan yet", card: null, history: [] });
   });
@@ -140,7 +207,9 @@ describe("/dashboard/$role/billing", () => {
     await subscribe(app.db, app.stripe, user);
     await app.sim.idle();
     await app.sim.close();
-    const outcome = await run<{ error: string }>(() => billingAction(args(formRequest("/dashboard/talent/billing", {}, cookie), { role: "talent" })));
+    const outcome = await run<{ error: string }>(() =>
+      billingAction(args(formRequest("/dashboard/talent/billing", {}, cookie), { role: "talent" })),
+    );
     expect(outcome.status).toBe(502);
     expect(outcome.data?.error).toBe(STRIPE_UNREACHABLE);
   });

@@ -32,10 +32,20 @@ describe("catalog as code synced to Stripe by lookup_key", () => {
     expect(second.map((p) => p.action)).toEqual(Array(6).fill("found"));
     expect(second.map((p) => p.priceId)).toEqual(first.map((p) => p.priceId));
 
-    const talent = await app.stripe.prices.list({ lookup_keys: [recurringPlan("talent", "monthly", "MAD").lookupKey] });
+    const talent = await app.stripe.prices.list({
+      lookup_keys: [recurringPlan("talent", "monthly", "MAD").lookupKey],
+    });
     expect(talent.data).toHaveLength(1);
-    expect(talent.data[0]).toMatchObject({ unit_amount: 3000, currency: "mad", recurring: { interval: "month" }, product: "talents_acting_talent_membership" });
-    const all = await app.stripe.prices.list({ limit: 100, product: "talents_acting_talent_membership" });
+    expect(talent.data[0]).toMatchObject({
+      unit_amount: 3000,
+      currency: "mad",
+      recurring: { interval: "month" },
+      product: "talents_acting_talent_membership",
+    });
+    const all = await app.stripe.prices.list({
+      limit: 100,
+      product: "talents_acting_talent_membership",
+    });
     expect(all.data).toHaveLength(2);
   });
 

@@ -6,7 +6,15 @@ import type { Database, User } from "../../db/schema";
 import { createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
-import { clockNow, DAY, emailKeys, moveClock, subscribe, setupBillingApp, type BillingTestApp } from "./support";
+import {
+  clockNow,
+  DAY,
+  emailKeys,
+  moveClock,
+  subscribe,
+  setupBillingApp,
+  type BillingTestApp,
+} from "./support";
 
 // The same full lifecycle for two members: one with every event delivered once and in order,
 // one with every event delivered three times and shuffled. The rows must end the same.
@@ -24,7 +32,9 @@ async function lifecycle(user: User): Promise<{ start: number; subscriptionId: s
   const start = await clockNow(app.stripe, clockId);
   await moveClock(app.stripe, app.sim, clockId, start + 5 * DAY);
   await moveClock(app.stripe, app.sim, clockId, start + 7 * DAY + 2 * 3600);
-  const renewed = await app.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+  const renewed = await app.stripe.subscriptions.update(subscription.id, {
+    cancel_at_period_end: true,
+  });
   await app.sim.idle();
   await moveClock(app.stripe, app.sim, clockId, renewed.items.data[0]!.current_period_end + 60);
   return { start, subscriptionId: subscription.id };
@@ -32,9 +42,20 @@ async function lifecycle(user: User): Promise<{ start: number; subscriptionId: s
 
 /** The member's rows with times as offsets from the clock's start and ids left out. */
 async function snapshot(db: Kysely<Database>, user: User, start: number) {
-  const offset = (value: string | null) => (value === null ? null : Date.parse(value) / 1000 - start);
-  const subscriptions = await db.selectFrom("subscriptions").selectAll().where("user_id", "=", user.id).execute();
-  const invoices = await db.selectFrom("invoices").selectAll().where("user_id", "=", user.id).orderBy("stripe_created_at").orderBy("number").execute();
+  const offset = (value: string | null) =>
+    value === null ? null : Date.parse(value) / 1000 - start;
+  const subscriptions = await db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("user_id", "=", user.id)
+    .execute();
+  const invoices = await db
+    .selectFrom("invoices")
+    .selectAll()
+    .where("user_id", "=", user.id)
+    .orderBy("stripe_created_at")
+    .orderBy("number")
+    .execute();
   const fresh = await reloadUser(db, user.id);
   return {
     subscriptions: subscriptions.map((s) => ({
@@ -44,7 +65,15 @@ async function snapshot(db: Kysely<Database>, user: User, start: number) {
       card: `${s.card_brand} ${s.card_last4}`,
       cancel_at_period_end: s.cancel_at_period_end,
       reason: s.cancellation_reason,
-      periods: [s.current_period_start, s.current_period_end, s.trial_start, s.trial_end, s.cancel_at, s.canceled_at, s.ended_at].map(offset),
+      periods: [
+        s.current_period_start,
+        s.current_period_end,
+        s.trial_start,
+        s.trial_end,
+        s.cancel_at,
+        s.canceled_at,
+        s.ended_at,
+      ].map(offset),
     })),
     invoices: invoices.map((i) => ({
       status: i.status,
@@ -72,13 +101,25 @@ describe("delivery order and duplicates do not change the outcome", () => {
     const expected = await snapshot(app.db, inOrder, a.start);
     expect(expected.subscriptions[0]?.status).toBe("canceled");
     expect(expected.user.status).toBe("CANCELLED");
-    expect(expected.invoices.map((i) => i.reason)).toEqual(["subscription_create", "subscription_cycle"]);
-    expect(expected.emails).toEqual(["renewal-receipt:in", "subscription-cancelled:sub", "subscription-started:sub", "trial-ending:sub:<date>"]);
+    expect(expected.invoices.map((i) => i.reason)).toEqual([
+      "subscription_create",
+      "subscription_cycle",
+    ]);
+    expect(expected.emails).toEqual([
+      "renewal-receipt:in",
+      "subscription-cancelled:sub",
+      "subscription-started:sub",
+      "trial-ending:sub:<date>",
+    ]);
     expect(await snapshot(app.db, shuffled, b.start)).toEqual(expected);
     expect(app.hook.statuses.every((s) => s === 200)).toBe(true);
 
     // Every event id was recorded once and processed, however many times it came.
-    const failed = await app.db.selectFrom("stripe_webhook_events").select("event_id").where("processed", "=", 0).execute();
+    const failed = await app.db
+      .selectFrom("stripe_webhook_events")
+      .select("event_id")
+      .where("processed", "=", 0)
+      .execute();
     expect(failed).toEqual([]);
   });
 
@@ -95,10 +136,18 @@ describe("delivery order and duplicates do not change the outcome", () => {
     const late = stripeEvent("customer.subscription.updated", old);
     const response = await webhookAction(args(webhookRequest(late)));
     expect(response.status).toBe(200);
-    const row = await app.db.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscription.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("subscriptions")
+      .selectAll()
+      .where("stripe_subscription_id", "=", subscription.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("canceled");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("CANCELLED");
-    const ledger = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", late.id).executeTakeFirstOrThrow();
+    const ledger = await app.db
+      .selectFrom("stripe_webhook_events")
+      .selectAll()
+      .where("event_id", "=", late.id)
+      .executeTakeFirstOrThrow();
     expect(ledger.processed).toBe(1);
     expect(ledger.note).toContain("subscription synced: canceled");
   });
@@ -128,8 +177,18 @@ describe("delivery order and duplicates do not change the outcome", () => {
       default_payment_method: "pm_card_visa",
     });
     await app.sim.idle();
-    expect(await app.db.selectFrom("subscriptions").select("id").where("stripe_subscription_id", "=", subscription.id).execute()).toEqual([]);
-    const notes = await app.db.selectFrom("stripe_webhook_events").select("note").where("note", "like", `%${customer.id}%`).execute();
+    expect(
+      await app.db
+        .selectFrom("subscriptions")
+        .select("id")
+        .where("stripe_subscription_id", "=", subscription.id)
+        .execute(),
+    ).toEqual([]);
+    const notes = await app.db
+      .selectFrom("stripe_webhook_events")
+      .select("note")
+      .where("note", "like", `%${customer.id}%`)
+      .execute();
     expect(notes.length).toBeGreaterThan(0);
   });
 });

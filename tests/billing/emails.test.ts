@@ -23,7 +23,13 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
       billingUrl: "http://localhost:3000/dashboard/talent/billing",
     });
     expect(trial.subject).toBe("Your free trial has started: Talent membership, monthly");
-    expectBoth(trial, ["Amina", "21 May 2027", "30 MAD a month", "sub_1", "http://localhost:3000/dashboard/talent/billing"]);
+    expectBoth(trial, [
+      "Amina",
+      "21 May 2027",
+      "30 MAD a month",
+      "sub_1",
+      "http://localhost:3000/dashboard/talent/billing",
+    ]);
     const paid = await renderBillingEmail("subscription-started", {
       name: "Amina",
       planName: "Company access, yearly",
@@ -39,7 +45,13 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
   });
 
   it("trial ending, renewal receipt with the invoice link, payment failed with the portal link, cancelled", async () => {
-    const ending = await renderBillingEmail("trial-ending", { name: "A", planName: "P", trialEndsOn: "1 June 2027", price: "30 MAD a month", billingUrl: "http://localhost:3000/b" });
+    const ending = await renderBillingEmail("trial-ending", {
+      name: "A",
+      planName: "P",
+      trialEndsOn: "1 June 2027",
+      price: "30 MAD a month",
+      billingUrl: "http://localhost:3000/b",
+    });
     expect(ending.subject).toBe("Your free trial ends on 1 June 2027");
     expectBoth(ending, ["1 June 2027", "30 MAD a month", "http://localhost:3000/b"]);
 
@@ -54,11 +66,23 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
     });
     expectBoth(receipt, ["30 MAD", "X-0002", "1 July 2027", "https://invoice.example/i/1"]);
 
-    const failed = await renderBillingEmail("subscription-payment-failed", { name: "A", planName: "P", amount: "30 MAD", invoiceNumber: "X-3", updateCardUrl: "http://localhost:3000/billing/portal" });
+    const failed = await renderBillingEmail("subscription-payment-failed", {
+      name: "A",
+      planName: "P",
+      amount: "30 MAD",
+      invoiceNumber: "X-3",
+      updateCardUrl: "http://localhost:3000/billing/portal",
+    });
     expect(failed.subject).toMatch(/failed/);
     expectBoth(failed, ["30 MAD", "X-3", "http://localhost:3000/billing/portal"]);
 
-    const cancelled = await renderBillingEmail("subscription-cancelled", { name: "A", planName: "P", endedOn: "1 July 2027", unpaid: true, paymentUrl: "http://localhost:3000/p" });
+    const cancelled = await renderBillingEmail("subscription-cancelled", {
+      name: "A",
+      planName: "P",
+      endedOn: "1 July 2027",
+      unpaid: true,
+      paymentUrl: "http://localhost:3000/p",
+    });
     expectBoth(cancelled, ["1 July 2027", "could not be collected", "http://localhost:3000/p"]);
   });
 });

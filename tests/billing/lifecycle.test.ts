@@ -3,7 +3,17 @@ import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, run } from "../support/requests";
 import { payOnHostedPage } from "../support/stripe-sim";
-import { clockNow, DAY, emailKeys, moveClock, renderedEmails, subscribe, subscriptionRow, setupBillingApp, type BillingTestApp } from "./support";
+import {
+  clockNow,
+  DAY,
+  emailKeys,
+  moveClock,
+  renderedEmails,
+  subscribe,
+  subscriptionRow,
+  setupBillingApp,
+  type BillingTestApp,
+} from "./support";
 
 // The real SDK against the stand-in, which delivers its signed webhooks over HTTP to the real
 // route; each member's customer lives on its own test clock.
@@ -16,7 +26,12 @@ afterAll(async () => {
 });
 
 async function history(subscriptionId: string) {
-  const rows = await app.db.selectFrom("subscription_status_history").selectAll().where("stripe_subscription_id", "=", subscriptionId).orderBy("id").execute();
+  const rows = await app.db
+    .selectFrom("subscription_status_history")
+    .selectAll()
+    .where("stripe_subscription_id", "=", subscriptionId)
+    .orderBy("id")
+    .execute();
   return rows.map((r) => r.to_status);
 }
 
@@ -28,7 +43,14 @@ describe("subscription lifecycle synced from Stripe", () => {
     const start = await clockNow(app.stripe, clockId);
 
     let row = await subscriptionRow(app.db, subscription.id);
-    expect(row).toMatchObject({ status: "trialing", plan: "talent_monthly", amount: 3000, currency: "mad", card_brand: "visa", card_last4: "4242" });
+    expect(row).toMatchObject({
+      status: "trialing",
+      plan: "talent_monthly",
+      amount: 3000,
+      currency: "mad",
+      card_brand: "visa",
+      card_last4: "4242",
+    });
     expect(row.trial_end).toBe(new Date((start + 180 * DAY) * 1000).toISOString());
     let fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
@@ -36,7 +58,10 @@ describe("subscription lifecycle synced from Stripe", () => {
     expect(await emailKeys(app.db, user.email)).toEqual(["subscription-started:sub"]);
 
     await moveClock(app.stripe, app.sim, clockId, start + 178 * DAY);
-    expect(await emailKeys(app.db, user.email)).toEqual(["subscription-started:sub", "trial-ending:sub:<date>"]);
+    expect(await emailKeys(app.db, user.email)).toEqual([
+      "subscription-started:sub",
+      "trial-ending:sub:<date>",
+    ]);
 
     await moveClock(app.stripe, app.sim, clockId, start + 180 * DAY + 2 * 3600);
     row = await subscriptionRow(app.db, subscription.id);
@@ -45,27 +70,50 @@ describe("subscription lifecycle synced from Stripe", () => {
     fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
     expect(fresh.access_expires_at).toBe(row.current_period_end);
-    const invoices = await app.db.selectFrom("invoices").selectAll().where("user_id", "=", user.id).orderBy("stripe_created_at").execute();
+    const invoices = await app.db
+      .selectFrom("invoices")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .orderBy("stripe_created_at")
+      .execute();
     expect(invoices.map((i) => [i.billing_reason, i.status, i.amount_paid])).toEqual([
       ["subscription_create", "paid", 0],
       ["subscription_cycle", "paid", 3000],
     ]);
-    expect(await emailKeys(app.db, user.email)).toEqual(["subscription-started:sub", "trial-ending:sub:<date>", "renewal-receipt:in"]);
-    const receipt = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("renewal-receipt:"))!;
+    expect(await emailKeys(app.db, user.email)).toEqual([
+      "subscription-started:sub",
+      "trial-ending:sub:<date>",
+      "renewal-receipt:in",
+    ]);
+    const receipt = (await renderedEmails(app.db, user.email)).find((e) =>
+      e.dedupeKey.startsWith("renewal-receipt:"),
+    )!;
     expect(receipt.text).toContain("30 MAD");
     expect(receipt.text).toContain(invoices[1]?.hosted_invoice_url ?? "missing");
 
-    await moveClock(app.stripe, app.sim, clockId, Date.parse(row.current_period_end!) / 1000 + 2 * 3600);
+    await moveClock(
+      app.stripe,
+      app.sim,
+      clockId,
+      Date.parse(row.current_period_end!) / 1000 + 2 * 3600,
+    );
     const renewed = await subscriptionRow(app.db, subscription.id);
     expect(Date.parse(renewed.current_period_start!)).toBe(Date.parse(row.current_period_end!));
     expect(await history(subscription.id)).toEqual(["trialing", "active"]);
-    const count = await app.db.selectFrom("invoices").select("id").where("user_id", "=", user.id).execute();
+    const count = await app.db
+      .selectFrom("invoices")
+      .select("id")
+      .where("user_id", "=", user.id)
+      .execute();
     expect(count).toHaveLength(3);
   });
 
   it("a failing card goes past_due (access kept, one payment-failed email), then canceled and EXPIRED", async () => {
     const user = await createUser(app.db, { role: "professional" });
-    const { subscription, clockId } = await subscribe(app.db, app.stripe, user, { trialDays: 7, card: "pm_card_chargeCustomerFail" });
+    const { subscription, clockId } = await subscribe(app.db, app.stripe, user, {
+      trialDays: 7,
+      card: "pm_card_chargeCustomerFail",
+    });
     await app.sim.idle();
     const start = await clockNow(app.stripe, clockId);
 
@@ -73,8 +121,14 @@ describe("subscription lifecycle synced from Stripe", () => {
     expect((await subscriptionRow(app.db, subscription.id)).status).toBe("past_due");
     let fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
-    expect((await emailKeys(app.db, user.email)).filter((k) => k.startsWith("subscription-payment-failed"))).toHaveLength(1);
-    const failed = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("subscription-payment-failed:"))!;
+    expect(
+      (await emailKeys(app.db, user.email)).filter((k) =>
+        k.startsWith("subscription-payment-failed"),
+      ),
+    ).toHaveLength(1);
+    const failed = (await renderedEmails(app.db, user.email)).find((e) =>
+      e.dedupeKey.startsWith("subscription-payment-failed:"),
+    )!;
     expect(failed.text).toContain("http://localhost:3000/billing/portal");
     expect(failed.text).toContain("150 MAD");
 
@@ -92,19 +146,46 @@ describe("subscription lifecycle synced from Stripe", () => {
   it("through Checkout with 4000 0000 0000 0341: the trial starts, the first charge fails (past_due), then it ends unpaid", async () => {
     const user = await createUser(app.db, { role: "talent" });
     const cookie = await sessionCookieFor(app.db, user);
-    const submit = await run(() => payAction(args(formRequest("/dashboard/talent/payment", { plan: "monthly" }, cookie), { role: "talent" })));
+    const submit = await run(() =>
+      payAction(
+        args(formRequest("/dashboard/talent/payment", { plan: "monthly" }, cookie), {
+          role: "talent",
+        }),
+      ),
+    );
     expect(submit.status).toBe(303);
-    const paid = await payOnHostedPage(submit.headers.get("Location")!, { email: user.email, cardNumber: "4000 0000 0000 0341" });
+    const paid = await payOnHostedPage(submit.headers.get("Location")!, {
+      email: user.email,
+      cardNumber: "4000 0000 0000 0341",
+    });
     expect(paid.status).toBe(303);
     await app.sim.idle();
-    const started = await app.db.selectFrom("subscriptions").selectAll().where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    const started = await app.db
+      .selectFrom("subscriptions")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
     expect(started).toMatchObject({ status: "trialing", card_last4: "0341" });
-    const { stripe_test_clock_id: clockId } = await app.db.selectFrom("stripe_customers").select("stripe_test_clock_id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    const { stripe_test_clock_id: clockId } = await app.db
+      .selectFrom("stripe_customers")
+      .select("stripe_test_clock_id")
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
 
-    await moveClock(app.stripe, app.sim, clockId!, Date.parse(started.trial_end!) / 1000 + 2 * 3600);
+    await moveClock(
+      app.stripe,
+      app.sim,
+      clockId!,
+      Date.parse(started.trial_end!) / 1000 + 2 * 3600,
+    );
     expect((await subscriptionRow(app.db, started.stripe_subscription_id)).status).toBe("past_due");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
-    await moveClock(app.stripe, app.sim, clockId!, Date.parse(started.trial_end!) / 1000 + 30 * DAY);
+    await moveClock(
+      app.stripe,
+      app.sim,
+      clockId!,
+      Date.parse(started.trial_end!) / 1000 + 30 * DAY,
+    );
     expect((await subscriptionRow(app.db, started.stripe_subscription_id)).status).toBe("canceled");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("EXPIRED");
     const keys = await emailKeys(app.db, user.email);
@@ -113,7 +194,9 @@ describe("subscription lifecycle synced from Stripe", () => {
       "subscription-payment-failed:in",
       "subscription-cancelled:sub",
     ]);
-    const failed = (await renderedEmails(app.db, user.email)).find((e) => e.dedupeKey.startsWith("subscription-payment-failed:"))!;
+    const failed = (await renderedEmails(app.db, user.email)).find((e) =>
+      e.dedupeKey.startsWith("subscription-payment-failed:"),
+    )!;
     expect(failed.text).toContain("/billing/portal");
   });
 
@@ -156,16 +239,33 @@ describe("subscription lifecycle synced from Stripe", () => {
     const { priceIdFor } = await import("../../app/billing/catalog-sync.server");
     const { recurringPlan } = await import("../../app/payments/catalog");
     await app.stripe.subscriptions.update(subscription.id, {
-      items: [{ id: subscription.items.data[0]!.id, price: await priceIdFor(recurringPlan("talent", "yearly", "MAD"), app.stripe) }],
+      items: [
+        {
+          id: subscription.items.data[0]!.id,
+          price: await priceIdFor(recurringPlan("talent", "yearly", "MAD"), app.stripe),
+        },
+      ],
       proration_behavior: "create_prorations",
     });
     await app.sim.idle();
     const row = await subscriptionRow(app.db, subscription.id);
-    expect(row).toMatchObject({ plan: "talent_yearly", interval: "year", amount: 30000, status: "active" });
+    expect(row).toMatchObject({
+      plan: "talent_yearly",
+      interval: "year",
+      amount: 30000,
+      status: "active",
+    });
     const fresh = await reloadUser(app.db, user.id);
     expect(fresh.access_expires_at).toBe(row.current_period_end);
-    expect(Date.parse(row.current_period_end!) - Date.parse(row.current_period_start!)).toBeGreaterThan(360 * DAY * 1000);
-    const update = await app.db.selectFrom("invoices").selectAll().where("user_id", "=", user.id).where("billing_reason", "=", "subscription_update").executeTakeFirstOrThrow();
+    expect(
+      Date.parse(row.current_period_end!) - Date.parse(row.current_period_start!),
+    ).toBeGreaterThan(360 * DAY * 1000);
+    const update = await app.db
+      .selectFrom("invoices")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .where("billing_reason", "=", "subscription_update")
+      .executeTakeFirstOrThrow();
     expect(update.status).toBe("paid");
     expect(update.amount_paid).toBeLessThan(30000);
     expect(update.amount_paid).toBeGreaterThan(0);

@@ -16,8 +16,15 @@ afterAll(async () => {
 async function memberWithEndingYear(): Promise<User> {
   const ends = daysFromNow(5);
   const user = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: ends });
-  const payment = await createPendingPayment(app.db, user, { plan: "talent_annual_membership", status: "paid" });
-  await app.db.updateTable("payments").set({ access_ends_at: ends }).where("id", "=", payment.id).execute();
+  const payment = await createPendingPayment(app.db, user, {
+    plan: "talent_annual_membership",
+    status: "paid",
+  });
+  await app.db
+    .updateTable("payments")
+    .set({ access_ends_at: ends })
+    .where("id", "=", payment.id)
+    .execute();
   return user;
 }
 

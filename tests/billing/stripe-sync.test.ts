@@ -24,7 +24,13 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
     const user = await createUser(app.db, { role: "talent" });
     const { subscription, clockId } = await subscribe(app.db, app.stripe, user, { trialDays: 5 });
     await advanceTo(app.stripe, clockId, (await clockNow(app.stripe, clockId)) + 5 * DAY + 7200);
-    expect(await app.db.selectFrom("subscriptions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+    expect(
+      await app.db
+        .selectFrom("subscriptions")
+        .select("id")
+        .where("user_id", "=", user.id)
+        .execute(),
+    ).toEqual([]);
 
     const first = await resyncAll(app.db, app.stripe);
     expect(first.errors).toEqual([]);
@@ -32,10 +38,20 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
     const row = await subscriptionRow(app.db, subscription.id);
     expect(row.status).toBe("active");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
-    expect(await app.db.selectFrom("invoices").select("id").where("user_id", "=", user.id).execute()).toHaveLength(2);
+    expect(
+      await app.db.selectFrom("invoices").select("id").where("user_id", "=", user.id).execute(),
+    ).toHaveLength(2);
 
-    await app.db.updateTable("subscriptions").set({ status: "canceled", card_last4: "0000" }).where("id", "=", row.id).execute();
-    await app.db.updateTable("users").set({ subscription_status: "EXPIRED" }).where("id", "=", user.id).execute();
+    await app.db
+      .updateTable("subscriptions")
+      .set({ status: "canceled", card_last4: "0000" })
+      .where("id", "=", row.id)
+      .execute();
+    await app.db
+      .updateTable("users")
+      .set({ subscription_status: "EXPIRED" })
+      .where("id", "=", user.id)
+      .execute();
     const repair = await resyncAll(app.db, app.stripe);
     expect(repair.drift).toEqual(
       expect.arrayContaining([
@@ -46,7 +62,12 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
     );
     expect((await subscriptionRow(app.db, subscription.id)).status).toBe("active");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
-    const history = await app.db.selectFrom("subscription_status_history").selectAll().where("stripe_subscription_id", "=", subscription.id).orderBy("id").execute();
+    const history = await app.db
+      .selectFrom("subscription_status_history")
+      .selectAll()
+      .where("stripe_subscription_id", "=", subscription.id)
+      .orderBy("id")
+      .execute();
     expect(history.map((h) => [h.from_status, h.to_status, h.cause])).toEqual([
       [null, "active", "sync"],
       ["canceled", "active", "sync"],
@@ -57,22 +78,35 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
   });
 
   it("reads customers a page at a time and reaches every one", async () => {
-    const users = [await createUser(app.db, { role: "talent" }), await createUser(app.db, { role: "professional" }), await createUser(app.db, { role: "company" })];
+    const users = [
+      await createUser(app.db, { role: "talent" }),
+      await createUser(app.db, { role: "professional" }),
+      await createUser(app.db, { role: "company" }),
+    ];
     const subscriptions = [];
-    for (const user of users) subscriptions.push((await subscribe(app.db, app.stripe, user)).subscription);
-    const { n: customers } = await app.db.selectFrom("stripe_customers").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    for (const user of users)
+      subscriptions.push((await subscribe(app.db, app.stripe, user)).subscription);
+    const { n: customers } = await app.db
+      .selectFrom("stripe_customers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
 
     const report = await resyncAll(app.db, app.stripe, undefined, { customersPerPage: 2 });
     expect(report.errors).toEqual([]);
     expect(report.customers).toBe(Number(customers));
-    for (const subscription of subscriptions) expect((await subscriptionRow(app.db, subscription.id)).status).toBe("active");
+    for (const subscription of subscriptions)
+      expect((await subscriptionRow(app.db, subscription.id)).status).toBe("active");
   });
 
   it("the command prints the drift it corrected", async () => {
     const user = await createUser(app.db, { role: "company" });
     const { subscription } = await subscribe(app.db, app.stripe, user);
     await resyncAll(app.db, app.stripe);
-    await app.db.updateTable("subscriptions").set({ status: "past_due" }).where("stripe_subscription_id", "=", subscription.id).execute();
+    await app.db
+      .updateTable("subscriptions")
+      .set({ status: "past_due" })
+      .where("stripe_subscription_id", "=", subscription.id)
+      .execute();
 
     const { stdout } = await run(process.execPath, ["--import", "tsx", "app/cli/stripe-sync.ts"], {
       env: {
@@ -87,8 +121,12 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
         PRICING_CURRENCY: "MAD",
       },
     });
-    expect(stdout).toContain(`corrected subscription ${subscription.id}: status past_due -> active`);
-    expect(stdout).toMatch(/Stripe re-sync: \d+ customer\(s\), \d+ subscription\(s\), \d+ correction\(s\)/);
+    expect(stdout).toContain(
+      `corrected subscription ${subscription.id}: status past_due -> active`,
+    );
+    expect(stdout).toMatch(
+      /Stripe re-sync: \d+ customer\(s\), \d+ subscription\(s\), \d+ correction\(s\)/,
+    );
     expect((await subscriptionRow(app.db, subscription.id)).status).toBe("active");
   });
 });

@@ -31,8 +31,13 @@ export async function subscribe(
   options: { choice?: "monthly" | "yearly"; trialDays?: number; card?: string } = {},
 ): Promise<Member> {
   const customerId = await getOrCreateStripeCustomer(db, stripe, user);
-  const row = await db.selectFrom("stripe_customers").select("stripe_test_clock_id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
-  if (!row.stripe_test_clock_id) throw new Error("expected STRIPE_TEST_CLOCKS=true to put the customer on a test clock");
+  const row = await db
+    .selectFrom("stripe_customers")
+    .select("stripe_test_clock_id")
+    .where("user_id", "=", user.id)
+    .executeTakeFirstOrThrow();
+  if (!row.stripe_test_clock_id)
+    throw new Error("expected STRIPE_TEST_CLOCKS=true to put the customer on a test clock");
   const plan = recurringPlan(user.role, options.choice ?? "monthly", "MAD");
   const subscription = await stripe.subscriptions.create({
     customer: customerId,
@@ -45,7 +50,12 @@ export async function subscribe(
 }
 
 /** Moves the member's clock to `seconds` and waits until Stripe's webhooks are all delivered. */
-export async function moveClock(stripe: Stripe, sim: { idle(): Promise<void> }, clockId: string, seconds: number): Promise<void> {
+export async function moveClock(
+  stripe: Stripe,
+  sim: { idle(): Promise<void> },
+  clockId: string,
+  seconds: number,
+): Promise<void> {
   await advanceTo(stripe, clockId, seconds);
   await sim.idle();
 }
@@ -55,20 +65,43 @@ export async function clockNow(stripe: Stripe, clockId: string): Promise<number>
 }
 
 export async function subscriptionRow(db: Kysely<Database>, subscriptionId: string) {
-  return db.selectFrom("subscriptions").selectAll().where("stripe_subscription_id", "=", subscriptionId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("stripe_subscription_id", "=", subscriptionId)
+    .executeTakeFirstOrThrow();
 }
 
 export async function emailKeys(db: Kysely<Database>, to: string): Promise<string[]> {
-  const rows = await db.selectFrom("email_outbox").select("dedupe_key").where("to_email", "=", to).orderBy("id").execute();
-  return rows.map((r) => r.dedupe_key.replace(/:(sub|in)_[A-Za-z0-9]+/g, ":$1").replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/, ":<date>"));
+  const rows = await db
+    .selectFrom("email_outbox")
+    .select("dedupe_key")
+    .where("to_email", "=", to)
+    .orderBy("id")
+    .execute();
+  return rows.map((r) =>
+    r.dedupe_key
+      .replace(/:(sub|in)_[A-Za-z0-9]+/g, ":$1")
+      .replace(/:\d{4}-\d\d-\d\dT[\d:.]+Z/, ":<date>"),
+  );
 }
 
 /** The member's queued emails rendered as the dispatcher will render them when it sends. */
-export async function renderedEmails(db: Kysely<Database>, to: string): Promise<{ dedupeKey: string; subject: string; text: string }[]> {
-  const rows = await db.selectFrom("email_outbox").selectAll().where("to_email", "=", to).orderBy("id").execute();
+export async function renderedEmails(
+  db: Kysely<Database>,
+  to: string,
+): Promise<{ dedupeKey: string; subject: string; text: string }[]> {
+  const rows = await db
+    .selectFrom("email_outbox")
+    .selectAll()
+    .where("to_email", "=", to)
+    .orderBy("id")
+    .execute();
   const rendered = [];
   for (const row of rows) {
-    const email = row.template ? await renderStoredTemplate(row.template, row.template_version, row.props) : { subject: row.subject ?? "", text: row.text ?? "" };
+    const email = row.template
+      ? await renderStoredTemplate(row.template, row.template_version, row.props)
+      : { subject: row.subject ?? "", text: row.text ?? "" };
     rendered.push({ dedupeKey: row.dedupe_key, subject: email.subject, text: email.text });
   }
   return rendered;

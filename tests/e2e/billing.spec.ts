@@ -9,16 +9,26 @@ import { CARDS, expect, mailboxFor, newAccount, register, test } from "./support
 const STAND_IN_PORT = Number(process.env.E2E_STRIPE_SIM_PORT ?? 12311);
 
 function stripeFor(projectName: string): Stripe {
-  if (projectName === "stripe-test-mode") return new Stripe(process.env.E2E_STRIPE_SECRET_KEY ?? "");
-  return new Stripe("sk_test_e2e_billing_clock", { host: "127.0.0.1", port: STAND_IN_PORT, protocol: "http" });
+  if (projectName === "stripe-test-mode")
+    return new Stripe(process.env.E2E_STRIPE_SECRET_KEY ?? "");
+  return new Stripe("sk_test_e2e_billing_clock", {
+    host: "127.0.0.1",
+    port: STAND_IN_PORT,
+    protocol: "http",
+  });
 }
 
 async function memberSubscription(stripe: Stripe, email: string) {
   const customer = (await stripe.customers.list({ email, limit: 1 })).data[0];
   if (!customer?.test_clock) throw new Error(`no customer on a test clock for ${email}`);
-  const subscription = (await stripe.subscriptions.list({ customer: customer.id, status: "all", limit: 1 })).data[0];
+  const subscription = (
+    await stripe.subscriptions.list({ customer: customer.id, status: "all", limit: 1 })
+  ).data[0];
   if (!subscription) throw new Error(`no subscription for ${email}`);
-  return { clockId: typeof customer.test_clock === "string" ? customer.test_clock : customer.test_clock.id, subscription };
+  return {
+    clockId: typeof customer.test_clock === "string" ? customer.test_clock : customer.test_clock.id,
+    subscription,
+  };
 }
 
 /** Stripe advances a clock at most two billing intervals at a time: monthly plans go in steps. */
@@ -28,8 +38,14 @@ async function advanceClock(stripe: Stripe, clockId: string, to: number): Promis
   for (;;) {
     const current = (await stripe.testHelpers.testClocks.retrieve(clockId)).frozen_time;
     if (current >= to) return;
-    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.min(to, current + MAX_STEP_SECONDS) });
-    await expect.poll(async () => (await stripe.testHelpers.testClocks.retrieve(clockId)).status, { timeout: 120_000 }).toBe("ready");
+    await stripe.testHelpers.testClocks.advance(clockId, {
+      frozen_time: Math.min(to, current + MAX_STEP_SECONDS),
+    });
+    await expect
+      .poll(async () => (await stripe.testHelpers.testClocks.retrieve(clockId)).status, {
+        timeout: 120_000,
+      })
+      .toBe("ready");
   }
 }
 
@@ -50,7 +66,9 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`auto-renewing membership, JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled });
 
-    test("@billing a talent starts a monthly trial, it converts to a paid invoice, they cancel in the portal, and it ends Cancelled", async ({ page }, testInfo) => {
+    test("@billing a talent starts a monthly trial, it converts to a paid invoice, they cancel in the portal, and it ends Cancelled", async ({
+      page,
+    }, testInfo) => {
       test.setTimeout(240_000);
       const stripe = stripeFor(testInfo.project.name);
       const account = newAccount("talent");
@@ -63,9 +81,13 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: "Start free trial" }).click();
       await new StripeCheckoutPage(page).pay({ number: CARDS.success, email: account.email });
 
-      await expect(page.getByRole("heading", { name: "Your free trial has started" })).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByRole("heading", { name: "Your free trial has started" })).toBeVisible({
+        timeout: 60_000,
+      });
       await page.getByRole("link", { name: "Go to billing" }).click();
-      await expect(page.getByTestId("billing-status")).toHaveText(/^Trial until \d{1,2} \w+ \d{4}$/);
+      await expect(page.getByTestId("billing-status")).toHaveText(
+        /^Trial until \d{1,2} \w+ \d{4}$/,
+      );
       await expect(page.getByText("Visa ending in 4242")).toBeVisible();
 
       // The payment page no longer offers a second subscription.
@@ -78,7 +100,13 @@ for (const javaScriptEnabled of [true, false]) {
       const { clockId, subscription } = await memberSubscription(stripe, account.email);
       await advanceClock(stripe, clockId, (subscription.trial_end ?? 0) + 2 * 3600);
       await expectStatus(page, /^Active, renews on /);
-      await expect(page.getByRole("row").filter({ hasText: "Renewal" }).filter({ hasText: "30 MAD" }).filter({ hasText: "Paid" })).toBeVisible();
+      await expect(
+        page
+          .getByRole("row")
+          .filter({ hasText: "Renewal" })
+          .filter({ hasText: "30 MAD" })
+          .filter({ hasText: "Paid" }),
+      ).toBeVisible();
 
       // Manage billing: cancel in the portal, come back.
       await page.getByTestId("manage-billing-button").click();
@@ -98,7 +126,9 @@ for (const javaScriptEnabled of [true, false]) {
       // One email per step of the lifecycle, sent through the outbox. (The clock jumped over the
       // trial's last days, so Stripe's trial_will_end arrived after the trial ended: no reminder.)
       await expect
-        .poll(async () => (await mailboxFor(page, account.email)).map((m) => m.subject).sort(), { timeout: 30_000 })
+        .poll(async () => (await mailboxFor(page, account.email)).map((m) => m.subject).sort(), {
+          timeout: 30_000,
+        })
         .toEqual(
           [
             "Your free trial has started: Talent membership, monthly",

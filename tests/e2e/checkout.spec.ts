@@ -1,6 +1,14 @@
 import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
 import type { Role } from "./support/fixtures";
-import { CARDS, PRICE_LABEL, expect, mailboxFor, newAccount, register, test } from "./support/fixtures";
+import {
+  CARDS,
+  PRICE_LABEL,
+  expect,
+  mailboxFor,
+  newAccount,
+  register,
+  test,
+} from "./support/fixtures";
 
 const roles: Role[] = ["talent", "professional", "company"];
 
@@ -10,7 +18,10 @@ for (const role of roles) {
     await register(page, account);
     await expect(page.getByText("None").first()).toBeVisible();
 
-    await page.getByRole("link", { name: /payment/i }).first().click();
+    await page
+      .getByRole("link", { name: /payment/i })
+      .first()
+      .click();
     await expect(page).toHaveURL(`/dashboard/${role}/payment`);
     await expect(page.getByText(PRICE_LABEL[role]).first()).toBeVisible();
 
@@ -25,7 +36,9 @@ for (const role of roles) {
     await expect(page.getByText(/active until/i).first()).toBeVisible();
     await expect(page.getByRole("cell", { name: PRICE_LABEL[role] })).toBeVisible();
 
-    await expect.poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 })
+      .toBe(1);
     const [email] = await mailboxFor(page, account.email);
     expect(email?.status).toBe("sent");
     expect(email?.text).toContain(PRICE_LABEL[role]);
@@ -79,5 +92,7 @@ test("a card that needs 3-D Secure pays after the challenge is completed", async
   await page.getByRole("button", { name: "Complete authentication" }).click();
   await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
   await expect(page.getByText(/active until/i).first()).toBeVisible();
-  await expect.poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 })
+    .toBe(1);
 });

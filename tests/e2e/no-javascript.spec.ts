@@ -18,5 +18,7 @@ test("a talent registers and pays with JavaScript disabled", async ({ page }) =>
   await expect(page.getByText(/active until/i).first()).toBeVisible();
   await page.goto("/dashboard/talent");
   await expect(page.getByText(/active until/i).first()).toBeVisible();
-  await expect.poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 })
+    .toBe(1);
 });

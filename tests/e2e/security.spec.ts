@@ -7,7 +7,12 @@ function collectCspViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on("console", (message) => {
     const text = message.text();
-    if (/Content[- ]Security[- ]Policy|Refused to (execute|load|run|apply|send|frame|connect)/i.test(text)) violations.push(text);
+    if (
+      /Content[- ]Security[- ]Policy|Refused to (execute|load|run|apply|send|frame|connect)/i.test(
+        text,
+      )
+    )
+      violations.push(text);
   });
   return violations;
 }
@@ -19,7 +24,11 @@ async function payingMemberJourney(page: Page): Promise<void> {
   await page.goto("/dashboard/talent/payment");
   await expect(page.getByRole("button", { name: "Pay 300 MAD" })).toBeVisible();
   await page.getByRole("button", { name: "Pay 300 MAD" }).click();
-  await new StripeCheckoutPage(page).pay({ number: CARDS.success, email: account.email, name: account.name });
+  await new StripeCheckoutPage(page).pay({
+    number: CARDS.success,
+    email: account.email,
+    name: account.name,
+  });
   await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
   await expect(page.getByText(/active until/i).first()).toBeVisible();
   await page.goto("/dashboard/talent");
@@ -30,7 +39,9 @@ for (const javaScriptEnabled of [true, false]) {
   test.describe(`with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
     test.use({ javaScriptEnabled });
 
-    test("the pages work under the Content-Security-Policy, with no violation reported", async ({ page }) => {
+    test("the pages work under the Content-Security-Policy, with no violation reported", async ({
+      page,
+    }) => {
       const violations = collectCspViolations(page);
       await payingMemberJourney(page);
       expect(violations).toEqual([]);
@@ -38,28 +49,42 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
-test("with JavaScript on, the app hydrates: client-side navigation runs under the policy", async ({ page }) => {
+test("with JavaScript on, the app hydrates: client-side navigation runs under the policy", async ({
+  page,
+}) => {
   const violations = collectCspViolations(page);
   const account = newAccount("company");
   await register(page, account);
   // A client-side navigation fetches .data instead of a document: only hydrated React does that.
   const dataRequest = page.waitForRequest((r) => r.url().includes(".data"));
-  await page.getByRole("link", { name: /payment/i }).first().click();
+  await page
+    .getByRole("link", { name: /payment/i })
+    .first()
+    .click();
   await dataRequest;
   await expect(page).toHaveURL("/dashboard/company/payment");
   expect(violations).toEqual([]);
 });
 
-test("HTML responses carry a per-request nonce policy and the security headers; every script has the nonce", async ({ request }) => {
+test("HTML responses carry a per-request nonce policy and the security headers; every script has the nonce", async ({
+  request,
+}) => {
   const first = await request.get("/register");
   const second = await request.get("/register");
   const policy = first.headers()["content-security-policy"] ?? "";
   expect(policy).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
-  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self' http://"]) {
+  for (const directive of [
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self' http://",
+  ]) {
     expect(policy).toContain(directive);
   }
   const nonce = /'nonce-([^']+)'/.exec(policy)?.[1] ?? "";
-  expect(/'nonce-([^']+)'/.exec(second.headers()["content-security-policy"] ?? "")?.[1]).not.toBe(nonce);
+  expect(/'nonce-([^']+)'/.exec(second.headers()["content-security-policy"] ?? "")?.[1]).not.toBe(
+    nonce,
+  );
   expect(first.headers()["x-content-type-options"]).toBe("nosniff");
   expect(first.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   // APP_URL is http://localhost here: no HSTS.
@@ -80,9 +105,14 @@ test("signed-in pages and their data are never cached", async ({ page }) => {
   expect(data.headers()["cache-control"]).toBe("private, no-store");
 });
 
-test("a POST from another site's page answers 403 with a short page, signing nobody out", async ({ page }) => {
+test("a POST from another site's page answers 403 with a short page, signing nobody out", async ({
+  page,
+}) => {
   await register(page, newAccount("talent"));
-  const response = await page.request.post("/logout", { headers: { Origin: "https://evil.example" }, form: {} });
+  const response = await page.request.post("/logout", {
+    headers: { Origin: "https://evil.example" },
+    form: {},
+  });
   expect(response.status()).toBe(403);
   expect(await response.text()).toContain("sent from another site");
   await page.goto("/dashboard/talent");

@@ -17,13 +17,20 @@ async function setClock(page: Page, offsetMs: number): Promise<void> {
 async function pay(page: Page, account: Account): Promise<void> {
   await page.goto(`/dashboard/${account.role}/payment`);
   await page.getByRole("button", { name: `Pay ${PRICE_LABEL[account.role]}` }).click();
-  await new StripeCheckoutPage(page).pay({ number: CARDS.success, email: account.email, name: account.name });
+  await new StripeCheckoutPage(page).pay({
+    number: CARDS.success,
+    email: account.email,
+    name: account.name,
+  });
   await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
   await expect(page.getByText(/active until/i).first()).toBeVisible();
 }
 
 /** A talent with a paid year and a headline, in their own browser context. */
-async function payingTalent(browser: Browser, headline: string): Promise<{ account: Account; page: Page; close: () => Promise<void> }> {
+async function payingTalent(
+  browser: Browser,
+  headline: string,
+): Promise<{ account: Account; page: Page; close: () => Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const account = { ...newAccount("talent"), name: `Talent ${Date.now().toString(36)}` };
@@ -40,7 +47,10 @@ test.afterEach(async ({ page }) => {
   await setClock(page, 0);
 });
 
-test("a professional without access sees the paywall on a talent profile, pays, then sees the email", async ({ page, browser }) => {
+test("a professional without access sees the paywall on a talent profile, pays, then sees the email", async ({
+  page,
+  browser,
+}) => {
   const talent = await payingTalent(browser, "Stage and screen actor, Rabat");
   await talent.close();
 
@@ -65,7 +75,11 @@ test("a professional without access sees the paywall on a talent profile, pays, 
   await page.getByRole("link", { name: "Go to your payment page" }).click();
   await expect(page).toHaveURL("/dashboard/professional/payment");
   await page.getByRole("button", { name: `Pay ${PRICE_LABEL.professional}` }).click();
-  await new StripeCheckoutPage(page).pay({ number: CARDS.success, email: pro.email, name: pro.name });
+  await new StripeCheckoutPage(page).pay({
+    number: CARDS.success,
+    email: pro.email,
+    name: pro.name,
+  });
   await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
   await expect(page.getByText(/active until/i).first()).toBeVisible();
 
@@ -81,7 +95,11 @@ test("a talent whose year has ended is no longer listed", async ({ page, browser
   const search = `/talents?q=${encodeURIComponent(talent.account.name)}`;
   await talent.page.goto(search);
   await expect(talent.page.getByRole("link", { name: talent.account.name })).toBeVisible();
-  const profilePath = new URL(await talent.page.getByRole("link", { name: talent.account.name }).evaluate((a) => (a as HTMLAnchorElement).href)).pathname;
+  const profilePath = new URL(
+    await talent.page
+      .getByRole("link", { name: talent.account.name })
+      .evaluate((a) => (a as HTMLAnchorElement).href),
+  ).pathname;
 
   // Another member, to look the talent up from outside.
   const company = newAccount("company");

@@ -6,7 +6,11 @@ import { startBackgroundJobs, type BackgroundJobs } from "../../app/lib/backgrou
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
-import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import {
+  postmarkTransportTo,
+  startPostmarkSink,
+  type PostmarkSink,
+} from "../support/postmark-sink";
 import { args } from "../support/requests";
 import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
 
@@ -36,39 +40,81 @@ const HOUR = 60 * 60 * 1000;
 
 describe("background jobs", () => {
   it("a processed webhook kicks the dispatcher: the confirmation goes out without a poll", async () => {
-    jobs = startBackgroundJobs({ db: app.db, transport: () => postmark, pollMs: HOUR, sweepMs: HOUR });
+    jobs = startBackgroundJobs({
+      db: app.db,
+      transport: () => postmark,
+      pollMs: HOUR,
+      sweepMs: HOUR,
+    });
     await jobs.idle();
     sink.requests.length = 0;
 
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) });
-    expect((await webhookAction(args(webhookRequest(stripeEvent("checkout.session.completed", session))))).status).toBe(200);
+    const session = checkoutSessionObject({
+      id: payment.stripe_checkout_session_id!,
+      client_reference_id: String(user.id),
+    });
+    expect(
+      (
+        await webhookAction(
+          args(webhookRequest(stripeEvent("checkout.session.completed", session))),
+        )
+      ).status,
+    ).toBe(200);
     await jobs.idle();
 
     expect(sink.requests.map((r) => r.body.To)).toEqual([user.email]);
-    const row = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "sent", attempts: 1 });
   });
 
   it("a backlog larger than a batch drains after one kick, without waiting for polls", async () => {
-    jobs = startBackgroundJobs({ db: app.db, transport: () => postmark, pollMs: HOUR, sweepMs: HOUR });
+    jobs = startBackgroundJobs({
+      db: app.db,
+      transport: () => postmark,
+      pollMs: HOUR,
+      sweepMs: HOUR,
+    });
     await jobs.idle();
     sink.requests.length = 0;
     const count = DISPATCH_BATCH_SIZE * 3 + 5;
     for (let i = 0; i < count; i++) {
-      await enqueueEmail(app.db, { dedupeKey: `backlog:${i}`, to: `backlog-${i}@example.test`, subject: "Backlog", html: "<p>Hi</p>", text: "Hi" });
+      await enqueueEmail(app.db, {
+        dedupeKey: `backlog:${i}`,
+        to: `backlog-${i}@example.test`,
+        subject: "Backlog",
+        html: "<p>Hi</p>",
+        text: "Hi",
+      });
     }
     jobs.kick();
     await jobs.idle();
     expect(sink.requests).toHaveLength(count);
-    const pending = await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "like", "backlog:%").where("status", "!=", "sent").execute();
+    const pending = await app.db
+      .selectFrom("email_outbox")
+      .select("id")
+      .where("dedupe_key", "like", "backlog:%")
+      .where("status", "!=", "sent")
+      .execute();
     expect(pending).toEqual([]);
   });
 
   it("the expiry sweep runs when the loop starts, and nothing runs after stop", async () => {
-    const lapsed = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: daysFromNow(-1) });
-    jobs = startBackgroundJobs({ db: app.db, transport: () => postmark, pollMs: HOUR, sweepMs: HOUR });
+    const lapsed = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(-1),
+    });
+    jobs = startBackgroundJobs({
+      db: app.db,
+      transport: () => postmark,
+      pollMs: HOUR,
+      sweepMs: HOUR,
+    });
     await jobs.idle();
     expect((await reloadUser(app.db, lapsed.id)).subscription_status).toBe("EXPIRED");
 
@@ -76,11 +122,24 @@ describe("background jobs", () => {
     sink.requests.length = 0;
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) });
-    expect((await webhookAction(args(webhookRequest(stripeEvent("checkout.session.completed", session))))).status).toBe(200);
+    const session = checkoutSessionObject({
+      id: payment.stripe_checkout_session_id!,
+      client_reference_id: String(user.id),
+    });
+    expect(
+      (
+        await webhookAction(
+          args(webhookRequest(stripeEvent("checkout.session.completed", session))),
+        )
+      ).status,
+    ).toBe(200);
     await jobs.idle();
     expect(sink.requests).toHaveLength(0);
-    const row = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("pending");
   });
 });

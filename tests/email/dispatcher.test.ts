@@ -3,10 +3,18 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { devMailboxTransport, transportFromEnv, type EmailTransport } from "../../app/email/transport.server";
+import {
+  devMailboxTransport,
+  transportFromEnv,
+  type EmailTransport,
+} from "../../app/email/transport.server";
 import { loader as mailboxLoader } from "../../app/routes/dev.mailbox";
 import { setupTestApp, type TestApp } from "../support/app";
-import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import {
+  postmarkTransportTo,
+  startPostmarkSink,
+  type PostmarkSink,
+} from "../support/postmark-sink";
 import { loopbackGetRequest } from "../support/loopback";
 import { args } from "../support/requests";
 
@@ -24,14 +32,29 @@ afterAll(async () => {
   await app.close();
 });
 
-const email = (key: string, to = "amina@example.test") => ({ dedupeKey: key, to, subject: `Subject ${key}`, html: "<p>Hello</p>", text: "Hello" });
-const row = (key: string) => app.db.selectFrom("email_outbox").selectAll().where("dedupe_key", "=", key).executeTakeFirstOrThrow();
+const email = (key: string, to = "amina@example.test") => ({
+  dedupeKey: key,
+  to,
+  subject: `Subject ${key}`,
+  html: "<p>Hello</p>",
+  text: "Hello",
+});
+const row = (key: string) =>
+  app.db
+    .selectFrom("email_outbox")
+    .selectAll()
+    .where("dedupe_key", "=", key)
+    .executeTakeFirstOrThrow();
 
 describe("outbox", () => {
   it("enqueues one email per dedupe key", async () => {
     expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(true);
     expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(false);
-    const rows = await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", "dedupe:1").execute();
+    const rows = await app.db
+      .selectFrom("email_outbox")
+      .select("id")
+      .where("dedupe_key", "=", "dedupe:1")
+      .execute();
     expect(rows).toHaveLength(1);
     await app.db.deleteFrom("email_outbox").execute();
   });
@@ -66,7 +89,12 @@ describe("dispatcher with the real postmark client", () => {
     clock = new Date(r.next_attempt_at);
     expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 1, failed: 0 });
     r = await row("payment-confirmation:42");
-    expect(r).toMatchObject({ status: "sent", attempts: 3, provider_message_id: expect.stringMatching(/^pm-msg-\d+$/), sent_at: clock.toISOString() });
+    expect(r).toMatchObject({
+      status: "sent",
+      attempts: 3,
+      provider_message_id: expect.stringMatching(/^pm-msg-\d+$/),
+      sent_at: clock.toISOString(),
+    });
 
     clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
     expect(await dispatchDueEmails(app.db, postmark, now)).toEqual({ sent: 0, failed: 0 });
@@ -74,16 +102,32 @@ describe("dispatcher with the real postmark client", () => {
     const sent = sink.requests[2]!;
     expect(sent.url).toBe("/email");
     expect(sent.headers["x-postmark-server-token"]).toBe("server-token-test");
-    expect(sent.body).toMatchObject({ To: "amina@example.test", Subject: "Subject payment-confirmation:42", MessageStream: "outbound", Tag: "payment-confirmation", TextBody: "Hello" });
+    expect(sent.body).toMatchObject({
+      To: "amina@example.test",
+      Subject: "Subject payment-confirmation:42",
+      MessageStream: "outbound",
+      Tag: "payment-confirmation",
+      TextBody: "Hello",
+    });
   });
 
   it("two dispatchers running at once send each message once", async () => {
     await app.db.deleteFrom("email_outbox").execute();
-    for (let i = 0; i < 5; i++) await enqueueEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
+    for (let i = 0; i < 5; i++)
+      await enqueueEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
     sink.requests.length = 0;
-    const [a, b] = await Promise.all([dispatchDueEmails(app.db, postmark), dispatchDueEmails(app.db, postmark)]);
+    const [a, b] = await Promise.all([
+      dispatchDueEmails(app.db, postmark),
+      dispatchDueEmails(app.db, postmark),
+    ]);
     expect(a.sent + b.sent).toBe(5);
-    expect(sink.requests.map((r) => r.body.To).sort()).toEqual(["p0@example.test", "p1@example.test", "p2@example.test", "p3@example.test", "p4@example.test"]);
+    expect(sink.requests.map((r) => r.body.To).sort()).toEqual([
+      "p0@example.test",
+      "p1@example.test",
+      "p2@example.test",
+      "p3@example.test",
+      "p4@example.test",
+    ]);
   });
 
   it("keeps retrying through an outage longer than a day: Postmark 500s leave the row pending, backoff capped at one hour", async () => {
@@ -96,18 +140,27 @@ describe("dispatcher with the real postmark client", () => {
 
     let clock = start;
     for (let i = 1; i <= failures; i++) {
-      expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({ sent: 0, failed: 1 });
+      expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({
+        sent: 0,
+        failed: 1,
+      });
       const r = await row("payment-confirmation:outage");
       expect(r).toMatchObject({ status: "pending", attempts: i, claimed_until: null });
       expect(r.last_error).toMatch(/Internal server error/);
-      expect(Date.parse(r.next_attempt_at) - clock.getTime()).toBe(Math.min(backoffMs(i), 60 * 60 * 1000));
+      expect(Date.parse(r.next_attempt_at) - clock.getTime()).toBe(
+        Math.min(backoffMs(i), 60 * 60 * 1000),
+      );
       clock = new Date(r.next_attempt_at);
     }
     expect(clock.getTime() - start.getTime()).toBeGreaterThan(24 * 60 * 60 * 1000);
 
     // Postmark is back: the message goes out once.
     expect(await dispatchDueEmails(app.db, postmark, () => clock)).toEqual({ sent: 1, failed: 0 });
-    expect(await row("payment-confirmation:outage")).toMatchObject({ status: "sent", attempts: failures + 1, last_error: null });
+    expect(await row("payment-confirmation:outage")).toMatchObject({
+      status: "sent",
+      attempts: failures + 1,
+      last_error: null,
+    });
     expect(sink.requests).toHaveLength(failures + 1);
   });
 
@@ -118,7 +171,10 @@ describe("dispatcher with the real postmark client", () => {
     let clock = new Date();
     sink.failNext(429, 503, 401);
     for (const transport of [postmark, postmark, postmark, unreachable]) {
-      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 1 });
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({
+        sent: 0,
+        failed: 1,
+      });
       clock = new Date(clock.getTime() + 2 * 60 * 60 * 1000);
     }
     expect(await row("transient:1")).toMatchObject({ status: "pending", attempts: 4 });
@@ -133,7 +189,13 @@ describe("dispatcher with the real postmark client", () => {
       req.on("end", () => {
         received.push(req.url ?? "");
         res.writeHead(422, { "Content-Type": "application/json" });
-        res.end(JSON.stringify({ ErrorCode: 406, Message: "You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: gone@example.test." }));
+        res.end(
+          JSON.stringify({
+            ErrorCode: 406,
+            Message:
+              "You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: gone@example.test.",
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
@@ -144,13 +206,24 @@ describe("dispatcher with the real postmark client", () => {
       await enqueueEmail(app.db, email("refused:1", "gone@example.test"));
 
       let clock = new Date();
-      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 1 });
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({
+        sent: 0,
+        failed: 1,
+      });
       const r = await row("refused:1");
-      expect(r).toMatchObject({ status: "failed", attempts: 1, claimed_until: null, sent_at: null });
+      expect(r).toMatchObject({
+        status: "failed",
+        attempts: 1,
+        claimed_until: null,
+        sent_at: null,
+      });
       expect(r.last_error).toMatch(/inactive/);
 
       clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
-      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({ sent: 0, failed: 0 });
+      expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({
+        sent: 0,
+        failed: 0,
+      });
       expect(received).toEqual(["/email"]);
     } finally {
       await new Promise<void>((resolve) => refusing.close(() => resolve()));
@@ -170,13 +243,19 @@ describe("dev mailbox", () => {
     await enqueueEmail(app.db, email("dev:1", "dev@example.test"));
     await enqueueEmail(app.db, email("dev:2", "other@example.test"));
 
-    const before = (await (await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")))).json()) as { messages: unknown[] };
+    const before = (await (
+      await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")))
+    ).json()) as { messages: unknown[] };
     expect(before.messages).toHaveLength(0);
 
     await dispatchDueEmails(app.db, transportFromEnv());
     const response = await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")));
-    const body = (await response.json()) as { messages: { to_email: string; status: string; text: string }[] };
-    expect(body.messages.filter((m) => m.to_email === "dev@example.test")).toEqual([expect.objectContaining({ status: "sent", text: "Hello" })]);
+    const body = (await response.json()) as {
+      messages: { to_email: string; status: string; text: string }[];
+    };
+    expect(body.messages.filter((m) => m.to_email === "dev@example.test")).toEqual([
+      expect.objectContaining({ status: "sent", text: "Hello" }),
+    ]);
     expect(body.messages).toHaveLength(2);
 
     const html = await (await mailboxLoader(args(loopbackGetRequest("/dev/mailbox")))).text();

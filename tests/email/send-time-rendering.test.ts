@@ -5,7 +5,11 @@ import type { EmailTransport } from "../../app/email/transport.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser } from "../support/factories";
-import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import {
+  postmarkTransportTo,
+  startPostmarkSink,
+  type PostmarkSink,
+} from "../support/postmark-sink";
 import { args } from "../support/requests";
 import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
 
@@ -24,45 +28,94 @@ afterAll(async () => {
   await app.close();
 });
 
-const rowsFor = (email: string) => app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", email).execute();
+const rowsFor = (email: string) =>
+  app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", email).execute();
 
 describe("emails rendered when they are sent", () => {
   it("ten concurrent deliveries queue one unrendered row; two dispatchers send it once, rendered", async () => {
     const user = await createUser(app.db, { name: "Nadia Send" });
     const payment = await createPendingPayment(app.db, user, { plan: "talent_annual_membership" });
-    const session = checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) });
+    const session = checkoutSessionObject({
+      id: payment.stripe_checkout_session_id!,
+      client_reference_id: String(user.id),
+    });
     const payload = JSON.stringify(stripeEvent("checkout.session.completed", session));
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => webhookAction(args(webhookRequest(payload))).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        webhookAction(args(webhookRequest(payload))).then((r) => r.status),
+      ),
+    );
     expect(statuses).toEqual(Array.from({ length: 10 }, () => 200));
 
     const [queued, ...others] = await rowsFor(user.email);
     expect(others).toHaveLength(0);
-    expect(queued).toMatchObject({ template: "payment-confirmation", template_version: 1, subject: null, html: null, text: null, status: "pending" });
+    expect(queued).toMatchObject({
+      template: "payment-confirmation",
+      template_version: 1,
+      subject: null,
+      html: null,
+      text: null,
+      status: "pending",
+    });
 
     sink.requests.length = 0;
-    const [a, b] = await Promise.all([dispatchDueEmails(app.db, postmark), dispatchDueEmails(app.db, postmark)]);
+    const [a, b] = await Promise.all([
+      dispatchDueEmails(app.db, postmark),
+      dispatchDueEmails(app.db, postmark),
+    ]);
     expect(a.sent + b.sent).toBe(1);
     await dispatchDueEmails(app.db, postmark);
     const sent = sink.requests.filter((r) => r.body.To === user.email);
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.body).toMatchObject({ Subject: "Payment received: Talent annual membership", Tag: "payment-confirmation" });
+    expect(sent[0]?.body).toMatchObject({
+      Subject: "Payment received: Talent annual membership",
+      Tag: "payment-confirmation",
+    });
     expect(String(sent[0]?.body.TextBody)).toContain("Hello Nadia Send");
     expect(String(sent[0]?.body.TextBody)).toContain("300 MAD");
     expect(String(sent[0]?.body.HtmlBody)).toMatch(/^<!DOCTYPE html/i);
 
     // What went out is kept on the row (for support and the dev mailbox).
     const [row] = await rowsFor(user.email);
-    expect(row).toMatchObject({ status: "sent", attempts: 1, subject: "Payment received: Talent annual membership" });
+    expect(row).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      subject: "Payment received: Talent annual membership",
+    });
     expect(row?.text).toBe(sent[0]?.body.TextBody);
     expect(row?.html).toBe(sent[0]?.body.HtmlBody);
   });
 
   it("a row whose template or props version this code does not know fails once, and nothing is sent", async () => {
-    await enqueueEmail(app.db, { dedupeKey: "confirmation:future", to: "future@example.test", template: "payment-confirmation", props: { name: "x", planName: "y", amount: "1 MAD", paidOn: "d", reference: "r", accessEndsOn: "e", dashboardUrl: "http://x" } });
-    await app.db.updateTable("email_outbox").set({ template_version: 99 }).where("dedupe_key", "=", "confirmation:future").execute();
+    await enqueueEmail(app.db, {
+      dedupeKey: "confirmation:future",
+      to: "future@example.test",
+      template: "payment-confirmation",
+      props: {
+        name: "x",
+        planName: "y",
+        amount: "1 MAD",
+        paidOn: "d",
+        reference: "r",
+        accessEndsOn: "e",
+        dashboardUrl: "http://x",
+      },
+    });
+    await app.db
+      .updateTable("email_outbox")
+      .set({ template_version: 99 })
+      .where("dedupe_key", "=", "confirmation:future")
+      .execute();
     await app.db
       .insertInto("email_outbox")
-      .values({ dedupe_key: "unknown:1", to_email: "future@example.test", template: "welcome-aboard", template_version: 1, props: "{}", next_attempt_at: new Date().toISOString() })
+      .values({
+        dedupe_key: "unknown:1",
+        to_email: "future@example.test",
+        template: "welcome-aboard",
+        template_version: 1,
+        props: "{}",
+        next_attempt_at: new Date().toISOString(),
+      })
       .execute();
     sink.requests.length = 0;
     expect(await dispatchDueEmails(app.db, postmark)).toEqual({ sent: 0, failed: 2 });

@@ -18,7 +18,14 @@ describe("email templates", () => {
   it("the confirmation names the person, plan, amount, date, reference, end date and dashboard link", async () => {
     const email = await renderPaymentConfirmation(confirmation);
     expect(email.subject).toBe("Payment received: Talent annual membership");
-    for (const part of ["Amina", "Talent annual membership", "300 MAD", "21 November 2026", "pi_test_123", "21 November 2027"]) {
+    for (const part of [
+      "Amina",
+      "Talent annual membership",
+      "300 MAD",
+      "21 November 2026",
+      "pi_test_123",
+      "21 November 2027",
+    ]) {
       expect(email.text).toContain(part);
       expect(email.html).toContain(part);
     }
@@ -41,8 +48,11 @@ describe("email templates", () => {
   });
 
   it("the text part is what react-email's own plain-text rendering makes, email after email", async () => {
-    const expected = await render(createElement(PaymentConfirmationEmail, confirmation), { plainText: true });
-    for (let i = 0; i < 2; i++) expect((await renderPaymentConfirmation(confirmation)).text).toBe(expected);
+    const expected = await render(createElement(PaymentConfirmationEmail, confirmation), {
+      plainText: true,
+    });
+    for (let i = 0; i < 2; i++)
+      expect((await renderPaymentConfirmation(confirmation)).text).toBe(expected);
     const other = await renderPaymentConfirmation({ ...confirmation, name: "Youssef" });
     expect(other.text).toBe(expected.replace("Amina", "Youssef"));
   });

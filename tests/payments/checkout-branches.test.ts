@@ -13,9 +13,12 @@ afterAll(async () => {
   await app.close();
 });
 
-const paymentsOf = (userId: number) => app.db.selectFrom("payments").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+const paymentsOf = (userId: number) =>
+  app.db.selectFrom("payments").selectAll().where("user_id", "=", userId).orderBy("id").execute();
 const sessionsOf = async (userId: number) =>
-  (await app.stripe.checkout.sessions.list({ limit: 100 })).data.filter((s) => s.client_reference_id === String(userId));
+  (await app.stripe.checkout.sessions.list({ limit: 100 })).data.filter(
+    (s) => s.client_reference_id === String(userId),
+  );
 
 describe("checkout", () => {
   it("a retry reaching Stripe with other parameters under the same Idempotency-Key: the app's message, no half-written row", async () => {
@@ -30,7 +33,16 @@ describe("checkout", () => {
       {
         mode: "payment",
         customer,
-        line_items: [{ quantity: 1, price_data: { currency: "mad", unit_amount: plan.amount - 100, product_data: { name: plan.name } } }],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: "mad",
+              unit_amount: plan.amount - 100,
+              product_data: { name: plan.name },
+            },
+          },
+        ],
         success_url: "http://localhost:3000/payment/success?session_id={CHECKOUT_SESSION_ID}",
       },
       { idempotencyKey: reservation.idempotency_key },
@@ -40,7 +52,8 @@ describe("checkout", () => {
     expect(retry).toEqual({
       kind: "provider_error",
       status: 502,
-      message: "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.",
+      message:
+        "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.",
     });
     expect(await paymentsOf(user.id)).toEqual([]);
 
@@ -59,7 +72,11 @@ describe("checkout", () => {
     const first = await startCheckout(app.db, app.stripe, user);
     expect(first).toMatchObject({ kind: "redirect", reused: false });
     // The open reservation was made at yesterday's price.
-    await app.db.updateTable("payments").set({ amount: plan.amount - 5000 }).where("user_id", "=", user.id).execute();
+    await app.db
+      .updateTable("payments")
+      .set({ amount: plan.amount - 5000 })
+      .where("user_id", "=", user.id)
+      .execute();
 
     const second = await startCheckout(app.db, app.stripe, user);
     expect(second).toMatchObject({ kind: "redirect", reused: false });

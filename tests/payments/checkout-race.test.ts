@@ -34,11 +34,14 @@ function gatedStripe(): { client: Stripe; calls: HeldCall[] } {
         },
       });
     });
-  const client = Object.create(app.stripe, { checkout: { value: { sessions: { create } } } }) as Stripe;
+  const client = Object.create(app.stripe, {
+    checkout: { value: { sessions: { create } } },
+  }) as Stripe;
   return { client, calls };
 }
 
-const paymentsOf = (userId: number) => app.db.selectFrom("payments").selectAll().where("user_id", "=", userId).execute();
+const paymentsOf = (userId: number) =>
+  app.db.selectFrom("payments").selectAll().where("user_id", "=", userId).execute();
 
 describe("two submits sharing one reservation", () => {
   it("when the first Stripe call fails and the second succeeds, the live session still has its payment row", async () => {
@@ -63,7 +66,9 @@ describe("two submits sharing one reservation", () => {
 
     const rows = await paymentsOf(user.id);
     expect(rows).toHaveLength(1);
-    const session = await app.stripe.checkout.sessions.retrieve(rows[0]!.stripe_checkout_session_id!);
+    const session = await app.stripe.checkout.sessions.retrieve(
+      rows[0]!.stripe_checkout_session_id!,
+    );
     expect(rows[0]).toMatchObject({
       id: redirect.paymentId,
       status: "pending",

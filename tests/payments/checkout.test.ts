@@ -11,7 +11,11 @@ import { startPostmarkSink } from "../support/postmark-sink";
 import { createUser, daysFromNow, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
-import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+import {
+  payOnHostedPage,
+  setupTestAppWithStripe,
+  type TestAppWithStripe,
+} from "../support/stripe-sim";
 
 let app: TestAppWithStripe;
 beforeAll(async () => {
@@ -22,7 +26,11 @@ afterAll(async () => {
 });
 
 async function submitPayment(user: User, cookie: string, fields: Record<string, string> = {}) {
-  return run<{ error: string }>(() => payAction(args(formRequest(`/dashboard/${user.role}/payment`, fields, cookie), { role: user.role })));
+  return run<{ error: string }>(() =>
+    payAction(
+      args(formRequest(`/dashboard/${user.role}/payment`, fields, cookie), { role: user.role }),
+    ),
+  );
 }
 
 async function sessionsOf(user: User) {
@@ -30,21 +38,44 @@ async function sessionsOf(user: User) {
   return all.data.filter((s) => s.client_reference_id === String(user.id));
 }
 
-const paymentsOf = (user: User) => app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).execute();
+const paymentsOf = (user: User) =>
+  app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).execute();
 
 describe("checkout action against the Stripe stand-in", () => {
   it("creates a Checkout Session with the server's price and redirects to it; client fields are ignored", async () => {
     const user = await createUser(app.db, { role: "company" });
     const cookie = await sessionCookieFor(app.db, user);
-    const outcome = await submitPayment(user, cookie, { amount: "1", currency: "usd", plan: "talent_annual_membership" });
+    const outcome = await submitPayment(user, cookie, {
+      amount: "1",
+      currency: "usd",
+      plan: "talent_annual_membership",
+    });
     expect(outcome.status).toBe(303);
     const location = outcome.headers.get("Location")!;
 
     const [payment] = await paymentsOf(user);
-    expect(payment).toMatchObject({ status: "pending", amount: 350000, currency: "mad", plan: "company_annual_access", checkout_url: location });
-    const session = await app.stripe.checkout.sessions.retrieve(payment!.stripe_checkout_session_id!);
-    expect(session).toMatchObject({ amount_total: 350000, currency: "mad", client_reference_id: String(user.id), mode: "payment", url: location });
-    expect(session.metadata).toMatchObject({ user_id: String(user.id), role: "company", plan: "company_annual_access" });
+    expect(payment).toMatchObject({
+      status: "pending",
+      amount: 350000,
+      currency: "mad",
+      plan: "company_annual_access",
+      checkout_url: location,
+    });
+    const session = await app.stripe.checkout.sessions.retrieve(
+      payment!.stripe_checkout_session_id!,
+    );
+    expect(session).toMatchObject({
+      amount_total: 350000,
+      currency: "mad",
+      client_reference_id: String(user.id),
+      mode: "payment",
+      url: location,
+    });
+    expect(session.metadata).toMatchObject({
+      user_id: String(user.id),
+      role: "company",
+      plan: "company_annual_access",
+    });
     expect(session.customer).toBe(payment!.stripe_customer_id);
     expect(session.expires_at * 1000).toBeGreaterThanOrEqual(Date.now() + 30 * 60 * 1000);
   });
@@ -59,7 +90,11 @@ describe("checkout action against the Stripe stand-in", () => {
     const rows = await paymentsOf(user);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe("pending");
-    const customers = await app.db.selectFrom("stripe_customers").selectAll().where("user_id", "=", user.id).execute();
+    const customers = await app.db
+      .selectFrom("stripe_customers")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .execute();
     expect(customers).toHaveLength(1);
   });
 
@@ -81,7 +116,10 @@ describe("checkout action against the Stripe stand-in", () => {
   });
 
   it("is refused while access runs more than 30 days longer", async () => {
-    const user = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: daysFromNow(45) });
+    const user = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(45),
+    });
     const cookie = await sessionCookieFor(app.db, user);
     expect((await submitPayment(user, cookie)).status).toBe(409);
     expect(await sessionsOf(user)).toHaveLength(0);
@@ -89,9 +127,15 @@ describe("checkout action against the Stripe stand-in", () => {
 
   it("one Stripe customer per user even when two requests race", async () => {
     const user = await createUser(app.db);
-    const ids = await Promise.all([1, 2, 3].map(() => getOrCreateStripeCustomer(app.db, app.stripe, user)));
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => getOrCreateStripeCustomer(app.db, app.stripe, user)),
+    );
     expect(new Set(ids).size).toBe(1);
-    const rows = await app.db.selectFrom("stripe_customers").selectAll().where("user_id", "=", user.id).execute();
+    const rows = await app.db
+      .selectFrom("stripe_customers")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 });
@@ -112,7 +156,9 @@ describe("paying, the success page and the webhook", () => {
 
   it("the success page fulfils a paid session and shows Active until", async () => {
     const { user, cookie, successPath } = await paidCheckout();
-    const outcome = await run<{ result: { kind: string; accessEndsOn?: string } }>(() => successLoader(args(getRequest(successPath, cookie))));
+    const outcome = await run<{ result: { kind: string; accessEndsOn?: string } }>(() =>
+      successLoader(args(getRequest(successPath, cookie))),
+    );
     expect(outcome.status).toBe(200);
     expect(outcome.data?.result.kind).toBe("paid");
     const fresh = await reloadUser(app.db, user.id);
@@ -126,7 +172,9 @@ describe("paying, the success page and the webhook", () => {
     const [page, ...hooks] = await Promise.all([
       run<{ result: { kind: string } }>(() => successLoader(args(getRequest(successPath, cookie)))),
       webhookAction(args(webhookRequest(payload))),
-      webhookAction(args(webhookRequest(JSON.stringify(stripeEvent("checkout.session.completed", session))))),
+      webhookAction(
+        args(webhookRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)))),
+      ),
     ]);
     expect(page.data?.result.kind).toBe("paid");
     expect(hooks.map((h) => h.status)).toEqual([200, 200]);
@@ -137,16 +185,27 @@ describe("paying, the success page and the webhook", () => {
     const oneYear = new Date(payments[0]!.paid_at!);
     oneYear.setUTCFullYear(oneYear.getUTCFullYear() + 1);
     expect(fresh.access_expires_at).toBe(oneYear.toISOString());
-    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    const emails = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .execute();
     expect(emails).toHaveLength(1);
 
     const sink = await startPostmarkSink();
     try {
-      const transport = postmarkTransport({ serverToken: "t", apiBase: sink.url, from: "no-reply@example.test", messageStream: "outbound" });
+      const transport = postmarkTransport({
+        serverToken: "t",
+        apiBase: sink.url,
+        from: "no-reply@example.test",
+        messageStream: "outbound",
+      });
       await dispatchDueEmails(app.db, transport);
       await dispatchDueEmails(app.db, transport);
       expect(sink.requests.filter((r) => r.body.To === user.email)).toHaveLength(1);
-      expect(String(sink.requests.find((r) => r.body.To === user.email)?.body.TextBody)).toContain("1,500 MAD");
+      expect(String(sink.requests.find((r) => r.body.To === user.email)?.body.TextBody)).toContain(
+        "1,500 MAD",
+      );
     } finally {
       await sink.close();
     }
@@ -158,7 +217,11 @@ describe("paying, the success page and the webhook", () => {
     await submitPayment(user, cookie);
     const [payment] = await paymentsOf(user);
     const outcome = await run<{ result: { kind: string } }>(() =>
-      successLoader(args(getRequest(`/payment/success?session_id=${payment!.stripe_checkout_session_id}`, cookie))),
+      successLoader(
+        args(
+          getRequest(`/payment/success?session_id=${payment!.stripe_checkout_session_id}`, cookie),
+        ),
+      ),
     );
     expect(outcome.data?.result.kind).toBe("processing");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
@@ -168,7 +231,9 @@ describe("paying, the success page and the webhook", () => {
     const user = await createUser(app.db);
     const cookie = await sessionCookieFor(app.db, user);
     const submit = await submitPayment(user, cookie);
-    const declined = await payOnHostedPage(submit.headers.get("Location")!, { cardNumber: "4000 0000 0000 9995" });
+    const declined = await payOnHostedPage(submit.headers.get("Location")!, {
+      cardNumber: "4000 0000 0000 9995",
+    });
     // The hosted page shows its form again with the decline, as Stripe does (402, no redirect).
     expect(declined.status).toBe(402);
     expect(await declined.text()).toMatch(/insufficient funds/i);

@@ -29,8 +29,14 @@ afterAll(async () => {
 
 describe("Stripe customer creation", () => {
   it("user 1 of a reset database gets its own customer, though user 1 of the old one was created minutes before", async () => {
-    const before = await createUser(app.db, { email: "first.life@example.test", name: "First Life" });
-    const created = await createUser(resetDb, { email: "second.life@example.test", name: "Second Life" });
+    const before = await createUser(app.db, {
+      email: "first.life@example.test",
+      name: "First Life",
+    });
+    const created = await createUser(resetDb, {
+      email: "second.life@example.test",
+      name: "Second Life",
+    });
     // Users are minutes apart in real life; a fixed later creation time keeps the test off the clock.
     const later = new Date(Date.parse(before.created_at) + 3 * 60 * 1000).toISOString();
     await sql`update users set created_at = ${later} where id = ${created.id}`.execute(resetDb);
@@ -41,9 +47,16 @@ describe("Stripe customer creation", () => {
     const second = await getOrCreateStripeCustomer(resetDb, app.stripe, after);
 
     expect(second).not.toBe(first);
-    expect(await app.stripe.customers.retrieve(first)).toMatchObject({ email: "first.life@example.test" });
-    expect(await app.stripe.customers.retrieve(second)).toMatchObject({ email: "second.life@example.test", metadata: { user_id: "1" } });
+    expect(await app.stripe.customers.retrieve(first)).toMatchObject({
+      email: "first.life@example.test",
+    });
+    expect(await app.stripe.customers.retrieve(second)).toMatchObject({
+      email: "second.life@example.test",
+      metadata: { user_id: "1" },
+    });
     const rows = await resetDb.selectFrom("stripe_customers").selectAll().execute();
-    expect(rows).toMatchObject([{ user_id: 1, stripe_customer_id: second, email: "second.life@example.test" }]);
+    expect(rows).toMatchObject([
+      { user_id: 1, stripe_customer_id: second, email: "second.life@example.test" },
+    ]);
   });
 });

@@ -7,7 +7,11 @@ import { enqueueEmail } from "../../app/email/outbox.server";
 import { withLease } from "../../app/lib/lease.server";
 import { processEvent } from "../../app/payments/webhook.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
-import { postmarkTransportTo, startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
+import {
+  postmarkTransportTo,
+  startPostmarkSink,
+  type PostmarkSink,
+} from "../support/postmark-sink";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { checkoutSessionObject, stripeEvent } from "../support/stripe-events";
 
@@ -34,13 +38,21 @@ describe(`many writers (${testBackend})`, () => {
     await app.db.deleteFrom("email_outbox").execute();
     const count = 60;
     for (let i = 0; i < count; i++) {
-      await enqueueEmail(app.db, { dedupeKey: `burst:${i}`, to: `person-${i}@example.test`, subject: `Burst ${i}`, html: "<p>Hi</p>", text: "Hi" });
+      await enqueueEmail(app.db, {
+        dedupeKey: `burst:${i}`,
+        to: `person-${i}@example.test`,
+        subject: `Burst ${i}`,
+        html: "<p>Hi</p>",
+        text: "Hi",
+      });
     }
     sink.requests.length = 0;
     const transport = postmarkTransportTo(sink.url, "Talents Acting <no-reply@example.test>");
     // Each dispatcher sends at most a batch a run; run until the outbox is empty.
     for (let round = 0; round < 10; round++) {
-      const summaries = await Promise.all(instances.map((instance) => dispatchDueEmails(instance, transport)));
+      const summaries = await Promise.all(
+        instances.map((instance) => dispatchDueEmails(instance, transport)),
+      );
       if (summaries.every((s) => s.sent === 0 && s.failed === 0)) break;
     }
     const rows = await app.db.selectFrom("email_outbox").select(["status", "attempts"]).execute();
@@ -63,28 +75,49 @@ describe(`many writers (${testBackend})`, () => {
       running--;
       return "done";
     };
-    const outcomes = await Promise.all(instances.map((instance) => withLease(instance, "test-job", 60_000, job)));
+    const outcomes = await Promise.all(
+      instances.map((instance) => withLease(instance, "test-job", 60_000, job)),
+    );
     expect(outcomes.filter((o) => o.ran)).toHaveLength(1);
     expect(runs).toBe(1);
     expect(maxRunning).toBe(1);
 
     // Given back after the run: the next tick runs it again.
-    expect(await withLease(instances[1]!, "test-job", 60_000, job)).toEqual({ ran: true, result: "done" });
+    expect(await withLease(instances[1]!, "test-job", 60_000, job)).toEqual({
+      ran: true,
+      result: "done",
+    });
 
     // A holder that crashed: its lease blocks until it expires, then another instance takes over.
     const past = new Date(Date.now() - 1000).toISOString();
     const future = new Date(Date.now() + 60_000).toISOString();
-    await app.db.insertInto("job_leases").values({ name: "crashed-job", holder: "gone", expires_at: future }).execute();
+    await app.db
+      .insertInto("job_leases")
+      .values({ name: "crashed-job", holder: "gone", expires_at: future })
+      .execute();
     expect(await withLease(instances[2]!, "crashed-job", 60_000, job)).toEqual({ ran: false });
-    await app.db.updateTable("job_leases").set({ expires_at: past }).where("name", "=", "crashed-job").execute();
-    expect(await withLease(instances[2]!, "crashed-job", 60_000, job)).toEqual({ ran: true, result: "done" });
+    await app.db
+      .updateTable("job_leases")
+      .set({ expires_at: past })
+      .where("name", "=", "crashed-job")
+      .execute();
+    expect(await withLease(instances[2]!, "crashed-job", 60_000, job)).toEqual({
+      ran: true,
+      result: "done",
+    });
     expect(await app.db.selectFrom("job_leases").selectAll().execute()).toEqual([]);
   });
 
   it("a failed event delivered again on every instance at once is applied once", async () => {
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const event = stripeEvent("checkout.session.completed", checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) }));
+    const event = stripeEvent(
+      "checkout.session.completed",
+      checkoutSessionObject({
+        id: payment.stripe_checkout_session_id!,
+        client_reference_id: String(user.id),
+      }),
+    );
     const failed = await processEvent(app.db, event, new Date(), {
       onEffectsApplied: () => {
         throw new Error("first attempt fails");
@@ -96,14 +129,28 @@ describe(`many writers (${testBackend})`, () => {
     const writers = testBackend === "postgres" ? instances : [app.db];
     let applied = 0;
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => processEvent(writers[i % writers.length]!, event, new Date(), { onEffectsApplied: () => void applied++ })),
+      Array.from({ length: 12 }, (_, i) =>
+        processEvent(writers[i % writers.length]!, event, new Date(), {
+          onEffectsApplied: () => void applied++,
+        }),
+      ),
     );
     expect(results.filter((r) => r.ok && r.status === "processed")).toHaveLength(1);
     expect(results.filter((r) => r.ok && r.status === "duplicate")).toHaveLength(11);
     expect(applied).toBe(1);
-    const row = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", event.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("stripe_webhook_events")
+      .selectAll()
+      .where("event_id", "=", event.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ processed: 1, attempt_count: 2 });
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
-    expect(await app.db.selectFrom("email_outbox").select("id").where("dedupe_key", "=", `payment-confirmation:${payment.id}`).execute()).toHaveLength(1);
+    expect(
+      await app.db
+        .selectFrom("email_outbox")
+        .select("id")
+        .where("dedupe_key", "=", `payment-confirmation:${payment.id}`)
+        .execute(),
+    ).toHaveLength(1);
   });
 });

@@ -1,7 +1,11 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueEmail } from "../../app/email/outbox.server";
-import { dropSentEmailBodies, pruneProcessedWebhookEvents, runRetention } from "../../app/lib/retention.server";
+import {
+  dropSentEmailBodies,
+  pruneProcessedWebhookEvents,
+  runRetention,
+} from "../../app/lib/retention.server";
 import { queryPlan, readsIndex, setupTestApp, type TestApp } from "../support/app";
 
 let app: TestApp;
@@ -17,15 +21,32 @@ beforeEach(async () => {
 });
 
 const NOW = new Date("2027-06-01T00:00:00.000Z");
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 60 * 60 * 1000).toISOString();
+const daysAgo = (days: number) =>
+  new Date(NOW.getTime() - days * 24 * 60 * 60 * 1000).toISOString();
 const POLICY = { emailBodyDays: 30, webhookEventDays: 90, batchSize: 10, maxBatches: 100 };
 
 async function sentEmail(key: string, sentDaysAgo: number | null) {
-  await enqueueEmail(app.db, { dedupeKey: key, to: "amina@example.test", subject: `S ${key}`, html: "<p>body</p>", text: "body" }, NOW);
+  await enqueueEmail(
+    app.db,
+    {
+      dedupeKey: key,
+      to: "amina@example.test",
+      subject: `S ${key}`,
+      html: "<p>body</p>",
+      text: "body",
+    },
+    NOW,
+  );
   if (sentDaysAgo !== null) {
-    await app.db.updateTable("email_outbox").set({ status: "sent", sent_at: daysAgo(sentDaysAgo), provider_message_id: "pm" }).where("dedupe_key", "=", key).execute();
+    await app.db
+      .updateTable("email_outbox")
+      .set({ status: "sent", sent_at: daysAgo(sentDaysAgo), provider_message_id: "pm" })
+      .where("dedupe_key", "=", key)
+      .execute();
   } else {
-    await sql`update email_outbox set created_at = ${daysAgo(400)} where dedupe_key = ${key}`.execute(app.db);
+    await sql`update email_outbox set created_at = ${daysAgo(400)} where dedupe_key = ${key}`.execute(
+      app.db,
+    );
   }
 }
 
@@ -33,7 +54,14 @@ async function event(id: string, processed: boolean, processedDaysAgo: number) {
   const at = daysAgo(processedDaysAgo);
   await app.db
     .insertInto("stripe_webhook_events")
-    .values({ event_id: id, event_type: "checkout.session.completed", processed: processed ? 1 : 0, processed_at: processed ? at : null, created_at: at, updated_at: at })
+    .values({
+      event_id: id,
+      event_type: "checkout.session.completed",
+      processed: processed ? 1 : 0,
+      processed_at: processed ? at : null,
+      created_at: at,
+      updated_at: at,
+    })
     .execute();
 }
 
@@ -44,9 +72,15 @@ describe("retention of sent email bodies", () => {
     await sentEmail("pending:1", null);
 
     expect(await dropSentEmailBodies(app.db, new Date(daysAgo(30)), 10, NOW)).toBe(10);
-    const firstPass = await app.db.selectFrom("email_outbox").select("dedupe_key").where("body_dropped_at", "is not", null).execute();
+    const firstPass = await app.db
+      .selectFrom("email_outbox")
+      .select("dedupe_key")
+      .where("body_dropped_at", "is not", null)
+      .execute();
     // oldest first: old:24 was sent 55 days ago
-    expect(firstPass.map((r) => r.dedupe_key).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `old:${15 + i}`).sort());
+    expect(firstPass.map((r) => r.dedupe_key).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `old:${15 + i}`).sort(),
+    );
 
     const result = await runRetention(app.db, NOW, POLICY);
     expect(result.emailBodies).toBe(15);
@@ -56,12 +90,32 @@ describe("retention of sent email bodies", () => {
     const rows = await app.db.selectFrom("email_outbox").selectAll().orderBy("id").execute();
     expect(rows).toHaveLength(27);
     for (const row of rows.filter((r) => r.dedupe_key.startsWith("old:"))) {
-      expect(row).toMatchObject({ status: "sent", subject: null, html: null, text: null, props: null, body_dropped_at: NOW.toISOString() });
+      expect(row).toMatchObject({
+        status: "sent",
+        subject: null,
+        html: null,
+        text: null,
+        props: null,
+        body_dropped_at: NOW.toISOString(),
+      });
     }
-    expect(rows.find((r) => r.dedupe_key === "recent:1")).toMatchObject({ html: "<p>body</p>", body_dropped_at: null });
-    expect(rows.find((r) => r.dedupe_key === "pending:1")).toMatchObject({ status: "pending", html: "<p>body</p>", body_dropped_at: null });
+    expect(rows.find((r) => r.dedupe_key === "recent:1")).toMatchObject({
+      html: "<p>body</p>",
+      body_dropped_at: null,
+    });
+    expect(rows.find((r) => r.dedupe_key === "pending:1")).toMatchObject({
+      status: "pending",
+      html: "<p>body</p>",
+      body_dropped_at: null,
+    });
     // The dedupe key still holds: the same email cannot be queued again.
-    expect(await enqueueEmail(app.db, { dedupeKey: "old:3", to: "amina@example.test", subject: "again", html: "x", text: "x" }, NOW)).toBe(false);
+    expect(
+      await enqueueEmail(
+        app.db,
+        { dedupeKey: "old:3", to: "amina@example.test", subject: "again", html: "x", text: "x" },
+        NOW,
+      ),
+    ).toBe(false);
   });
 
   it("stops after maxBatches passes; the next run continues", async () => {
@@ -82,17 +136,25 @@ describe("retention of processed webhook events", () => {
     expect(await pruneProcessedWebhookEvents(app.db, new Date(daysAgo(90)), 5)).toBe(5);
     const result = await runRetention(app.db, NOW, POLICY);
     expect(result.webhookEvents).toBe(7);
-    const left = await app.db.selectFrom("stripe_webhook_events").select("event_id").orderBy("event_id").execute();
+    const left = await app.db
+      .selectFrom("stripe_webhook_events")
+      .select("event_id")
+      .orderBy("event_id")
+      .execute();
     expect(left.map((r) => r.event_id)).toEqual(["evt_failing_old", "evt_recent"]);
   });
 
   it("each pass reads the retention indexes, not the tables", async () => {
     const plan = (query: string) => queryPlan(app.db, query);
-    expect(await plan("select id from email_outbox where status = 'sent' and body_dropped_at is null and sent_at < '2027-01-01T00:00:00Z' order by sent_at limit 10")).toMatch(
-      readsIndex("email_outbox_sent_body_idx"),
-    );
-    expect(await plan("select id from stripe_webhook_events where processed = 1 and processed_at < '2027-01-01T00:00:00Z' order by processed_at limit 10")).toMatch(
-      readsIndex("stripe_webhook_events_processed_at_idx"),
-    );
+    expect(
+      await plan(
+        "select id from email_outbox where status = 'sent' and body_dropped_at is null and sent_at < '2027-01-01T00:00:00Z' order by sent_at limit 10",
+      ),
+    ).toMatch(readsIndex("email_outbox_sent_body_idx"));
+    expect(
+      await plan(
+        "select id from stripe_webhook_events where processed = 1 and processed_at < '2027-01-01T00:00:00Z' order by processed_at limit 10",
+      ),
+    ).toMatch(readsIndex("stripe_webhook_events_processed_at_idx"));
   });
 });

@@ -16,7 +16,10 @@ let cliHome: string;
 
 beforeAll(async () => {
   hook = await serveRoute((request) => webhookAction(args(request)));
-  app = await setupTestAppWithStripe({ forwardTo: `${hook.url}/api/webhooks/stripe`, delivery: { retryBaseMs: 20 } });
+  app = await setupTestAppWithStripe({
+    forwardTo: `${hook.url}/api/webhooks/stripe`,
+    delivery: { retryBaseMs: 20 },
+  });
   cliHome = makeTempDir("stripe-cli-home-");
 });
 afterAll(async () => {
@@ -57,8 +60,13 @@ describe("stripe trigger against the stand-in reaches the app", () => {
 
   it("records the sessions the CLI created as foreign, without touching payments", async () => {
     // Triggers its own sessions rather than reading what earlier tests left behind.
-    const before = await app.db.selectFrom("stripe_webhook_events").select("id").orderBy("id", "desc").executeTakeFirst();
-    for (const event of ["checkout.session.completed", "checkout.session.expired"]) expect((await trigger(event)).code).toBe(0);
+    const before = await app.db
+      .selectFrom("stripe_webhook_events")
+      .select("id")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    for (const event of ["checkout.session.completed", "checkout.session.expired"])
+      expect((await trigger(event)).code).toBe(0);
     await app.sim.idle();
     const notes = await app.db
       .selectFrom("stripe_webhook_events")

@@ -13,8 +13,14 @@ afterAll(async () => {
 
 describe("access expiry sweep", () => {
   it("writes EXPIRED for ACTIVE users whose access ended, and only for them", async () => {
-    const lapsed = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: daysFromNow(-1) });
-    const current = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: daysFromNow(10) });
+    const lapsed = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(-1),
+    });
+    const current = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(10),
+    });
     const none = await createUser(app.db);
     expect(await expireLapsedAccess(app.db)).toBe(1);
     expect((await reloadUser(app.db, lapsed.id)).subscription_status).toBe("EXPIRED");
@@ -25,13 +31,25 @@ describe("access expiry sweep", () => {
 
   it("leaves a member whose subscription is running and within the renewal grace; expires one past it", async () => {
     const hourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
-    const renewing = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: hourAgo });
+    const renewing = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: hourAgo,
+    });
     await subscription(renewing.id, "active", hourAgo);
-    const retrying = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: hourAgo });
+    const retrying = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: hourAgo,
+    });
     await subscription(retrying.id, "past_due", hourAgo);
-    const stale = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: daysFromNow(-3) });
+    const stale = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: daysFromNow(-3),
+    });
     await subscription(stale.id, "active", daysFromNow(-3));
-    const ended = await createUser(app.db, { subscription_status: "ACTIVE", access_expires_at: hourAgo });
+    const ended = await createUser(app.db, {
+      subscription_status: "ACTIVE",
+      access_expires_at: hourAgo,
+    });
     await subscription(ended.id, "canceled", hourAgo);
 
     expect(await expireLapsedAccess(app.db)).toBe(2);

@@ -17,12 +17,26 @@ afterAll(async () => {
 async function paidEvent(overrides: { id?: string; type?: string } = {}) {
   const user = await createUser(app.db);
   const payment = await createPendingPayment(app.db, user);
-  const session = checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id), metadata: { user_id: String(user.id) } });
-  return { user, event: stripeEvent(overrides.type ?? "checkout.session.completed", session, overrides.id ? { id: overrides.id } : {}) };
+  const session = checkoutSessionObject({
+    id: payment.stripe_checkout_session_id!,
+    client_reference_id: String(user.id),
+    metadata: { user_id: String(user.id) },
+  });
+  return {
+    user,
+    event: stripeEvent(
+      overrides.type ?? "checkout.session.completed",
+      session,
+      overrides.id ? { id: overrides.id } : {},
+    ),
+  };
 }
 
 async function eventCount(): Promise<number> {
-  const row = await app.db.selectFrom("stripe_webhook_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom("stripe_webhook_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -33,15 +47,18 @@ describe("webhook signature time", () => {
     ["more than 300 s in the future", 301 + 5],
     ["a year in the future", 365 * 86_400],
     ["more than 300 s in the past", -(301 + 5)],
-  ])("refuses a correctly signed event stamped %s with 400, writing nothing", async (_label, offset) => {
-    const { user, event } = await paidEvent();
-    const before = await eventCount();
-    const response = await action(args(webhookRequest(event, { timestamp: now() + offset })));
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/timestamp|tolerance/i);
-    expect(await eventCount()).toBe(before);
-    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
-  });
+  ])(
+    "refuses a correctly signed event stamped %s with 400, writing nothing",
+    async (_label, offset) => {
+      const { user, event } = await paidEvent();
+      const before = await eventCount();
+      const response = await action(args(webhookRequest(event, { timestamp: now() + offset })));
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/timestamp|tolerance/i);
+      expect(await eventCount()).toBe(before);
+      expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
+    },
+  );
 
   it("accepts a clock skew within 300 s either way", async () => {
     for (const offset of [-250, 250]) {
@@ -57,20 +74,27 @@ describe("event ids and types longer than Stripe's", () => {
   it.each([
     ["id", { id: `evt_${"x".repeat(MAX_EVENT_ID_LENGTH)}` }],
     ["type", { type: `checkout.session.completed${".x".repeat(MAX_EVENT_TYPE_LENGTH)}` }],
-  ])("a signed event with an over-long %s is a 400 and is not stored", async (_label, overrides) => {
-    const { user, event } = await paidEvent(overrides);
-    const before = await eventCount();
-    const response = await action(args(webhookRequest(event)));
-    expect(response.status).toBe(400);
-    expect(await eventCount()).toBe(before);
-    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
-  });
+  ])(
+    "a signed event with an over-long %s is a 400 and is not stored",
+    async (_label, overrides) => {
+      const { user, event } = await paidEvent(overrides);
+      const before = await eventCount();
+      const response = await action(args(webhookRequest(event)));
+      expect(response.status).toBe(400);
+      expect(await eventCount()).toBe(before);
+      expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
+    },
+  );
 
   it("stores ids and types at Stripe's lengths", async () => {
     const id = `evt_${"a".repeat(MAX_EVENT_ID_LENGTH - 4)}`;
     const { event } = await paidEvent({ id });
     expect((await action(args(webhookRequest(event)))).status).toBe(200);
-    const row = await app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("stripe_webhook_events")
+      .selectAll()
+      .where("event_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(row.event_id).toHaveLength(MAX_EVENT_ID_LENGTH);
   });
 });

@@ -15,11 +15,25 @@ afterAll(async () => {
 
 async function counts() {
   const count = async (table: "stripe_webhook_events" | "email_outbox" | "payments") =>
-    Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-  return { events: await count("stripe_webhook_events"), emails: await count("email_outbox"), payments: await count("payments") };
+    Number(
+      (
+        await app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    events: await count("stripe_webhook_events"),
+    emails: await count("email_outbox"),
+    payments: await count("payments"),
+  };
 }
 
-const completed = (object: unknown) => ({ ...stripeEvent("checkout.session.completed", {}), data: { object } });
+const completed = (object: unknown) => ({
+  ...stripeEvent("checkout.session.completed", {}),
+  data: { object },
+});
 
 describe("a correctly signed body that is not a Stripe event", () => {
   it.each<[string, string]>([
@@ -27,12 +41,27 @@ describe("a correctly signed body that is not a Stripe event", () => {
     ["a number", "42"],
     ["a string", JSON.stringify("evt_123")],
     ["an array", "[]"],
-    ["an event without an id", JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), id: undefined })],
-    ["an event whose type is not a string", JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), type: 7 })],
-    ["an event without data", JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), data: null })],
+    [
+      "an event without an id",
+      JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), id: undefined }),
+    ],
+    [
+      "an event whose type is not a string",
+      JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), type: 7 }),
+    ],
+    [
+      "an event without data",
+      JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), data: null }),
+    ],
     ["a checkout.session.completed whose data.object is null", JSON.stringify(completed(null))],
-    ["a checkout.session.completed whose data.object is a string", JSON.stringify(completed("cs_test_123"))],
-    ["a checkout.session.completed that carries a payment intent", JSON.stringify(completed({ id: "pi_123", object: "payment_intent" }))],
+    [
+      "a checkout.session.completed whose data.object is a string",
+      JSON.stringify(completed("cs_test_123")),
+    ],
+    [
+      "a checkout.session.completed that carries a payment intent",
+      JSON.stringify(completed({ id: "pi_123", object: "payment_intent" })),
+    ],
   ])("answers 400 and writes nothing for %s, every time it is delivered", async (_label, body) => {
     const user = await createUser(app.db);
     await createPendingPayment(app.db, user);

@@ -7,7 +7,12 @@ import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../app/payments/
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
-import { checkoutSessionObject, signatureFor, stripeEvent, webhookRequest } from "../support/stripe-events";
+import {
+  checkoutSessionObject,
+  signatureFor,
+  stripeEvent,
+  webhookRequest,
+} from "../support/stripe-events";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -20,11 +25,19 @@ afterAll(async () => {
 const post = (request: Request) => action(args(request));
 
 async function countRows(table: "stripe_webhook_events" | "email_outbox" | "payments") {
-  const row = await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-async function paidSetup(options: { access_expires_at?: string | null; subscription_status?: "NONE" | "ACTIVE" | "EXPIRED" } = {}) {
+async function paidSetup(
+  options: {
+    access_expires_at?: string | null;
+    subscription_status?: "NONE" | "ACTIVE" | "EXPIRED";
+  } = {},
+) {
   const user = await createUser(app.db, options);
   const payment = await createPendingPayment(app.db, user);
   const session = checkoutSessionObject({
@@ -36,25 +49,35 @@ async function paidSetup(options: { access_expires_at?: string | null; subscript
 }
 
 async function eventRow(eventId: string) {
-  return app.db.selectFrom("stripe_webhook_events").selectAll().where("event_id", "=", eventId).executeTakeFirst();
+  return app.db
+    .selectFrom("stripe_webhook_events")
+    .selectAll()
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
 }
 
 describe("webhook signature and body checks", () => {
   it("refuses a missing signature with 400 and writes nothing", async () => {
     const before = await countRows("stripe_webhook_events");
-    const response = await post(webhookRequest(stripeEvent("ping.test", { id: "x" }), { signature: null }));
+    const response = await post(
+      webhookRequest(stripeEvent("ping.test", { id: "x" }), { signature: null }),
+    );
     expect(response.status).toBe(400);
     expect(await countRows("stripe_webhook_events")).toBe(before);
   });
 
   it("refuses a signature made with an unknown secret", async () => {
-    const response = await post(webhookRequest(stripeEvent("ping.test", { id: "x" }), { secret: "whsec_somebody_else" }));
+    const response = await post(
+      webhookRequest(stripeEvent("ping.test", { id: "x" }), { secret: "whsec_somebody_else" }),
+    );
     expect(response.status).toBe(400);
   });
 
   it("refuses a stale signature (older than 300 s)", async () => {
     const event = stripeEvent("ping.test", { id: "x" });
-    const response = await post(webhookRequest(event, { timestamp: Math.floor(Date.now() / 1000) - 301 }));
+    const response = await post(
+      webhookRequest(event, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+    );
     expect(response.status).toBe(400);
     expect(await eventRow(event.id)).toBeUndefined();
   });
@@ -70,7 +93,9 @@ describe("webhook signature and body checks", () => {
     const event = stripeEvent("ping.test", { id: "x" });
     const original = JSON.stringify(event, null, 2);
     const reserialised = JSON.stringify(JSON.parse(original));
-    const response = await post(webhookRequest(reserialised, { signature: signatureFor(original) }));
+    const response = await post(
+      webhookRequest(reserialised, { signature: signatureFor(original) }),
+    );
     expect(response.status).toBe(400);
     expect(await eventRow(event.id)).toBeUndefined();
   });
@@ -82,7 +107,10 @@ describe("webhook signature and body checks", () => {
 
   it("refuses a body over 1 MiB with 413 from Content-Length and while streaming, writing nothing", async () => {
     const before = await countRows("stripe_webhook_events");
-    const big = JSON.stringify({ ...stripeEvent("ping.test", { id: "x" }), padding: "x".repeat(MAX_WEBHOOK_BODY_BYTES) });
+    const big = JSON.stringify({
+      ...stripeEvent("ping.test", { id: "x" }),
+      padding: "x".repeat(MAX_WEBHOOK_BODY_BYTES),
+    });
     expect((await post(webhookRequest(big))).status).toBe(413);
 
     // No Content-Length: a stream the route must stop reading once it passes the limit.
@@ -117,21 +145,36 @@ describe("checkout.session.completed", () => {
     const { user, payment, session } = await paidSetup();
     const event = stripeEvent("checkout.session.completed", session);
     const payload = JSON.stringify(event);
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => post(webhookRequest(payload)).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => post(webhookRequest(payload)).then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array(10).fill(200));
 
-    const paid = await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const paid = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(paid.status).toBe("paid");
     expect(paid.stripe_payment_intent_id).toBe(session.payment_intent);
     expect(paid.access_ends_at).not.toBeNull();
     const fresh = await reloadUser(app.db, user.id);
     expect(fresh.subscription_status).toBe("ACTIVE");
     expect(fresh.access_expires_at).toBe(paid.access_ends_at);
-    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    const emails = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .execute();
     expect(emails).toHaveLength(1);
     expect(emails[0]?.dedupe_key).toBe(`payment-confirmation:${payment.id}`);
     // Queued by template and props; rendered when the dispatcher sends it.
-    expect(emails[0]).toMatchObject({ template: "payment-confirmation", template_version: 1, html: null, text: null });
+    expect(emails[0]).toMatchObject({
+      template: "payment-confirmation",
+      template_version: 1,
+      html: null,
+      text: null,
+    });
     expect(JSON.parse(emails[0]!.props!)).toMatchObject({ amount: "300 MAD", name: user.name });
     const row = await eventRow(event.id);
     expect(row?.processed).toBe(1);
@@ -145,18 +188,31 @@ describe("checkout.session.completed", () => {
     await post(webhookRequest(stripeEvent("checkout.session.async_payment_succeeded", session)));
     const after = await reloadUser(app.db, user.id);
     expect(after.access_expires_at).toBe(before.access_expires_at);
-    expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(1);
+    expect(
+      await app.db
+        .selectFrom("email_outbox")
+        .select("id")
+        .where("to_email", "=", user.email)
+        .execute(),
+    ).toHaveLength(1);
   });
 
   it("an unpaid completed session (delayed method) is recorded and waits; async_payment_succeeded then fulfils", async () => {
     const { user, payment, session } = await paidSetup();
-    const unpaid = stripeEvent("checkout.session.completed", { ...session, payment_status: "unpaid" });
+    const unpaid = stripeEvent("checkout.session.completed", {
+      ...session,
+      payment_status: "unpaid",
+    });
     expect((await post(webhookRequest(unpaid))).status).toBe(200);
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
     expect((await eventRow(unpaid.id))?.note).toMatch(/waiting/);
 
     await post(webhookRequest(stripeEvent("checkout.session.async_payment_succeeded", session)));
-    const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("paid");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
   });
@@ -166,28 +222,54 @@ describe("checkout.session.completed", () => {
     const sessions = [];
     for (let i = 0; i < 2; i++) {
       const payment = await createPendingPayment(app.db, user);
-      sessions.push(checkoutSessionObject({ id: payment.stripe_checkout_session_id!, client_reference_id: String(user.id) }));
+      sessions.push(
+        checkoutSessionObject({
+          id: payment.stripe_checkout_session_id!,
+          client_reference_id: String(user.id),
+        }),
+      );
     }
-    const statuses = await Promise.all(sessions.map((s) => post(webhookRequest(stripeEvent("checkout.session.completed", s))).then((r) => r.status)));
+    const statuses = await Promise.all(
+      sessions.map((s) =>
+        post(webhookRequest(stripeEvent("checkout.session.completed", s))).then((r) => r.status),
+      ),
+    );
     expect(statuses).toEqual([200, 200]);
 
-    const paid = await app.db.selectFrom("payments").selectAll().where("user_id", "=", user.id).orderBy("access_ends_at").execute();
+    const paid = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .orderBy("access_ends_at")
+      .execute();
     expect(paid.map((p) => p.status)).toEqual(["paid", "paid"]);
     expect(paid[1]?.access_starts_at).toBe(paid[0]?.access_ends_at);
     expect((await reloadUser(app.db, user.id)).access_expires_at).toBe(paid[1]?.access_ends_at);
     await dispatchDueEmails(app.db, devMailboxTransport);
-    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    const emails = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .execute();
     expect(emails).toHaveLength(2);
     for (const p of paid) {
       const email = emails.find((e) => e.dedupe_key === `payment-confirmation:${p.id}`);
-      const endsOn = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(p.access_ends_at!));
+      const endsOn = new Intl.DateTimeFormat("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }).format(new Date(p.access_ends_at!));
       expect(email?.text).toContain(`Access until: ${endsOn}`);
     }
   });
 
   it("renewal extends one year from the old end date", async () => {
     const oldEnd = daysFromNow(20);
-    const { user, session } = await paidSetup({ subscription_status: "ACTIVE", access_expires_at: oldEnd });
+    const { user, session } = await paidSetup({
+      subscription_status: "ACTIVE",
+      access_expires_at: oldEnd,
+    });
     await post(webhookRequest(stripeEvent("checkout.session.completed", session)));
     const expected = new Date(oldEnd);
     expected.setUTCFullYear(expected.getUTCFullYear() + 1);
@@ -198,7 +280,11 @@ describe("checkout.session.completed", () => {
     const { user, payment, session } = await paidSetup();
     const event = stripeEvent("checkout.session.completed", { ...session, amount_total: 100 });
     expect((await post(webhookRequest(event))).status).toBe(200);
-    const row = await app.db.selectFrom("payments").selectAll().where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("pending");
     expect(row.failure_message).toMatch(/mismatch/i);
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
@@ -226,25 +312,55 @@ describe("other events", () => {
 
   it("expired: a pending payment becomes expired", async () => {
     const { payment, session } = await paidSetup();
-    await post(webhookRequest(stripeEvent("checkout.session.expired", { ...session, status: "expired", payment_status: "unpaid" })));
-    const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    await post(
+      webhookRequest(
+        stripeEvent("checkout.session.expired", {
+          ...session,
+          status: "expired",
+          payment_status: "unpaid",
+        }),
+      ),
+    );
+    const row = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("expired");
   });
 
   it("expired after completed does not un-pay", async () => {
     const { user, payment, session } = await paidSetup();
     await post(webhookRequest(stripeEvent("checkout.session.completed", session)));
-    await post(webhookRequest(stripeEvent("checkout.session.expired", { ...session, status: "expired" })));
-    const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    await post(
+      webhookRequest(stripeEvent("checkout.session.expired", { ...session, status: "expired" })),
+    );
+    const row = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("paid");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
   });
 
   it("completed after expired still fulfils", async () => {
     const { user, payment, session } = await paidSetup();
-    await post(webhookRequest(stripeEvent("checkout.session.expired", { ...session, status: "expired", payment_status: "unpaid" })));
+    await post(
+      webhookRequest(
+        stripeEvent("checkout.session.expired", {
+          ...session,
+          status: "expired",
+          payment_status: "unpaid",
+        }),
+      ),
+    );
     await post(webhookRequest(stripeEvent("checkout.session.completed", session)));
-    const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("paid");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
   });
@@ -254,9 +370,17 @@ describe("other events", () => {
     const failed = { ...session, payment_status: "unpaid" as const };
     await post(webhookRequest(stripeEvent("checkout.session.async_payment_failed", failed)));
     await post(webhookRequest(stripeEvent("checkout.session.async_payment_failed", failed)));
-    const row = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("failed");
-    const emails = await app.db.selectFrom("email_outbox").selectAll().where("to_email", "=", user.email).execute();
+    const emails = await app.db
+      .selectFrom("email_outbox")
+      .selectAll()
+      .where("to_email", "=", user.email)
+      .execute();
     expect(emails.map((e) => e.dedupe_key)).toEqual([`payment-failed:${payment.id}`]);
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
   });
@@ -280,15 +404,31 @@ describe("handler failures", () => {
     let row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 0, attempt_count: 2 });
     expect(row?.error_message).toContain("disk on fire");
-    const pending = await app.db.selectFrom("payments").select("status").where("id", "=", payment.id).executeTakeFirstOrThrow();
+    const pending = await app.db
+      .selectFrom("payments")
+      .select("status")
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
     expect(pending.status).toBe("pending");
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
-    expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(0);
+    expect(
+      await app.db
+        .selectFrom("email_outbox")
+        .select("id")
+        .where("to_email", "=", user.email)
+        .execute(),
+    ).toHaveLength(0);
 
     expect((await post(webhookRequest(payload))).status).toBe(200);
     row = await eventRow(event.id);
     expect(row).toMatchObject({ processed: 1, attempt_count: 3 });
     expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
-    expect(await app.db.selectFrom("email_outbox").select("id").where("to_email", "=", user.email).execute()).toHaveLength(1);
+    expect(
+      await app.db
+        .selectFrom("email_outbox")
+        .select("id")
+        .where("to_email", "=", user.email)
+        .execute(),
+    ).toHaveLength(1);
   });
 });

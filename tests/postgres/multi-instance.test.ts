@@ -9,7 +9,11 @@ import type { User } from "../../db/schema";
 import { TEST_APP_URL, TEST_WEBHOOK_SECRETS, testBackend } from "../support/app";
 import { createUser, sessionCookieFor } from "../support/factories";
 import { startPostmarkSink, type PostmarkSink } from "../support/postmark-sink";
-import { payOnHostedPage, setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+import {
+  payOnHostedPage,
+  setupTestAppWithStripe,
+  type TestAppWithStripe,
+} from "../support/stripe-sim";
 import { freePort } from "../tools/postgres-cluster";
 
 // Two production app servers (separate processes, `remix-serve` on the built app, as `npm
@@ -49,14 +53,18 @@ async function startForwarder(targets: () => string[]): Promise<Forwarder> {
       void gate.then(() => {
         const list = targets();
         const target = new URL(req.url ?? "/", list[next++ % list.length]);
-        const out = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-          const body: Buffer[] = [];
-          answer.on("data", (c: Buffer) => body.push(c));
-          answer.on("end", () => {
-            statuses.push(answer.statusCode ?? 0);
-            res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(body));
-          });
-        });
+        const out = httpRequest(
+          target,
+          { method: req.method, headers: { ...req.headers, host: target.host } },
+          (answer) => {
+            const body: Buffer[] = [];
+            answer.on("data", (c: Buffer) => body.push(c));
+            answer.on("end", () => {
+              statuses.push(answer.statusCode ?? 0);
+              res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(body));
+            });
+          },
+        );
         out.on("error", () => {
           statuses.push(502);
           res.writeHead(502).end();
@@ -84,7 +92,9 @@ async function startInstance(port: number): Promise<string> {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
-      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST"))),
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")),
+      ),
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -112,10 +122,16 @@ async function startInstance(port: number): Promise<string> {
   return url;
 }
 
-async function inBatches<T, R>(items: T[], size: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: T[],
+  size: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
   for (let i = 0; i < items.length; i += size) {
-    results.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)))));
+    results.push(
+      ...(await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)))),
+    );
   }
   return results;
 }
@@ -130,14 +146,24 @@ describeOnPostgres("two app instances on one PostgreSQL database", () => {
     app = await setupTestAppWithStripe({
       forwardTo: `${forwarder.url}/api/webhooks/stripe`,
       // The stand-in waits on a held delivery for as long as the burst takes to build up.
-      delivery: { duplicates: 3, shuffle: true, retryBaseMs: 50, maxAttempts: 8, timeoutMs: 300_000 },
+      delivery: {
+        duplicates: 3,
+        shuffle: true,
+        retryBaseMs: 50,
+        maxAttempts: 8,
+        timeoutMs: 300_000,
+      },
     });
     for (let i = 0; i < 2; i++) instanceUrls.push(await startInstance(await freePort()));
   }, 300_000);
 
   afterAll(async () => {
     for (const child of servers) child.kill("SIGTERM");
-    await Promise.all(servers.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)));
+    await Promise.all(
+      servers.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined,
+      ),
+    );
     await forwarder?.close();
     await sink?.close();
     await app?.close();
@@ -150,13 +176,23 @@ describeOnPostgres("two app instances on one PostgreSQL database", () => {
 
     // 300 payers, each with a paid Checkout Session; their events pile up behind the forwarder.
     const users: User[] = [];
-    for (let i = 0; i < PAYMENTS; i++) users.push(await createUser(app.db, { role: i % 2 === 0 ? "talent" : "professional", email: `payer-${i}@example.test` }));
+    for (let i = 0; i < PAYMENTS; i++)
+      users.push(
+        await createUser(app.db, {
+          role: i % 2 === 0 ? "talent" : "professional",
+          email: `payer-${i}@example.test`,
+        }),
+      );
     const sessions = await inBatches(users, 10, async (user) => {
       const result = await startCheckout(app.db, app.stripe, user);
       if (result.kind !== "redirect") throw new Error(`checkout for ${user.email}: ${result.kind}`);
       const paid = await payOnHostedPage(result.url, { email: user.email });
       expect(paid.status).toBe(303);
-      const payment = await app.db.selectFrom("payments").select("stripe_checkout_session_id").where("id", "=", result.paymentId).executeTakeFirstOrThrow();
+      const payment = await app.db
+        .selectFrom("payments")
+        .select("stripe_checkout_session_id")
+        .where("id", "=", result.paymentId)
+        .executeTakeFirstOrThrow();
       return payment.stripe_checkout_session_id!;
     });
     const cookies = await inBatches(users, 20, (user) => sessionCookieFor(app.db, user));
@@ -164,31 +200,58 @@ describeOnPostgres("two app instances on one PostgreSQL database", () => {
     // Release the burst, and load every payer's success page on the instances alternately at the same time.
     forwarder.release();
     const pageStatuses = await inBatches(users, 16, async (_user, i) => {
-      const response = await fetch(`${instanceUrls[i % 2]}/payment/success?session_id=${sessions[i]}`, { headers: { Cookie: cookies[i]! } });
+      const response = await fetch(
+        `${instanceUrls[i % 2]}/payment/success?session_id=${sessions[i]}`,
+        { headers: { Cookie: cookies[i]! } },
+      );
       await response.arrayBuffer();
       return response.status;
     });
     await app.sim.idle();
 
     // Every payment fulfilled exactly once: paid, one access year, one confirmation in the outbox.
-    const payments = await app.db.selectFrom("payments").selectAll().where("user_id", "in", users.map((u) => u.id)).execute();
+    const payments = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where(
+        "user_id",
+        "in",
+        users.map((u) => u.id),
+      )
+      .execute();
     expect(payments).toHaveLength(PAYMENTS);
     expect(payments.filter((p) => p.status === "paid")).toHaveLength(PAYMENTS);
-    const people = await app.db.selectFrom("users").selectAll().where("id", "in", users.map((u) => u.id)).execute();
+    const people = await app.db
+      .selectFrom("users")
+      .selectAll()
+      .where(
+        "id",
+        "in",
+        users.map((u) => u.id),
+      )
+      .execute();
     for (const person of people) {
       const payment = payments.find((p) => p.user_id === person.id)!;
       expect(person.subscription_status).toBe("ACTIVE");
       // Fulfilled twice would have added a second year.
       expect(person.access_expires_at).toBe(payment.access_ends_at);
-      expect(Date.parse(payment.access_ends_at!) - Date.parse(payment.access_starts_at!)).toBeLessThan(367 * 24 * 60 * 60 * 1000);
+      expect(
+        Date.parse(payment.access_ends_at!) - Date.parse(payment.access_starts_at!),
+      ).toBeLessThan(367 * 24 * 60 * 60 * 1000);
     }
     const outbox = await app.db.selectFrom("email_outbox").selectAll().execute();
-    expect(outbox.filter((e) => e.dedupe_key.startsWith("payment-confirmation:"))).toHaveLength(PAYMENTS);
+    expect(outbox.filter((e) => e.dedupe_key.startsWith("payment-confirmation:"))).toHaveLength(
+      PAYMENTS,
+    );
 
     // Every email sent once, by one instance or the other.
     await vi.waitFor(
       async () => {
-        const pending = await app.db.selectFrom("email_outbox").select("id").where("status", "!=", "sent").execute();
+        const pending = await app.db
+          .selectFrom("email_outbox")
+          .select("id")
+          .where("status", "!=", "sent")
+          .execute();
         expect(pending).toEqual([]);
       },
       { timeout: 60_000, interval: 250 },

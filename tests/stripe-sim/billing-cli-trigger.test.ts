@@ -32,14 +32,24 @@ async function trigger(event: string): Promise<Stripe.Event[]> {
   await h.sim.idle();
   return receiver.received
     .slice(before)
-    .map((delivery) => verifier.webhooks.constructEvent(delivery.body, String(delivery.headers["stripe-signature"]), WEBHOOK_SECRET));
+    .map((delivery) =>
+      verifier.webhooks.constructEvent(
+        delivery.body,
+        String(delivery.headers["stripe-signature"]),
+        WEBHOOK_SECRET,
+      ),
+    );
 }
 
 describe("stripe trigger for billing events against the stand-in", () => {
   it("customer.subscription.created", async () => {
     const events = await trigger("customer.subscription.created");
     const created = events.find((e) => e.type === "customer.subscription.created");
-    expect(created?.data.object).toMatchObject({ object: "subscription", status: "active", currency: "usd" });
+    expect(created?.data.object).toMatchObject({
+      object: "subscription",
+      status: "active",
+      currency: "usd",
+    });
     expect(events.map((e) => e.type)).toContain("invoice.paid");
   });
 
@@ -60,14 +70,27 @@ describe("stripe trigger for billing events against the stand-in", () => {
     const events = await trigger("customer.subscription.trial_will_end");
     const types = events.map((e) => e.type);
     expect(types).toContain("customer.subscription.trial_will_end");
-    expect(types.indexOf("customer.subscription.created")).toBeLessThan(types.indexOf("customer.subscription.trial_will_end"));
+    expect(types.indexOf("customer.subscription.created")).toBeLessThan(
+      types.indexOf("customer.subscription.trial_will_end"),
+    );
   });
 
   it("invoice.paid", async () => {
     const events = await trigger("invoice.paid");
     const types = events.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(["invoiceitem.created", "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]));
-    expect(events.find((e) => e.type === "invoice.paid")?.data.object).toMatchObject({ status: "paid", amount_paid: 2000 });
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "invoiceitem.created",
+        "invoice.created",
+        "invoice.finalized",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+      ]),
+    );
+    expect(events.find((e) => e.type === "invoice.paid")?.data.object).toMatchObject({
+      status: "paid",
+      amount_paid: 2000,
+    });
   });
 
   it("invoice.payment_failed", async () => {
@@ -78,7 +101,8 @@ describe("stripe trigger for billing events against the stand-in", () => {
 
   it("billing_portal.session.created", async () => {
     const events = await trigger("billing_portal.session.created");
-    const session = events.find((e) => e.type === "billing_portal.session.created")?.data.object as Stripe.BillingPortal.Session | undefined;
+    const session = events.find((e) => e.type === "billing_portal.session.created")?.data.object as
+      Stripe.BillingPortal.Session | undefined;
     expect(session?.url).toMatch(new RegExp(`^${h.sim.url}/p/session/test_`));
     const page = await fetch(session?.url ?? "");
     expect(page.status).toBe(200);
@@ -87,9 +111,13 @@ describe("stripe trigger for billing events against the stand-in", () => {
 
   it("subscription.payment_succeeded and subscription.payment_failed (a customer-fail card leaves it incomplete)", async () => {
     const ok = await trigger("subscription.payment_succeeded");
-    expect(ok.find((e) => e.type === "customer.subscription.created")?.data.object).toMatchObject({ status: "active" });
+    expect(ok.find((e) => e.type === "customer.subscription.created")?.data.object).toMatchObject({
+      status: "active",
+    });
     const failed = await trigger("subscription.payment_failed");
-    expect(failed.find((e) => e.type === "customer.subscription.created")?.data.object).toMatchObject({ status: "incomplete" });
+    expect(
+      failed.find((e) => e.type === "customer.subscription.created")?.data.object,
+    ).toMatchObject({ status: "incomplete" });
     expect(failed.map((e) => e.type)).toContain("invoice.payment_failed");
   });
 });

@@ -36,7 +36,8 @@ function parsePdf(bytes: Buffer): { pages: number; text: string[] } {
   entries.forEach((entry, index) => {
     const offset = Number(entry.slice(0, 10));
     const header = `${index + 1} 0 obj`;
-    if (!body.startsWith(header, offset)) throw new Error(`xref offset of object ${index + 1} is wrong`);
+    if (!body.startsWith(header, offset))
+      throw new Error(`xref offset of object ${index + 1} is wrong`);
     objects.set(index + 1, body.slice(offset + header.length, body.indexOf("endobj", offset)));
   });
   const root = Number(/\/Root (\d+) 0 R/.exec(body.slice(startxref))?.[1]);
@@ -46,8 +47,10 @@ function parsePdf(bytes: Buffer): { pages: number; text: string[] } {
   for (const object of objects.values()) {
     const stream = /\/Length (\d+) >>\nstream\n([\s\S]*)\nendstream/.exec(object);
     if (!stream) continue;
-    if (Buffer.byteLength(stream[2] ?? "", "latin1") !== Number(stream[1])) throw new Error("stream /Length is wrong");
-    for (const m of (stream[2] ?? "").matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)) text.push((m[1] ?? "").replace(/\\(.)/g, "$1"));
+    if (Buffer.byteLength(stream[2] ?? "", "latin1") !== Number(stream[1]))
+      throw new Error("stream /Length is wrong");
+    for (const m of (stream[2] ?? "").matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g))
+      text.push((m[1] ?? "").replace(/\\(.)/g, "$1"));
   }
   return { pages, text };
 }
@@ -56,7 +59,10 @@ describe("hosted invoice page, PDF and receipt", () => {
   it("serves the invoice with lines and periods, a PDF that parses, and the charge's receipt", async () => {
     const { customer } = await clockCustomer(stripe, START);
     const price = await monthlyPrice(stripe, 3000);
-    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+    });
     const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
 
     const page = await getPage(invoice.hosted_invoice_url ?? "");
@@ -78,7 +84,9 @@ describe("hosted invoice page, PDF and receipt", () => {
 
     expect(invoice.payments).toBeUndefined();
     const withPayments = await stripe.invoices.retrieve(invoice.id, { expand: ["payments"] });
-    const intent = await stripe.paymentIntents.retrieve(withPayments.payments?.data[0]?.payment.payment_intent as string);
+    const intent = await stripe.paymentIntents.retrieve(
+      withPayments.payments?.data[0]?.payment.payment_intent as string,
+    );
     const charge = await stripe.charges.retrieve(intent.latest_charge as string);
     expect(page.html).toContain(`href="${charge.receipt_url ?? ""}"`);
     const receipt = await getPage(charge.receipt_url ?? "");
@@ -89,9 +97,17 @@ describe("hosted invoice page, PDF and receipt", () => {
   });
 
   it("a card that needs authentication on every charge: invoice.payment_action_required, then paid on the hosted page", async () => {
-    const { clock, customer } = await clockCustomer(stripe, START, "pm_card_authenticationRequiredEveryTime");
+    const { clock, customer } = await clockCustomer(
+      stripe,
+      START,
+      "pm_card_authenticationRequiredEveryTime",
+    );
     const price = await monthlyPrice(stripe, 3000);
-    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 5 });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 5,
+    });
     await advanceTo(stripe, clock.id, START + 5 * DAY + 2 * 3600);
     const pastDue = await stripe.subscriptions.retrieve(subscription.id);
     expect(pastDue.status).toBe("past_due");
@@ -100,7 +116,10 @@ describe("hosted invoice page, PDF and receipt", () => {
     const invoice = await stripe.invoices.retrieve(pastDue.latest_invoice as string);
     const paid = await postForm(invoice.hosted_invoice_url ?? "", cardFields("4242424242424242"));
     expect(paid.status).toBe(303);
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: "paid", amount_paid: 3000 });
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: "paid",
+      amount_paid: 3000,
+    });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
   });
 });

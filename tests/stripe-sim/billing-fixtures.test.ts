@@ -66,28 +66,54 @@ describe("billing objects carry every top-level field of Stripe's fixtures", () 
     const start = Date.UTC(2026, 2, 1) / 1000;
     const { clock, customer } = await clockCustomer(stripe, start);
     const price = await monthlyPrice(stripe);
-    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], trial_period_days: 3 });
-    const item = await stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: "mad", description: "Headshot review" });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 3,
+    });
+    const item = await stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 500,
+      currency: "mad",
+      description: "Headshot review",
+    });
     const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
     const configuration = await stripe.billingPortal.configurations.create({
-      features: { invoice_history: { enabled: true }, subscription_cancel: { enabled: true, mode: "at_period_end" } },
+      features: {
+        invoice_history: { enabled: true },
+        subscription_cancel: { enabled: true, mode: "at_period_end" },
+      },
       business_profile: { headline: "Talents Acting" },
     });
-    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: "http://app.test/account", configuration: configuration.id });
-    const advanced = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + DAY });
+    const session = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: "http://app.test/account",
+      configuration: configuration.id,
+    });
+    const advanced = await stripe.testHelpers.testClocks.advance(clock.id, {
+      frozen_time: start + DAY,
+    });
 
     const problems = [
       ...mismatches("subscription", subscription as unknown as Record<string, unknown>),
-      ...mismatches("subscription_item", subscription.items.data[0] as unknown as Record<string, unknown>),
+      ...mismatches(
+        "subscription_item",
+        subscription.items.data[0] as unknown as Record<string, unknown>,
+      ),
       ...mismatches("invoice", invoice as unknown as Record<string, unknown>),
       ...mismatches("line_item", invoice.lines.data[0] as unknown as Record<string, unknown>),
       ...mismatches("invoiceitem", item as unknown as Record<string, unknown>),
-      ...mismatches("billing_portal.configuration", configuration as unknown as Record<string, unknown>),
+      ...mismatches(
+        "billing_portal.configuration",
+        configuration as unknown as Record<string, unknown>,
+      ),
       ...mismatches("billing_portal.session", session as unknown as Record<string, unknown>),
       ...mismatches("test_helpers.test_clock", advanced as unknown as Record<string, unknown>),
     ];
     expect(problems).toEqual([]);
     // The check itself can fail: a field Stripe has and an object lacks is reported.
-    expect(mismatches("test_helpers.test_clock", { id: "clock_x" })).toContain("test_helpers.test_clock.frozen_time is missing");
+    expect(mismatches("test_helpers.test_clock", { id: "clock_x" })).toContain(
+      "test_helpers.test_clock.frozen_time is missing",
+    );
   });
 });

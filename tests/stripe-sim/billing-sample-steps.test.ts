@@ -16,7 +16,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 beforeAll(async () => {
   h = await startHarness();
   stripe = h.stripe;
-  browser = await chromium.launch({ executablePath: existsSync(CHROMIUM) ? CHROMIUM : undefined, args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await chromium.launch({
+    executablePath: existsSync(CHROMIUM) ? CHROMIUM : undefined,
+    args: ["--no-sandbox", "--disable-gpu"],
+  });
 }, 60_000);
 afterAll(async () => {
   await browser.close();
@@ -38,12 +41,17 @@ async function stripeSampleSteps(page: Page, button: string): Promise<void> {
 
 describe("Stripe's sample spec steps on the hosted page, in Chromium", () => {
   it("payment mode: ... press Pay", async () => {
-    const session = await createPaymentSession(stripe, { success_url: `${h.sim.url}/_sim?paid={CHECKOUT_SESSION_ID}`, customer_email: undefined });
+    const session = await createPaymentSession(stripe, {
+      success_url: `${h.sim.url}/_sim?paid={CHECKOUT_SESSION_ID}`,
+      customer_email: undefined,
+    });
     const page = await browser.newPage();
     await page.goto(session.url ?? "");
     await stripeSampleSteps(page, "Pay");
     await page.waitForURL(/paid=cs_test_/);
-    const paid = await stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent.payment_method"] });
+    const paid = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent.payment_method"],
+    });
     expect(paid.status).toBe("complete");
     const pm = (paid.payment_intent as Stripe.PaymentIntent).payment_method as Stripe.PaymentMethod;
     expect(pm.billing_details.address).toMatchObject({ country: "US", postal_code: "10001" });
@@ -68,7 +76,9 @@ describe("Stripe's sample spec steps on the hosted page, in Chromium", () => {
     await page.waitForURL(/subscribed=cs_test_/);
     const done = await stripe.checkout.sessions.retrieve(session.id);
     expect(done.status).toBe("complete");
-    expect((await stripe.subscriptions.retrieve(done.subscription as string)).status).toBe("active");
+    expect((await stripe.subscriptions.retrieve(done.subscription as string)).status).toBe(
+      "active",
+    );
     await page.close();
   });
 });

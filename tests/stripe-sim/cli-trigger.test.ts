@@ -32,7 +32,11 @@ async function deliveredSince(count: number): Promise<Stripe.Event[]> {
   await h.sim.idle();
   return receiver.received.slice(count).map((delivery) =>
     // Every delivery must carry a valid signature for the forwardTo secret.
-    verifier.webhooks.constructEvent(delivery.body, String(delivery.headers["stripe-signature"]), WEBHOOK_SECRET),
+    verifier.webhooks.constructEvent(
+      delivery.body,
+      String(delivery.headers["stripe-signature"]),
+      WEBHOOK_SECRET,
+    ),
   );
 }
 
@@ -52,7 +56,12 @@ describe("the official Stripe CLI against the stand-in", () => {
       "checkout.session.completed",
     ]);
     const session = events.at(-1)?.data.object as Stripe.Checkout.Session;
-    expect(session).toMatchObject({ status: "complete", payment_status: "paid", amount_total: 3000, currency: "usd" });
+    expect(session).toMatchObject({
+      status: "complete",
+      payment_status: "paid",
+      amount_total: 3000,
+      currency: "usd",
+    });
     expect(session.customer_details?.email).toBe("stripe@example.com");
     const intent = await h.stripe.paymentIntents.retrieve(session.payment_intent as string);
     expect(intent.shipping?.name).toBe("Jenny Rosen");
@@ -63,8 +72,16 @@ describe("the official Stripe CLI against the stand-in", () => {
     const result = await trigger("payment_intent.succeeded");
     expect(result.code).toBe(0);
     const events = await deliveredSince(before);
-    expect(events.map((e) => e.type)).toEqual(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"]);
-    expect(events.at(-1)?.data.object).toMatchObject({ status: "succeeded", amount: 2000, description: "(created by Stripe CLI)" });
+    expect(events.map((e) => e.type)).toEqual([
+      "payment_intent.created",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+    ]);
+    expect(events.at(-1)?.data.object).toMatchObject({
+      status: "succeeded",
+      amount: 2000,
+      description: "(created by Stripe CLI)",
+    });
   });
 
   it("stripe trigger checkout.session.expired expires a session", async () => {
@@ -72,7 +89,14 @@ describe("the official Stripe CLI against the stand-in", () => {
     const result = await trigger("checkout.session.expired");
     expect(result.code).toBe(0);
     const events = await deliveredSince(before);
-    expect(events.map((e) => e.type)).toEqual(["product.created", "price.created", "checkout.session.expired"]);
-    expect(events.at(-1)?.data.object).toMatchObject({ object: "checkout.session", status: "expired" });
+    expect(events.map((e) => e.type)).toEqual([
+      "product.created",
+      "price.created",
+      "checkout.session.expired",
+    ]);
+    expect(events.at(-1)?.data.object).toMatchObject({
+      object: "checkout.session",
+      status: "expired",
+    });
   });
 });

@@ -16,7 +16,8 @@ afterAll(async () => {
 });
 
 async function clockOffset(): Promise<number> {
-  return ((await (await fetch(`${sim.url}/_sim/clock`)).json()) as { offset_seconds: number }).offset_seconds;
+  return ((await (await fetch(`${sim.url}/_sim/clock`)).json()) as { offset_seconds: number })
+    .offset_seconds;
 }
 async function knobs(): Promise<Record<string, unknown>> {
   return (await (await fetch(`${sim.url}/_sim/knobs`)).json()) as Record<string, unknown>;
@@ -25,7 +26,11 @@ async function knobs(): Promise<Record<string, unknown>> {
 describe("the stand-in's control endpoints refuse what a web page could send", () => {
   it("refuses a text/plain POST (a cross-origin form or no-cors fetch) to move the clock", async () => {
     const before = await clockOffset();
-    const response = await fetch(`${sim.url}/_sim/clock`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: '{"advance_seconds":86400}' });
+    const response = await fetch(`${sim.url}/_sim/clock`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: '{"advance_seconds":86400}',
+    });
     expect(response.status).toBe(415);
     expect(await clockOffset()).toBe(before);
   });
@@ -37,12 +42,19 @@ describe("the stand-in's control endpoints refuse what a web page could send", (
       ["application/json", '{"duplicates":5}'],
       ["text/plain", "duplicates=5"],
     ] as const) {
-      const response = await fetch(`${sim.url}/_sim/knobs`, { method: "POST", headers: { "Content-Type": type, Origin: "https://evil.example" }, body });
+      const response = await fetch(`${sim.url}/_sim/knobs`, {
+        method: "POST",
+        headers: { "Content-Type": type, Origin: "https://evil.example" },
+        body,
+      });
       expect(response.status, type).toBe(403);
     }
     const sneaky = await fetch(`${sim.url}/_sim/clock`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Sec-Fetch-Site": "cross-site",
+      },
       body: "advance_seconds=60",
     });
     expect(sneaky.status).toBe(403);
@@ -50,7 +62,11 @@ describe("the stand-in's control endpoints refuse what a web page could send", (
   });
 
   it("accepts JSON from tools and the dashboard's own same-origin form", async () => {
-    const json = await fetch(`${sim.url}/_sim/knobs`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"duplicates":2}' });
+    const json = await fetch(`${sim.url}/_sim/knobs`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"duplicates":2}',
+    });
     expect(json.status).toBe(200);
     expect((await knobs()).duplicates).toBe(2);
     const form = await fetch(`${sim.url}/_sim/knobs`, {

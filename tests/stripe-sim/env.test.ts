@@ -10,7 +10,9 @@ describe("stripe-sim configuration from the environment", () => {
       webhookSecret: "whsec_stripe_sim_local_default_secret",
       delivery: {},
     });
-    expect(optionsFromEnv({ APP_URL: "http://127.0.0.1:4000/" }).forwardTo).toBe("http://127.0.0.1:4000/api/webhooks/stripe");
+    expect(optionsFromEnv({ APP_URL: "http://127.0.0.1:4000/" }).forwardTo).toBe(
+      "http://127.0.0.1:4000/api/webhooks/stripe",
+    );
   });
 
   it("reads every knob, 'none' disables forwarding, and the first of several secrets signs", () => {
@@ -31,12 +33,21 @@ describe("stripe-sim configuration from the environment", () => {
       dbPath: "/tmp/x.db",
       forwardTo: null,
       webhookSecret: "whsec_new",
-      delivery: { duplicates: 2, shuffle: true, delayMs: 100, retryBaseMs: 50, maxAttempts: 4, timeoutMs: 3000 },
+      delivery: {
+        duplicates: 2,
+        shuffle: true,
+        delayMs: 100,
+        retryBaseMs: 50,
+        maxAttempts: 4,
+        timeoutMs: 3000,
+      },
     });
   });
 
   it("names a malformed variable instead of guessing", () => {
-    expect(() => optionsFromEnv({ STRIPE_SIM_DUPLICATES: "lots" })).toThrow(/STRIPE_SIM_DUPLICATES/);
+    expect(() => optionsFromEnv({ STRIPE_SIM_DUPLICATES: "lots" })).toThrow(
+      /STRIPE_SIM_DUPLICATES/,
+    );
     expect(() => optionsFromEnv({ STRIPE_SIM_SHUFFLE: "maybe" })).toThrow(/STRIPE_SIM_SHUFFLE/);
   });
 });

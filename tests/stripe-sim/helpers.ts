@@ -13,7 +13,10 @@ export const WEBHOOK_SECRET = "whsec_stripe_sim_tests";
 
 export function tempDbPath(): { dbPath: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "stripe-sim-test-"));
-  return { dbPath: join(dir, "nested", "sim.db"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dbPath: join(dir, "nested", "sim.db"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export function stripeClient(sim: { port: number }, key = "sk_test_x"): Stripe {
@@ -116,7 +119,11 @@ export async function createPaymentSession(
     cancel_url: "http://app.test/payment/cancel",
     line_items: [
       {
-        price_data: { currency: "mad", unit_amount: 30000, product_data: { name: "Annual talent membership" } },
+        price_data: {
+          currency: "mad",
+          unit_amount: 30000,
+          product_data: { name: "Annual talent membership" },
+        },
         quantity: 1,
       },
     ],
@@ -139,15 +146,26 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(fields).toString(),
   });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    html: await response.text(),
+  };
 }
 
 export async function getPage(url: string): Promise<PageResponse> {
   const response = await fetch(url, { redirect: "manual" });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    html: await response.text(),
+  };
 }
 
-export function cardFields(number: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function cardFields(
+  number: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const year = (new Date().getUTCFullYear() + 2) % 100;
   return {
     email: "talent@example.com",
@@ -159,7 +177,10 @@ export function cardFields(number: string, overrides: Record<string, string> = {
   };
 }
 
-export async function eventTypes(stripe: Stripe, filter: Stripe.EventListParams = {}): Promise<string[]> {
+export async function eventTypes(
+  stripe: Stripe,
+  filter: Stripe.EventListParams = {},
+): Promise<string[]> {
   const events = await stripe.events.list({ limit: 100, ...filter });
   return events.data.map((event) => event.type).reverse();
 }
@@ -177,14 +198,23 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promi
  * Runs the official Stripe CLI (npm @stripe/cli): `stripe trigger <event>` against `apiBase`.
  * `home` is a throwaway HOME: the CLI writes its config there, never into a developer's login.
  */
-export function stripeTrigger(event: string, apiBase: string, home: string): Promise<{ code: number; output: string }> {
+export function stripeTrigger(
+  event: string,
+  apiBase: string,
+  home: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     execFile(
       resolve("node_modules/.bin/stripe"),
       ["trigger", event, "--api-base", apiBase, "--api-key", "sk_test_stripe_sim_cli_key"],
       {
         timeout: 30_000,
-        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), STRIPE_CLI_TELEMETRY_OPTOUT: "1" },
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, ".config"),
+          STRIPE_CLI_TELEMETRY_OPTOUT: "1",
+        },
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 async function eventsFor(type: string, objectId: string): Promise<Stripe.Event[]> {
-  return (await stripe.events.list({ type, limit: 100 })).data.filter((e) => (e.data.object as { id: string }).id === objectId);
+  return (await stripe.events.list({ type, limit: 100 })).data.filter(
+    (e) => (e.data.object as { id: string }).id === objectId,
+  );
 }
 
 async function latestEventId(): Promise<string | undefined> {
@@ -23,7 +25,10 @@ async function latestEventId(): Promise<string | undefined> {
 }
 
 async function typesSince(eventId: string | undefined): Promise<string[]> {
-  const page = await stripe.events.list({ limit: 100, ...(eventId ? { ending_before: eventId } : {}) });
+  const page = await stripe.events.list({
+    limit: 100,
+    ...(eventId ? { ending_before: eventId } : {}),
+  });
   return page.data.map((e) => e.type).reverse();
 }
 
@@ -51,14 +56,21 @@ describe("the hosted checkout page", () => {
       expect(page.html).toContain(`id="${id}" name="${id}"`);
     }
     expect(page.html).toContain('id="email" name="email" value="talent@example.com"');
-    expect(page.html).toMatch(/data-testid="hosted-payment-submit-button"><span class="label">Pay<\/span>/);
-    expect(page.html).toMatch(/<a class="back" href="http:\/\/app.test\/payment\/cancel" data-testid="business-link" aria-label="Back to Talents Acting">/);
+    expect(page.html).toMatch(
+      /data-testid="hosted-payment-submit-button"><span class="label">Pay<\/span>/,
+    );
+    expect(page.html).toMatch(
+      /<a class="back" href="http:\/\/app.test\/payment\/cancel" data-testid="business-link" aria-label="Back to Talents Acting">/,
+    );
     expect(page.html).toContain(`<form method="post" action="/c/pay/${session.id}"`);
   });
 
   it("prefills the email from the session's customer", async () => {
     const customer = await stripe.customers.create({ email: "customer@example.com" });
-    const session = await createPaymentSession(stripe, { customer: customer.id, customer_email: undefined });
+    const session = await createPaymentSession(stripe, {
+      customer: customer.id,
+      customer_email: undefined,
+    });
     expect((await getPage(session.url ?? "")).html).toContain('value="customer@example.com"');
   });
 
@@ -69,11 +81,21 @@ describe("the hosted checkout page", () => {
     expect(response.status).toBe(303);
     expect(response.location).toBe(successUrl(session));
 
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent"] });
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
     expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
-    expect(done.customer_details).toMatchObject({ email: "talent@example.com", name: "Amina Talent" });
+    expect(done.customer_details).toMatchObject({
+      email: "talent@example.com",
+      name: "Amina Talent",
+    });
     const intent = done.payment_intent as Stripe.PaymentIntent;
-    expect(intent).toMatchObject({ status: "succeeded", amount: 30000, currency: "mad", customer: done.customer });
+    expect(intent).toMatchObject({
+      status: "succeeded",
+      amount: 30000,
+      currency: "mad",
+      customer: done.customer,
+    });
     expect(await typesSince(before)).toEqual([
       "customer.created",
       "payment_intent.created",
@@ -98,31 +120,36 @@ describe("the hosted checkout page", () => {
     ["4000 0000 0000 9995", "Your card has insufficient funds.", "insufficient_funds"],
     ["4000 0000 0000 0069", "Your card has expired.", "expired_card"],
     ["4000 0000 0000 0127", "Your card&#39;s security code is incorrect.", "incorrect_cvc"],
-  ])("declines %s with its message, keeps the session open and records the failure", async (card, message, declineCode) => {
-    const session = await createPaymentSession(stripe);
-    const response = await postForm(session.url ?? "", cardFields(card));
-    expect(response.status).toBe(402);
-    expect(response.html).toContain(message);
-    expect(response.html).toContain('value="talent@example.com"');
-    expect(response.html).not.toContain('value="123"');
+  ])(
+    "declines %s with its message, keeps the session open and records the failure",
+    async (card, message, declineCode) => {
+      const session = await createPaymentSession(stripe);
+      const response = await postForm(session.url ?? "", cardFields(card));
+      expect(response.status).toBe(402);
+      expect(response.html).toContain(message);
+      expect(response.html).toContain('value="talent@example.com"');
+      expect(response.html).not.toContain('value="123"');
 
-    const after = await stripe.checkout.sessions.retrieve(session.id);
-    expect(after.status).toBe("open");
-    const intent = await stripe.paymentIntents.retrieve(after.payment_intent as string);
-    expect(intent.status).toBe("requires_payment_method");
-    expect(intent.last_payment_error?.decline_code).toBe(declineCode);
-    expect(await eventsFor("payment_intent.payment_failed", intent.id)).toHaveLength(1);
-    const charges = await stripe.charges.list({ payment_intent: intent.id });
-    expect(charges.data.map((c) => c.status)).toEqual(["failed"]);
+      const after = await stripe.checkout.sessions.retrieve(session.id);
+      expect(after.status).toBe("open");
+      const intent = await stripe.paymentIntents.retrieve(after.payment_intent as string);
+      expect(intent.status).toBe("requires_payment_method");
+      expect(intent.last_payment_error?.decline_code).toBe(declineCode);
+      expect(await eventsFor("payment_intent.payment_failed", intent.id)).toHaveLength(1);
+      const charges = await stripe.charges.list({ payment_intent: intent.id });
+      expect(charges.data.map((c) => c.status)).toEqual(["failed"]);
 
-    // Another card on the same session reuses the same PaymentIntent, as Stripe does.
-    const retry = await postForm(session.url ?? "", cardFields("4242424242424242"));
-    expect(retry.status).toBe(303);
-    const paid = await stripe.checkout.sessions.retrieve(session.id);
-    expect(paid.status).toBe("complete");
-    expect(paid.payment_intent).toBe(intent.id);
-    expect((await stripe.charges.list({ payment_intent: intent.id })).data.map((c) => c.status)).toEqual(["succeeded", "failed"]);
-  });
+      // Another card on the same session reuses the same PaymentIntent, as Stripe does.
+      const retry = await postForm(session.url ?? "", cardFields("4242424242424242"));
+      expect(retry.status).toBe(303);
+      const paid = await stripe.checkout.sessions.retrieve(session.id);
+      expect(paid.status).toBe("complete");
+      expect(paid.payment_intent).toBe(intent.id);
+      expect(
+        (await stripe.charges.list({ payment_intent: intent.id })).data.map((c) => c.status),
+      ).toEqual(["succeeded", "failed"]);
+    },
+  );
 
   it("runs 3-D Secure for 4000 0025 0000 3155: challenge page, then complete -> success", async () => {
     const session = await createPaymentSession(stripe);
@@ -135,7 +162,9 @@ describe("the hosted checkout page", () => {
     expect(challenge.html).toContain("Complete authentication");
     expect(challenge.html).toContain("Fail authentication");
     const waiting = await stripe.checkout.sessions.retrieve(session.id);
-    expect((await stripe.paymentIntents.retrieve(waiting.payment_intent as string)).status).toBe("requires_action");
+    expect((await stripe.paymentIntents.retrieve(waiting.payment_intent as string)).status).toBe(
+      "requires_action",
+    );
 
     const done = await postForm(challengeUrl, { outcome: "complete" });
     expect(done.status).toBe(303);
@@ -177,7 +206,9 @@ describe("the hosted checkout page", () => {
     ]);
     expect([first.status, second.status].sort()).toEqual([200, 303]);
     const done = await stripe.checkout.sessions.retrieve(session.id);
-    expect((await stripe.charges.list({ payment_intent: done.payment_intent as string })).data).toHaveLength(1);
+    expect(
+      (await stripe.charges.list({ payment_intent: done.payment_intent as string })).data,
+    ).toHaveLength(1);
     expect(await eventsFor("checkout.session.completed", session.id)).toHaveLength(1);
   });
 
@@ -201,12 +232,25 @@ describe("the hosted checkout page", () => {
     const intentBefore = await stripe.paymentIntents.retrieve(declined.payment_intent as string);
     const before = await latestEventId();
 
-    const past = await postForm(session.url ?? "", cardFields("4242424242424242", { cardExpiry: "01/20" }));
+    const past = await postForm(
+      session.url ?? "",
+      cardFields("4242424242424242", { cardExpiry: "01/20" }),
+    );
     expect(past.status).toBe(400);
-    expect(past.html).toMatch(/id="cardExpiry-error"[^>]*>Your card&#39;s expiration date is in the past\./);
-    const incomplete = await postForm(session.url ?? "", cardFields("4242424242424242", { cardExpiry: "1" }));
-    expect(incomplete.html).toMatch(/id="cardExpiry-error"[^>]*>Your card&#39;s expiration date is incomplete\./);
-    const missing = await postForm(session.url ?? "", cardFields("4242424242424242", { email: "", cardCvc: "", billingName: "" }));
+    expect(past.html).toMatch(
+      /id="cardExpiry-error"[^>]*>Your card&#39;s expiration date is in the past\./,
+    );
+    const incomplete = await postForm(
+      session.url ?? "",
+      cardFields("4242424242424242", { cardExpiry: "1" }),
+    );
+    expect(incomplete.html).toMatch(
+      /id="cardExpiry-error"[^>]*>Your card&#39;s expiration date is incomplete\./,
+    );
+    const missing = await postForm(
+      session.url ?? "",
+      cardFields("4242424242424242", { email: "", cardCvc: "", billingName: "" }),
+    );
     expect(missing.status).toBe(400);
     expect(missing.html).toContain('id="email-error"');
     expect(missing.html).toContain('id="cardCvc-error"');
@@ -221,7 +265,10 @@ describe("the hosted checkout page", () => {
   it("accepts MM/YY without spaces and a session without success_url", async () => {
     const session = await createPaymentSession(stripe, { success_url: undefined });
     const year = (new Date().getUTCFullYear() + 1) % 100;
-    const response = await postForm(session.url ?? "", cardFields("4242424242424242", { cardExpiry: `06/${year}` }));
+    const response = await postForm(
+      session.url ?? "",
+      cardFields("4242424242424242", { cardExpiry: `06/${year}` }),
+    );
     expect(response.status).toBe(303);
     expect(response.location).toBe(`/c/pay/${session.id}`);
   });
@@ -242,7 +289,12 @@ describe("the hosted checkout page", () => {
 
   it("formats other currencies by their minor units", async () => {
     const yen = await createPaymentSession(stripe, {
-      line_items: [{ price_data: { currency: "jpy", unit_amount: 1500, product_data: { name: "Ticket" } }, quantity: 2 }],
+      line_items: [
+        {
+          price_data: { currency: "jpy", unit_amount: 1500, product_data: { name: "Ticket" } },
+          quantity: 2,
+        },
+      ],
     });
     const page = await getPage(yen.url ?? "");
     expect(page.html).toContain("\u00a53,000");

@@ -2,7 +2,16 @@ import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startStripeSim } from "../../stripe-sim/index.js";
-import { cardFields, createPaymentSession, postForm, startHarness, startReceiver, stripeClient, waitFor, WEBHOOK_SECRET } from "./helpers.js";
+import {
+  cardFields,
+  createPaymentSession,
+  postForm,
+  startHarness,
+  startReceiver,
+  stripeClient,
+  waitFor,
+  WEBHOOK_SECRET,
+} from "./helpers.js";
 import type { Receiver, SimHarness } from "./helpers.js";
 
 const verifier = new Stripe("sk_test_verifier");
@@ -30,7 +39,9 @@ function attemptsFor(dbPath: string, eventId: string): AttemptRecord[] {
   const db = new Database(dbPath, { readonly: true });
   try {
     return db
-      .prepare("SELECT attempt, status_code, error, at_ms FROM webhook_attempts WHERE event_id = ? ORDER BY id")
+      .prepare(
+        "SELECT attempt, status_code, error, at_ms FROM webhook_attempts WHERE event_id = ? ORDER BY id",
+      )
       .all(eventId) as AttemptRecord[];
   } finally {
     db.close();
@@ -47,12 +58,20 @@ describe("webhook delivery", () => {
     expect(delivery.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(delivery.headers["user-agent"]).toBe("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
     expect(delivery.headers["stripe-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const event = verifier.webhooks.constructEvent(delivery.body, String(delivery.headers["stripe-signature"]), WEBHOOK_SECRET);
+    const event = verifier.webhooks.constructEvent(
+      delivery.body,
+      String(delivery.headers["stripe-signature"]),
+      WEBHOOK_SECRET,
+    );
     expect(event.type).toBe("customer.created");
     expect(event.data.object).toMatchObject({ id: customer.id, email: "signed@example.com" });
     expect(event.request?.id).toBe(customer.lastResponse.requestId);
     expect(() =>
-      verifier.webhooks.constructEvent(delivery.body, String(delivery.headers["stripe-signature"]), "whsec_wrong"),
+      verifier.webhooks.constructEvent(
+        delivery.body,
+        String(delivery.headers["stripe-signature"]),
+        "whsec_wrong",
+      ),
     ).toThrow(Stripe.errors.StripeSignatureVerificationError);
     expect((await h.stripe.events.retrieve(event.id)).pending_webhooks).toBe(0);
   });
@@ -76,16 +95,26 @@ describe("webhook delivery", () => {
   it("sends API-created endpoints only the events they enabled, signed with their own secret", async () => {
     const second = await startReceiver();
     try {
-      const endpoint = await h.stripe.webhookEndpoints.create({ url: second.url, enabled_events: ["checkout.session.expired"] });
+      const endpoint = await h.stripe.webhookEndpoints.create({
+        url: second.url,
+        enabled_events: ["checkout.session.expired"],
+      });
       const session = await createPaymentSession(h.stripe);
       await h.stripe.customers.create({ email: "not-for-endpoint@example.com" });
       await h.stripe.checkout.sessions.expire(session.id);
       await h.sim.idle();
       expect(second.received.map((r) => r.event.type)).toEqual(["checkout.session.expired"]);
       const [delivery] = second.received;
-      const event = verifier.webhooks.constructEvent(delivery?.body ?? "", String(delivery?.headers["stripe-signature"]), endpoint.secret ?? "");
+      const event = verifier.webhooks.constructEvent(
+        delivery?.body ?? "",
+        String(delivery?.headers["stripe-signature"]),
+        endpoint.secret ?? "",
+      );
       expect((event.data.object as Stripe.Checkout.Session).id).toBe(session.id);
-      expect(receiver.received.map((r) => r.event.type)).toEqual(["customer.created", "checkout.session.expired"]);
+      expect(receiver.received.map((r) => r.event.type)).toEqual([
+        "customer.created",
+        "checkout.session.expired",
+      ]);
     } finally {
       await second.close();
     }
@@ -120,7 +149,9 @@ describe("webhook delivery", () => {
     const eventId = receiver.received[0]?.event.id ?? "";
     const attempts = attemptsFor(h.dbPath, eventId);
     expect(attempts).toHaveLength(3);
-    expect(attempts.every((a) => a.status_code === null && /Timed out/.test(a.error ?? ""))).toBe(true);
+    expect(attempts.every((a) => a.status_code === null && /Timed out/.test(a.error ?? ""))).toBe(
+      true,
+    );
     expect((await h.stripe.events.retrieve(eventId)).pending_webhooks).toBe(0);
   });
 
@@ -129,7 +160,9 @@ describe("webhook delivery", () => {
     const customer = await h.stripe.customers.create({ email: "dupes@example.com" });
     await h.sim.idle();
     expect(receiver.received).toHaveLength(3);
-    expect(receiver.received.every((r) => (r.event.data.object as Stripe.Customer).id === customer.id)).toBe(true);
+    expect(
+      receiver.received.every((r) => (r.event.data.object as Stripe.Customer).id === customer.id),
+    ).toBe(true);
     expect(new Set(receiver.received.map((r) => r.event.id)).size).toBe(1);
   });
 
@@ -149,22 +182,29 @@ describe("webhook delivery", () => {
     // A first delivery held open keeps the endpoint busy, so the next eight queue up and go out
     // as one batch when it is released, however long creating them takes.
     let release: (status: number) => void = () => undefined;
-    receiver.respond = (n) => (n === 1 ? new Promise<number>((resolve) => (release = resolve)) : 200);
+    receiver.respond = (n) =>
+      n === 1 ? new Promise<number>((resolve) => (release = resolve)) : 200;
     await h.stripe.customers.create({ email: "gate@example.com" });
     await waitFor(() => receiver.received.length === 1);
     const created: string[] = [];
-    for (let i = 0; i < 8; i++) created.push((await h.stripe.customers.create({ email: `shuffle${i}@example.com` })).id);
+    for (let i = 0; i < 8; i++)
+      created.push((await h.stripe.customers.create({ email: `shuffle${i}@example.com` })).id);
     expect(receiver.received).toHaveLength(1);
     release(200);
     await h.sim.idle();
-    const delivered = receiver.received.slice(1).map((r) => (r.event.data.object as Stripe.Customer).id);
+    const delivered = receiver.received
+      .slice(1)
+      .map((r) => (r.event.data.object as Stripe.Customer).id);
     expect([...delivered].sort()).toEqual([...created].sort());
     // 8! orders: the chance of getting creation order back by luck is 1 in 40320.
     expect(delivered).not.toEqual(created);
   });
 
   it("exposes and changes the knobs over HTTP", async () => {
-    const initial = (await (await fetch(`${h.sim.url}/_sim/knobs`)).json()) as Record<string, unknown>;
+    const initial = (await (await fetch(`${h.sim.url}/_sim/knobs`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(initial).toMatchObject({ duplicates: 1, shuffle: false, delayMs: 0, retryBaseMs: 20 });
     const changed = await fetch(`${h.sim.url}/_sim/knobs`, {
       method: "POST",
@@ -173,9 +213,17 @@ describe("webhook delivery", () => {
     });
     expect(changed.status).toBe(200);
     expect(await changed.json()).toMatchObject({ duplicates: 2, shuffle: true });
-    const bad = await fetch(`${h.sim.url}/_sim/knobs`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"nope":1}' });
+    const bad = await fetch(`${h.sim.url}/_sim/knobs`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"nope":1}',
+    });
     expect(bad.status).toBe(400);
-    await fetch(`${h.sim.url}/_sim/knobs`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"shuffle":false}' });
+    await fetch(`${h.sim.url}/_sim/knobs`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"shuffle":false}',
+    });
     await h.stripe.customers.create({ email: "twice@example.com" });
     await h.sim.idle();
     expect(receiver.received).toHaveLength(2);
@@ -193,29 +241,59 @@ describe("webhook delivery", () => {
     expect(html).toContain("dash@example.com");
     expect(html).toContain(`action="/_sim/events/${eventId}/resend"`);
 
-    const resend = await fetch(`${h.sim.url}/_sim/events/${eventId}/resend`, { method: "POST", redirect: "manual" });
+    const resend = await fetch(`${h.sim.url}/_sim/events/${eventId}/resend`, {
+      method: "POST",
+      redirect: "manual",
+    });
     expect(resend.status).toBe(303);
     await h.sim.idle();
     expect(receiver.received.map((r) => r.event.id)).toEqual([eventId, eventId]);
     expect(attemptsFor(h.dbPath, eventId)).toHaveLength(2);
-    expect((await fetch(`${h.sim.url}/_sim/events/evt_missing/resend`, { method: "POST", redirect: "manual" })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${h.sim.url}/_sim/events/evt_missing/resend`, {
+          method: "POST",
+          redirect: "manual",
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
 describe("persistence", () => {
   it("keeps customers, sessions and events across a restart on the same dbPath", async () => {
-    const customer = await h.stripe.customers.create({ email: "durable@example.com" }, { idempotencyKey: "durable-key" });
-    const session = await createPaymentSession(h.stripe, { customer: customer.id, customer_email: undefined });
+    const customer = await h.stripe.customers.create(
+      { email: "durable@example.com" },
+      { idempotencyKey: "durable-key" },
+    );
+    const session = await createPaymentSession(h.stripe, {
+      customer: customer.id,
+      customer_email: undefined,
+    });
     await h.sim.idle();
     await h.sim.close();
 
-    const again = await startStripeSim({ port: 0, dbPath: h.dbPath, forwardTo: receiver.url, webhookSecret: WEBHOOK_SECRET });
+    const again = await startStripeSim({
+      port: 0,
+      dbPath: h.dbPath,
+      forwardTo: receiver.url,
+      webhookSecret: WEBHOOK_SECRET,
+    });
     try {
       const stripe = stripeClient(again);
-      expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ email: "durable@example.com" });
+      expect(await stripe.customers.retrieve(customer.id)).toMatchObject({
+        email: "durable@example.com",
+      });
       const restored = await stripe.checkout.sessions.retrieve(session.id);
-      expect(restored).toMatchObject({ status: "open", customer: customer.id, amount_total: 30000 });
-      const replay = await stripe.customers.create({ email: "durable@example.com" }, { idempotencyKey: "durable-key" });
+      expect(restored).toMatchObject({
+        status: "open",
+        customer: customer.id,
+        amount_total: 30000,
+      });
+      const replay = await stripe.customers.create(
+        { email: "durable@example.com" },
+        { idempotencyKey: "durable-key" },
+      );
       expect(replay.id).toBe(customer.id);
       expect((await stripe.events.list({ type: "customer.created" })).data).toHaveLength(1);
     } finally {
@@ -224,8 +302,12 @@ describe("persistence", () => {
   });
 
   it("fails to start on a taken port without holding the database", async () => {
-    await expect(startStripeSim({ port: h.sim.port, dbPath: h.dbPath })).rejects.toThrow(/EADDRINUSE/);
-    expect((await h.stripe.customers.create({ email: "still-here@example.com" })).id).toMatch(/^cus_/);
+    await expect(startStripeSim({ port: h.sim.port, dbPath: h.dbPath })).rejects.toThrow(
+      /EADDRINUSE/,
+    );
+    expect((await h.stripe.customers.create({ email: "still-here@example.com" })).id).toMatch(
+      /^cus_/,
+    );
   });
 
   it("resumes pending deliveries after a restart", async () => {

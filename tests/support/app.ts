@@ -15,7 +15,10 @@ import { env } from "../../app/lib/env.server";
 
 export const TEST_APP_URL = "http://localhost:3000";
 /** The first signs (as the stand-in does); the second is accepted too, as during a rotation. */
-export const TEST_WEBHOOK_SECRETS = ["whsec_test_primary_secret", "whsec_test_rotated_secret"] as const;
+export const TEST_WEBHOOK_SECRETS = [
+  "whsec_test_primary_secret",
+  "whsec_test_rotated_secret",
+] as const;
 
 export interface TestApp {
   dir: string;
@@ -40,7 +43,8 @@ export function makeTempDir(prefix = "payments-test-"): string {
 }
 
 /** The backend this test process runs on: the Vitest project "postgres" sets TEST_BACKEND. */
-export const testBackend: "sqlite" | "postgres" = process.env.TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+export const testBackend: "sqlite" | "postgres" =
+  process.env.TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
 
 export interface TestDatabase {
   /** a SQLite path or a postgres:// URL, as DATABASE_URL takes it */
@@ -51,7 +55,10 @@ export interface TestDatabase {
 
 async function onAdminConnection<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error("TEST_BACKEND=postgres needs TEST_DATABASE_URL (postgres://user@host:port/db of a server this test may create databases on)");
+  if (!url)
+    throw new Error(
+      "TEST_BACKEND=postgres needs TEST_DATABASE_URL (postgres://user@host:port/db of a server this test may create databases on)",
+    );
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -66,7 +73,9 @@ export async function indexNames<D>(db: Kysely<D>, table: string): Promise<strin
   const query =
     testBackend === "postgres"
       ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = ${table}`
-      : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`;
+      : sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`;
   return (await query.execute(db)).rows.map((r) => r.name);
 }
 
@@ -77,12 +86,16 @@ export async function indexNames<D>(db: Kysely<D>, table: string): Promise<strin
  */
 export async function queryPlan<D>(db: Kysely<D>, query: string): Promise<string> {
   if (testBackend === "sqlite") {
-    return (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db)).rows.map((r) => r.detail).join(" | ");
+    return (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db)).rows
+      .map((r) => r.detail)
+      .join(" | ");
   }
   return db.connection().execute(async (conn) => {
     await sql`set enable_seqscan = off`.execute(conn);
     try {
-      return (await sql.raw<Record<string, string>>(`explain ${query}`).execute(conn)).rows.map((r) => r["QUERY PLAN"]).join(" | ");
+      return (await sql.raw<Record<string, string>>(`explain ${query}`).execute(conn)).rows
+        .map((r) => r["QUERY PLAN"])
+        .join(" | ");
     } finally {
       await sql`reset enable_seqscan`.execute(conn);
     }
@@ -91,12 +104,18 @@ export async function queryPlan<D>(db: Kysely<D>, query: string): Promise<string
 
 /** Matches a plan (of either backend) that reads index `name`. */
 export function readsIndex(name: string): RegExp {
-  return new RegExp(`(USING (COVERING )?INDEX|Index (Only )?Scan using|Bitmap Index Scan on) ${name}\\b`);
+  return new RegExp(
+    `(USING (COVERING )?INDEX|Index (Only )?Scan using|Bitmap Index Scan on) ${name}\\b`,
+  );
 }
 
 /** The names of `table`'s columns, on either backend. */
 export async function columnNames<D>(db: Kysely<D>, table: string): Promise<string[]> {
-  return (await db.introspection.getTables()).find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
+  return (
+    (await db.introspection.getTables())
+      .find((t) => t.name === table)
+      ?.columns.map((c) => c.name) ?? []
+  );
 }
 
 /** A fresh, empty database on the test backend: a file in `dir`, or a new Postgres database. */
@@ -108,7 +127,10 @@ export async function createTestDatabase(dir: string): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => onAdminConnection((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      onAdminConnection((client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      ).then(() => undefined),
   };
 }
 
@@ -141,7 +163,9 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
     else process.env[key] = value;
   }
   if (env().databaseUrl !== dbPath) {
-    throw new Error("setupTestApp must run before anything reads the configuration, once per test file");
+    throw new Error(
+      "setupTestApp must run before anything reads the configuration, once per test file",
+    );
   }
   const database = db();
   await migrateToLatest(database);

@@ -13,7 +13,10 @@ export interface UserOverrides {
 }
 
 /** Inserts a user straight into the database (no password hashing: these users never log in). */
-export async function createUser(db: Kysely<Database>, overrides: UserOverrides = {}): Promise<User> {
+export async function createUser(
+  db: Kysely<Database>,
+  overrides: UserOverrides = {},
+): Promise<User> {
   const role = overrides.role ?? "talent";
   const now = new Date().toISOString();
   return db
@@ -32,7 +35,10 @@ export async function createUser(db: Kysely<Database>, overrides: UserOverrides 
 }
 
 /** A "name=value" Cookie header value of a fresh session of `user`, made by the auth module. */
-export async function sessionCookieFor(db: Kysely<Database>, user: Pick<User, "id">): Promise<string> {
+export async function sessionCookieFor(
+  db: Kysely<Database>,
+  user: Pick<User, "id">,
+): Promise<string> {
   const setCookie = await createUserSession(db, new Request(TEST_APP_URL), user.id);
   return setCookie.split(";")[0] ?? "";
 }
@@ -55,7 +61,11 @@ export interface PaymentOverrides {
 }
 
 /** A payment row as the checkout action leaves it after Stripe answered. */
-export async function createPendingPayment(db: Kysely<Database>, user: Pick<User, "id" | "role">, overrides: PaymentOverrides = {}) {
+export async function createPendingPayment(
+  db: Kysely<Database>,
+  user: Pick<User, "id" | "role">,
+  overrides: PaymentOverrides = {},
+) {
   const now = overrides.createdAt ?? new Date().toISOString();
   const sessionId = overrides.sessionId ?? `cs_test_${randomBytes(8).toString("hex")}`;
   return db

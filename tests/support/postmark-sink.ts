@@ -35,13 +35,26 @@ export async function startPostmarkSink(): Promise<PostmarkSink> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+      requests.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      });
       const answer = queued.shift() ?? { status: 200, errorCode: 0, message: "OK" };
       res.setHeader("Content-Type", "application/json");
       if (answer.status === 200 && answer.errorCode === 0) {
         counter += 1;
         const body = requests.at(-1)?.body ?? {};
-        res.end(JSON.stringify({ To: body.To, SubmittedAt: new Date().toISOString(), MessageID: `pm-msg-${counter}`, ErrorCode: 0, Message: "OK" }));
+        res.end(
+          JSON.stringify({
+            To: body.To,
+            SubmittedAt: new Date().toISOString(),
+            MessageID: `pm-msg-${counter}`,
+            ErrorCode: 0,
+            Message: "OK",
+          }),
+        );
       } else {
         res.statusCode = answer.status;
         res.end(JSON.stringify({ ErrorCode: answer.errorCode, Message: answer.message }));
@@ -53,13 +66,29 @@ export async function startPostmarkSink(): Promise<PostmarkSink> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failNext: (...statuses) => queued.push(...statuses.map((status) => ({ status, errorCode: 100, message: "Internal server error (sink)" }))),
+    failNext: (...statuses) =>
+      queued.push(
+        ...statuses.map((status) => ({
+          status,
+          errorCode: 100,
+          message: "Internal server error (sink)",
+        })),
+      ),
     answerNext: (...answers) => queued.push(...answers),
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }
 
 /** The app's real Postmark transport (the `postmark` client) pointed at `apiBase`, a sink's url in most tests. */
-export function postmarkTransportTo(apiBase: string, from = "no-reply@example.test"): EmailTransport {
-  return postmarkTransport({ serverToken: "server-token-test", apiBase, from, messageStream: "outbound" });
+export function postmarkTransportTo(
+  apiBase: string,
+  from = "no-reply@example.test",
+): EmailTransport {
+  return postmarkTransport({
+    serverToken: "server-token-test",
+    apiBase,
+    from,
+    messageStream: "outbound",
+  });
 }

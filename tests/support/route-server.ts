@@ -11,7 +11,9 @@ export interface RouteServer {
  * Serves one route handler over real HTTP (for the Stripe stand-in to deliver webhooks to),
  * converting node's request into a fetch Request as Remix's adapter does.
  */
-export async function serveRoute(handler: (request: Request) => Promise<Response>): Promise<RouteServer> {
+export async function serveRoute(
+  handler: (request: Request) => Promise<Response>,
+): Promise<RouteServer> {
   const statuses: number[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -3,10 +3,13 @@ import Stripe from "stripe";
 import { TEST_APP_URL, TEST_WEBHOOK_SECRETS } from "./app";
 
 let counter = 0;
-const uniq = () => `${Date.now().toString(36)}${randomBytes(4).toString("hex")}${(counter++).toString(36)}`;
+const uniq = () =>
+  `${Date.now().toString(36)}${randomBytes(4).toString("hex")}${(counter++).toString(36)}`;
 
 /** A Checkout Session as Stripe sends it in events; override what a test cares about. */
-export function checkoutSessionObject(overrides: Partial<Stripe.Checkout.Session> = {}): Stripe.Checkout.Session {
+export function checkoutSessionObject(
+  overrides: Partial<Stripe.Checkout.Session> = {},
+): Stripe.Checkout.Session {
   return {
     id: `cs_test_${uniq()}`,
     object: "checkout.session",
@@ -28,7 +31,11 @@ export function checkoutSessionObject(overrides: Partial<Stripe.Checkout.Session
   } as Stripe.Checkout.Session;
 }
 
-export function stripeEvent(type: string, object: object, overrides: Partial<Stripe.Event> = {}): Stripe.Event {
+export function stripeEvent(
+  type: string,
+  object: object,
+  overrides: Partial<Stripe.Event> = {},
+): Stripe.Event {
   return {
     id: `evt_${uniq()}`,
     object: "event",
@@ -58,10 +65,14 @@ export function signatureFor(payload: string, options: SignOptions = {}): string
 }
 
 /** A POST to the webhook route carrying `payload` (an event or raw text), signed unless signature is null. */
-export function webhookRequest(payload: object | string, options: SignOptions & { signature?: string | null } = {}): Request {
+export function webhookRequest(
+  payload: object | string,
+  options: SignOptions & { signature?: string | null } = {},
+): Request {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload, null, 2);
   const headers = new Headers({ "Content-Type": "application/json" });
-  const signature = options.signature === undefined ? signatureFor(body, options) : options.signature;
+  const signature =
+    options.signature === undefined ? signatureFor(body, options) : options.signature;
   if (signature !== null) headers.set("Stripe-Signature", signature);
   return new Request(`${TEST_APP_URL}/api/webhooks/stripe`, { method: "POST", headers, body });
 }

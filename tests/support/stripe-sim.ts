@@ -3,7 +3,13 @@ import { join } from "node:path";
 import type Stripe from "stripe";
 import { startStripeSim, type DeliveryKnobs, type StripeSim } from "../../stripe-sim/index";
 import { stripe } from "../../app/lib/stripe.server";
-import { makeTempDir, setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp, type TestAppOptions } from "./app";
+import {
+  makeTempDir,
+  setupTestApp,
+  TEST_WEBHOOK_SECRETS,
+  type TestApp,
+  type TestAppOptions,
+} from "./app";
 
 export type { StripeSim };
 
@@ -23,7 +29,9 @@ export interface TestStripeOptions extends Omit<TestAppOptions, "stripeApiBase">
  * setupTestApp plus a Stripe stand-in on a free port. Webhook forwarding is off unless
  * `forwardTo` is given; events are signed with TEST_WEBHOOK_SECRETS[0].
  */
-export async function setupTestAppWithStripe(options: TestStripeOptions = {}): Promise<TestAppWithStripe> {
+export async function setupTestAppWithStripe(
+  options: TestStripeOptions = {},
+): Promise<TestAppWithStripe> {
   const simDir = makeTempDir("stripe-sim-test-");
   const sim = await startStripeSim({
     port: 0,
@@ -55,7 +63,10 @@ export interface CardPayment {
  * Pays a Checkout Session on the stand-in's hosted page as a browser without JavaScript
  * would, and answers the page's response (a 303 to success_url when the card succeeds).
  */
-export async function payOnHostedPage(checkoutUrl: string, card: CardPayment = {}): Promise<Response> {
+export async function payOnHostedPage(
+  checkoutUrl: string,
+  card: CardPayment = {},
+): Promise<Response> {
   return fetch(checkoutUrl, {
     method: "POST",
     redirect: "manual",

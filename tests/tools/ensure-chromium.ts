@@ -9,7 +9,10 @@ const systemPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function install(): void {
   console.log("No Chromium found: installing Debian's chromium package for the browser tests...");
-  const options = { stdio: "inherit" as const, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
+  const options = {
+    stdio: "inherit" as const,
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  };
   execFileSync("apt-get", ["update", "-qq"], options);
   execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], options);
 }

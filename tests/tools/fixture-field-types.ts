@@ -33,12 +33,16 @@ export function jsonType(value: unknown): string {
 /** The table from the fixtures file, or null where the file is not there. */
 export function extractFieldTypes(path: string = FIXTURES_PATH): FieldTypes | null {
   if (!existsSync(path)) return null;
-  const { resources } = JSON.parse(readFileSync(path, "utf8")) as { resources: Record<string, Record<string, unknown>> };
+  const { resources } = JSON.parse(readFileSync(path, "utf8")) as {
+    resources: Record<string, Record<string, unknown>>;
+  };
   const table: FieldTypes = {};
   for (const resource of BILLING_RESOURCES) {
     const fixture = resources[resource];
     if (!fixture) throw new Error(`fixtures3.json has no ${resource}`);
-    table[resource] = Object.fromEntries(Object.entries(fixture).map(([field, value]) => [field, jsonType(value)]));
+    table[resource] = Object.fromEntries(
+      Object.entries(fixture).map(([field, value]) => [field, jsonType(value)]),
+    );
   }
   return table;
 }

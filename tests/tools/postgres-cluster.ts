@@ -20,8 +20,13 @@ export function postgresBinDir(): string | null {
 }
 
 export function installPostgres(): void {
-  console.log("No PostgreSQL found: installing Debian's postgresql package for the Postgres test run...");
-  const options = { stdio: "inherit" as const, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
+  console.log(
+    "No PostgreSQL found: installing Debian's postgresql package for the Postgres test run...",
+  );
+  const options = {
+    stdio: "inherit" as const,
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  };
   execFileSync("apt-get", ["update", "-qq"], options);
   execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], options);
 }
@@ -40,7 +45,8 @@ export function freePort(): Promise<number> {
 function runAsOwner(bin: string, args: string[]): void {
   const [file, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
   const result = spawnSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${bin} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
 }
 
 export interface Cluster {
@@ -70,7 +76,17 @@ export async function startCluster(binDir: string): Promise<Cluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    runAsOwner(join(binDir, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+    runAsOwner(join(binDir, "initdb"), [
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "-E",
+      "UTF8",
+      "--no-sync",
+      "--no-instructions",
+    ]);
     // A test cluster: nothing in it must survive a crash, so durability is traded for speed.
     const options = [
       `-p ${port}`,
@@ -82,11 +98,21 @@ export async function startCluster(binDir: string): Promise<Cluster> {
       "-c max_connections=300",
     ].join(" ");
     started = true;
-    runAsOwner(join(binDir, "pg_ctl"), ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+    runAsOwner(join(binDir, "pg_ctl"), [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-o",
+      options,
+      "-w",
+      "-t",
+      "60",
+      "start",
+    ]);
   } catch (error) {
     stop();
     throw error;
   }
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }
-

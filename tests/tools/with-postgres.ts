@@ -23,12 +23,16 @@ function run(env: NodeJS.ProcessEnv): Promise<number> {
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
-  return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  return new Promise((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+  );
 }
 
 async function main(): Promise<number> {
   if (process.env.TEST_DATABASE_URL) {
-    console.log("PostgreSQL: TEST_DATABASE_URL is set; the database suites run on SQLite and on that server.");
+    console.log(
+      "PostgreSQL: TEST_DATABASE_URL is set; the database suites run on SQLite and on that server.",
+    );
     return run(process.env);
   }
   if (process.env.TEST_POSTGRES === "off") {
@@ -48,7 +52,9 @@ async function main(): Promise<number> {
     return run(process.env);
   }
   const cluster = await startCluster(binDir);
-  console.log(`PostgreSQL: throwaway cluster at ${cluster.url}; the database suites run on SQLite and on it.`);
+  console.log(
+    `PostgreSQL: throwaway cluster at ${cluster.url}; the database suites run on SQLite and on it.`,
+  );
   try {
     return await run({ ...process.env, TEST_DATABASE_URL: cluster.url });
   } finally {

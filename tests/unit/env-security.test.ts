@@ -42,7 +42,12 @@ describe("boot check of a deployment reachable from outside", () => {
   });
 
   it("refuses .env.example as npm start copies it, naming each variable and how to make a real secret", () => {
-    const message = problemsOf({ ...dotenv(".env.example"), NODE_ENV: "production", APP_URL: "https://talents-acting.example", POSTMARK_SERVER_TOKEN: "t" });
+    const message = problemsOf({
+      ...dotenv(".env.example"),
+      NODE_ENV: "production",
+      APP_URL: "https://talents-acting.example",
+      POSTMARK_SERVER_TOKEN: "t",
+    });
     expect(message).toMatch(/- SESSION_SECRET: a value published in this repository/);
     expect(message).toMatch(/- STRIPE_SECRET_KEY: the embedded Stripe stand-in is refused/);
     expect(message).toMatch(/- STRIPE_WEBHOOK_SECRET: a value published in this repository/);
@@ -51,7 +56,11 @@ describe("boot check of a deployment reachable from outside", () => {
 
   it("refuses .env.example's secrets even beside a real live key", () => {
     const example = dotenv(".env.example");
-    const message = problemsOf({ ...PRODUCTION, SESSION_SECRET: example.SESSION_SECRET, STRIPE_WEBHOOK_SECRET: example.STRIPE_WEBHOOK_SECRET });
+    const message = problemsOf({
+      ...PRODUCTION,
+      SESSION_SECRET: example.SESSION_SECRET,
+      STRIPE_WEBHOOK_SECRET: example.STRIPE_WEBHOOK_SECRET,
+    });
     expect(message).toMatch(/- SESSION_SECRET:/);
     expect(message).toMatch(/- STRIPE_WEBHOOK_SECRET:/);
     expect(message).not.toMatch(/- STRIPE_SECRET_KEY:/);
@@ -66,44 +75,80 @@ describe("boot check of a deployment reachable from outside", () => {
     for (const file of files) {
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/whsec_[A-Za-z0-9_]+/g)) webhookSecrets.add(m[0]);
-      for (const m of text.matchAll(/SESSION_SECRET["']?\s*[:=]\s*["']?([^"'\s,]+)/g)) if (m[1]) sessionSecrets.add(m[1]);
+      for (const m of text.matchAll(/SESSION_SECRET["']?\s*[:=]\s*["']?([^"'\s,]+)/g))
+        if (m[1]) sessionSecrets.add(m[1]);
     }
     expect(webhookSecrets.size).toBeGreaterThan(5);
     expect(sessionSecrets.size).toBeGreaterThan(1);
     for (const secret of webhookSecrets) {
-      expect(problemsOf({ ...PRODUCTION, STRIPE_WEBHOOK_SECRET: secret }), secret).toMatch(/- STRIPE_WEBHOOK_SECRET:/);
+      expect(problemsOf({ ...PRODUCTION, STRIPE_WEBHOOK_SECRET: secret }), secret).toMatch(
+        /- STRIPE_WEBHOOK_SECRET:/,
+      );
     }
     for (const secret of sessionSecrets) {
-      expect(problemsOf({ ...PRODUCTION, SESSION_SECRET: secret }), secret).toMatch(/- SESSION_SECRET:/);
+      expect(problemsOf({ ...PRODUCTION, SESSION_SECRET: secret }), secret).toMatch(
+        /- SESSION_SECRET:/,
+      );
     }
   });
 
   it.each([
-    ["a session secret shorter than 32 characters", { SESSION_SECRET: "x".repeat(31) }, "SESSION_SECRET"],
-    ["a short one among rotated secrets", { SESSION_SECRET: `${"a".repeat(40)},short` }, "SESSION_SECRET"],
+    [
+      "a session secret shorter than 32 characters",
+      { SESSION_SECRET: "x".repeat(31) },
+      "SESSION_SECRET",
+    ],
+    [
+      "a short one among rotated secrets",
+      { SESSION_SECRET: `${"a".repeat(40)},short` },
+      "SESSION_SECRET",
+    ],
     ["no session secret", { SESSION_SECRET: undefined }, "SESSION_SECRET"],
-    ["a webhook secret that is not whsec_", { STRIPE_WEBHOOK_SECRET: PRODUCTION.STRIPE_WEBHOOK_SECRET.slice("whsec_".length) }, "STRIPE_WEBHOOK_SECRET"],
+    [
+      "a webhook secret that is not whsec_",
+      { STRIPE_WEBHOOK_SECRET: PRODUCTION.STRIPE_WEBHOOK_SECRET.slice("whsec_".length) },
+      "STRIPE_WEBHOOK_SECRET",
+    ],
     ["a made-up short whsec_", { STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_WEBHOOK_SECRET"],
     ["no webhook secret", { STRIPE_WEBHOOK_SECRET: undefined }, "STRIPE_WEBHOOK_SECRET"],
     ["the stand-in (no Stripe key)", { STRIPE_SECRET_KEY: undefined }, "STRIPE_SECRET_KEY"],
-    ["the stand-in's embedded key", { STRIPE_SECRET_KEY: EMBEDDED_STRIPE_KEY }, "STRIPE_SECRET_KEY"],
-    ["no Postmark token in production", { POSTMARK_SERVER_TOKEN: undefined }, "POSTMARK_SERVER_TOKEN"],
+    [
+      "the stand-in's embedded key",
+      { STRIPE_SECRET_KEY: EMBEDDED_STRIPE_KEY },
+      "STRIPE_SECRET_KEY",
+    ],
+    [
+      "no Postmark token in production",
+      { POSTMARK_SERVER_TOKEN: undefined },
+      "POSTMARK_SERVER_TOKEN",
+    ],
     ["the cheap test hash cost", { PASSWORD_HASH_COST: "test" }, "PASSWORD_HASH_COST"],
   ])("refuses %s", (_label, change, name) => {
     expect(problemsOf({ ...PRODUCTION, ...change })).toMatch(new RegExp(`- ${name}:`));
   });
 
   it("applies the same refusals off localhost without NODE_ENV=production", () => {
-    const message = problemsOf({ ...PRODUCTION, NODE_ENV: undefined, SESSION_SECRET: "short", STRIPE_SECRET_KEY: undefined });
+    const message = problemsOf({
+      ...PRODUCTION,
+      NODE_ENV: undefined,
+      SESSION_SECRET: "short",
+      STRIPE_SECRET_KEY: undefined,
+    });
     expect(message).toMatch(/- SESSION_SECRET:/);
     expect(message).toMatch(/- STRIPE_SECRET_KEY:/);
     // Postmark is only required in production: elsewhere emails may stay in the outbox.
-    expect(problemsOf({ ...PRODUCTION, NODE_ENV: undefined, POSTMARK_SERVER_TOKEN: undefined })).toBe("");
+    expect(
+      problemsOf({ ...PRODUCTION, NODE_ENV: undefined, POSTMARK_SERVER_TOKEN: undefined }),
+    ).toBe("");
   });
 
   it("keeps the local defaults working on a loopback APP_URL, also in production mode", () => {
     for (const appUrl of ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
-      const config = parseEnv({ ...dotenv(".env.example"), NODE_ENV: "production", APP_URL: appUrl });
+      const config = parseEnv({
+        ...dotenv(".env.example"),
+        NODE_ENV: "production",
+        APP_URL: appUrl,
+      });
       expect(config.isLocal).toBe(true);
       expect(config.stripe.usesStandIn).toBe(true);
     }
@@ -133,16 +178,34 @@ describe("other environment rules", () => {
     expect(problemsOf({ TRUST_PROXY: value })).toMatch(/TRUST_PROXY/);
   });
 
-  it.each(["sk_live_abc", "rk_live_abc"])("refuses the live key %s with a non-Stripe API base", (key) => {
-    expect(problemsOf({ STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_BASE: "http://127.0.0.1:12111" })).toMatch(
-      /- STRIPE_SECRET_KEY: a live key is refused/,
-    );
-    expect(parseEnv({ STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe.isLiveKey).toBe(true);
-  });
+  it.each(["sk_live_abc", "rk_live_abc"])(
+    "refuses the live key %s with a non-Stripe API base",
+    (key) => {
+      expect(
+        problemsOf({
+          STRIPE_SECRET_KEY: key,
+          STRIPE_WEBHOOK_SECRET: "whsec_x",
+          STRIPE_API_BASE: "http://127.0.0.1:12111",
+        }),
+      ).toMatch(/- STRIPE_SECRET_KEY: a live key is refused/);
+      expect(
+        parseEnv({ STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: "whsec_x" }).stripe.isLiveKey,
+      ).toBe(true);
+    },
+  );
 
   it("knows loopback hosts", () => {
-    for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "::1"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["talents-acting.example", "localhost.example", "10.0.0.1", "128.0.0.1", "[::2]", "0.0.0.0", "127.0.0.1.nip.io"]) {
+    for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]", "::1"])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of [
+      "talents-acting.example",
+      "localhost.example",
+      "10.0.0.1",
+      "128.0.0.1",
+      "[::2]",
+      "0.0.0.0",
+      "127.0.0.1.nip.io",
+    ]) {
       expect(isLoopbackHost(host), host).toBe(false);
     }
   });

@@ -20,13 +20,19 @@ describe("environment validation", () => {
   });
 
   it("splits rotated secrets", () => {
-    const config = parseEnv({ SESSION_SECRET: "new, old", STRIPE_WEBHOOK_SECRET: "whsec_new,whsec_old" });
+    const config = parseEnv({
+      SESSION_SECRET: "new, old",
+      STRIPE_WEBHOOK_SECRET: "whsec_new,whsec_old",
+    });
     expect(config.sessionSecrets).toEqual(["new", "old"]);
     expect(config.stripe.webhookSecrets).toEqual(["whsec_new", "whsec_old"]);
   });
 
   it("talks to Stripe itself when a test key is set", () => {
-    const config = parseEnv({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_x" });
+    const config = parseEnv({
+      STRIPE_SECRET_KEY: "sk_test_abc123",
+      STRIPE_WEBHOOK_SECRET: "whsec_x",
+    });
     expect(config.stripe.usesStandIn).toBe(false);
     expect(config.stripe.apiBase).toBe("https://api.stripe.com");
   });
@@ -40,13 +46,29 @@ describe("environment validation", () => {
     [{ PRICING_CURRENCY: "dirham" }, "PRICING_CURRENCY"],
     [{ STRIPE_SECRET_KEY: "sk_test_abc" }, "STRIPE_WEBHOOK_SECRET"],
     [{ APP_URL: "https://talents-acting.example" }, "SESSION_SECRET"],
-    [{ STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_BASE: "http://127.0.0.1:12111" }, "STRIPE_SECRET_KEY"],
-    [{ PASSWORD_HASH_COST: "test", APP_URL: "https://talents-acting.example", SESSION_SECRET: "s" }, "PASSWORD_HASH_COST"],
+    [
+      {
+        STRIPE_SECRET_KEY: "sk_live_abc",
+        STRIPE_WEBHOOK_SECRET: "whsec_x",
+        STRIPE_API_BASE: "http://127.0.0.1:12111",
+      },
+      "STRIPE_SECRET_KEY",
+    ],
+    [
+      {
+        PASSWORD_HASH_COST: "test",
+        APP_URL: "https://talents-acting.example",
+        SESSION_SECRET: "s",
+      },
+      "PASSWORD_HASH_COST",
+    ],
   ])("refuses %o naming %s", (source, name) => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`- ${name}:`));
   });
 
   it("names every bad variable at once", () => {
-    expect(() => parseEnv({ PORT: "x", PRICING_CURRENCY: "dirham" })).toThrow(/PORT[\s\S]*PRICING_CURRENCY|PRICING_CURRENCY[\s\S]*PORT/);
+    expect(() => parseEnv({ PORT: "x", PRICING_CURRENCY: "dirham" })).toThrow(
+      /PORT[\s\S]*PRICING_CURRENCY|PRICING_CURRENCY[\s\S]*PORT/,
+    );
   });
 });

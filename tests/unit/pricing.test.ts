@@ -3,9 +3,21 @@ import { formatMoney, isRole, planForRole, roleLabel } from "~/payments/pricing"
 
 describe("pricing", () => {
   it("prices each role in minor units with the configured currency beside the amount", () => {
-    expect(planForRole("talent", "MAD")).toMatchObject({ id: "talent_annual_membership", amount: 30000, currency: "MAD" });
-    expect(planForRole("professional", "MAD")).toMatchObject({ id: "professional_annual_access", amount: 150000, currency: "MAD" });
-    expect(planForRole("company", "mad")).toMatchObject({ id: "company_annual_access", amount: 350000, currency: "MAD" });
+    expect(planForRole("talent", "MAD")).toMatchObject({
+      id: "talent_annual_membership",
+      amount: 30000,
+      currency: "MAD",
+    });
+    expect(planForRole("professional", "MAD")).toMatchObject({
+      id: "professional_annual_access",
+      amount: 150000,
+      currency: "MAD",
+    });
+    expect(planForRole("company", "mad")).toMatchObject({
+      id: "company_annual_access",
+      amount: 350000,
+      currency: "MAD",
+    });
   });
 
   it("keeps every amount an integer", () => {

@@ -2,7 +2,15 @@
  * The 429 notice above a rate-limited form; `attempts` names them ("login", "sign-up"), `scope`
  * says what was counted: the visitor's network, or failed logins to one account.
  */
-export function TooManyAttempts({ attempts, retryIn, scope = "network" }: { attempts: string; retryIn: string; scope?: "network" | "account" }) {
+export function TooManyAttempts({
+  attempts,
+  retryIn,
+  scope = "network",
+}: {
+  attempts: string;
+  retryIn: string;
+  scope?: "network" | "account";
+}) {
   return (
     <div className="notice bad" role="alert">
       <h2>Too many attempts</h2>

@@ -12,7 +12,10 @@ interface Props extends ButtonHTMLAttributes<HTMLButtonElement> {
  */
 export function StatusButton({ children, pendingLabel, className, formAction, ...rest }: Props) {
   const navigation = useNavigation();
-  const pending = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post" && (formAction === undefined || navigation.formAction === formAction);
+  const pending =
+    navigation.state !== "idle" &&
+    navigation.formMethod?.toLowerCase() === "post" &&
+    (formAction === undefined || navigation.formAction === formAction);
   return (
     <button
       type="submit"

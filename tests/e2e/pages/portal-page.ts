@@ -34,7 +34,9 @@ export class PortalPage {
   }
 
   async expectLoaded(): Promise<void> {
-    await expect(this.page.getByText("Current subscription").first()).toBeVisible({ timeout: 30_000 });
+    await expect(this.page.getByText("Current subscription").first()).toBeVisible({
+      timeout: 30_000,
+    });
     await expect(this.page.getByText(/^Payment methods?$/).first()).toBeVisible();
   }
 
@@ -66,12 +68,21 @@ export class PortalPage {
 
   /** "Update plan", then the plan whose box shows `priceText` (e.g. "MAD 300.00 per year"). */
   async switchPlan(priceText: string | RegExp): Promise<void> {
-    await this.page.getByRole("link", { name: "Update plan" }).or(this.page.getByRole("button", { name: "Update plan" })).first().click();
+    await this.page
+      .getByRole("link", { name: "Update plan" })
+      .or(this.page.getByRole("button", { name: "Update plan" }))
+      .first()
+      .click();
     const option = this.page.locator('[data-testid="plan-option"]').filter({ hasText: priceText });
     await option.getByRole("button", { name: /select/i }).click();
   }
 
-  async addCard(card: { number: string; expiry?: string; cvc?: string; name?: string }): Promise<void> {
+  async addCard(card: {
+    number: string;
+    expiry?: string;
+    cvc?: string;
+    name?: string;
+  }): Promise<void> {
     await this.page.getByText("Add payment method").first().click();
     await this.page.locator("#cardNumber").fill(card.number);
     await this.page.locator("#cardExpiry").fill(card.expiry ?? "12 / 34");
@@ -82,7 +93,10 @@ export class PortalPage {
   }
 
   invoiceLinks(): Locator {
-    return this.page.getByText("Invoice history").locator("xpath=ancestor::section").getByRole("link");
+    return this.page
+      .getByText("Invoice history")
+      .locator("xpath=ancestor::section")
+      .getByRole("link");
   }
 
   async backToBusiness(): Promise<void> {

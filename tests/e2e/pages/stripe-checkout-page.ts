@@ -54,7 +54,8 @@ export class StripeCheckoutPage {
     await this.billingName.fill(card.name ?? "Test Payer");
     // Stripe's own page asks for a postal code (US billing address by default); the stand-in
     // does not. Decided by whose page this is, so a missing field fails instead of being skipped.
-    if (new URL(this.page.url()).hostname.endsWith("stripe.com")) await this.page.locator("#billingPostalCode").fill(card.postalCode ?? "10001");
+    if (new URL(this.page.url()).hostname.endsWith("stripe.com"))
+      await this.page.locator("#billingPostalCode").fill(card.postalCode ?? "10001");
   }
 
   async pay(card: CardDetails): Promise<void> {
@@ -69,6 +70,10 @@ export class StripeCheckoutPage {
 
   async goBack(): Promise<void> {
     await this.waitUntilLoaded();
-    await this.page.locator('[data-testid="business-link"]').or(this.page.getByRole("link", { name: /back/i })).first().click();
+    await this.page
+      .locator('[data-testid="business-link"]')
+      .or(this.page.getByRole("link", { name: /back/i }))
+      .first()
+      .click();
   }
 }

@@ -4,8 +4,16 @@ import { test as base, expect } from "@playwright/test";
 
 export type Role = "talent" | "professional" | "company";
 
-export const ROLE_LABEL: Record<Role, string> = { talent: "Talent", professional: "Professional", company: "Company" };
-export const PRICE_LABEL: Record<Role, string> = { talent: "300 MAD", professional: "1,500 MAD", company: "3,500 MAD" };
+export const ROLE_LABEL: Record<Role, string> = {
+  talent: "Talent",
+  professional: "Professional",
+  company: "Company",
+};
+export const PRICE_LABEL: Record<Role, string> = {
+  talent: "300 MAD",
+  professional: "1,500 MAD",
+  company: "3,500 MAD",
+};
 
 export const CARDS = {
   success: "4242 4242 4242 4242",
@@ -22,7 +30,12 @@ export interface Account {
 
 export function newAccount(role: Role): Account {
   const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  return { name: `${ROLE_LABEL[role]} Tester`, email: `${role}-${tag}@example.test`, password: "correct horse battery", role };
+  return {
+    name: `${ROLE_LABEL[role]} Tester`,
+    email: `${role}-${tag}@example.test`,
+    password: "correct horse battery",
+    role,
+  };
 }
 
 export async function register(page: Page, account: Account): Promise<void> {
