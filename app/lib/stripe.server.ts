@@ -41,16 +41,34 @@ export class WebhookSignatureError extends Error {
 }
 
 /**
+ * The one timestamp of a Stripe-Signature header, or a refusal. The SDK reads the last `t=` with
+ * parseInt (so `t=+17...`, `t=17...junk` and a zero-padded 20-digit `t` all pass through it),
+ * while a tolerance check reading another spelling would check a different time than the one
+ * signed. Stripe sends exactly one `t=` of plain digits; anything else is refused here.
+ */
+function signatureTimestamp(header: string): number {
+  const timestamps = header
+    .split(",")
+    .filter((item) => item.split("=")[0]?.trim().toLowerCase() === "t");
+  if (timestamps.length !== 1)
+    throw new WebhookSignatureError(
+      "Invalid Stripe-Signature: exactly one t= timestamp is required",
+    );
+  const value = /^t=([1-9]\d{0,14})$/.exec(timestamps[0] ?? "")?.[1];
+  if (value === undefined)
+    throw new WebhookSignatureError(
+      "Invalid Stripe-Signature: the t= timestamp must be 1 to 15 digits with no sign, padding or suffix",
+    );
+  return Number(value);
+}
+
+/**
  * The SDK refuses signatures older than the tolerance but accepts any timestamp in the future,
  * so a signature made with a leaked secret and a far-future time would replay for years. Both
  * directions are checked here, before any secret is tried, with one clear message.
  */
 function assertWithinTolerance(header: string, nowSeconds: number): void {
-  const timestamp = /(?:^|,)\s*t=(\d{1,15})(?:,|$)/.exec(header)?.[1];
-  if (
-    timestamp !== undefined &&
-    Math.abs(Number(timestamp) - nowSeconds) > WEBHOOK_TOLERANCE_SECONDS
-  ) {
+  if (Math.abs(signatureTimestamp(header) - nowSeconds) > WEBHOOK_TOLERANCE_SECONDS) {
     throw new WebhookSignatureError(
       `Invalid Stripe-Signature: timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now`,
     );

@@ -1,7 +1,8 @@
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from "../../app/payments/webhook.server";
 import { action } from "../../app/routes/api.webhooks.stripe";
-import { setupTestApp, type TestApp } from "../support/app";
+import { setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
 import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
@@ -67,6 +68,54 @@ describe("webhook signature time", () => {
       expect(response.status).toBe(200);
       expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
     }
+  });
+});
+
+describe("the t= of a Stripe-Signature header", () => {
+  const now = Math.floor(Date.now() / 1000);
+  const far = now + 10 * 365 * 86_400;
+  /** v1 over the time the SDK reads (parseInt of the last t=): what an attacker signs. */
+  const v1 = (body: string, signedTime: number) =>
+    createHmac("sha256", TEST_WEBHOOK_SECRETS[0]!).update(`${signedTime}.${body}`).digest("hex");
+
+  it.each([
+    ["two t=, now then ten years ahead (signed over the far one)", `t=${now},t=${far}`, far],
+    ["two t=, the same time twice", `t=${now},t=${now}`, now],
+    ["a second t= with spaces", `t=${now}, t=${far}`, now],
+    ["zero-padded to 20 digits, ten years ahead", `t=${String(far).padStart(20, "0")}`, far],
+    ["zero-padded within 15 digits", `t=0${now}`, now],
+    ["trailing junk after ten years ahead", `t=${far}abc`, far],
+    ["trailing junk after now", `t=${now}x`, now],
+    ["a plus sign", `t=+${now}`, now],
+    ["a minus sign", `t=-${now}`, -now],
+    ["a decimal point", `t=${now}.5`, now],
+    [
+      "16 digits",
+      `t=1${String(now).padStart(15, "0")}`,
+      Number(`1${String(now).padStart(15, "0")}`),
+    ],
+    ["an empty t", "t=", now],
+    ["no t at all", "", now],
+    ["an upper-case T", `T=${now}`, now],
+  ])("refuses %s with 400 and writes nothing", async (_label, timePart, signedTime) => {
+    const { user, event } = await paidEvent();
+    const body = JSON.stringify(event, null, 2);
+    const signature = [timePart, `v1=${v1(body, signedTime)}`].filter(Boolean).join(",");
+    const before = await eventCount();
+    const response = await action(args(webhookRequest(body, { signature })));
+    expect(response.status, signature).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/t=|timestamp/);
+    expect(await eventCount()).toBe(before);
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("NONE");
+  });
+
+  it("accepts the header as Stripe writes it: one t= of plain digits, then the signatures", async () => {
+    const { user, event } = await paidEvent();
+    const body = JSON.stringify(event, null, 2);
+    const signature = `t=${now},v1=${v1(body, now)},v0=deadbeef`;
+    const response = await action(args(webhookRequest(body, { signature })));
+    expect(response.status).toBe(200);
+    expect((await reloadUser(app.db, user.id)).subscription_status).toBe("ACTIVE");
   });
 });
 
