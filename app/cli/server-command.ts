@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { isLoopbackHost } from "../lib/env.server";
 
 /**
  * The old-generation heap the production server runs with, in MB. The live heap stays near 50 MB;
@@ -28,4 +29,28 @@ export function productionServerArgs(
     join(root, "node_modules/@remix-run/serve/dist/cli.js"),
     "build/server/index.js",
   ];
+}
+
+/**
+ * The address the web server listens on (@remix-run/serve reads HOST). On local defaults
+ * (loopback APP_URL) that is a loopback address: the published webhook secret and the dev
+ * tools must not be reachable from the network, and @remix-run/serve would otherwise listen on
+ * every interface. An explicit HOST is kept when it is loopback and refused when it is not.
+ * Off localhost HOST is left as configured (every interface when unset).
+ */
+export function listenHost(
+  config: { appUrl: string; isLocal: boolean },
+  hostEnv: string | undefined,
+): { host: string | undefined } | { problem: string } {
+  const explicit = hostEnv?.trim() || undefined;
+  if (!config.isLocal) return { host: explicit };
+  if (explicit !== undefined) {
+    return isLoopbackHost(explicit)
+      ? { host: explicit.replace(/^\[|\]$/g, "") }
+      : {
+          problem: `- HOST: ${explicit} would expose local defaults (published secrets, dev mailbox) to the network; unset HOST, or set APP_URL to the public https address`,
+        };
+  }
+  const hostname = new URL(config.appUrl).hostname.replace(/^\[|\]$/g, "");
+  return { host: hostname === "localhost" ? "127.0.0.1" : hostname };
 }

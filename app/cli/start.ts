@@ -6,7 +6,7 @@ import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { buildIfNeeded } from "./build";
-import { productionServerArgs } from "./server-command";
+import { listenHost, productionServerArgs } from "./server-command";
 import type { StripeSim, StripeSimOptions } from "../../stripe-sim/index";
 import { optionsFromEnv } from "../../stripe-sim/env";
 import { startStripeSim } from "../../stripe-sim/index";
@@ -45,7 +45,16 @@ async function migrate(databaseUrl: string): Promise<void> {
   }
 }
 
-function startWebServer(config: Env): ChildProcess {
+function hostOf(config: Env): string | undefined {
+  const listen = listenHost(config, process.env.HOST);
+  if ("problem" in listen) {
+    console.error(`Invalid environment:\n${listen.problem}`);
+    process.exit(1);
+  }
+  return listen.host;
+}
+
+function startWebServer(config: Env, host: string | undefined): ChildProcess {
   const args = dev
     ? [
         join(root, "node_modules/@remix-run/dev/dist/cli.js"),
@@ -53,12 +62,12 @@ function startWebServer(config: Env): ChildProcess {
         "--port",
         String(config.port),
         "--strictPort",
+        ...(host === undefined ? [] : ["--host", host]),
       ]
     : productionServerArgs(root);
-  return spawn(process.execPath, args, {
-    stdio: "inherit",
-    env: { ...process.env, PORT: String(config.port) },
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.port) };
+  if (host !== undefined) env.HOST = host;
+  return spawn(process.execPath, args, { stdio: "inherit", env });
 }
 
 function standInOptions(config: Env): StripeSimOptions {
@@ -66,6 +75,8 @@ function standInOptions(config: Env): StripeSimOptions {
     return {
       ...optionsFromEnv({ ...process.env, APP_URL: config.appUrl }),
       port: config.stripe.standIn.port,
+      // The stand-in runs on local defaults only, and only this machine may reach it.
+      host: "127.0.0.1",
       dbPath: config.stripe.standIn.dbPath,
       webhookSecret: config.stripe.webhookSecrets[0],
     };
@@ -79,6 +90,7 @@ function standInOptions(config: Env): StripeSimOptions {
 
 async function main(): Promise<void> {
   const config = loadEnvironment();
+  const host = hostOf(config);
   if (!dev) {
     const status = buildIfNeeded(root);
     if (status !== 0) process.exit(status);
@@ -104,7 +116,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = startWebServer(config);
+  const server = startWebServer(config, host);
   console.log(
     `App on ${config.appUrl}${config.postmark.serverToken ? "" : ` (emails: ${config.appUrl}/dev/mailbox)`}`,
   );
