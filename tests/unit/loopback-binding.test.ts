@@ -44,7 +44,7 @@ function probe(host: string, port: number): Promise<string> {
 }
 
 function startEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(
+  const env: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !name.startsWith("VITEST") && !name.startsWith("STRIPE_") && name !== "HOST",
     ),
