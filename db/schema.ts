@@ -67,6 +67,10 @@ export interface PaymentsTable {
   access_ends_at: Timestamp | null;
   failure_message: string | null;
   paid_at: Timestamp | null;
+  /** the card of a paid one-time payment and its receipt, read once from Stripe */
+  card_brand: ColumnType<string | null, string | null | undefined>;
+  card_last4: ColumnType<string | null, string | null | undefined>;
+  receipt_url: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -181,6 +185,8 @@ export interface InvoicesTable {
   hosted_invoice_url: string | null;
   invoice_pdf: string | null;
   paid_at: Timestamp | null;
+  /** when Stripe next retries an open invoice whose payment failed */
+  next_payment_attempt: ColumnType<Timestamp | null, Timestamp | null | undefined>;
   stripe_created_at: Timestamp;
   synced_at: Timestamp;
   created_at: CreatedAt;

@@ -173,6 +173,7 @@ function invoiceRow(userId: number, invoice: Stripe.Invoice, nowIso: string): Ne
     hosted_invoice_url: invoice.hosted_invoice_url ?? null,
     invoice_pdf: invoice.invoice_pdf ?? null,
     paid_at: iso(invoice.status_transitions?.paid_at),
+    next_payment_attempt: iso(invoice.next_payment_attempt),
     stripe_created_at: iso(invoice.created) ?? nowIso,
     synced_at: nowIso,
   };
