@@ -6,7 +6,8 @@ type CreatedAt = ColumnType<Timestamp, Timestamp | undefined, never>;
 
 export type Role = "talent" | "professional" | "company";
 export type SubscriptionStatus = "NONE" | "ACTIVE" | "EXPIRED" | "CANCELLED";
-export type PaymentStatus = "pending" | "paid" | "failed" | "expired" | "canceled";
+/** refunded: paid, then refunded in full (payments.refunded_amount says how much) */
+export type PaymentStatus = "pending" | "paid" | "failed" | "expired" | "canceled" | "refunded";
 export type OutboxStatus = "pending" | "sent" | "failed";
 
 export interface UsersTable {

@@ -16,7 +16,8 @@ export type FulfilmentOutcome =
   | { kind: "already_paid"; paymentId: number }
   | { kind: "not_paid"; paymentStatus: string }
   | { kind: "unknown_session" }
-  | { kind: "mismatch"; paymentId: number; message: string };
+  | { kind: "mismatch"; paymentId: number; message: string }
+  | { kind: "not_one_time"; mode: string };
 
 /**
  * Marks the payment of a paid Checkout Session as paid, extends the user's access by one year
@@ -42,28 +43,31 @@ export async function applyFulfilment(
   session: Stripe.Checkout.Session,
   now: Date,
 ): Promise<FulfilmentOutcome> {
+  // Only a payment-mode session buys the year: a subscription's session goes through the
+  // billing sync alone, whatever page or event brings it here.
+  if (session.mode !== "payment") return { kind: "not_one_time", mode: String(session.mode) };
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
   // The payment row, then the user row, stay locked until commit: a success page and a webhook
   // on two instances fulfil one after the other, and the second sees "paid".
   const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
   if (!payment) return { kind: "unknown_session" };
-  if (payment.status === "paid") return { kind: "already_paid", paymentId: payment.id };
-
-  const mismatch = amountMismatch(payment, session);
-  if (mismatch) {
-    await trx
-      .updateTable("payments")
-      .set({ failure_message: mismatch, updated_at: now.toISOString() })
-      .where("id", "=", payment.id)
-      .where("status", "!=", "paid")
-      .execute();
-    return { kind: "mismatch", paymentId: payment.id, message: mismatch };
-  }
+  if (isSettled(payment.status)) return { kind: "already_paid", paymentId: payment.id };
 
   const user = await forUpdate(
     trx,
     trx.selectFrom("users").selectAll().where("id", "=", payment.user_id),
   ).executeTakeFirstOrThrow();
+  const mismatch = purchaseMismatch(payment, session, user);
+  if (mismatch) {
+    await trx
+      .updateTable("payments")
+      .set({ failure_message: mismatch, updated_at: now.toISOString() })
+      .where("id", "=", payment.id)
+      .where("status", "not in", [...SETTLED_STATUSES])
+      .execute();
+    return { kind: "mismatch", paymentId: payment.id, message: mismatch };
+  }
+
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
 
@@ -80,7 +84,7 @@ export async function applyFulfilment(
       updated_at: nowIso,
     })
     .where("stripe_checkout_session_id", "=", session.id)
-    .where("status", "!=", "paid")
+    .where("status", "not in", [...SETTLED_STATUSES])
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return { kind: "already_paid", paymentId: payment.id };
 
@@ -210,7 +214,27 @@ export async function findPaymentForSession(
   return { ...orphan, stripe_checkout_session_id: session.id };
 }
 
-function amountMismatch(payment: Payment, session: Stripe.Checkout.Session): string | null {
+/** A payment that was paid stays settled when it is later refunded: it is never fulfilled again. */
+export const SETTLED_STATUSES = ["paid", "refunded"] as const;
+export function isSettled(status: string): boolean {
+  return (SETTLED_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Why this session may not fulfil this reservation, or null: the row must be the member's
+ * annual plan, and the session must name that plan and charge the row's amount and currency.
+ */
+function purchaseMismatch(
+  payment: Payment,
+  session: Stripe.Checkout.Session,
+  user: Pick<User, "role">,
+): string | null {
+  const annual = planForRole(user.role, payment.currency).id;
+  if (payment.plan !== annual)
+    return `Plan mismatch: payment ${payment.id} reserves ${payment.plan}, not the annual plan ${annual}`;
+  const sessionPlan = session.metadata?.plan ?? null;
+  if (sessionPlan !== payment.plan)
+    return `Plan mismatch: the session names ${sessionPlan ?? "no plan"}, expected ${payment.plan}`;
   const currency = session.currency?.toLowerCase() ?? null;
   if (session.amount_total === payment.amount && currency === payment.currency) return null;
   return `Amount mismatch: Stripe reported ${session.amount_total ?? "no amount"} ${currency ?? "(no currency)"}, expected ${payment.amount} ${payment.currency}`;

@@ -4,6 +4,7 @@ import type { Database, User } from "../../db/schema";
 import { kickDispatcher } from "../lib/background.server";
 import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
+import { planForRole } from "./pricing";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
 
 type DB = Kysely<Database>;
@@ -17,6 +18,12 @@ export type CheckoutReturn =
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const NOT_FOUND =
   "We could not find this payment for your account. If you paid, your dashboard will show it shortly.";
+const NOT_ANNUAL: CheckoutReturn = {
+  kind: "problem",
+  status: 409,
+  message:
+    "This page confirms the annual payment only. Your subscription is on your billing page.",
+};
 
 /**
  * What the success page shows for `sessionId`. The session is read from Stripe on the server,
@@ -35,11 +42,19 @@ export async function confirmCheckoutReturn(
   }
   const payment = await db
     .selectFrom("payments")
-    .select(["id", "user_id", "status", "stripe_payment_intent_id"])
+    .select(["id", "user_id", "plan", "currency", "status", "stripe_payment_intent_id"])
     .where("stripe_checkout_session_id", "=", sessionId)
     .executeTakeFirst();
   if (!payment || payment.user_id !== user.id)
     return { kind: "problem", status: 404, message: NOT_FOUND };
+  // A subscription's reservation (or anything but the member's annual plan) never buys a year here.
+  if (payment.plan !== planForRole(user.role, payment.currency).id) return NOT_ANNUAL;
+  if (payment.status === "refunded")
+    return {
+      kind: "problem",
+      status: 409,
+      message: "This payment was refunded. Your dashboard shows your access.",
+    };
   // Already paid (the webhook came first, or this is a reload): one indexed read answers, with
   // no call to Stripe and no write lock. `user` was read for this request.
   if (payment.status === "paid") {
@@ -71,6 +86,7 @@ export async function confirmCheckoutReturn(
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
   if (owner !== String(user.id)) return { kind: "problem", status: 404, message: NOT_FOUND };
+  if (session.mode !== "payment") return NOT_ANNUAL;
 
   if (!isPaidSession(session))
     return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };

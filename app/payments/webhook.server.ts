@@ -60,6 +60,8 @@ async function fulfil(
       return noteFor("unknown_session");
     case "mismatch":
       return `not fulfilled: ${outcome.message}`;
+    case "not_one_time":
+      return `not fulfilled: a ${outcome.mode}-mode session never buys the annual year`;
   }
 }
 

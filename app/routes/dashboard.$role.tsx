@@ -39,6 +39,7 @@ const PAYMENT_LABELS: Record<PaymentStatus, string> = {
   failed: "Failed",
   expired: "Expired",
   canceled: "Canceled",
+  refunded: "Refunded",
 };
 
 function planName(planId: string): string {

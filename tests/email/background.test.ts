@@ -12,7 +12,12 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { args } from "../support/requests";
-import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
+import {
+  checkoutSessionObject,
+  stripeEvent,
+  webhookRequest,
+  sessionForPayment,
+} from "../support/stripe-events";
 
 // The server's background loop, started and stopped by the test: the webhook's kick sends the
 // confirmation without waiting for a poll, and the expiry sweep runs when the loop starts.
@@ -51,10 +56,7 @@ describe("background jobs", () => {
 
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
-    });
+    const session = sessionForPayment(payment, {});
     expect(
       (
         await webhookAction(
@@ -122,10 +124,7 @@ describe("background jobs", () => {
     sink.requests.length = 0;
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
-    });
+    const session = sessionForPayment(payment, {});
     expect(
       (
         await webhookAction(

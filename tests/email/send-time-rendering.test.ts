@@ -11,7 +11,12 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { args } from "../support/requests";
-import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
+import {
+  checkoutSessionObject,
+  stripeEvent,
+  webhookRequest,
+  sessionForPayment,
+} from "../support/stripe-events";
 
 // The webhook queues the confirmation by template and props inside its transaction; the
 // dispatcher renders it when it sends. Exactly once still holds end to end.
@@ -35,10 +40,7 @@ describe("emails rendered when they are sent", () => {
   it("ten concurrent deliveries queue one unrendered row; two dispatchers send it once, rendered", async () => {
     const user = await createUser(app.db, { name: "Nadia Send" });
     const payment = await createPendingPayment(app.db, user, { plan: "talent_annual_membership" });
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
-    });
+    const session = sessionForPayment(payment, {});
     const payload = JSON.stringify(stripeEvent("checkout.session.completed", session));
     const statuses = await Promise.all(
       Array.from({ length: 10 }, () =>

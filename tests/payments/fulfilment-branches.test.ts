@@ -5,7 +5,12 @@ import { handleStripeWebhook } from "../../app/payments/webhook.server";
 import { stripe } from "../../app/lib/stripe.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
-import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
+import {
+  checkoutSessionObject,
+  stripeEvent,
+  webhookRequest,
+  sessionForPayment,
+} from "../support/stripe-events";
 
 // Fulfilment branches where a mistake costs a member their access: an orphaned payment row,
 // the renewal window's edges, and events arriving after the payment settled.
@@ -56,7 +61,7 @@ describe("a payment row that lost its Checkout Session id", () => {
     const session = checkoutSessionObject({
       id: sessionId,
       client_reference_id: String(user.id),
-      metadata: { user_id: String(user.id), payment_id: String(payment.id) },
+      metadata: { user_id: String(user.id), plan: payment.plan, payment_id: String(payment.id) },
     });
 
     await deliver("checkout.session.completed", session);
@@ -132,13 +137,7 @@ describe("the renewal window", () => {
       access_expires_at: oldEnd,
     });
     const payment = await createPendingPayment(app.db, user);
-    await deliver(
-      "checkout.session.completed",
-      checkoutSessionObject({
-        id: payment.stripe_checkout_session_id!,
-        client_reference_id: String(user.id),
-      }),
-    );
+    await deliver("checkout.session.completed", sessionForPayment(payment, {}));
 
     expect(await paymentRow(payment.id)).toMatchObject({
       status: "paid",
@@ -160,13 +159,7 @@ describe("the renewal window", () => {
       access_expires_at: new Date(NOW.getTime() - 5 * DAY).toISOString(),
     });
     const payment = await createPendingPayment(app.db, user);
-    await deliver(
-      "checkout.session.completed",
-      checkoutSessionObject({
-        id: payment.stripe_checkout_session_id!,
-        client_reference_id: String(user.id),
-      }),
-    );
+    await deliver("checkout.session.completed", sessionForPayment(payment, {}));
 
     expect(await paymentRow(payment.id)).toMatchObject({
       status: "paid",
@@ -184,10 +177,7 @@ describe("events after the payment settled, and mismatches", () => {
   it("async_payment_failed after the payment is paid changes nothing and sends no failure email", async () => {
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
-    });
+    const session = sessionForPayment(payment, {});
     await deliver("checkout.session.completed", session);
     const paid = await paymentRow(payment.id);
     const active = await reloadUser(app.db, user.id);
@@ -208,9 +198,7 @@ describe("events after the payment settled, and mismatches", () => {
   it("a currency-only mismatch (same amount, another currency) does not fulfil and is recorded", async () => {
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
+    const session = sessionForPayment(payment, {
       currency: "eur",
       amount_total: payment.amount,
     });

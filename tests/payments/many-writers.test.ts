@@ -13,7 +13,7 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
-import { checkoutSessionObject, stripeEvent } from "../support/stripe-events";
+import { checkoutSessionObject, stripeEvent, sessionForPayment } from "../support/stripe-events";
 
 // Writers that do not share a process: each "instance" here has its own Kysely instance (its
 // own SQLite connection, or its own Postgres pool) on the test's database.
@@ -111,13 +111,7 @@ describe(`many writers (${testBackend})`, () => {
   it("a failed event delivered again on every instance at once is applied once", async () => {
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
-    const event = stripeEvent(
-      "checkout.session.completed",
-      checkoutSessionObject({
-        id: payment.stripe_checkout_session_id!,
-        client_reference_id: String(user.id),
-      }),
-    );
+    const event = stripeEvent("checkout.session.completed", sessionForPayment(payment, {}));
     const failed = await processEvent(app.db, event, new Date(), {
       onEffectsApplied: () => {
         throw new Error("first attempt fails");

@@ -5,7 +5,12 @@ import { action } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
-import { checkoutSessionObject, stripeEvent, webhookRequest } from "../support/stripe-events";
+import {
+  checkoutSessionObject,
+  stripeEvent,
+  webhookRequest,
+  sessionForPayment,
+} from "../support/stripe-events";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -18,11 +23,7 @@ afterAll(async () => {
 async function paidEvent(overrides: { id?: string; type?: string } = {}) {
   const user = await createUser(app.db);
   const payment = await createPendingPayment(app.db, user);
-  const session = checkoutSessionObject({
-    id: payment.stripe_checkout_session_id!,
-    client_reference_id: String(user.id),
-    metadata: { user_id: String(user.id) },
-  });
+  const session = sessionForPayment(payment, {});
   return {
     user,
     event: stripeEvent(

@@ -12,6 +12,7 @@ import {
   signatureFor,
   stripeEvent,
   webhookRequest,
+  sessionForPayment,
 } from "../support/stripe-events";
 
 let app: TestApp;
@@ -40,11 +41,7 @@ async function paidSetup(
 ) {
   const user = await createUser(app.db, options);
   const payment = await createPendingPayment(app.db, user);
-  const session = checkoutSessionObject({
-    id: payment.stripe_checkout_session_id!,
-    client_reference_id: String(user.id),
-    metadata: { user_id: String(user.id) },
-  });
+  const session = sessionForPayment(payment, {});
   return { user, payment, session };
 }
 
@@ -222,12 +219,7 @@ describe("checkout.session.completed", () => {
     const sessions = [];
     for (let i = 0; i < 2; i++) {
       const payment = await createPendingPayment(app.db, user);
-      sessions.push(
-        checkoutSessionObject({
-          id: payment.stripe_checkout_session_id!,
-          client_reference_id: String(user.id),
-        }),
-      );
+      sessions.push(sessionForPayment(payment, {}));
     }
     const statuses = await Promise.all(
       sessions.map((s) =>

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, Role, SubscriptionStatus, User } from "../../db/schema";
 import { createUserSession } from "../../app/lib/session.server";
+import { planForRole } from "../../app/payments/pricing";
 import { TEST_APP_URL } from "./app";
 
 export interface UserOverrides {
@@ -72,7 +73,7 @@ export async function createPendingPayment(
     .insertInto("payments")
     .values({
       user_id: user.id,
-      plan: overrides.plan ?? `${user.role}_annual`,
+      plan: overrides.plan ?? planForRole(user.role, overrides.currency ?? "mad").id,
       amount: overrides.amount ?? 30000,
       currency: overrides.currency ?? "mad",
       status: overrides.status ?? "pending",

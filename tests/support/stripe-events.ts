@@ -31,6 +31,36 @@ export function checkoutSessionObject(
   } as Stripe.Checkout.Session;
 }
 
+/**
+ * The paid Checkout Session this app made for a reserved payment row: its id, owner, plan,
+ * amount and currency, as Stripe sends it back.
+ */
+export function sessionForPayment(
+  payment: {
+    id: number;
+    user_id: number;
+    plan: string;
+    amount: number;
+    currency: string;
+    stripe_checkout_session_id: string | null;
+  },
+  overrides: Partial<Stripe.Checkout.Session> = {},
+): Stripe.Checkout.Session {
+  return checkoutSessionObject({
+    ...(payment.stripe_checkout_session_id ? { id: payment.stripe_checkout_session_id } : {}),
+    client_reference_id: String(payment.user_id),
+    metadata: {
+      user_id: String(payment.user_id),
+      plan: payment.plan,
+      payment_id: String(payment.id),
+    },
+    amount_total: payment.amount,
+    amount_subtotal: payment.amount,
+    currency: payment.currency,
+    ...overrides,
+  });
+}
+
 export function stripeEvent(
   type: string,
   object: object,
