@@ -12,12 +12,7 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { args } from "../support/requests";
-import {
-  checkoutSessionObject,
-  stripeEvent,
-  webhookRequest,
-  sessionForPayment,
-} from "../support/stripe-events";
+import { stripeEvent, webhookRequest, sessionForPayment } from "../support/stripe-events";
 
 // The server's background loop, started and stopped by the test: the webhook's kick sends the
 // confirmation without waiting for a poll, and the expiry sweep runs when the loop starts.

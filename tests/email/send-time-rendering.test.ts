@@ -11,12 +11,7 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { args } from "../support/requests";
-import {
-  checkoutSessionObject,
-  stripeEvent,
-  webhookRequest,
-  sessionForPayment,
-} from "../support/stripe-events";
+import { stripeEvent, webhookRequest, sessionForPayment } from "../support/stripe-events";
 
 // The webhook queues the confirmation by template and props inside its transaction; the
 // dispatcher renders it when it sends. Exactly once still holds end to end.

@@ -13,7 +13,7 @@ import {
   type PostmarkSink,
 } from "../support/postmark-sink";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
-import { checkoutSessionObject, stripeEvent, sessionForPayment } from "../support/stripe-events";
+import { stripeEvent, sessionForPayment } from "../support/stripe-events";
 
 // Writers that do not share a process: each "instance" here has its own Kysely instance (its
 // own SQLite connection, or its own Postgres pool) on the test's database.

@@ -5,12 +5,7 @@ import { action } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { args } from "../support/requests";
-import {
-  checkoutSessionObject,
-  stripeEvent,
-  webhookRequest,
-  sessionForPayment,
-} from "../support/stripe-events";
+import { stripeEvent, webhookRequest, sessionForPayment } from "../support/stripe-events";
 
 let app: TestApp;
 beforeAll(async () => {
