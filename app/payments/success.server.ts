@@ -21,8 +21,7 @@ const NOT_FOUND =
 const NOT_ANNUAL: CheckoutReturn = {
   kind: "problem",
   status: 409,
-  message:
-    "This page confirms the annual payment only. Your subscription is on your billing page.",
+  message: "This page confirms the annual payment only. Your subscription is on your billing page.",
 };
 
 /**
