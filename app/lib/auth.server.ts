@@ -8,12 +8,13 @@ import { db } from "./db.server";
 import type { DB } from "./db.server";
 import type { FieldErrors } from "./forms.server";
 import { INVISIBLE_OR_CONTROL, parseForm } from "./forms.server";
+import { newPasswordProblem } from "./password-policy.server";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "./password.server";
 import { createUserSession, getSessionUser } from "./session.server";
 import { findUserByEmail, updatePasswordHash } from "./users.server";
 
 export const MAX_FIELD_LENGTH = 200;
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from "./password-policy.server";
 export const INVALID_LOGIN = "Invalid email or password";
 
 const tooLong = `Use at most ${MAX_FIELD_LENGTH} characters`;
@@ -42,15 +43,19 @@ const emailField = z
   .max(MAX_FIELD_LENGTH, tooLong)
   .email("Enter a valid email address");
 
+/** A password being set: kept exactly as typed (spaces are part of it), checked by the policy. */
+export const newPasswordField = z
+  .string({ required_error: "Enter a password" })
+  .min(1, "Enter a password")
+  .superRefine((password, ctx) => {
+    const problem = newPasswordProblem(password);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
 export const registerSchema = z.object({
   name: nameField,
   email: emailField,
-  // Not trimmed: spaces are part of a password.
-  password: z
-    .string({ required_error: "Enter a password" })
-    .min(1, "Enter a password")
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(MAX_FIELD_LENGTH, tooLong),
+  password: newPasswordField,
   role: z.enum(ROLES, {
     errorMap: (issue) => ({
       message:

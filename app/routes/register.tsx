@@ -120,6 +120,8 @@ export default function Register() {
             defaultValue={values.email}
             error={errors.email}
           />
+          {/* No maxLength: a browser would cut a long pasted password silently; the server
+              refuses one over 200 characters with a field error instead. */}
           <TextField
             label="Password"
             name="password"
@@ -127,9 +129,8 @@ export default function Register() {
             autoComplete="new-password"
             required
             minLength={minPasswordLength}
-            maxLength={200}
             error={errors.password}
-            hint={<>At least {minPasswordLength} characters.</>}
+            hint={<>At least {minPasswordLength} characters, not a common password.</>}
           />
           <fieldset
             aria-invalid={errors.role ? true : undefined}

@@ -132,7 +132,7 @@ describe("register", () => {
     ["an invalid email", { email: "not-an-email" }, "email"],
     ["an email over 200 characters", { email: `${"a".repeat(195)}@example.com` }, "email"],
     ["an empty password", { password: "" }, "password"],
-    ["a password shorter than 8", { password: "1234567" }, "password"],
+    ["a password shorter than 10", { password: "x7#kq9!zr" }, "password"],
     ["a password over 200 characters", { password: long }, "password"],
     ["an unknown role", { role: "admin" }, "role"],
     ["no role", { role: "" }, "role"],
