@@ -164,6 +164,8 @@ export interface SubscriptionsTable {
   card_brand: string | null;
   card_last4: string | null;
   latest_invoice_id: string | null;
+  /** 1: the price is not one the catalog ever had; the subscription grants nothing */
+  off_catalog: ColumnType<number, number | undefined>;
   stripe_created_at: Timestamp;
   synced_at: Timestamp;
   created_at: CreatedAt;
@@ -186,6 +188,9 @@ export interface InvoicesTable {
   hosted_invoice_url: string | null;
   invoice_pdf: string | null;
   paid_at: Timestamp | null;
+  /** minor units refunded on the invoice's charge */
+  refunded_amount: ColumnType<number, number | undefined>;
+  stripe_payment_intent_id: ColumnType<string | null, string | null | undefined>;
   /** when Stripe next retries an open invoice whose payment failed */
   next_payment_attempt: ColumnType<Timestamp | null, Timestamp | null | undefined>;
   stripe_created_at: Timestamp;
@@ -203,6 +208,75 @@ export interface SubscriptionStatusHistoryTable {
   at: Timestamp;
 }
 
+/** A refund as last read from Stripe; user and payment are null for a charge this app does not know. */
+export interface RefundsTable {
+  id: Generated<number>;
+  stripe_refund_id: string;
+  stripe_charge_id: string | null;
+  stripe_payment_intent_id: string | null;
+  user_id: number | null;
+  payment_id: number | null;
+  stripe_invoice_id: string | null;
+  /** minor units of `currency` */
+  amount: number;
+  currency: string;
+  /** Stripe's: pending, requires_action, succeeded, failed, canceled */
+  status: string;
+  reason: string | null;
+  stripe_created_at: Timestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A dispute (chargeback) as last read from Stripe. */
+export interface DisputesTable {
+  id: Generated<number>;
+  stripe_dispute_id: string;
+  stripe_charge_id: string;
+  stripe_payment_intent_id: string | null;
+  user_id: number | null;
+  payment_id: number | null;
+  stripe_invoice_id: string | null;
+  /** minor units of `currency` */
+  amount: number;
+  currency: string;
+  reason: string | null;
+  /** Stripe's: warning_needs_response, needs_response, under_review, won, lost, warning_closed ... */
+  status: string;
+  stripe_created_at: Timestamp;
+  closed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A second membership the app ended (or a subscription it flagged), for the member and the staff. */
+export interface MembershipConflictsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** second_subscription, year_during_subscription, subscription_during_year, off_catalog_subscription */
+  kind: string;
+  /** what stands: "payment:<id>" or "subscription:<sub_...>" */
+  kept: string | null;
+  /** what was ended or flagged: "payment:<id>" or "subscription:<sub_...>" */
+  resolved: string;
+  /** cancelled_and_refunded, refunded, flagged */
+  action: string;
+  refund_amount: number | null;
+  currency: string | null;
+  detail: string;
+  dedupe_key: string;
+  created_at: CreatedAt;
+}
+
+/** Every Stripe price the catalog has had: only these grant access. */
+export interface CatalogPricesTable {
+  stripe_price_id: string;
+  plan: string;
+  role: string;
+  lookup_key: string;
+  recorded_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -215,6 +289,10 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   invoices: InvoicesTable;
   subscription_status_history: SubscriptionStatusHistoryTable;
+  refunds: RefundsTable;
+  disputes: DisputesTable;
+  membership_conflicts: MembershipConflictsTable;
+  catalog_prices: CatalogPricesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -232,3 +310,6 @@ export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type NewSubscriptionRow = Insertable<SubscriptionsTable>;
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type NewInvoiceRow = Insertable<InvoicesTable>;
+export type RefundRow = Selectable<RefundsTable>;
+export type DisputeRow = Selectable<DisputesTable>;
+export type MembershipConflictRow = Selectable<MembershipConflictsTable>;

@@ -4,6 +4,7 @@ import * as outboxTemplates from "./20261122_0002_outbox_templates_and_retention
 import * as talentHeadline from "./20261122_0003_talent_headline";
 import * as billing from "./20261122_0004_billing";
 import * as sharedState from "./20261122_0012_shared_state";
+import * as refundsDisputesConflicts from "./20261206_0030_refunds_disputes_conflicts";
 import * as memberView from "./20261206_0060_member_view";
 
 // Listed statically (not read from disk) so the same migrations run under tsx, Vitest and the
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   "20261122_0003_talent_headline": talentHeadline,
   "20261122_0004_billing": billing,
   "20261122_0012_shared_state": sharedState,
+  "20261206_0030_refunds_disputes_conflicts": refundsDisputesConflicts,
   "20261206_0060_member_view": memberView,
 };

@@ -5,11 +5,15 @@ import { migrateDown, migrateToLatest } from "../../db/migrator";
 import { createTestDatabase, makeTempDir } from "../support/app";
 
 const APP_TABLES = [
+  "catalog_prices",
+  "disputes",
   "email_outbox",
   "invoices",
   "job_leases",
+  "membership_conflicts",
   "payments",
   "rate_limits",
+  "refunds",
   "sessions",
   "stripe_customers",
   "stripe_webhook_events",
