@@ -4,9 +4,9 @@ import type { Database, User } from "../../db/schema";
 import { kickDispatcher } from "../lib/background.server";
 import { formatDate } from "../payments/format.server";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
+import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { syncSubscription } from "./sync.server";
-import { settleSubscriptionCheckout } from "./webhook-events.server";
 
 type DB = Kysely<Database>;
 

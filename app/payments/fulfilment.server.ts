@@ -254,3 +254,33 @@ function planName(payment: Payment, user: User): string {
   const plan = planForRole(user.role, payment.currency);
   return plan.id === payment.plan ? plan.name : payment.plan;
 }
+
+/** The reservation of a completed subscription Checkout is done: it no longer blocks or reuses. */
+export async function settleSubscriptionCheckout(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<string> {
+  if (session.status !== "complete") return "session not complete";
+  const payment = await findPaymentForSession(trx, session, { adopt: true, now });
+  if (!payment) return "checkout session not created by this app";
+  if (payment.status === "paid") return "checkout already settled";
+  const nowIso = now.toISOString();
+  await trx
+    .updateTable("payments")
+    .set({
+      status: "paid",
+      paid_at: nowIso,
+      stripe_customer_id:
+        typeof session.customer === "string"
+          ? session.customer
+          : (session.customer?.id ?? payment.stripe_customer_id),
+      stripe_invoice_id:
+        typeof session.invoice === "string" ? session.invoice : (session.invoice?.id ?? null),
+      updated_at: nowIso,
+    })
+    .where("id", "=", payment.id)
+    .where("status", "!=", "paid")
+    .execute();
+  return "checkout settled";
+}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../lib/db.server";
-import { handleStripeWebhook } from "../payments/webhook.server";
+import { handleStripeWebhook } from "../stripe-events/webhook.server";
 
 // Resource route: Stripe POSTs signed events here. No loader: a GET answers 405.
 export async function action({ request }: ActionFunctionArgs) {

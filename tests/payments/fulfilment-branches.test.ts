@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canPay } from "../../app/payments/access";
 import { startCheckout } from "../../app/payments/checkout.server";
-import { handleStripeWebhook } from "../../app/payments/webhook.server";
+import { handleStripeWebhook } from "../../app/stripe-events/webhook.server";
 import { stripe } from "../../app/lib/stripe.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";

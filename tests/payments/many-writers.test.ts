@@ -5,7 +5,7 @@ import type { Database } from "../../db/schema";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
 import { withLease } from "../../app/lib/lease.server";
-import { processEvent } from "../../app/payments/webhook.server";
+import { processVerifiedEvent } from "../../app/stripe-events/process.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
 import {
   postmarkTransportTo,
@@ -112,7 +112,10 @@ describe(`many writers (${testBackend})`, () => {
     const user = await createUser(app.db);
     const payment = await createPendingPayment(app.db, user);
     const event = stripeEvent("checkout.session.completed", sessionForPayment(payment, {}));
-    const failed = await processEvent(app.db, event, new Date(), {
+    const failed = await processVerifiedEvent(event, {
+      db: app.db,
+      now: new Date(),
+      source: "webhook",
       onEffectsApplied: () => {
         throw new Error("first attempt fails");
       },
@@ -124,7 +127,10 @@ describe(`many writers (${testBackend})`, () => {
     let applied = 0;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        processEvent(writers[i % writers.length]!, event, new Date(), {
+        processVerifiedEvent(event, {
+          db: writers[i % writers.length]!,
+          now: new Date(),
+          source: "webhook",
           onEffectsApplied: () => void applied++,
         }),
       ),

@@ -3,7 +3,7 @@ import { startSubscriptionCheckout } from "../../app/billing/subscription-checko
 import { applyFulfilment, fulfilCheckoutSession } from "../../app/payments/fulfilment.server";
 import { confirmCheckoutReturn } from "../../app/payments/success.server";
 import { startCheckout } from "../../app/payments/checkout.server";
-import { processEvent } from "../../app/payments/webhook.server";
+import { processVerifiedEvent } from "../../app/stripe-events/process.server";
 import { writeTransaction } from "../../app/payments/write-transaction.server";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { sessionForPayment, stripeEvent } from "../support/stripe-events";
@@ -71,7 +71,9 @@ describe("the annual fulfilment accepts only what was bought", () => {
     });
     // The event as Stripe sends it goes to the billing sync, never to the annual fulfilment.
     const event = stripeEvent("checkout.session.completed", session);
-    expect(await processEvent(app.db, event, new Date())).toEqual({
+    expect(
+      await processVerifiedEvent(event, { db: app.db, now: new Date(), source: "webhook" }),
+    ).toEqual({
       ok: true,
       status: "processed",
     });

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { handleStripeWebhook } from "../../app/payments/webhook.server";
+import { handleStripeWebhook } from "../../app/stripe-events/webhook.server";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from "../../app/payments/webhook.server";
+import { MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from "../../app/stripe-events/webhook.server";
 import { action } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";

@@ -3,7 +3,10 @@ import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { devMailboxTransport } from "../../app/email/transport.server";
 import { action, loader } from "../../app/routes/api.webhooks.stripe";
 import type Stripe from "stripe";
-import { handleStripeWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../app/payments/webhook.server";
+import {
+  handleStripeWebhook,
+  MAX_WEBHOOK_BODY_BYTES,
+} from "../../app/stripe-events/webhook.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createPendingPayment, createUser, daysFromNow, reloadUser } from "../support/factories";
 import { args } from "../support/requests";

@@ -1,0 +1,82 @@
+import type { Kysely } from "kysely";
+import type Stripe from "stripe";
+import type { Database } from "../../db/schema";
+import { invoiceSubscriptionId, syncSubscription, type SyncResult } from "./sync.server";
+
+type DB = Kysely<Database>;
+
+// The billing side of the Stripe event table (app/stripe-events/table.server.ts): every
+// subscription and invoice event, and a Checkout Session of subscription mode, makes the app
+// read the subscription (and its invoices) from Stripe and store it, never the event's payload
+// (see sync.server.ts). These run in the entry's `prepare` step: the sync writes in its own
+// transaction, then the event's transaction records the event with the note returned here; a
+// retry after a failure between the two syncs again, which changes nothing.
+
+/** Syncs the subscription a subscription or invoice event names; returns the ledger note. */
+export async function syncForEvent(
+  db: DB,
+  stripe: Stripe,
+  event: Stripe.Event,
+  now: Date,
+): Promise<string> {
+  const { subscriptionId, invoiceId } = subscriptionIdOf(event);
+  if (!subscriptionId) return "not a subscription's object; nothing to sync";
+  const result = await syncSubscription(db, stripe, subscriptionId, {
+    cause: event.id,
+    eventType: event.type,
+    invoiceId,
+    now,
+  });
+  return syncNote(result);
+}
+
+/** Syncs the subscription a subscription-mode Checkout Session created; returns the note. */
+export async function syncForCheckout(
+  db: DB,
+  stripe: Stripe,
+  event: Stripe.Event,
+  session: Stripe.Checkout.Session,
+  now: Date,
+): Promise<string> {
+  const subscriptionId =
+    typeof session.subscription === "string"
+      ? session.subscription
+      : (session.subscription?.id ?? null);
+  if (!subscriptionId) return "session has no subscription";
+  const result = await syncSubscription(db, stripe, subscriptionId, {
+    cause: event.id,
+    eventType: event.type,
+    now,
+  });
+  return syncNote(result);
+}
+
+function subscriptionIdOf(event: Stripe.Event): {
+  subscriptionId: string | null;
+  invoiceId: string | null;
+} {
+  const object = event.data.object as { object?: string; id?: string };
+  if (object.object === "subscription")
+    return { subscriptionId: object.id ?? null, invoiceId: null };
+  if (object.object === "invoice") {
+    const invoice = object as Stripe.Invoice;
+    // invoice.upcoming describes an invoice that does not exist yet: there is nothing to read.
+    const real =
+      event.type !== "invoice.upcoming" &&
+      typeof invoice.id === "string" &&
+      invoice.id.startsWith("in_");
+    return { subscriptionId: invoiceSubscriptionId(invoice), invoiceId: real ? invoice.id : null };
+  }
+  return { subscriptionId: null, invoiceId: null };
+}
+
+function syncNote(result: SyncResult): string {
+  switch (result.kind) {
+    case "synced":
+      return `subscription synced: ${result.status}${result.emails.length > 0 ? `; queued ${result.emails.join(", ")}` : ""}`;
+    case "unknown_customer":
+      return `customer ${result.customerId} not created by this app; ignored`;
+    case "not_found":
+      return "subscription not found at Stripe; ignored";
+  }
+}

@@ -1,0 +1,123 @@
+import type Stripe from "stripe";
+import { syncForCheckout, syncForEvent } from "../billing/subscription-events.server";
+import {
+  applyExpiredCheckout,
+  applyFailedCheckout,
+  applyPaidCheckout,
+} from "../payments/checkout-events.server";
+import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
+import {
+  eventTable,
+  on,
+  type EventContext,
+  type EventEntry,
+  type EventOf,
+  type EventTable,
+} from "./entry.server";
+
+// Every Stripe event type the app handles, and what it does with it. An event whose type is
+// not here is recorded in the ledger as not handled and answered 2xx (process.server.ts).
+// Adding a type is one line here (a type registered twice fails at start-up).
+
+type CheckoutEventType =
+  | "checkout.session.completed"
+  | "checkout.session.async_payment_succeeded"
+  | "checkout.session.async_payment_failed";
+
+/**
+ * A Checkout Session of subscription mode starts an auto-renewing plan: its subscription is
+ * read from Stripe and stored (billing/), and its reservation settled. Payment mode buys the
+ * annual year (payments/, whose fulfilment refuses any other mode). Setup mode is never
+ * created by this app.
+ */
+async function syncIfSubscription(
+  event: EventOf<CheckoutEventType>,
+  ctx: EventContext,
+): Promise<string | null> {
+  const session = event.data.object;
+  if (session.mode !== "subscription" || (await ctx.alreadyProcessed())) return null;
+  return syncForCheckout(ctx.db, ctx.stripe(), event, session, ctx.now);
+}
+
+const SETUP_NOTE = "setup-mode session: this app buys nothing with it; ignored";
+
+/** A paid (or, for subscriptions, completed) Checkout: the mode decides what was bought. */
+const checkoutPaid: EventEntry<
+  EventOf<"checkout.session.completed" | "checkout.session.async_payment_succeeded">,
+  string | null
+> = {
+  prepare: syncIfSubscription,
+  apply: async (trx, event, synced, { now }) => {
+    const session = event.data.object;
+    if (session.mode === "subscription") {
+      // A subscription Checkout never buys the annual year: it only settles its reservation.
+      const settled = await settleSubscriptionCheckout(trx, session, now);
+      return [settled, synced ?? "session has no subscription"].join("; ");
+    }
+    if (session.mode === "setup") return SETUP_NOTE;
+    if (event.type === "checkout.session.completed" && session.payment_status === "unpaid")
+      return "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
+    return applyPaidCheckout(trx, session, now);
+  },
+};
+
+/** Every subscription and invoice event: read the subscription from Stripe and store it. */
+const subscriptionSync: EventEntry<
+  EventOf<Extract<Stripe.Event.Type, `customer.subscription.${string}` | `invoice.${string}`>>,
+  string | null
+> = {
+  prepare: async (event, ctx) =>
+    (await ctx.alreadyProcessed()) ? null : syncForEvent(ctx.db, ctx.stripe(), event, ctx.now),
+  apply: async (_trx, _event, note) => note,
+};
+
+export const stripeEvents: EventTable = eventTable([
+  // Checkout ------------------------------------------------------------------------------------
+  on("checkout.session.completed", checkoutPaid),
+  on("checkout.session.async_payment_succeeded", checkoutPaid),
+  on("checkout.session.async_payment_failed", {
+    prepare: syncIfSubscription,
+    apply: async (trx, event, synced, { now }) => {
+      const session = event.data.object;
+      // Subscription mode: Stripe's own retries of the first invoice decide; the synced state
+      // says where it is.
+      if (session.mode === "subscription") return synced ?? "session has no subscription";
+      if (session.mode === "setup") return SETUP_NOTE;
+      return applyFailedCheckout(trx, session, now);
+    },
+  }),
+  // Both modes: the reservation of an abandoned session expires (a paid one never changes).
+  on("checkout.session.expired", {
+    apply: (trx, event, _prepared, { now }) => applyExpiredCheckout(trx, event.data.object, now),
+  }),
+
+  // Subscriptions (state read from Stripe, never from the payload) -----------------------------
+  on("customer.subscription.created", subscriptionSync),
+  on("customer.subscription.updated", subscriptionSync),
+  on("customer.subscription.deleted", subscriptionSync),
+  on("customer.subscription.paused", subscriptionSync),
+  on("customer.subscription.resumed", subscriptionSync),
+  on("customer.subscription.pending_update_applied", subscriptionSync),
+  on("customer.subscription.pending_update_expired", subscriptionSync),
+  // Also queues the trial-ending email, which only this event announces.
+  on("customer.subscription.trial_will_end", subscriptionSync),
+
+  // Invoices (each syncs the subscription it belongs to, and the invoice itself) ----------------
+  on("invoice.created", subscriptionSync),
+  on("invoice.finalized", subscriptionSync),
+  on("invoice.finalization_failed", subscriptionSync),
+  on("invoice.updated", subscriptionSync),
+  on("invoice.sent", subscriptionSync),
+  on("invoice.paid", subscriptionSync),
+  on("invoice.payment_succeeded", subscriptionSync),
+  on("invoice.payment_failed", subscriptionSync),
+  on("invoice.payment_action_required", subscriptionSync),
+  on("invoice.payment_attempt_required", subscriptionSync),
+  on("invoice.overdue", subscriptionSync),
+  on("invoice.overpaid", subscriptionSync),
+  on("invoice.will_be_due", subscriptionSync),
+  on("invoice.upcoming", subscriptionSync),
+  on("invoice.marked_uncollectible", subscriptionSync),
+  on("invoice.voided", subscriptionSync),
+  on("invoice.deleted", subscriptionSync),
+]);
