@@ -36,6 +36,9 @@ const SUFFIX_LENGTH: Record<string, number> = {
   bps: 24,
   seti: 24,
   inpay: 24,
+  re: 24,
+  dp: 24,
+  txn: 24,
 };
 
 export type IdPrefix = keyof typeof SUFFIX_LENGTH | "cs_test";
@@ -51,4 +54,10 @@ export function newWebhookSecret(): string {
 
 export function newClientSecret(id: string): string {
   return `${id}_secret_${randomToken(25)}`;
+}
+
+/** The id of an expandable field, whether it holds an id or an expanded object. */
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === "string" ? value : value.id;
 }

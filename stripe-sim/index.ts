@@ -5,6 +5,7 @@ import type { SimContext } from "./api/context.js";
 import { SimClock } from "./clock.js";
 import { runBilling } from "./domain/billing-clock.js";
 import { sweepExpiredSessions } from "./domain/checkout.js";
+import { openDueDisputes } from "./domain/disputes.js";
 import { EventRecorder } from "./domain/events.js";
 import { handleApi } from "./http/api.js";
 import { errorEnvelope } from "./http/errors.js";
@@ -92,6 +93,15 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     forwardUrl: forwardTo,
   };
 
+  // Disputes of test cards open after the request that paid the charge, as Stripe's come later.
+  const openDisputes = () => {
+    try {
+      db.transaction(() => openDueDisputes(ctx))();
+    } catch (error) {
+      log(`stripe-sim: opening disputes failed: ${String(error)}`);
+    }
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Parse only the path: a request line such as `GET //x` is not a valid relative URL.
     const url = new URL(`http://stripe-sim.local${(req.url ?? "/").replace(/^\/+/, "/")}`);
@@ -113,7 +123,10 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
           },
         );
       })
-      .finally(() => worker.wake());
+      .finally(() => {
+        openDisputes();
+        worker.wake();
+      });
   });
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
@@ -145,6 +158,7 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
       // Subscriptions without a test clock renew on the stand-in's own clock.
       if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0)
         worker.wake();
+      openDisputes();
       idempotency.purgeExpired(clock.nowSeconds() * 1000);
     } catch (error) {
       log(`stripe-sim: expiry sweep failed: ${String(error)}`);

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { idOf } from "../domain/checkout.js";
+import { idOf } from "../ids.js";
 import { requireCustomer } from "../domain/customers.js";
 import { previousAttributes } from "../domain/events.js";
 import { requireSubscription } from "../domain/subscriptions.js";

@@ -1,5 +1,8 @@
 import type { SimContext } from "./context.js";
+import { withCurrentStatus } from "../domain/balance.js";
+import { refundsOfCharge } from "../domain/refunds.js";
 import { invalidRequest } from "../http/errors.js";
+import { INCLUDABLE, stripIncludables } from "./includables.js";
 import type { ObjectTable } from "../store/schema.js";
 
 const TABLE_BY_PREFIX: ReadonlyArray<[string, ObjectTable]> = [
@@ -19,12 +22,19 @@ const TABLE_BY_PREFIX: ReadonlyArray<[string, ObjectTable]> = [
   ["bpc_", "billing_portal_configurations"],
   ["bps_", "billing_portal_sessions"],
   ["seti_", "setup_intents"],
+  ["re_", "refunds"],
+  ["dp_", "disputes"],
+  ["txn_", "balance_transactions"],
 ];
 
 const MAX_DEPTH = 4;
 
 function loadById(ctx: SimContext, id: string): unknown {
   const table = TABLE_BY_PREFIX.find(([prefix]) => id.startsWith(prefix))?.[1];
+  if (table === "balance_transactions") {
+    const transaction = ctx.store.get(table, id);
+    return transaction ? withCurrentStatus(ctx, transaction) : undefined;
+  }
   return table ? ctx.store.get(table, id) : undefined;
 }
 
@@ -48,33 +58,6 @@ export function expand<T>(ctx: SimContext, value: T, paths: ReadonlyArray<string
   return stripIncludables(result as T, paths);
 }
 
-/**
- * Fields Stripe leaves out unless asked for with expand[] ("includable"): an invoice's
- * `payments` and `confirmation_secret`. The store keeps them; answers and events show them only
- * when expanded.
- */
-const INCLUDABLE: Record<string, ReadonlyArray<string>> = {
-  invoice: ["payments", "confirmation_secret"],
-};
-
-export function stripIncludables<T>(value: T, paths: ReadonlyArray<string>): T {
-  const walk = (node: unknown, prefix: string): unknown => {
-    if (Array.isArray(node)) return node.map((item) => walk(item, prefix));
-    if (node === null || typeof node !== "object") return node;
-    const record = node as Record<string, unknown>;
-    const hidden = INCLUDABLE[String(record.object)] ?? [];
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(record)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      if (hidden.includes(key) && !paths.some((p) => p === path || p.startsWith(`${path}.`)))
-        continue;
-      out[key] = walk(child, path);
-    }
-    return out;
-  };
-  return walk(value, "") as T;
-}
-
 function expandPath(ctx: SimContext, node: unknown, segments: string[], fullPath: string): unknown {
   const [head, ...rest] = segments;
   if (head === undefined || node === null || typeof node !== "object") return node;
@@ -83,6 +66,8 @@ function expandPath(ctx: SimContext, node: unknown, segments: string[], fullPath
   let field = record[head];
   if (field === undefined && head === "line_items" && record.object === "checkout.session") {
     field = sessionLineItems(ctx, String(record.id));
+  } else if (field === undefined && head === "refunds" && record.object === "charge") {
+    field = refundsOfCharge(ctx, String(record.id));
   } else if (typeof field === "string") {
     const loaded = loadById(ctx, field);
     if (loaded === undefined) throw cannotExpand(fullPath);

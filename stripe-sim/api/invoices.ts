@@ -1,11 +1,11 @@
 import type Stripe from "stripe";
+import { customerNow } from "../domain/customer-time.js";
 import { z } from "zod";
 import { previewInvoice } from "../domain/billing-clock.js";
-import { idOf } from "../domain/checkout.js";
+import { idOf } from "../ids.js";
 import { requireCustomer } from "../domain/customers.js";
 import {
   createInvoice,
-  customerNow,
   defaultPaymentMethodFor,
   finalizeInvoice,
   payInvoice,

@@ -61,6 +61,9 @@ const RESOURCE_NAMES: Record<ObjectTable, string> = {
   billing_portal_configurations: "billing_portal.configuration",
   billing_portal_sessions: "billing_portal.session",
   setup_intents: "setup_intent",
+  refunds: "refund",
+  disputes: "dispute",
+  balance_transactions: "balance_transaction",
 };
 
 export function checkLimit(limit: number | undefined): number {

@@ -13,6 +13,9 @@ import { billingPortalRoutes } from "./billing-portal.js";
 import { invoiceRoutes } from "./invoices.js";
 import { subscriptionRoutes } from "./subscriptions.js";
 import { testClockRoutes } from "./test-clocks.js";
+import { refundRoutes } from "./refunds.js";
+import { disputeRoutes } from "./disputes.js";
+import { balanceTransactionRoutes } from "./balance-transactions.js";
 
 const ALL_ROUTES: ApiRoute[] = [
   ...customerRoutes,
@@ -29,6 +32,9 @@ const ALL_ROUTES: ApiRoute[] = [
   ...invoiceRoutes,
   ...testClockRoutes,
   ...billingPortalRoutes,
+  ...refundRoutes,
+  ...disputeRoutes,
+  ...balanceTransactionRoutes,
 ];
 
 interface CompiledRoute {

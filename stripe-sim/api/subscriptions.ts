@@ -1,9 +1,9 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { runBilling } from "../domain/billing-clock.js";
-import { idOf } from "../domain/checkout.js";
+import { idOf } from "../ids.js";
 import { requireCustomer } from "../domain/customers.js";
-import { customerNow } from "../domain/invoices.js";
+import { customerNow } from "../domain/customer-time.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "../domain/payment-methods.js";
 import { saveSubscription } from "../domain/subscription-status.js";
 import {

@@ -3,7 +3,7 @@ import type { SimContext } from "../api/context.js";
 import { newId } from "../ids.js";
 import { buildInvoice, buildLine } from "../objects/invoice.js";
 import type { LineFields } from "../objects/invoice.js";
-import { idOf } from "./checkout.js";
+import { idOf } from "../ids.js";
 import { DAY, periodEndAfter } from "./periods.js";
 import {
   createInvoice,

@@ -54,9 +54,14 @@ export const TEST_PAYMENT_METHOD_NUMBERS: Record<string, string> = {
   pm_card_chargeDeclinedFraudulent: "4100000000000019",
   pm_card_chargeCustomerFail: "4000000000000341",
   pm_card_threeDSecure2Required: "4000000000003220",
-  pm_card_authenticationRequired: "4000002500003155",
+  // Stripe's "always authenticate" card: on session and off session alike.
+  pm_card_authenticationRequired: "4000002760003184",
   pm_card_authenticationRequiredOnSetup: "4000002500003155",
   pm_card_authenticationRequiredEveryTime: "4000002760003184",
+  pm_card_createDispute: "4000000000000259",
+  pm_card_createDisputeInquiry: "4000000000001976",
+  tok_createDispute: "4000000000000259",
+  tok_createDisputeInquiry: "4000000000001976",
   tok_visa: "4242424242424242",
   tok_visa_debit: "4000056655665556",
   tok_mastercard: "5555555555554444",
@@ -123,6 +128,20 @@ export function cardFingerprintRequiresAuthenticationEveryTime(
   fingerprint: string | null | undefined,
 ): boolean {
   return fingerprint === EVERY_TIME;
+}
+
+export type DisputeKind = "chargeback" | "inquiry";
+
+/** Cards whose charges succeed and are then disputed (a fraud chargeback, or an inquiry). */
+const DISPUTE_BY_FINGERPRINT = new Map<string, DisputeKind>([
+  [cardFingerprint("4000000000000259"), "chargeback"],
+  [cardFingerprint("4000000000001976"), "inquiry"],
+]);
+
+export function disputeKindForFingerprint(
+  fingerprint: string | null | undefined,
+): DisputeKind | undefined {
+  return fingerprint ? DISPUTE_BY_FINGERPRINT.get(fingerprint) : undefined;
 }
 
 export function cardFunding(number: string): string {

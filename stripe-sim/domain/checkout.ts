@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { idOf } from "../ids.js";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
 import { buildCustomerDetails } from "../objects/checkout-session.js";
@@ -253,9 +254,4 @@ export function paymentIntentOf(
   if (session.mode === "subscription") return pendingPayment(ctx, session)?.paymentIntent;
   const id = idOf(session.payment_intent);
   return id ? ctx.store.get("payment_intents", id) : undefined;
-}
-
-export function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
 }

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { API_VERSION } from "../api-version.js";
 import type { SimClock } from "../clock.js";
-import { stripIncludables } from "../api/expand.js";
+import { stripIncludables } from "../api/includables.js";
 import { newId } from "../ids.js";
 import type { ObjectStore } from "../store/objects.js";
 import type { DeliveryQueue } from "../webhooks/queue.js";

@@ -8,7 +8,8 @@ import {
   behaviourForFingerprint,
   cardFingerprintRequiresAuthenticationEveryTime,
 } from "./cards.js";
-import { idOf } from "./checkout.js";
+import { idOf } from "../ids.js";
+import { customerNow } from "./customer-time.js";
 import { confirmPayment, createPaymentIntent } from "./payments.js";
 import { onInvoicePaid, onInvoicePaymentFailed } from "./subscription-status.js";
 
@@ -18,12 +19,6 @@ export const RETRY_SCHEDULE_DAYS: ReadonlyArray<number> = [3, 5, 7];
 export const DRAFT_WINDOW_SECONDS = 60 * 60;
 
 /** "Now" for a customer: its test clock's frozen time, or the stand-in's clock. */
-export function customerNow(ctx: SimContext, customerId: string | null): number {
-  const customer = customerId ? ctx.store.get("customers", customerId) : undefined;
-  const clockId = customer && !customer.deleted ? idOf(customer.test_clock) : null;
-  const clock = clockId ? ctx.store.get("test_clocks", clockId) : undefined;
-  return clock && !clock.deleted ? clock.frozen_time : ctx.clock.nowSeconds();
-}
 
 export function requireInvoice(ctx: SimContext, id: string, param = "id"): Stripe.Invoice {
   const invoice = ctx.store.get("invoices", id);

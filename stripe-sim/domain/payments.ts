@@ -6,7 +6,9 @@ import { newId } from "../ids.js";
 import { buildCharge } from "../objects/charge.js";
 import { buildPaymentIntent } from "../objects/payment-intent.js";
 import type { PaymentIntentFields } from "../objects/payment-intent.js";
+import { cardFee, recordBalanceTransaction } from "./balance.js";
 import { behaviourForFingerprint } from "./cards.js";
+import { scheduleTestDispute } from "./disputes.js";
 
 export type ConfirmResult =
   | { kind: "succeeded"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }
@@ -111,11 +113,25 @@ export function confirmPayment(
     return { kind: "declined", paymentIntent: failed, charge, error };
   }
 
-  const charge = withReceipt(
+  const built = withReceipt(
     ctx,
     buildCharge(newId("ch"), now, paymentIntent, paymentMethod, { paid: true }),
   );
+  const charge: Stripe.Charge = {
+    ...built,
+    balance_transaction: recordBalanceTransaction(ctx, {
+      amount: built.amount,
+      fee: cardFee(built.amount),
+      currency: built.currency,
+      type: "charge",
+      reportingCategory: "charge",
+      source: built.id,
+      description: built.description,
+      created: now,
+    }),
+  };
   ctx.store.insert("charges", charge);
+  scheduleTestDispute(ctx, charge, paymentMethod);
   ctx.events.emit("charge.succeeded", charge, origin);
   const succeeded: Stripe.PaymentIntent = {
     ...paymentIntent,

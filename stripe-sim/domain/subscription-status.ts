@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
-import { idOf } from "./checkout.js";
+import { idOf } from "../ids.js";
 import { previousAttributes } from "./events.js";
 
 /** Stores a changed subscription and emits customer.subscription.updated with what changed. */

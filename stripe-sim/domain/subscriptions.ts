@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { customerNow } from "./customer-time.js";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch, StripeApiError } from "../http/errors.js";
 import { newId } from "../ids.js";
@@ -7,14 +8,8 @@ import type { LineFields } from "../objects/invoice.js";
 import { buildSubscription, buildSubscriptionItem } from "../objects/subscription.js";
 import { formatAmount } from "../web/money.js";
 import { behaviourForFingerprint } from "./cards.js";
-import { idOf } from "./checkout.js";
-import {
-  createInvoice,
-  customerNow,
-  finalizeInvoice,
-  payInvoice,
-  pendingInvoiceItems,
-} from "./invoices.js";
+import { idOf } from "../ids.js";
+import { createInvoice, finalizeInvoice, payInvoice, pendingInvoiceItems } from "./invoices.js";
 import type { InvoicePayResult } from "./invoices.js";
 import { addIntervals } from "./periods.js";
 import { saveSubscription } from "./subscription-status.js";

@@ -26,7 +26,8 @@ export function buildCharge(
     application: null,
     application_fee: null,
     application_fee_amount: null,
-    balance_transaction: outcome.paid ? `txn_${randomToken(24)}` : null,
+    // Set by the caller, which records the balance transaction of a paid charge.
+    balance_transaction: null,
     billing_details: paymentMethod.billing_details,
     calculated_statement_descriptor: "STRIPE-SIM",
     captured: outcome.paid,

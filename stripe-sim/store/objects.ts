@@ -20,6 +20,9 @@ export interface TableObjects {
   billing_portal_configurations: Stripe.BillingPortal.Configuration;
   billing_portal_sessions: Stripe.BillingPortal.Session;
   setup_intents: Stripe.SetupIntent;
+  refunds: Stripe.Refund;
+  disputes: Stripe.Dispute;
+  balance_transactions: Stripe.BalanceTransaction;
 }
 
 /** A filter on one JSON field: `$.email = value`, or membership when value is an array. */

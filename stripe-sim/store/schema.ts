@@ -20,6 +20,9 @@ export const OBJECT_TABLES = [
   "billing_portal_configurations",
   "billing_portal_sessions",
   "setup_intents",
+  "refunds",
+  "disputes",
+  "balance_transactions",
 ] as const;
 
 export type ObjectTable = (typeof OBJECT_TABLES)[number];
@@ -57,6 +60,12 @@ export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS billing_notes (
     id TEXT PRIMARY KEY,
     data TEXT NOT NULL
+  );`,
+  // Charges made with a dispute test card, waiting for their dispute to open (after the request
+  // that paid them has finished, as Stripe's disputes arrive after the payment's own events).
+  `CREATE TABLE IF NOT EXISTS pending_disputes (
+    charge_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL
   );`,
   `CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY,

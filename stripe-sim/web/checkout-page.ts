@@ -215,8 +215,7 @@ export function summary(
               <span class="item-name">${item.description}</span>
               <span class="item-amount">${formatAmount(item.amount_total, item.currency)}</span>
               <span class="item-qty"
-                >Qty
-                ${item.quantity ?? 1}${(item.quantity ?? 1) > 1 ? html` &times; ${formatAmount(item.price?.unit_amount ?? 0, item.currency)} each` : ""}</span
+                >${`Qty ${item.quantity ?? 1}`}${(item.quantity ?? 1) > 1 ? html` &times; ${formatAmount(item.price?.unit_amount ?? 0, item.currency)} each` : ""}</span
               >
             </li>`,
         )}

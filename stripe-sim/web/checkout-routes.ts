@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { idOf } from "../ids.js";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
 import {
@@ -7,9 +8,8 @@ import {
   sessionBillingSettings,
   trialEndFor,
 } from "../domain/checkout-billing.js";
-import { customerNow } from "../domain/invoices.js";
+import { customerNow } from "../domain/customer-time.js";
 import {
-  idOf,
   loadSession,
   payCheckoutSession,
   paymentIntentOf,

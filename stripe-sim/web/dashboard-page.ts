@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
-import { idOf } from "../domain/checkout.js";
+import { idOf } from "../ids.js";
+import { blockingDispute } from "../domain/disputes.js";
 import { FORWARD_ENDPOINT_ID } from "../webhooks/targets.js";
 import type { SimControls } from "./controls.js";
 import { document, html, raw } from "./html.js";
@@ -41,9 +42,17 @@ function when(seconds: number): string {
 }
 
 function pill(status: string | null): SafeHtml {
-  const tone = ["succeeded", "complete", "paid", "enabled", "active", "ready", "trialing"].includes(
-    status ?? "",
-  )
+  const tone = [
+    "succeeded",
+    "complete",
+    "paid",
+    "enabled",
+    "active",
+    "ready",
+    "trialing",
+    "won",
+    "warning_closed",
+  ].includes(status ?? "")
     ? "ok"
     : [
           "failed",
@@ -55,6 +64,8 @@ function pill(status: string | null): SafeHtml {
           "unpaid",
           "void",
           "incomplete_expired",
+          "lost",
+          "needs_response",
         ].includes(status ?? "")
       ? "bad"
       : "wait";
@@ -75,12 +86,30 @@ function table(headers: string[], rows: SafeHtml[], empty: string): SafeHtml {
   </table>`;
 }
 
+function refundCell(ctx: SimContext, pi: Stripe.PaymentIntent): SafeHtml | string {
+  const chargeId = idOf(pi.latest_charge);
+  const charge = chargeId ? ctx.store.get("charges", chargeId) : undefined;
+  if (!charge || charge.status !== "succeeded") return "";
+  const refunded =
+    charge.amount_refunded > 0
+      ? html`<div class="attempts" data-testid="refunded-amount">
+          Refunded ${formatAmount(charge.amount_refunded, charge.currency)}
+        </div>`
+      : "";
+  const disputed = charge.disputed ? html`<div class="attempts">Disputed</div>` : "";
+  if (charge.refunded || blockingDispute(ctx, charge.id)) return html`${refunded}${disputed}`;
+  return html`${refunded}${disputed}
+    <form method="post" action="/_sim/charges/${charge.id}/refund">
+      <button type="submit" data-testid="refund-${charge.id}">Refund</button>
+    </form>`;
+}
+
 function paymentsSection(ctx: SimContext): SafeHtml {
   const intents = ctx.store.list("payment_intents", { limit: 25 }).data;
   return html`<section id="payments">
     <h2>Payments</h2>
     ${table(
-      ["Amount", "Status", "Description", "Customer", "Created", "ID"],
+      ["Amount", "Status", "Description", "Customer", "Created", "ID", "Refund"],
       intents.map(
         (pi) =>
           html`<tr>
@@ -96,9 +125,32 @@ function paymentsSection(ctx: SimContext): SafeHtml {
             <td><code>${idOf(pi.customer) ?? ""}</code></td>
             <td>${when(pi.created)}</td>
             <td><code>${pi.id}</code></td>
+            <td>${refundCell(ctx, pi)}</td>
           </tr>`,
       ),
       "No payments yet.",
+    )}
+  </section>`;
+}
+
+function disputesSection(ctx: SimContext): SafeHtml {
+  const disputes = ctx.store.list("disputes", { limit: 25 }).data;
+  return html`<section id="disputes">
+    <h2>Disputes</h2>
+    ${table(
+      ["Amount", "Status", "Reason", "Charge", "Created", "ID"],
+      disputes.map(
+        (dispute) =>
+          html`<tr>
+            <td class="num">${formatAmount(dispute.amount, dispute.currency)}</td>
+            <td>${pill(dispute.status)}</td>
+            <td>${dispute.reason}</td>
+            <td><code>${idOf(dispute.charge) ?? ""}</code></td>
+            <td>${when(dispute.created)}</td>
+            <td><code>${dispute.id}</code></td>
+          </tr>`,
+      ),
+      "No disputes.",
     )}
   </section>`;
 }
@@ -339,17 +391,18 @@ export function renderDashboard(ctx: SimContext, controls: SimControls): string 
   const body = html`<header>
       <strong>stripe-sim</strong><span class="badge">Test mode</span>
       <nav>
-        <a href="#payments">Payments</a><a href="#subscriptions">Subscriptions</a
-        ><a href="#invoices">Invoices</a><a href="#test-clocks">Test clocks</a
-        ><a href="#sessions">Checkout sessions</a><a href="#customers">Customers</a
-        ><a href="#events">Events</a><a href="#webhooks">Webhooks</a>
+        <a href="#payments">Payments</a><a href="#disputes">Disputes</a
+        ><a href="#subscriptions">Subscriptions</a><a href="#invoices">Invoices</a
+        ><a href="#test-clocks">Test clocks</a><a href="#sessions">Checkout sessions</a
+        ><a href="#customers">Customers</a><a href="#events">Events</a
+        ><a href="#webhooks">Webhooks</a>
       </nav>
       <span style="margin-left:auto;color:#697386">API at <code>${ctx.baseUrl()}/v1</code></span>
     </header>
     <main>
-      ${webhooksSection(ctx, controls)} ${paymentsSection(ctx)} ${subscriptionsSection(ctx)}
-      ${invoicesSection(ctx)} ${testClocksSection(ctx)} ${sessionsSection(ctx)}
-      ${customersSection(ctx)} ${eventsSection(ctx, controls)}
+      ${webhooksSection(ctx, controls)} ${paymentsSection(ctx)} ${disputesSection(ctx)}
+      ${subscriptionsSection(ctx)} ${invoicesSection(ctx)} ${testClocksSection(ctx)}
+      ${sessionsSection(ctx)} ${customersSection(ctx)} ${eventsSection(ctx, controls)}
     </main>`;
   return document("stripe-sim dashboard", STYLE, body);
 }

@@ -1,13 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { customerNow } from "../domain/customer-time.js";
 import type Stripe from "stripe";
 import type { SimContext } from "../api/context.js";
-import { idOf } from "../domain/checkout.js";
-import {
-  customerNow,
-  invoiceOfPaymentIntent,
-  invoicePaymentIntent,
-  payInvoice,
-} from "../domain/invoices.js";
+import { idOf } from "../ids.js";
+import { invoiceOfPaymentIntent, invoicePaymentIntent, payInvoice } from "../domain/invoices.js";
 import { attachPaymentMethod, createCardPaymentMethod } from "../domain/payment-methods.js";
 import { readBody } from "../http/body.js";
 import { parseForm } from "../http/form.js";
@@ -87,11 +83,34 @@ function payForm(
     </form>`;
 }
 
+/** The card a renewal was attempted on, when that attempt waits for the member to authenticate. */
+function awaitingConfirmation(ctx: SimContext, invoice: Stripe.Invoice): string | null {
+  if (invoice.status !== "open") return null;
+  const paymentIntent = invoicePaymentIntent(ctx, invoice);
+  if (paymentIntent?.status !== "requires_action") return null;
+  return idOf(paymentIntent.payment_method);
+}
+
+function confirmForm(invoice: Stripe.Invoice): SafeHtml {
+  return html`<h2>Confirm your payment</h2>
+    <p class="muted" data-testid="confirmation-required">
+      Your bank asks you to confirm this payment of
+      ${formatAmount(invoice.amount_remaining, invoice.currency)} with the card on file.
+    </p>
+    <form method="post" action="/i/${invoice.id}">
+      <input type="hidden" name="action" value="confirm" />
+      <button class="pay" type="submit" data-testid="confirm-payment-button">
+        <span class="label">Confirm payment</span>
+      </button>
+    </form>`;
+}
+
 export function renderInvoicePage(
   merchantName: string,
   invoice: Stripe.Invoice,
   form: { values: CheckoutFormValues; errors: FieldErrors; banner: string | null } | null,
   receiptUrl: string | null = null,
+  needsConfirmation = false,
 ): string {
   const status = invoice.status ?? "draft";
   const body = html`<main class="doc">
@@ -134,6 +153,7 @@ export function renderInvoicePage(
     </table>
     ${invoice.invoice_pdf ? html`<p><a class="link" href="${invoice.invoice_pdf}" data-testid="download-invoice-pdf">Download invoice (PDF)</a></p>` : ""}
     ${receiptUrl ? html`<p><a class="link" href="${receiptUrl}" data-testid="download-receipt">View receipt</a></p>` : ""}
+    ${status === "open" && needsConfirmation ? confirmForm(invoice) : ""}
     ${form && status === "open" && invoice.amount_remaining > 0 ? payForm(invoice, form.values, form.errors, form.banner) : ""}
   </main>`;
   return document(`Invoice ${invoice.number ?? invoice.id}`, STYLE, body);
@@ -290,12 +310,42 @@ export async function handleInvoicePages(
         invoice,
         { values: EMPTY_FORM, errors: {}, banner: null },
         receiptUrlOf(ctx, invoice),
+        awaitingConfirmation(ctx, invoice) !== null,
       ),
     );
     return true;
   }
+  const fields = parseForm(await readBody(req).catch(() => ""));
+  const waiting = awaitingConfirmation(ctx, invoice);
+  if (fields.action === "confirm" && waiting) {
+    // The member confirms the payment the renewal attempted, with the card it was attempted on.
+    const confirmed = ctx.db.transaction(() =>
+      payInvoice(ctx, ctx.store.get("invoices", invoice.id) ?? invoice, waiting, null, {
+        offSession: false,
+        scheduleRetry: false,
+        authenticated: true,
+      }),
+    )();
+    ctx.wakeDeliveries();
+    if (confirmed.kind === "paid") {
+      redirect(res, `/i/${invoice.id}`);
+      return true;
+    }
+    const message =
+      confirmed.kind === "failed" ? confirmed.error.message : "Authentication failed.";
+    sendHtml(
+      res,
+      402,
+      renderInvoicePage(ctx.merchantName, confirmed.invoice, {
+        values: EMPTY_FORM,
+        errors: {},
+        banner: message,
+      }),
+    );
+    return true;
+  }
   const values = readCheckoutForm({
-    ...parseForm(await readBody(req).catch(() => "")),
+    ...fields,
     email: invoice.customer_email ?? "payer@example.com",
   });
   const { errors, valid } = validateCheckoutForm(

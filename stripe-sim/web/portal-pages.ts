@@ -69,6 +69,12 @@ function subscriptionPrice(subscription: Stripe.Subscription): string {
   return `${formatAmount(amount, item.price.currency)} ${item.price.recurring ? perInterval(item.price.recurring) : ""}`;
 }
 
+/** One string, so the formatter cannot split "MAD 300.00 per year" across lines. */
+function planPrice(price: Stripe.Price): string {
+  const amount = formatAmount(price.unit_amount ?? 0, price.currency);
+  return price.recurring ? `${amount} ${perInterval(price.recurring)}` : amount;
+}
+
 export function subscriptionState(subscription: Stripe.Subscription): string {
   const end = subscription.items.data[0]?.current_period_end ?? 0;
   if (subscription.cancel_at) return `Cancels ${date(subscription.cancel_at)}`;
@@ -303,10 +309,7 @@ export function renderUpdatePage(
         ({ price, productName }) =>
           html`<div class="box" data-testid="plan-option" data-price="${price.id}">
             <div class="name">${productName}</div>
-            <div class="price">
-              ${formatAmount(price.unit_amount ?? 0, price.currency)}
-              ${price.recurring ? perInterval(price.recurring) : ""}
-            </div>
+            <div class="price">${planPrice(price)}</div>
             ${
               price.id === currentPrice
                 ? html`<span class="pill">Current plan</span>`

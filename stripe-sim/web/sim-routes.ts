@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimContext } from "../api/context.js";
 import { BodyTooLargeError, readBody } from "../http/body.js";
 import { startAdvance } from "../api/test-clocks.js";
+import { createRefund } from "../domain/refunds.js";
 import { errorEnvelope, StripeApiError } from "../http/errors.js";
 import { parseForm } from "../http/form.js";
 import { redirect, sendJson } from "../http/respond.js";
@@ -183,6 +184,33 @@ export async function handleSimRoute(
         if (error instanceof StripeApiError) throw new BadInput(error.message);
         throw error;
       }
+      return true;
+    }
+    const refund = /^\/_sim\/charges\/([^/]+)\/refund$/.exec(path);
+    if (refund && method === "POST") {
+      await readInput(req);
+      const chargeId = refund[1] ?? "";
+      const charge = ctx.store.get("charges", chargeId);
+      if (!charge) {
+        sendJson(
+          res,
+          404,
+          errorEnvelope({
+            type: "invalid_request_error",
+            code: "resource_missing",
+            message: `No such charge: '${chargeId}'`,
+          }),
+        );
+        return true;
+      }
+      try {
+        // A full refund through the API's own code: same objects, same events.
+        ctx.db.transaction(() => createRefund(ctx, { charge }, null))();
+      } catch (error) {
+        if (error instanceof StripeApiError) throw new BadInput(error.message);
+        throw error;
+      }
+      redirect(res, "/_sim#payments");
       return true;
     }
     const resend = /^\/_sim\/events\/([^/]+)\/resend$/.exec(path);

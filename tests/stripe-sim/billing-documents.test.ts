@@ -96,6 +96,51 @@ describe("hosted invoice page, PDF and receipt", () => {
     expect((await getPage(`${h.sim.url}/i/in_doesnotexist`)).status).toBe(404);
   });
 
+  it("pm_card_authenticationRequired: a yearly renewal waits for the member, who confirms it on the hosted invoice page", async () => {
+    const { clock, customer } = await clockCustomer(
+      stripe,
+      START,
+      "pm_card_authenticationRequired",
+    );
+    const price = await monthlyPrice(stripe, 350000, "year");
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      trial_period_days: 10,
+    });
+    // invoice.upcoming a week before the renewal, then the renewal asks for authentication.
+    await advanceTo(stripe, clock.id, START + 10 * DAY + 2 * 3600);
+    const events = await eventsFor(stripe, customer.id);
+    const types = events.map((e) => e.type);
+    expect(types).toContain("invoice.upcoming");
+    expect(types.indexOf("invoice.upcoming")).toBeLessThan(
+      types.indexOf("invoice.payment_action_required"),
+    );
+    const waiting = await stripe.subscriptions.retrieve(subscription.id);
+    const invoice = await stripe.invoices.retrieve(waiting.latest_invoice as string);
+    expect(invoice).toMatchObject({ status: "open", amount_remaining: 350000 });
+    const withPayments = await stripe.invoices.retrieve(invoice.id, { expand: ["payments"] });
+    const intentId = withPayments.payments?.data[0]?.payment.payment_intent as string;
+    const intent = await stripe.paymentIntents.retrieve(intentId);
+    expect(intent.status).toBe("requires_action");
+
+    const page = await getPage(invoice.hosted_invoice_url ?? "");
+    expect(page.html).toContain('data-testid="confirm-payment-button"');
+    const confirmed = await postForm(invoice.hosted_invoice_url ?? "", { action: "confirm" });
+    expect(confirmed.status).toBe(303);
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: "paid",
+      amount_paid: 350000,
+    });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+    const after = (await getPage(invoice.hosted_invoice_url ?? "")).html;
+    expect(after).not.toContain('data-testid="confirm-payment-button"');
+    // Confirming twice pays nothing more.
+    expect((await postForm(invoice.hosted_invoice_url ?? "", { action: "confirm" })).status).toBe(
+      400,
+    );
+  });
+
   it("a card that needs authentication on every charge: invoice.payment_action_required, then paid on the hosted page", async () => {
     const { clock, customer } = await clockCustomer(
       stripe,

@@ -99,4 +99,29 @@ describe("the official Stripe CLI against the stand-in", () => {
       status: "expired",
     });
   });
+
+  it("stripe trigger charge.refunded refunds the PaymentIntent it made", async () => {
+    const before = receiver.received.length;
+    const result = await trigger("charge.refunded");
+    expect(result.code).toBe(0);
+    const events = await deliveredSince(before);
+    expect(events.map((e) => e.type)).toEqual([
+      "payment_intent.created",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "refund.created",
+      "charge.refunded",
+    ]);
+    expect(events.at(-1)?.data.object).toMatchObject({ refunded: true, amount_refunded: 100 });
+  });
+
+  it("stripe trigger charge.dispute.created opens a dispute on the charge", async () => {
+    const before = receiver.received.length;
+    const result = await trigger("charge.dispute.created");
+    expect(result.output).toContain("Trigger succeeded");
+    expect(result.code).toBe(0);
+    const events = await deliveredSince(before);
+    const created = events.find((e) => e.type === "charge.dispute.created");
+    expect(created?.data.object).toMatchObject({ object: "dispute" });
+  });
 });
