@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { User } from "../../db/schema";
 import { isRole, ROLES } from "../payments/pricing";
 import { db } from "./db.server";
+import { rememberDevice } from "./device-cookie.server";
 import type { DB } from "./db.server";
 import type { FieldErrors } from "./forms.server";
 import { INVISIBLE_OR_CONTROL, parseForm } from "./forms.server";
@@ -165,12 +166,17 @@ export async function requireAnonymous(request: Request): Promise<void> {
   if (user) throw redirect(`/dashboard/${user.role}`);
 }
 
-/** Starts a session for `user` and answers a 303 to `to` carrying the cookie. */
+/**
+ * Starts a session for `user` and answers a 303 to `to` carrying the session cookie and the
+ * device cookie that marks this browser as one the account has signed in from.
+ */
 export async function signInAndRedirect(
   request: Request,
   user: User,
   to: string,
 ): Promise<Response> {
-  const cookie = await createUserSession(db(), request, user.id);
-  return redirect(to, { status: 303, headers: { "Set-Cookie": cookie } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await createUserSession(db(), request, user.id));
+  headers.append("Set-Cookie", await rememberDevice(request, normalizeEmail(user.email)));
+  return redirect(to, { status: 303, headers });
 }

@@ -194,13 +194,29 @@ export function checkRateLimit(request: Request, action: string): Promise<RateLi
 }
 
 /**
- * Failed logins to one account, from any address. Past the limit the account's logins are
- * answered 429 until the window moves on; the owner is never locked out for longer than that.
+ * Failed logins to one account are counted apart for each browser that has signed in to it
+ * before (its device cookie, see device-cookie.server.ts) and together for every other client.
+ * Past the limit a counter answers 429 until the window moves on: strangers guessing from any
+ * number of addresses exhaust the shared counter, while the owner's known browsers keep their
+ * own. A known browser that exhausts its own counter is counted with the strangers.
  */
 export const failedLogins = {
-  check: (email: string) => authLimiters().failedLoginsPerAccount.check(email),
-  record: async (email: string) => void (await authLimiters().failedLoginsPerAccount.hit(email)),
-  clear: (email: string) => authLimiters().failedLoginsPerAccount.clear(email),
+  async check(
+    email: string,
+    knownDeviceId: string | null,
+  ): Promise<{ counter: string; limit: RateLimitResult }> {
+    const limiter = authLimiters().failedLoginsPerAccount;
+    if (knownDeviceId !== null) {
+      const counter = `device:${knownDeviceId}:${email}`;
+      const limit = await limiter.check(counter);
+      if (limit.allowed) return { counter, limit };
+    }
+    const counter = `account:${email}`;
+    return { counter, limit: await limiter.check(counter) };
+  },
+  record: async (counter: string) =>
+    void (await authLimiters().failedLoginsPerAccount.hit(counter)),
+  clear: (counter: string) => authLimiters().failedLoginsPerAccount.clear(counter),
 };
 
 /** "in about a minute", "in 25 seconds": for the 429 page. */

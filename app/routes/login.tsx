@@ -14,6 +14,7 @@ import {
   requireAnonymous,
   signInAndRedirect,
 } from "../lib/auth.server";
+import { knownDeviceFor } from "../lib/device-cookie.server";
 import { formValues, readForm } from "../lib/forms.server";
 import { PasswordHashingBusyError } from "../lib/password.server";
 import {
@@ -71,21 +72,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const { form } = read;
   const { email = "", redirectTo } = formValues(form);
   const account = normalizeEmail(email);
-  // Guessing one account's password from many addresses is limited per account too.
-  const accountLimit = await failedLogins.check(account);
-  if (!accountLimit.allowed)
-    return answer(429, { email, scope: "account" }, accountLimit.retryAfterSeconds);
+  // Guessing one account's password from many addresses is limited per account too; a browser
+  // that signed in to it before is counted on its own, so strangers cannot lock the owner out.
+  const failures = await failedLogins.check(account, await knownDeviceFor(request, account));
+  if (!failures.limit.allowed)
+    return answer(429, { email, scope: "account" }, failures.limit.retryAfterSeconds);
 
   try {
     const user = await authenticator.authenticate(LOGIN_STRATEGY, formRequestFor(request, form));
-    await failedLogins.clear(account);
+    await failedLogins.clear(failures.counter);
     return signInAndRedirect(request, user, safeRedirect(redirectTo, `/dashboard/${user.role}`));
   } catch (error) {
     if (error instanceof PasswordHashingBusyError) {
       return answer(503, { email, formError: BUSY }, error.retryAfterSeconds);
     }
     if (!(error instanceof LoginError)) throw error;
-    if (error.formError === INVALID_LOGIN) await failedLogins.record(account);
+    if (error.formError === INVALID_LOGIN) await failedLogins.record(failures.counter);
     return answer(400, { email, fieldErrors: error.fieldErrors, formError: error.formError });
   }
 }

@@ -16,7 +16,7 @@ export function TooManyAttempts({
       <h2>Too many attempts</h2>
       <p>
         {scope === "account"
-          ? `Too many failed ${attempts} attempts for this account. Please try again ${retryIn}.`
+          ? `Too many failed ${attempts} attempts for this account. If it is yours, log in from a browser you have used for it before, or try again ${retryIn}.`
           : `Too many ${attempts} attempts from your network. Please try again ${retryIn}.`}
       </p>
     </div>
