@@ -30,6 +30,7 @@ const DATABASE_SUITES = [
   "tests/email/**/*.test.ts",
   "tests/auth/**/*.test.ts",
   "tests/postgres/**/*.test.ts",
+  "tests/staff/**/*.test.ts",
 ];
 
 export default defineConfig({

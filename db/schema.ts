@@ -20,6 +20,8 @@ export interface UsersTable {
   access_expires_at: Timestamp | null;
   /** a talent's line in the directory, at most 140 characters */
   headline: ColumnType<string | null, string | null | undefined>;
+  /** 0 or 1: may use the staff console; set only by `npm run staff:grant` */
+  is_staff: ColumnType<number, number | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -31,6 +33,8 @@ export interface SessionsTable {
   expires_at: Timestamp;
   user_agent: string | null;
   created_at: CreatedAt;
+  /** when the session last proved its password again (staff money actions) */
+  reauthenticated_at: ColumnType<Timestamp | null, Timestamp | null | undefined>;
 }
 
 export interface StripeCustomersTable {
@@ -277,6 +281,36 @@ export interface CatalogPricesTable {
   recorded_at: CreatedAt;
 }
 
+/** One staff action (app/staff/audit.server.ts). Append-only: triggers refuse update and delete. */
+export interface StaffAuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  staff_user_id: number;
+  staff_email: string;
+  action: string;
+  target_user_id: number | null;
+  /** what inside the member's account: "payment 12", a Stripe id, "email 7" */
+  target: string | null;
+  reason: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  outcome: "done" | "failed";
+  error: string | null;
+  /** the submitted form's nonce: a resubmission writes no second entry */
+  request_key: string | null;
+}
+
+/** Access given by staff without payment, until `ends_at` (app/staff/complimentary.server.ts). */
+export interface ComplimentaryAccessTable {
+  id: Generated<number>;
+  user_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  granted_by: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -293,6 +327,8 @@ export interface Database {
   disputes: DisputesTable;
   membership_conflicts: MembershipConflictsTable;
   catalog_prices: CatalogPricesTable;
+  staff_audit_log: StaffAuditLogTable;
+  complimentary_access: ComplimentaryAccessTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -313,3 +349,5 @@ export type NewInvoiceRow = Insertable<InvoicesTable>;
 export type RefundRow = Selectable<RefundsTable>;
 export type DisputeRow = Selectable<DisputesTable>;
 export type MembershipConflictRow = Selectable<MembershipConflictsTable>;
+export type StaffAuditEntry = Selectable<StaffAuditLogTable>;
+export type ComplimentaryAccess = Selectable<ComplimentaryAccessTable>;

@@ -17,6 +17,8 @@ export interface SubscriptionFacts {
 export interface AccessInput {
   /** end of the latest annual year paid once, or null when none was ever paid */
   paidYearEndsAt: string | null;
+  /** end of the latest complimentary access staff granted (app/staff), or null; it grants like a paid year */
+  complimentaryUntil?: string | null;
   subscriptions: readonly SubscriptionFacts[];
   now: Date;
 }
@@ -66,7 +68,14 @@ function endedStatus(s: SubscriptionFacts): SubscriptionStatus {
  * nothing was ever paid or started. Stripe's status decides for subscriptions (its clock, which
  * a test clock moves, is the one that counts); `now` only decides whether a paid year runs.
  */
-export function decideAccess({ paidYearEndsAt, subscriptions, now }: AccessInput): AccessDecision {
+export function decideAccess({
+  paidYearEndsAt: paidYear,
+  complimentaryUntil = null,
+  subscriptions,
+  now,
+}: AccessInput): AccessDecision {
+  // Complimentary access counts for access exactly as a paid year does (never for revenue).
+  const paidYearEndsAt = later(paidYear, complimentaryUntil);
   const yearRuns = paidYearEndsAt !== null && Date.parse(paidYearEndsAt) > now.getTime();
   const granting = subscriptions.filter((s) => GRANTING.has(s.status));
   const paymentFailing = granting.some((s) => s.status === "past_due");

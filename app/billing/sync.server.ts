@@ -325,8 +325,14 @@ export async function applyAccess(trx: DB, userId: number, now: Date): Promise<s
     .selectAll()
     .where("user_id", "=", userId)
     .execute();
+  const complimentary = await trx
+    .selectFrom("complimentary_access")
+    .select((eb) => eb.fn.max("ends_at").as("ends"))
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   const decision = decideAccess({
     paidYearEndsAt: (year?.ends as string | null | undefined) ?? null,
+    complimentaryUntil: (complimentary?.ends as string | null | undefined) ?? null,
     subscriptions: subscriptions.map(factsOf),
     now,
   });

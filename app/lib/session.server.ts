@@ -44,6 +44,12 @@ async function readSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && value.length > 0 && value.length <= 100 ? value : null;
 }
 
+/** The hashed id of the request's session row, or null when it carries no session cookie. */
+export async function sessionRowId(request: Request): Promise<string | null> {
+  const id = await readSessionId(request);
+  return id ? hashSessionId(id) : null;
+}
+
 /** The signed-in user of `request`, or null. An expired session row is deleted on sight. */
 export async function getSessionUser(db: DB, request: Request): Promise<User | null> {
   const id = await readSessionId(request);

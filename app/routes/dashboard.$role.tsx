@@ -15,6 +15,7 @@ import { db } from "../lib/db.server";
 import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { listPaymentHistory } from "../lib/users.server";
+import { runningComplimentaryUntil } from "../staff/complimentary.server";
 import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
 import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing";
@@ -59,12 +60,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = effectiveStatus(user, now);
   const accessEnds = formatOptionalDate(user.access_expires_at);
   const payments = await listPaymentHistory(db(), user.id);
+  const complimentaryUntil = await runningComplimentaryUntil(db(), user.id, clockNow());
 
   return {
     user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
     status,
     statusLabel: status === "ACTIVE" ? `Active until ${accessEnds}` : STATUS_LABELS[status],
     accessEnds,
+    // Access given by staff without payment: "Complimentary access until ..." (the day it ends).
+    complimentaryUntil: complimentaryUntil
+      ? formatDate(new Date(Date.parse(complimentaryUntil) - 1))
+      : null,
     canPay: canPay(user, now),
     paymentPath: `/dashboard/${user.role}/payment`,
     // Only talents are listed in the directory, so only they have a headline.
@@ -123,6 +129,7 @@ export default function Dashboard() {
     status,
     statusLabel,
     accessEnds,
+    complimentaryUntil,
     canPay,
     paymentPath,
     talent,
@@ -149,6 +156,11 @@ export default function Dashboard() {
               <span className={`badge ${status}`}>{statusLabel}</span>
             </dd>
           </dl>
+          {complimentaryUntil ? (
+            <p data-testid="complimentary-access">
+              Complimentary access until {complimentaryUntil}
+            </p>
+          ) : null}
           {status === "EXPIRED" && accessEnds ? (
             <p className="muted">Your access ended on {accessEnds}.</p>
           ) : null}

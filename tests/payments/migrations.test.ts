@@ -6,6 +6,7 @@ import { createTestDatabase, makeTempDir } from "../support/app";
 
 const APP_TABLES = [
   "catalog_prices",
+  "complimentary_access",
   "disputes",
   "email_outbox",
   "invoices",
@@ -15,6 +16,7 @@ const APP_TABLES = [
   "rate_limits",
   "refunds",
   "sessions",
+  "staff_audit_log",
   "stripe_customers",
   "stripe_webhook_events",
   "subscription_status_history",

@@ -1,0 +1,117 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ROLES, roleLabel } from "../payments/pricing";
+import { db } from "../lib/db.server";
+import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
+import { listMembers, MAX_SEARCH, parseMemberQuery, STATUSES } from "../staff/members.server";
+import { st } from "../staff/text";
+
+export const headers: HeadersFunction = () => STAFF_HEADERS;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request);
+  const url = new URL(request.url);
+  const query = parseMemberQuery(url);
+  const page = await listMembers(db(), query);
+  const nextParams = new URLSearchParams();
+  if (query.q) nextParams.set("q", query.q);
+  if (query.role) nextParams.set("role", query.role);
+  if (query.status) nextParams.set("status", query.status);
+  const firstPath = `/staff/members${nextParams.size > 0 ? `?${nextParams}` : ""}`;
+  if (page.next !== null) nextParams.set("after", String(page.next));
+  return data(
+    {
+      query: { q: query.q, role: query.role ?? "", status: query.status ?? "" },
+      members: page.members.map((m) => ({
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        role: roleLabel(m.role),
+        status: m.subscription_status,
+        accessUntil: m.access_expires_at?.slice(0, 10) ?? null,
+        since: m.created_at.slice(0, 10),
+        staff: m.is_staff === 1,
+      })),
+      nextPath: page.next === null ? null : `/staff/members?${nextParams}`,
+      firstPath: query.after === null ? null : firstPath,
+    },
+    { headers: STAFF_HEADERS },
+  );
+}
+
+export default function StaffMembers() {
+  const { query, members, nextPath, firstPath } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{st("members.title")}</h1>
+      <Form method="get" className="card staff-filters" role="search">
+        <div className="field">
+          <label htmlFor="q">{st("members.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={query.q} maxLength={MAX_SEARCH} />
+        </div>
+        <div className="field">
+          <label htmlFor="role">{st("members.role")}</label>
+          <select id="role" name="role" defaultValue={query.role}>
+            <option value="">{st("common.all")}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="status">{st("members.status")}</label>
+          <select id="status" name="status" defaultValue={query.status}>
+            <option value="">{st("common.all")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button">
+          {st("common.filter")}
+        </button>
+      </Form>
+      {members.length === 0 ? (
+        <p className="muted">{st("members.empty")}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{st("members.name")}</th>
+              <th scope="col">{st("members.email")}</th>
+              <th scope="col">{st("members.role")}</th>
+              <th scope="col">{st("members.status")}</th>
+              <th scope="col">{st("members.accessUntil")}</th>
+              <th scope="col">{st("members.since")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  <Link to={`/staff/members/${m.id}`}>{m.name}</Link>
+                  {m.staff ? " (staff)" : null}
+                </td>
+                <td>{m.email}</td>
+                <td>{m.role}</td>
+                <td>{m.status}</td>
+                <td>{m.accessUntil ?? "-"}</td>
+                <td>{m.since}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        {firstPath ? <Link to={firstPath}>{st("common.first")}</Link> : null}
+        {firstPath && nextPath ? " | " : null}
+        {nextPath ? <Link to={nextPath}>{st("common.next")}</Link> : null}
+      </p>
+    </>
+  );
+}
