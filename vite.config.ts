@@ -31,6 +31,7 @@ const DATABASE_SUITES = [
   "tests/auth/**/*.test.ts",
   "tests/postgres/**/*.test.ts",
   "tests/staff/**/*.test.ts",
+  "tests/ops/**/*.test.ts",
 ];
 
 export default defineConfig({

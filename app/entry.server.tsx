@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
+import type { EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -10,6 +10,12 @@ import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
+import {
+  failedOnDatabase,
+  noteRequestError,
+  RETRY_AFTER_SECONDS,
+  serviceUnavailablePage,
+} from "./lib/unavailable.server";
 
 export const streamTimeout = 5_000;
 
@@ -25,6 +31,8 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // A loader or action found the database down or locked: a short 503, not an error page.
+  if (failedOnDatabase(request)) return serviceUnavailablePage();
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const nonce = createNonce();
   return new Promise<Response>((resolve, reject) => {
@@ -68,5 +76,23 @@ export default function handleRequest(
 /** Single-fetch data answers (client navigations, form posts with JavaScript) get the same headers. */
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
   applySecurityHeaders(response.headers, request);
+  if (failedOnDatabase(request)) response.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
   return response;
 };
+
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  // A client that went away aborts its loaders: nothing to report.
+  if (request.signal.aborted) return;
+  if (noteRequestError(error, request)) {
+    console.error(
+      `Database unavailable (${request.method} ${new URL(request.url).pathname}):`,
+      errorText(error),
+    );
+    return;
+  }
+  console.error(error);
+};
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

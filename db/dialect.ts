@@ -118,6 +118,44 @@ async function sqliteImmediateTransaction<D, T>(
   });
 }
 
+// Outages --------------------------------------------------------------------------------------
+
+/** Postgres codes that mean "not now": the server is unreachable, restarting or overloaded. */
+const UNAVAILABLE_PG_CODE = /^(08|53|57P)|^57014$/;
+const UNAVAILABLE_NODE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable|Client was closed|The database is closed|Cannot use a pool after calling end/i;
+
+/**
+ * True when `error` says the database cannot be used right now rather than that the work was
+ * wrong: Postgres unreachable, restarting, refusing connections or cancelling a statement that
+ * ran past statement_timeout; SQLite's write lock held by another process; the database closed
+ * by a shutdown. The caller answers 503 (a page) or 5xx (a webhook: Stripe retries) at once,
+ * without a second write that would wait again (decision 0019).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 4; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string") {
+      if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_PG_CODE.test(code)) return true;
+      if (UNAVAILABLE_NODE_CODES.has(code)) return true;
+      if (code.startsWith("SQLITE_BUSY") || code === "SQLITE_LOCKED") return true;
+    }
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}
+
 // Queries -------------------------------------------------------------------------------------
 
 /** LIKE ignoring case, as SQLite's LIKE does for ASCII letters: ILIKE on Postgres. */

@@ -11,8 +11,19 @@ function unwrap({ error, results }: MigrationResultSet): string[] {
   return (results ?? []).map((r) => `${r.direction} ${r.migrationName}: ${r.status}`);
 }
 
+/**
+ * Applies the pending migrations one at a time, each in its own transaction, so that against a
+ * live SQLite server the write lock is held for one migration at a time rather than for all of
+ * them (decision 0019).
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return unwrap(await migratorFor(db).migrateToLatest());
+  const migrator = migratorFor(db);
+  const lines: string[] = [];
+  for (;;) {
+    const step = unwrap(await migrator.migrateUp());
+    if (step.length === 0) return lines;
+    lines.push(...step);
+  }
 }
 
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {

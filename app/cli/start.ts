@@ -18,6 +18,11 @@ import { parseEnv } from "../lib/env.server";
 // Stripe stand-in when no Stripe key is set, then run the web server as a child process.
 
 const dev = process.argv.includes("--dev");
+/** Crashes tolerated within the window before the start script gives up. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
+/** First restart after this; doubled for each crash in the window. */
+const RESTART_DELAY_MS = 500;
 const root = process.cwd();
 
 function loadEnvironment(): Env {
@@ -116,20 +121,56 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = startWebServer(config, host);
+  // A crashed server is started again, a few times: the stand-in and its queued webhooks stay
+  // up meanwhile. After MAX_RESTARTS crashes within RESTART_WINDOW_MS the start script gives up,
+  // stops the stand-in and exits with the server's code, saying so (decision 0019).
+  let server = startWebServer(config, host);
   console.log(
     `App on ${config.appUrl}${config.postmark.serverToken ? "" : ` (emails: ${config.appUrl}/dev/mailbox)`}`,
   );
 
   let stopping = false;
+  const crashes: number[] = [];
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (server.exitCode === null) server.kill("SIGTERM");
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+    }
     await standIn?.close();
     process.exit(code);
   };
-  server.on("exit", (code) => void stop(code ?? 0));
+  const watch = (child: ChildProcess) =>
+    child.on("exit", (code, signal) => {
+      if (stopping) return;
+      if (code === 0) {
+        console.log("[start] The app server stopped; stopping the Stripe stand-in too.");
+        void stop(0);
+        return;
+      }
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && crashes[0]! < now - RESTART_WINDOW_MS) crashes.shift();
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      if (crashes.length > MAX_RESTARTS) {
+        console.error(
+          `[start] The app server ${how}; ${crashes.length} crashes within ${RESTART_WINDOW_MS / 1000} s: giving up, stopping.`,
+        );
+        void stop(code ?? 1);
+        return;
+      }
+      const delay = RESTART_DELAY_MS * 2 ** (crashes.length - 1);
+      console.error(
+        `[start] The app server ${how}; restarting it in ${delay} ms (crash ${crashes.length} of at most ${MAX_RESTARTS} within ${RESTART_WINDOW_MS / 1000} s).`,
+      );
+      setTimeout(() => {
+        if (stopping) return;
+        server = startWebServer(config, host);
+        watch(server);
+      }, delay);
+    });
+  watch(server);
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 }

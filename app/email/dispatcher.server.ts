@@ -7,8 +7,13 @@ import type { EmailTransport } from "./transport.server";
 
 type DB = Kysely<Database>;
 
-/** A claimed row is held this long; a crashed sender's claim lapses and another retries it. */
-export const CLAIM_MS = 60_000;
+/**
+ * A claimed row is held this long; a crashed sender's claim lapses and another retries it. It
+ * must outlast one render plus one send (the Postmark client gives up after 10 s), else a slow
+ * send could be claimed and sent again by another dispatcher; what a crash costs is this delay
+ * and, when the send was in flight, a duplicate (decision 0019).
+ */
+export const CLAIM_MS = 20_000;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_CAP_MS = 60 * 60 * 1000;
 /** Messages one call sends at most; the background loop calls again at once after a full batch. */

@@ -38,8 +38,8 @@ export function postmarkTransport(options: {
   const base = options.apiBase ? new URL(options.apiBase) : null;
   const client = new ServerClient(options.serverToken, {
     ...(base ? { requestHost: base.host, useHttps: base.protocol === "https:" } : {}),
-    // seconds
-    timeout: 15,
+    // seconds; the dispatcher's claim on a row (CLAIM_MS) must outlast it
+    timeout: 10,
   });
   return {
     name: "postmark",

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { createDatabase } from "../../db/connection";
+import { createDatabase, SERVER_TIMEOUTS } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { env } from "./env.server";
 
@@ -16,7 +16,10 @@ export function db(): DB {
   if (holder.__appDbClosed) throw new Error("The database is closed: the server is shutting down");
   if (!holder.__appDb) {
     const config = env();
-    holder.__appDb = createDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+    holder.__appDb = createDatabase(config.databaseUrl, {
+      poolSize: config.databasePoolSize,
+      timeouts: SERVER_TIMEOUTS,
+    });
   }
   return holder.__appDb;
 }

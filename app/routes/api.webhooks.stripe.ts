@@ -1,10 +1,21 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../lib/db.server";
 import { handleStripeWebhook } from "../stripe-events/webhook.server";
+import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
 
 // Resource route: Stripe POSTs signed events here. No loader: a GET answers 405.
 export async function action({ request }: ActionFunctionArgs) {
-  return handleStripeWebhook(request, { db: db() });
+  let database;
+  try {
+    database = db();
+  } catch {
+    // closed by a shutdown in progress: Stripe retries, another instance (or this one restarted) takes it
+    return new Response(JSON.stringify({ error: "Shutting down; Stripe will retry" }), {
+      status: 503,
+      headers: { "Content-Type": "application/json", "Retry-After": String(RETRY_AFTER_SECONDS) },
+    });
+  }
+  return handleStripeWebhook(request, { db: database });
 }
 
 export function loader() {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
-import { writeTransaction } from "../../db/dialect";
+import { isDatabaseUnavailable, writeTransaction } from "../../db/dialect";
 import { kickDispatcher } from "../lib/background.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
@@ -10,7 +10,9 @@ import { stripeEvents } from "./table.server";
 type DB = Kysely<Database>;
 
 export type ProcessResult =
-  { ok: true; status: "processed" | "duplicate" } | { ok: false; error: string };
+  | { ok: true; status: "processed" | "duplicate" }
+  /** `unavailable`: the database could not be used (down, locked, timed out); nothing was recorded */
+  | { ok: false; error: string; unavailable: boolean };
 
 export interface ProcessOptions {
   db: DB;
@@ -97,9 +99,18 @@ export async function processVerifiedEvent(
     return { ok: true, status };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // The database is down or locked: recording the failure would wait on it a second time.
+    if (isDatabaseUnavailable(error)) {
+      console.error(
+        `Stripe event ${event.id} (${event.type}, ${options.source}): database unavailable: ${message}`,
+      );
+      return { ok: false, error: message, unavailable: true };
+    }
     console.error(`Stripe event ${event.id} (${event.type}, ${options.source}) failed:`, error);
-    await recordFailure(db, event, message, now);
-    return { ok: false, error: message };
+    await recordFailure(db, event, message, now).catch((recordError: unknown) =>
+      console.error(`Stripe event ${event.id}: recording the failure failed:`, recordError),
+    );
+    return { ok: false, error: message, unavailable: false };
   }
 }
 

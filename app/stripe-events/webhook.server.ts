@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
+import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
 import { processVerifiedEvent, type ProcessOptions } from "./process.server";
 
 type DB = Kysely<Database>;
@@ -51,6 +52,11 @@ export async function handleStripeWebhook(
     onEffectsApplied: options.onEffectsApplied,
   });
   if (result.ok) return jsonResponse({ received: true, status: result.status }, 200);
+  if (result.unavailable) {
+    return jsonResponse({ error: "Database unavailable; Stripe will retry" }, 503, {
+      "Retry-After": String(RETRY_AFTER_SECONDS),
+    });
+  }
   return jsonResponse({ error: "Processing failed; Stripe will retry" }, 500);
 }
 

@@ -51,7 +51,13 @@ function runAsOwner(bin: string, args: string[]): void {
 
 export interface Cluster {
   url: string;
+  port: number;
+  /** stops and removes the cluster */
   stop(): void;
+  /** stops the server as a restart or a failover would (pg_ctl stop -m fast), keeping its data */
+  stopServer(): void;
+  /** starts the stopped server again on the same port */
+  startServer(): void;
 }
 
 export async function startCluster(binDir: string): Promise<Cluster> {
@@ -64,6 +70,22 @@ export async function startCluster(binDir: string): Promise<Cluster> {
   const data = join(dir, "data");
   const port = await freePort();
   let started = false;
+  let startOptions = "";
+  const start = (options: string) => {
+    startOptions = options;
+    runAsOwner(join(binDir, "pg_ctl"), [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-o",
+      options,
+      "-w",
+      "-t",
+      "60",
+      "start",
+    ]);
+  };
   const stop = () => {
     if (started) {
       started = false;
@@ -98,21 +120,16 @@ export async function startCluster(binDir: string): Promise<Cluster> {
       "-c max_connections=300",
     ].join(" ");
     started = true;
-    runAsOwner(join(binDir, "pg_ctl"), [
-      "-D",
-      data,
-      "-l",
-      join(dir, "server.log"),
-      "-o",
-      options,
-      "-w",
-      "-t",
-      "60",
-      "start",
-    ]);
+    start(options);
   } catch (error) {
     stop();
     throw error;
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop,
+    stopServer: () => runAsOwner(join(binDir, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]),
+    startServer: () => start(startOptions),
+  };
 }
