@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { createPendingPayment, createUser } from "../support/factories";
-import { checkoutSessionObject, signatureFor, stripeEvent } from "../support/stripe-events";
+import { sessionForPayment, signatureFor, stripeEvent } from "../support/stripe-events";
 
 // Stripe's side of the outage tests: paid checkouts whose completion events are delivered to a
 // server process over HTTP, each signed afresh, and retried until a 2xx as Stripe retries.
@@ -25,11 +25,7 @@ export async function paidCheckoutEvents(
   for (let i = 0; i < count; i++) {
     const user = await createUser(db, { email: `${label}-${i}@example.test` });
     const payment = await createPendingPayment(db, user);
-    const session = checkoutSessionObject({
-      id: payment.stripe_checkout_session_id!,
-      client_reference_id: String(user.id),
-      metadata: { user_id: String(user.id) },
-    });
+    const session = sessionForPayment(payment, {});
     events.push(stripeEvent("checkout.session.completed", session));
   }
   return events;
