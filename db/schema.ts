@@ -76,6 +76,9 @@ export interface PaymentsTable {
   card_brand: ColumnType<string | null, string | null | undefined>;
   card_last4: ColumnType<string | null, string | null | undefined>;
   receipt_url: ColumnType<string | null, string | null | undefined>;
+  /** minor units refunded so far (Stripe's charge.amount_refunded) */
+  refunded_amount: ColumnType<number, number | undefined>;
+  refunded_at: ColumnType<Timestamp | null, Timestamp | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

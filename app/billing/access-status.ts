@@ -21,6 +21,11 @@ export interface AccessInput {
   complimentaryUntil?: string | null;
   subscriptions: readonly SubscriptionFacts[];
   now: Date;
+  /**
+   * The latest time a grant was taken back (a paid year refunded in full, a charge disputed and
+   * not won), or null. The caller leaves withdrawn grants out of the two fields above.
+   */
+  withdrawnAt?: string | null;
 }
 
 export interface AccessDecision {
@@ -68,7 +73,25 @@ function endedStatus(s: SubscriptionFacts): SubscriptionStatus {
  * nothing was ever paid or started. Stripe's status decides for subscriptions (its clock, which
  * a test clock moves, is the one that counts); `now` only decides whether a paid year runs.
  */
-export function decideAccess({
+export function decideAccess(input: AccessInput): AccessDecision {
+  const decision = decideFromGrants(input);
+  const withdrawnAt = input.withdrawnAt ?? null;
+  // Nothing grants any more because a grant was taken back: access ended then, by the business.
+  if (
+    decision.subscription_status !== "ACTIVE" &&
+    withdrawnAt !== null &&
+    (decision.access_expires_at === null ||
+      Date.parse(withdrawnAt) >= Date.parse(decision.access_expires_at))
+  )
+    return {
+      subscription_status: "CANCELLED",
+      access_expires_at: withdrawnAt,
+      paymentFailing: false,
+    };
+  return decision;
+}
+
+function decideFromGrants({
   paidYearEndsAt: paidYear,
   complimentaryUntil = null,
   subscriptions,

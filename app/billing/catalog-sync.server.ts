@@ -8,6 +8,8 @@ export interface CatalogPrice {
   priceId: string;
   /** what the sync did for this plan */
   action: "found" | "created" | "key_moved";
+  /** key_moved: the price that held the lookup key before (still the catalog's for its subscriptions) */
+  replacedPriceId?: string;
 }
 
 function matches(price: Stripe.Price, plan: RecurringPlan): boolean {
@@ -85,7 +87,11 @@ export async function syncCatalog(
         idempotencyKey: `catalog-price:${plan.lookupKey}:${plan.amount}:${plan.interval}:${holder?.id ?? "none"}`,
       },
     );
-    result.push({ plan, priceId: created.id, action: holder ? "key_moved" : "created" });
+    result.push(
+      holder
+        ? { plan, priceId: created.id, action: "key_moved", replacedPriceId: holder.id }
+        : { plan, priceId: created.id, action: "created" },
+    );
   }
   return result;
 }

@@ -16,6 +16,8 @@ import { planById, recurringPriceLabel, type BillingInterval } from "../payments
 import { decideAccess, type SubscriptionFacts } from "./access-status";
 import { billingEmailKeys, queueBillingEmail, type BillingEmail } from "./emails.server";
 import { withKeyLock } from "./key-lock.server";
+import { catalogPrices } from "./catalog-sync.server";
+import { recordConflict } from "./conflicts.server";
 
 type DB = Kysely<Database>;
 
@@ -72,7 +74,7 @@ export async function syncSubscription(
     let subscription: Stripe.Subscription;
     try {
       subscription = await stripe.subscriptions.retrieve(subscriptionId, {
-        expand: ["default_payment_method", "latest_invoice"],
+        expand: ["default_payment_method", "latest_invoice.payments"],
       });
     } catch (error) {
       if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
@@ -80,7 +82,11 @@ export async function syncSubscription(
       throw error;
     }
     const invoices = (
-      await stripe.invoices.list({ subscription: subscriptionId, limit: INVOICES_PER_SYNC })
+      await stripe.invoices.list({
+        subscription: subscriptionId,
+        limit: INVOICES_PER_SYNC,
+        expand: ["data.payments"],
+      })
     ).data;
     const latest =
       subscription.latest_invoice && typeof subscription.latest_invoice !== "string"
@@ -88,10 +94,11 @@ export async function syncSubscription(
         : null;
     if (latest && !invoices.some((i) => i.id === latest.id)) invoices.push(latest);
     if (options.invoiceId && !invoices.some((i) => i.id === options.invoiceId)) {
-      invoices.push(await stripe.invoices.retrieve(options.invoiceId));
+      invoices.push(await stripe.invoices.retrieve(options.invoiceId, { expand: ["payments"] }));
     }
     const card = await cardOf(stripe, subscription);
-    return syncFetched(db, { subscription, invoices, card }, options);
+    const catalog = await catalogKnowledge(stripe);
+    return syncFetched(db, { subscription, invoices, card, catalog }, options);
   });
 }
 
@@ -114,10 +121,35 @@ async function cardOf(
     : null;
 }
 
+/** A price the catalog has (or had): its plan and role. */
+export interface CatalogEntry {
+  plan: string;
+  role: string;
+  lookupKey: string;
+}
+
+/**
+ * The catalog's prices as this process synced them, with the prices whose lookup key moved to
+ * a new one at that sync: both are the catalog's, and are recorded in catalog_prices when a
+ * subscription on them is stored, so a price the catalog once had keeps granting after later
+ * moves and restarts.
+ */
+export async function catalogKnowledge(stripe: Stripe): Promise<Map<string, CatalogEntry>> {
+  const known = new Map<string, CatalogEntry>();
+  for (const entry of (await catalogPrices(stripe)).values()) {
+    const value = { plan: entry.plan.id, role: entry.plan.role, lookupKey: entry.plan.lookupKey };
+    known.set(entry.priceId, value);
+    if (entry.replacedPriceId) known.set(entry.replacedPriceId, value);
+  }
+  return known;
+}
+
 interface Fetched {
   subscription: Stripe.Subscription;
   invoices: Stripe.Invoice[];
   card: { brand: string; last4: string } | null;
+  /** the catalog's prices (catalogKnowledge); catalog_prices holds the ones it had before */
+  catalog: ReadonlyMap<string, CatalogEntry>;
 }
 
 function subscriptionRow(
@@ -125,16 +157,19 @@ function subscriptionRow(
   s: Stripe.Subscription,
   card: Fetched["card"],
   nowIso: string,
+  catalogEntry: CatalogEntry | null,
 ): NewSubscriptionRow {
   const item = s.items.data[0];
   const price = item?.price;
   const currency = (price?.currency ?? s.currency).toLowerCase();
-  const catalogPlan = price?.metadata?.plan ? planById(price.metadata.plan, currency) : undefined;
+  // Only a catalog price names a catalog plan: a price's own metadata proves nothing.
+  const catalogPlan = catalogEntry ? planById(catalogEntry.plan, currency) : undefined;
   return {
     stripe_subscription_id: s.id,
     user_id: userId,
     stripe_customer_id: idOf(s.customer) ?? "",
     plan: catalogPlan?.id ?? price?.lookup_key ?? price?.id ?? "unknown",
+    off_catalog: catalogEntry ? 0 : 1,
     interval: price?.recurring?.interval ?? "month",
     stripe_price_id: price?.id ?? "",
     amount: (price?.unit_amount ?? 0) * (item?.quantity ?? 1),
@@ -173,6 +208,7 @@ function invoiceRow(userId: number, invoice: Stripe.Invoice, nowIso: string): Ne
     hosted_invoice_url: invoice.hosted_invoice_url ?? null,
     invoice_pdf: invoice.invoice_pdf ?? null,
     paid_at: iso(invoice.status_transitions?.paid_at),
+    stripe_payment_intent_id: idOf(invoice.payments?.data[0]?.payment.payment_intent),
     next_payment_attempt: iso(invoice.next_payment_attempt),
     stripe_created_at: iso(invoice.created) ?? nowIso,
     synced_at: nowIso,
@@ -193,6 +229,7 @@ const COMPARED: (keyof NewSubscriptionRow)[] = [
   "ended_at",
   "card_last4",
   "latest_invoice_id",
+  "off_catalog",
 ];
 
 function driftOf(before: SubscriptionRow | undefined, after: NewSubscriptionRow): string[] {
@@ -230,13 +267,55 @@ export async function syncFetched(
     .where("id", "=", owner.user_id)
     .executeTakeFirstOrThrow();
 
-  const row = subscriptionRow(user.id, subscription, fetched.card, nowIso);
+  const priceId = subscription.items.data[0]?.price?.id ?? "";
+  const current = fetched.catalog.get(priceId) ?? null;
+  const recorded = current
+    ? null
+    : await db
+        .selectFrom("catalog_prices")
+        .select(["plan", "role", "lookup_key as lookupKey"])
+        .where("stripe_price_id", "=", priceId)
+        .executeTakeFirst();
+  const known = current ?? recorded ?? null;
+  // A price of the catalog, of this member's role: anything else is stored, flagged, grants nothing.
+  const catalogEntry = known && known.role === user.role ? known : null;
+  const row = subscriptionRow(user.id, subscription, fetched.card, nowIso, catalogEntry);
   const invoiceRows = fetched.invoices
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
-  const emails = billingEmailsFor(user, subscription, row, fetched.invoices, options);
+  const emails = catalogEntry
+    ? billingEmailsFor(user, subscription, row, fetched.invoices, options)
+    : [];
 
   return writeTransaction(db, async (trx) => {
+    if (current)
+      await trx
+        .insertInto("catalog_prices")
+        .values({
+          stripe_price_id: priceId,
+          plan: current.plan,
+          role: current.role,
+          lookup_key: current.lookupKey,
+          recorded_at: nowIso,
+        })
+        .onConflict((oc) => oc.column("stripe_price_id").doNothing())
+        .execute();
+    if (!catalogEntry)
+      await recordConflict(
+        trx,
+        {
+          userId: user.id,
+          kind: "off_catalog_subscription",
+          kept: null,
+          resolved: `subscription:${subscription.id}`,
+          action: "flagged",
+          refundAmount: null,
+          currency: row.currency,
+          detail: `Subscription ${subscription.id} is on price ${priceId || "(none)"} (${formatMoney(row.amount, row.currency)} a ${row.interval}), which is not a ${user.role} price of the catalog: stored, grants no access.`,
+          dedupeKey: `off-catalog:${subscription.id}`,
+        },
+        now,
+      );
     const before = await trx
       .selectFrom("subscriptions")
       .selectAll()
@@ -314,26 +393,15 @@ export async function applyAccess(trx: DB, userId: number, now: Date): Promise<s
       .select(["subscription_status", "access_expires_at"])
       .where("id", "=", userId),
   ).executeTakeFirstOrThrow();
-  const year = await trx
-    .selectFrom("payments")
-    .select((eb) => eb.fn.max("access_ends_at").as("ends"))
-    .where("user_id", "=", userId)
-    .where("status", "=", "paid")
-    .executeTakeFirst();
-  const subscriptions = await trx
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("user_id", "=", userId)
-    .execute();
+  const grants = await accessGrants(trx, userId);
   const complimentary = await trx
     .selectFrom("complimentary_access")
     .select((eb) => eb.fn.max("ends_at").as("ends"))
     .where("user_id", "=", userId)
     .executeTakeFirst();
   const decision = decideAccess({
-    paidYearEndsAt: (year?.ends as string | null | undefined) ?? null,
+    ...grants,
     complimentaryUntil: (complimentary?.ends as string | null | undefined) ?? null,
-    subscriptions: subscriptions.map(factsOf),
     now,
   });
   if (
@@ -351,6 +419,73 @@ export async function applyAccess(trx: DB, userId: number, now: Date): Promise<s
     .where("id", "=", userId)
     .execute();
   return `user ${userId}: ${user.subscription_status} until ${user.access_expires_at ?? "-"} -> ${decision.subscription_status} until ${decision.access_expires_at ?? "-"}`;
+}
+
+/** Disputes in these states no longer hold anything back (Stripe's dispute statuses). */
+const SETTLED_DISPUTE_STATUSES = ["won", "warning_closed", "prevented"];
+
+/**
+ * What grants the member access, for decideAccess: paid years (not refunded, not under a dispute
+ * that is open or lost), catalog subscriptions (none of whose invoices is under such a dispute),
+ * and when a grant was last taken back (a full refund of a year, a dispute opened).
+ */
+export async function accessGrants(
+  trx: DB,
+  userId: number,
+): Promise<{
+  paidYearEndsAt: string | null;
+  subscriptions: SubscriptionFacts[];
+  withdrawnAt: string | null;
+}> {
+  const disputes = await trx
+    .selectFrom("disputes")
+    .select(["payment_id", "stripe_invoice_id", "status", "stripe_created_at"])
+    .where("user_id", "=", userId)
+    .where("status", "not in", SETTLED_DISPUTE_STATUSES)
+    .execute();
+  const disputedPayments = new Set(disputes.map((d) => d.payment_id).filter((id) => id !== null));
+  const disputedInvoices = disputes.map((d) => d.stripe_invoice_id).filter((id) => id !== null);
+  const disputedSubscriptions = new Set(
+    disputedInvoices.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom("invoices")
+            .select("stripe_subscription_id")
+            .where("stripe_invoice_id", "in", disputedInvoices)
+            .execute()
+        ).map((i) => i.stripe_subscription_id),
+  );
+  const payments = await trx
+    .selectFrom("payments")
+    .select(["id", "status", "access_ends_at", "refunded_at"])
+    .where("user_id", "=", userId)
+    .where("status", "in", ["paid", "refunded"])
+    .execute();
+  let paidYearEndsAt: string | null = null;
+  let withdrawnAt: string | null = null;
+  const latest = (a: string | null, b: string | null) =>
+    a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b;
+  for (const p of payments) {
+    if (p.status === "refunded") withdrawnAt = latest(withdrawnAt, p.refunded_at);
+    else if (!disputedPayments.has(p.id)) paidYearEndsAt = latest(paidYearEndsAt, p.access_ends_at);
+  }
+  const subscriptions = await trx
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("off_catalog", "=", 0)
+    .execute();
+  for (const d of disputes)
+    if (d.payment_id !== null || d.stripe_invoice_id !== null)
+      withdrawnAt = latest(withdrawnAt, d.stripe_created_at);
+  return {
+    paidYearEndsAt,
+    subscriptions: subscriptions
+      .filter((s) => !disputedSubscriptions.has(s.stripe_subscription_id))
+      .map(factsOf),
+    withdrawnAt,
+  };
 }
 
 export function factsOf(
