@@ -32,6 +32,7 @@ const DATABASE_SUITES = [
   "tests/postgres/**/*.test.ts",
   "tests/staff/**/*.test.ts",
   "tests/ops/**/*.test.ts",
+  "tests/i18n/**/*.test.ts",
 ];
 
 export default defineConfig({

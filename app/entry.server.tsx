@@ -4,7 +4,11 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
 import { startBillingJobs } from "./billing/jobs.server";
+import { parseLanguage } from "./i18n/config";
+import { isRouteHandle } from "./i18n/handle";
+import { getLanguage, i18nFor } from "./i18n/i18next.server";
 import { startBackgroundJobs, stopBackgroundJobs } from "./lib/background.server";
 import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
@@ -25,7 +29,23 @@ startBillingJobs();
 drainDatabaseOnShutdown(stopBackgroundJobs);
 installClientAddressHeader();
 
-export default function handleRequest(
+/** The language the root loader chose; detected again only when it did not run (an error). */
+async function documentLanguage(request: Request, remixContext: EntryContext) {
+  const root: unknown = remixContext.staticHandlerContext.loaderData.root;
+  const chosen =
+    typeof root === "object" && root !== null ? (root as { locale?: unknown }).locale : null;
+  return parseLanguage(chosen) ?? (await getLanguage(request));
+}
+
+/** The namespaces the matched routes declare: what the browser loads for this page. */
+function pageNamespaces(remixContext: EntryContext): string[] {
+  return remixContext.staticHandlerContext.matches.flatMap(({ route }) => {
+    const handle: unknown = remixContext.routeModules[route.id]?.handle;
+    return isRouteHandle(handle) ? handle.i18n : [];
+  });
+}
+
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -35,15 +55,18 @@ export default function handleRequest(
   if (failedOnDatabase(request)) return serviceUnavailablePage();
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const nonce = createNonce();
+  const i18n = i18nFor(await documentLanguage(request, remixContext), pageNamespaces(remixContext));
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     // Abort a render still streaming after streamTimeout; cleared once the document is complete,
     // so a finished render is not kept alive (with its request) until the timer fires.
     const abortTimer = setTimeout(() => abort(), streamTimeout + 1_000);
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
-      </NonceProvider>,
+      <I18nextProvider i18n={i18n}>
+        <NonceProvider value={nonce}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </NonceProvider>
+      </I18nextProvider>,
       {
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {

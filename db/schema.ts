@@ -22,6 +22,8 @@ export interface UsersTable {
   headline: ColumnType<string | null, string | null | undefined>;
   /** 0 or 1: may use the staff console; set only by `npm run staff:grant` */
   is_staff: ColumnType<number, number | undefined>;
+  /** "fr" or "en": the member's language for pages, emails and Stripe; null reads as French */
+  locale: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

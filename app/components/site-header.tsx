@@ -1,5 +1,7 @@
 import { Form, Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import type { User } from "../../db/schema";
+import { LanguageSwitcher } from "./language-switcher";
 
 interface Props {
   /** the signed-in user, or null/undefined when signed out */
@@ -7,29 +9,31 @@ interface Props {
 }
 
 export function SiteHeader({ user }: Props) {
+  const { t } = useTranslation("common");
   return (
     <header className="site-header">
       <Link to="/" className="brand">
-        Talents Acting
+        {t("common:brand")}
       </Link>
-      <nav aria-label="Account">
+      <nav aria-label={t("common:nav.account")}>
         {user ? (
           <>
             <span className="muted">{user.name}</span>
-            <Link to="/talents">Talent directory</Link>
-            <Link to={`/dashboard/${user.role}`}>Dashboard</Link>
+            <Link to="/talents">{t("common:nav.talents")}</Link>
+            <Link to={`/dashboard/${user.role}`}>{t("common:nav.dashboard")}</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button secondary">
-                Log out
+                {t("common:nav.logout")}
               </button>
             </Form>
           </>
         ) : (
           <>
-            <Link to="/login">Log in</Link>
-            <Link to="/register">Register</Link>
+            <Link to="/login">{t("common:nav.login")}</Link>
+            <Link to="/register">{t("common:nav.register")}</Link>
           </>
         )}
+        <LanguageSwitcher />
       </nav>
     </header>
   );

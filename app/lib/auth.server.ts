@@ -16,9 +16,10 @@ import { findUserByEmail, updatePasswordHash } from "./users.server";
 
 export const MAX_FIELD_LENGTH = 200;
 export { MIN_PASSWORD_LENGTH } from "./password-policy.server";
-export const INVALID_LOGIN = "Invalid email or password";
+export const INVALID_LOGIN = "auth:errors.invalidLogin";
 
-const tooLong = `Use at most ${MAX_FIELD_LENGTH} characters`;
+// Messages are catalog keys (app/locales/*/auth.json); the page shows them in its language.
+const tooLong = "auth:errors.tooLong";
 
 /** A person's or company's name as shown to others: trimmed, bounded, nothing invisible. */
 export const nameField = z
@@ -37,12 +38,12 @@ export function normalizeEmail(email: string): string {
 }
 
 const emailField = z
-  .string({ required_error: "Enter your email" })
+  .string({ required_error: "auth:errors.enterEmail" })
   .trim()
   .toLowerCase()
-  .min(1, "Enter your email")
+  .min(1, "auth:errors.enterEmail")
   .max(MAX_FIELD_LENGTH, tooLong)
-  .email("Enter a valid email address");
+  .email("auth:errors.invalidEmail");
 
 /** A password being set: kept exactly as typed (spaces are part of it), checked by the policy. */
 export const newPasswordField = z
@@ -68,8 +69,8 @@ export const registerSchema = z.object({
 export const loginSchema = z.object({
   email: emailField,
   password: z
-    .string({ required_error: "Enter your password" })
-    .min(1, "Enter your password")
+    .string({ required_error: "auth:errors.enterPassword" })
+    .min(1, "auth:errors.enterPassword")
     .max(MAX_FIELD_LENGTH, tooLong),
 });
 

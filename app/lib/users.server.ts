@@ -17,6 +17,8 @@ export interface NewUserInput {
   name: string;
   role: Role;
   passwordHash: string;
+  /** the language the member signed up in ("fr" or "en") */
+  locale?: string | null;
 }
 
 /** `email` must already be trimmed and lowercased, as registration stores it. */
@@ -48,6 +50,7 @@ export async function createUser(db: DB, input: NewUserInput): Promise<User> {
         name: input.name,
         role: input.role,
         password_hash: input.passwordHash,
+        locale: input.locale ?? null,
         subscription_status: "NONE",
         access_expires_at: null,
         created_at: now,

@@ -1,10 +1,12 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { SiteHeader } from "../components/site-header";
 import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
+import type { RouteHandle } from "../i18n/handle";
 import {
   authenticator,
   INVALID_LOGIN,
@@ -17,16 +19,12 @@ import {
 import { knownDeviceFor } from "../lib/device-cookie.server";
 import { formValues, readForm } from "../lib/forms.server";
 import { PasswordHashingBusyError } from "../lib/password.server";
-import {
-  checkRateLimit,
-  failedLogins,
-  retryAfterHeaders,
-  retryAfterText,
-} from "../lib/rate-limit.server";
+import { checkRateLimit, failedLogins, retryAfterHeaders } from "../lib/rate-limit.server";
 import { safeRedirect } from "../lib/safe-redirect";
 import { requireSameOrigin } from "../lib/same-origin.server";
 
-export const meta: MetaFunction = () => [{ title: "Log in | Talents Acting" }];
+// The catalogs this page uses (the browser loads only these) and its title.
+export const handle: RouteHandle = { i18n: ["auth"], title: (t) => t("auth:login.title") };
 
 export const headers = retryAfterHeaders;
 
@@ -49,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
       {
         rateLimited:
           status === 429 && retryAfterSeconds !== undefined
-            ? { retryIn: retryAfterText(retryAfterSeconds), scope: fields.scope ?? "network" }
+            ? { retryAfterSeconds, scope: fields.scope ?? "network" }
             : null,
         fieldErrors: fields.fieldErrors ?? {},
         formError: fields.formError ?? null,
@@ -92,7 +90,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const BUSY = "Too many people are logging in right now. Please try again in a few seconds.";
+const BUSY = "auth:errors.busy";
 
 /**
  * The strategy reads the body itself. It gets the form already read, re-encoded, so a body
@@ -114,16 +112,17 @@ export default function Login() {
   const [searchParams] = useSearchParams();
   const redirectTo = safeRedirect(searchParams.get("redirectTo"), "");
   const errors: Record<string, string | undefined> = result?.fieldErrors ?? {};
+  const { t } = useTranslation("auth");
 
   return (
     <>
       <SiteHeader user={null} />
       <main className="page narrow">
-        <h1>Log in</h1>
+        <h1>{t("auth:login.title")}</h1>
         {result?.rateLimited ? (
           <TooManyAttempts
             attempts="login"
-            retryIn={result.rateLimited.retryIn}
+            retryAfterSeconds={result.rateLimited.retryAfterSeconds}
             scope={result.rateLimited.scope}
           />
         ) : null}
@@ -131,7 +130,7 @@ export default function Login() {
           <FormError message={result?.formError} />
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
           <TextField
-            label="Email"
+            label={t("auth:login.email")}
             name="email"
             type="email"
             autoComplete="email"
@@ -141,7 +140,7 @@ export default function Login() {
             error={errors.email}
           />
           <TextField
-            label="Password"
+            label={t("auth:login.password")}
             name="password"
             type="password"
             autoComplete="current-password"
@@ -149,12 +148,12 @@ export default function Login() {
             maxLength={200}
             error={errors.password}
           />
-          <StatusButton className="wide" pendingLabel="Logging in...">
-            Log in
+          <StatusButton className="wide" pendingLabel={t("auth:login.pending")}>
+            {t("auth:login.submit")}
           </StatusButton>
         </Form>
         <p className="muted">
-          New here? <Link to="/register">Create an account</Link>
+          {t("auth:login.newHere")} <Link to="/register">{t("auth:login.createAccount")}</Link>
         </p>
       </main>
     </>

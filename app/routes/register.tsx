@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
+import type { RouteHandle } from "../i18n/handle";
+import { getLanguage } from "../i18n/i18next.server";
 import { FormError, TooManyAttempts } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
@@ -14,10 +16,12 @@ import {
 import { db } from "../lib/db.server";
 import { formValues, parseForm, readForm } from "../lib/forms.server";
 import { hashPassword, PasswordHashingBusyError } from "../lib/password.server";
-import { checkRateLimit, retryAfterHeaders, retryAfterText } from "../lib/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders } from "../lib/rate-limit.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
 import { ROLES, roleLabel } from "../payments/pricing";
+
+export const handle: RouteHandle = { i18n: ["auth"] };
 
 export const meta: MetaFunction = () => [{ title: "Create an account | Talents Acting" }];
 
@@ -35,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!limit.allowed) {
     return data(
       {
-        rateLimited: { retryIn: retryAfterText(limit.retryAfterSeconds) },
+        rateLimited: { retryAfterSeconds: limit.retryAfterSeconds },
         fieldErrors: {},
         formError: null,
         values: {},
@@ -62,7 +66,12 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const { password, ...account } = parsed.data;
   try {
-    const user = await createUser(db(), { ...account, passwordHash: await hashPassword(password) });
+    const user = await createUser(db(), {
+      ...account,
+      passwordHash: await hashPassword(password),
+      // Emails sent later go out in the language the member signed up in.
+      locale: await getLanguage(request),
+    });
     return signInAndRedirect(request, user, `/dashboard/${user.role}`);
   } catch (error) {
     if (error instanceof PasswordHashingBusyError) {
@@ -96,7 +105,10 @@ export default function Register() {
       <main className="page narrow">
         <h1>Create an account</h1>
         {result?.rateLimited ? (
-          <TooManyAttempts attempts="sign-up" retryIn={result.rateLimited.retryIn} />
+          <TooManyAttempts
+            attempts="signUp"
+            retryAfterSeconds={result.rateLimited.retryAfterSeconds}
+          />
         ) : null}
         <Form method="post" className="card" noValidate>
           <FormError message={result?.formError} />

@@ -1,0 +1,67 @@
+import type { Language } from "./config";
+
+/** Amounts and dates are shown in Morocco's time, whatever the server's or the reader's zone. */
+export const DISPLAY_TIME_ZONE = "Africa/Casablanca";
+
+/**
+ * The Intl locale for each language: plain "fr" gives "3 500,00 MAD" (fr-MA would group with
+ * dots); "en-GB" gives "MAD 3,500.00" and "5 December 2026" (en-US would put the month first).
+ */
+const INTL_LOCALE: Record<Language, string> = { fr: "fr", en: "en-GB" };
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function moneyFormat(language: Language, currency: string): Intl.NumberFormat {
+  const key = `${language}:${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(INTL_LOCALE[language], {
+      style: "currency",
+      currency: currency.toUpperCase(),
+      currencyDisplay: "code",
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * An amount in minor units of `currency` as the language writes it: fr "3 500,00 MAD", en
+ * "MAD 3,500.00". The spaces are whatever Intl gives (narrow no-break spaces in French).
+ */
+export function formatMoney(amountMinor: number, currency: string, language: Language): string {
+  const format = moneyFormat(language, currency);
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amountMinor / 10 ** digits);
+}
+
+function dateFormat(language: Language, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${language}:${withTime}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[language], {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      ...(withTime ? { hour: "2-digit", minute: "2-digit" } : {}),
+      timeZone: DISPLAY_TIME_ZONE,
+    });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+function toDate(value: string | Date | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** fr "5 d\u00e9cembre 2026", en "5 December 2026", the day in Casablanca. */
+export function formatDate(value: string | Date | number, language: Language): string {
+  return dateFormat(language, false).format(toDate(value));
+}
+
+/** The date with the time of day in Casablanca: fr "5 d\u00e9cembre 2026 \u00e0 14:05". */
+export function formatDateTime(value: string | Date | number, language: Language): string {
+  return dateFormat(language, true).format(toDate(value));
+}
