@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { LANGUAGES, NAMESPACES } from "../../app/i18n/config";
 import { resources } from "../../app/i18n/resources.server";
@@ -30,14 +31,36 @@ function sourceFiles(dir: string): string[] {
 }
 
 const files = [...sourceFiles(join(ROOT, "app")), ...sourceFiles(join(ROOT, "emails"))];
-const KEY_LITERAL = new RegExp(`(["'\`])((?:${NAMESPACES.join("|")}):[A-Za-z0-9_.]+)\\1`, "g");
+const KEY = new RegExp(`^(?:${NAMESPACES.join("|")}):[A-Za-z0-9_.]+$`);
+
+/**
+ * The string literals of a source file, read with TypeScript's parser so comments (which may
+ * mention `staff:grant` without using a key) and code are told apart exactly.
+ */
+function stringLiterals(file: string): string[] {
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, "utf8"),
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
+  const literals: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+      literals.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return literals;
+}
 
 /** "ns:key" written in the source, with the files writing it. */
 const used = new Map<string, string[]>();
 for (const file of files) {
-  for (const match of readFileSync(file, "utf8").matchAll(KEY_LITERAL)) {
-    const key = match[2]!;
-    used.set(key, [...(used.get(key) ?? []), relative(ROOT, file)]);
+  for (const literal of stringLiterals(file)) {
+    if (!KEY.test(literal)) continue;
+    used.set(literal, [...(used.get(literal) ?? []), relative(ROOT, file)]);
   }
 }
 
