@@ -209,7 +209,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         userId: member.id,
         until,
         reason: form.reason,
-        requestKey: form.nonce,
+        requestKey: `${form.nonce}:complimentary`,
         now,
       });
       return answer(200, {
@@ -227,7 +227,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         subscriptionId: form.subscription,
         when: form.when,
         reason: form.reason,
-        requestKey: form.nonce,
+        requestKey: `${form.nonce}:cancel:${form.subscription}`,
         now,
       });
       return answer(result.ok ? 200 : result.status, { intent, message: result.message });
@@ -236,7 +236,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
       const result = await resyncMember(db(), stripe(), {
         staff,
         userId: member.id,
-        requestKey: form.nonce,
+        requestKey: `${form.nonce}:resync`,
         now,
       });
       return answer(result.ok ? 200 : result.status, { intent, message: result.message });
@@ -249,7 +249,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         staff,
         userId: member.id,
         emailId,
-        requestKey: form.nonce,
+        requestKey: `${form.nonce}:resend:${emailId}`,
         now,
       });
       return answer(result.ok ? 200 : result.status, { intent, message: result.message });
@@ -261,7 +261,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         paymentId: parseId(form.payment),
         amount: form.amount,
         reason: form.reason,
-        requestKey: form.nonce,
+        requestKey: `${form.nonce}:refund:${form.payment}`,
         now,
       });
       return answer(result.ok ? 200 : result.status, {

@@ -7,6 +7,8 @@ import { expireLapsedAccess } from "../../app/payments/sweep.server";
 import { loader as layoutLoader } from "../../app/routes/staff";
 import { loader as overviewLoader } from "../../app/routes/staff._index";
 import { loader as auditLoader } from "../../app/routes/staff.audit";
+import { loader as eventsLoader } from "../../app/routes/staff.events";
+import { loader as emailsLoader } from "../../app/routes/staff.emails._index";
 import { loader as membersLoader } from "../../app/routes/staff.members._index";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/staff.members.$id";
 import { loader as dashboardLoader } from "../../app/routes/dashboard.$role";
@@ -45,6 +47,8 @@ const pages: { path: string; loader: Loader; params?: () => Record<string, strin
     params: () => ({ id: String(member.user.id) }),
   },
   { path: "/staff/audit", loader: auditLoader as Loader },
+  { path: "/staff/events", loader: eventsLoader as Loader },
+  { path: "/staff/emails", loader: emailsLoader as Loader },
 ];
 
 describe("the staff guard", () => {
@@ -173,7 +177,7 @@ describe("complimentary access", () => {
       .where("user_id", "=", user.id)
       .execute();
     expect(grants).toHaveLength(1);
-    const audit = (await auditRows(db)).filter((a) => a.request_key === key);
+    const audit = (await auditRows(db)).filter((a) => a.request_key === `${key}:complimentary`);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       action: "complimentary-access",
