@@ -79,6 +79,15 @@ const rawSchema = z.object({
   PASSWORD_HASH_COST: z.enum(["owasp", "test"]).default("owasp"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
+  STAFF_EMAIL: optional.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+$/.test(v), {
+    message: "STAFF_EMAIL must be an email address",
+  }),
+  RENEWAL_NOTICE_DAYS: z.coerce
+    .number()
+    .int("RENEWAL_NOTICE_DAYS must be a whole number of days")
+    .min(1, "RENEWAL_NOTICE_DAYS must be 1 or more")
+    .max(60, "RENEWAL_NOTICE_DAYS must be 60 or less")
+    .default(7),
   TRIAL_DAYS: z.coerce
     .number()
     .int()
@@ -237,7 +246,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     passwordHashCost: raw.PASSWORD_HASH_COST,
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     trustProxy: raw.TRUST_PROXY === "true" || raw.TRUST_PROXY === "1",
-    billing: { trialDays: raw.TRIAL_DAYS, testClocks },
+    billing: { trialDays: raw.TRIAL_DAYS, testClocks, renewalNoticeDays: raw.RENEWAL_NOTICE_DAYS },
+    /** where dispute notices go (decision 17); none: they are only in the ledger and the console */
+    staffEmail: raw.STAFF_EMAIL,
   };
 }
 
