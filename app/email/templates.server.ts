@@ -29,6 +29,23 @@ import SubscriptionStartedEmail, {
   subscriptionStartedSubject,
   type SubscriptionStartedEmailProps,
 } from "../../emails/subscription-started";
+import RefundEmail, { refundSubject, type RefundEmailProps } from "../../emails/refund";
+import MembershipConflictEmail, {
+  membershipConflictSubject,
+  type MembershipConflictEmailProps,
+} from "../../emails/membership-conflict";
+import DisputeNoticeEmail, {
+  disputeNoticeSubject,
+  type DisputeNoticeEmailProps,
+} from "../../emails/dispute-notice";
+import PaymentActionRequiredEmail, {
+  paymentActionRequiredSubject,
+  type PaymentActionRequiredEmailProps,
+} from "../../emails/payment-action-required";
+import RenewalNoticeEmail, {
+  renewalNoticeSubject,
+  type RenewalNoticeEmailProps,
+} from "../../emails/renewal-notice";
 import TrialEndingEmail, {
   trialEndingSubject,
   type TrialEndingEmailProps,
@@ -94,6 +111,32 @@ const templates = {
     component: SubscriptionCancelledEmail,
     subject: (props) => subscriptionCancelledSubject(props.planName),
   } satisfies TemplateDefinition<SubscriptionCancelledEmailProps>,
+  // Refunds, disputes, one membership, renewals (decision 17).
+  refund: {
+    version: 1,
+    component: RefundEmail,
+    subject: () => refundSubject(),
+  } satisfies TemplateDefinition<RefundEmailProps>,
+  "membership-conflict": {
+    version: 1,
+    component: MembershipConflictEmail,
+    subject: () => membershipConflictSubject(),
+  } satisfies TemplateDefinition<MembershipConflictEmailProps>,
+  "dispute-notice": {
+    version: 1,
+    component: DisputeNoticeEmail,
+    subject: (props) => disputeNoticeSubject(props.outcome, props.amount),
+  } satisfies TemplateDefinition<DisputeNoticeEmailProps>,
+  "payment-action-required": {
+    version: 1,
+    component: PaymentActionRequiredEmail,
+    subject: (props) => paymentActionRequiredSubject(props.planName),
+  } satisfies TemplateDefinition<PaymentActionRequiredEmailProps>,
+  "renewal-notice": {
+    version: 1,
+    component: RenewalNoticeEmail,
+    subject: (props) => renewalNoticeSubject(props.renewsOn),
+  } satisfies TemplateDefinition<RenewalNoticeEmailProps>,
 };
 
 export type TemplateName = keyof typeof templates;
@@ -106,6 +149,11 @@ export type TemplateProps = {
   "renewal-receipt": RenewalReceiptEmailProps;
   "subscription-payment-failed": SubscriptionPaymentFailedEmailProps;
   "subscription-cancelled": SubscriptionCancelledEmailProps;
+  refund: RefundEmailProps;
+  "membership-conflict": MembershipConflictEmailProps;
+  "dispute-notice": DisputeNoticeEmailProps;
+  "payment-action-required": PaymentActionRequiredEmailProps;
+  "renewal-notice": RenewalNoticeEmailProps;
 };
 
 export function templateVersion(name: TemplateName): number {
