@@ -1,7 +1,9 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
+import { remember } from "@epic-web/remember";
 import { env } from "../lib/env.server";
+import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
 import { portalConfigurationId } from "./portal-config.server";
 import { stripeFailureMessage } from "./subscription-checkout.server";
 
@@ -9,7 +11,60 @@ export const NO_BILLING_ACCOUNT =
   "You have no billing account with us yet, so there is nothing to manage. Choose a plan on the payment page first.";
 
 export type PortalResult =
-  { kind: "redirect"; url: string } | { kind: "problem"; status: 409 | 502; message: string };
+  | { kind: "redirect"; url: string }
+  | { kind: "problem"; status: 409 | 502; message: string }
+  | { kind: "problem"; status: 429; message: string; retryAfterSeconds: number };
+
+/** A portal session just made for a member is handed out again for this long (a double click, a burst). */
+export const PORTAL_REUSE_MS = 10_000;
+const MAX_REMEMBERED_PORTALS = 10_000;
+/** Per member: the portal being opened or just opened, shared by the requests that come meanwhile. */
+const recentPortals = remember(
+  "recent-portal-sessions",
+  () => new Map<number, { result: Promise<PortalResult>; at: number }>(),
+);
+
+/**
+ * The member's portal, counted against the Stripe-call limits: a session made for them in the
+ * last PORTAL_REUSE_MS (or being made right now) is reused, with no call to Stripe and nothing
+ * counted; otherwise the request is counted per member and client address and refused with 429
+ * past the limit (decision 0008). The reuse is per process; the limits hold across instances.
+ */
+export async function openCustomerPortalLimited(
+  db: Kysely<Database>,
+  stripe: Stripe,
+  user: Pick<User, "id" | "role">,
+  request: Request,
+  now: number = Date.now(),
+): Promise<PortalResult> {
+  const recent = recentPortals.get(user.id);
+  if (recent && now - recent.at < PORTAL_REUSE_MS) {
+    const reused = await recent.result;
+    if (reused.kind === "redirect") return reused;
+  }
+  const result = (async (): Promise<PortalResult> => {
+    const limit = await allowStripeCall(request, user.id, "portal");
+    if (!limit.allowed)
+      return {
+        kind: "problem",
+        status: 429,
+        message: stripeCallsLimitedMessage(limit.retryAfterSeconds),
+        retryAfterSeconds: limit.retryAfterSeconds,
+      };
+    return openCustomerPortal(db, stripe, user);
+  })();
+  recentPortals.delete(user.id);
+  recentPortals.set(user.id, { result, at: now });
+  for (const [id, entry] of recentPortals) {
+    if (recentPortals.size <= MAX_REMEMBERED_PORTALS && now - entry.at < PORTAL_REUSE_MS) break;
+    recentPortals.delete(id);
+  }
+  const answer = await result;
+  // Only a portal that opened is reused; a refusal or a failure is asked again next time.
+  if (answer.kind !== "redirect" && recentPortals.get(user.id)?.result === result)
+    recentPortals.delete(user.id);
+  return answer;
+}
 
 /**
  * A Stripe customer portal session for the member's own customer, returning to the billing

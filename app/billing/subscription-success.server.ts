@@ -7,6 +7,7 @@ import { planById, recurringPriceLabel, type BillingInterval } from "../payments
 import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { syncSubscription } from "./sync.server";
+import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
 
 type DB = Kysely<Database>;
 
@@ -20,7 +21,8 @@ export type SubscriptionReturn =
     }
   | { kind: "processing" }
   | { kind: "expired" }
-  | { kind: "problem"; status: 400 | 404 | 502; message: string };
+  | { kind: "problem"; status: 400 | 404 | 502; message: string }
+  | { kind: "problem"; status: 429; message: string; retryAfterSeconds: number };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const NOT_FOUND =
@@ -37,6 +39,7 @@ export async function confirmSubscriptionReturn(
   user: User,
   sessionId: string | null,
   now: Date = new Date(),
+  options: ReturnOptions = {},
 ): Promise<SubscriptionReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId))
     return { kind: "problem", status: 400, message: "This link is not valid." };
@@ -49,6 +52,8 @@ export async function confirmSubscriptionReturn(
     return { kind: "problem", status: 404, message: NOT_FOUND };
 
   let session: Stripe.Checkout.Session;
+  const refused = await refusedByLimit(options);
+  if (refused) return refused;
   try {
     session = await stripe.checkout.sessions.retrieve(sessionId);
   } catch (error) {

@@ -226,12 +226,18 @@ export function retryAfterText(seconds: number): string {
 }
 
 /**
- * The `headers` export of a route whose action is rate limited: action headers reach the
- * document only through it, and the 429 answer needs Retry-After.
+ * The `headers` export of a route whose action or loader is rate limited: their headers reach
+ * the document only through it, and the 429 answer needs Retry-After.
  */
-export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
   const headers = new Headers();
-  const retryAfter = actionHeaders.get("Retry-After");
+  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };
+
+/** Retry-After for a refusal that carries retryAfterSeconds, else nothing. */
+export function retryAfter(result: object): HeadersInit | undefined {
+  const seconds = (result as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === "number" ? { "Retry-After": String(seconds) } : undefined;
+}

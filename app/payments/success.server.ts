@@ -6,6 +6,7 @@ import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
 import { planForRole } from "./pricing";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
+import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
 
 type DB = Kysely<Database>;
 
@@ -13,7 +14,8 @@ export type CheckoutReturn =
   | { kind: "paid"; accessEndsOn: string; reference: string }
   | { kind: "processing" }
   | { kind: "expired" }
-  | { kind: "problem"; status: 400 | 404 | 409 | 502; message: string };
+  | { kind: "problem"; status: 400 | 404 | 409 | 502; message: string }
+  | { kind: "problem"; status: 429; message: string; retryAfterSeconds: number };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const NOT_FOUND =
@@ -35,6 +37,7 @@ export async function confirmCheckoutReturn(
   user: User,
   sessionId: string | null,
   now: Date = new Date(),
+  options: ReturnOptions = {},
 ): Promise<CheckoutReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId)) {
     return { kind: "problem", status: 400, message: "This payment link is not valid." };
@@ -67,6 +70,8 @@ export async function confirmCheckoutReturn(
   }
 
   let session: Stripe.Checkout.Session;
+  const refused = await refusedByLimit(options);
+  if (refused) return refused;
   try {
     session = await stripe.checkout.sessions.retrieve(sessionId);
   } catch (error) {

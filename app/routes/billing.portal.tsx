@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { openCustomerPortal } from "../billing/portal.server";
+import { openCustomerPortalLimited } from "../billing/portal.server";
 import { SiteHeader } from "../components/site-header";
 import { requireUser } from "../lib/auth.server";
+import { retryAfter, retryAfterHeaders } from "../lib/rate-limit.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
 
@@ -15,11 +18,11 @@ export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const result = await openCustomerPortal(db(), stripe(), user);
+  const result = await openCustomerPortalLimited(db(), stripe(), user, request);
   if (result.kind === "redirect") return redirect(result.url, 303);
   return data(
     { user: { name: user.name, role: user.role }, message: result.message },
-    { status: result.status },
+    { status: result.status, headers: retryAfter(result) },
   );
 }
 

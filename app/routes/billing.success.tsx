@@ -5,8 +5,12 @@ import { confirmSubscriptionReturn } from "../billing/subscription-success.serve
 import { SiteHeader } from "../components/site-header";
 import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
 import { requireUser } from "../lib/auth.server";
+import { retryAfter, retryAfterHeaders } from "../lib/rate-limit.server";
+import { allowStripeCall } from "../lib/stripe-call-limits.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Subscription | Talents Acting" },
@@ -23,9 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stripe(),
     user,
     new URL(request.url).searchParams.get("session_id"),
+    new Date(),
+    { beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return") },
   );
   const body = { user: { name: user.name, role: user.role }, result };
-  return result.kind === "problem" ? data(body, { status: result.status }) : body;
+  return result.kind === "problem"
+    ? data(body, { status: result.status, headers: retryAfter(result) })
+    : body;
 }
 
 export default function SubscriptionSuccess() {

@@ -2,15 +2,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { billingView } from "../billing/billing-page.server";
-import { openCustomerPortal } from "../billing/portal.server";
+import { openCustomerPortalLimited } from "../billing/portal.server";
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { requireUser } from "../lib/auth.server";
+import { retryAfter, retryAfterHeaders } from "../lib/rate-limit.server";
 import { db } from "../lib/db.server";
 import { readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
 import { roleLabel } from "../payments/pricing";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
 
@@ -29,9 +32,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // The form carries nothing the server uses; it is still read within the size limit.
   const read = await readForm(request);
   if (!read.ok) return data({ error: read.formError }, { status: read.status });
-  const result = await openCustomerPortal(db(), stripe(), user);
+  const result = await openCustomerPortalLimited(db(), stripe(), user, request);
   if (result.kind === "redirect") return redirect(result.url, 303);
-  return data({ error: result.message }, { status: result.status });
+  return data({ error: result.message }, { status: result.status, headers: retryAfter(result) });
 }
 
 export default function BillingPage() {

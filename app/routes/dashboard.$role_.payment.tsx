@@ -21,6 +21,10 @@ import { isPlanChoice, type PlanChoice } from "../payments/catalog";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
 import { formatDate } from "../payments/format.server";
 import { formatMoney, roleLabel } from "../payments/pricing";
+import { retryAfterHeaders } from "../lib/rate-limit.server";
+import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? data.plan.name : "Payment"} | Talents Acting` },
@@ -94,6 +98,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
   if (await findRunningSubscription(db(), user.id))
     return data({ error: ALREADY_SUBSCRIBED }, { status: 409 });
+
+  const limit = await allowStripeCall(request, user.id, "checkout");
+  if (!limit.allowed)
+    return data(
+      { error: stripeCallsLimitedMessage(limit.retryAfterSeconds) },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
 
   const choice = parsed.data.plan;
   const result =

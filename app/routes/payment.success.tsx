@@ -5,9 +5,13 @@ import { PaymentOutcome } from "../components/payment-outcome";
 import { SiteHeader } from "../components/site-header";
 import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
 import { requireUser } from "../lib/auth.server";
+import { retryAfter, retryAfterHeaders } from "../lib/rate-limit.server";
+import { allowStripeCall } from "../lib/stripe-call-limits.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 import { confirmCheckoutReturn } from "../payments/success.server";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Payment | Talents Acting" },
@@ -20,9 +24,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sessionId = new URL(request.url).searchParams.get("session_id");
-  const result = await confirmCheckoutReturn(db(), stripe(), user, sessionId);
+  const result = await confirmCheckoutReturn(db(), stripe(), user, sessionId, new Date(), {
+    beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return"),
+  });
   const body = { user: { name: user.name, role: user.role }, result };
-  return result.kind === "problem" ? data(body, { status: result.status }) : body;
+  return result.kind === "problem"
+    ? data(body, { status: result.status, headers: retryAfter(result) })
+    : body;
 }
 
 export default function PaymentSuccess() {
