@@ -13,6 +13,8 @@ import {
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
+import { RouteFocus } from "./components/route-focus";
+import { SiteHeader } from "./components/site-header";
 import { DEFAULT_LANGUAGE, parseLanguage } from "./i18n/config";
 import type { RouteHandle } from "./i18n/handle";
 import { isRouteHandle } from "./i18n/handle";
@@ -38,6 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function DocumentTitle() {
   const { t } = useTranslation("common");
   const matches = useMatches();
+  const error = useRouteError();
+  if (error) {
+    const words = errorWords(isRouteErrorResponse(error) ? error.status : 500);
+    return <title>{`${t(words.title)} | ${t("common:brand")}`}</title>;
+  }
   for (let i = matches.length - 1; i >= 0; i--) {
     const match = matches[i]!;
     if (isRouteHandle(match.handle) && match.handle.title) {
@@ -51,7 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = parseLanguage(data?.locale) ?? DEFAULT_LANGUAGE;
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation("common");
   useChangeLanguage(locale);
   return (
     <html lang={locale} dir={i18n.dir(locale)}>
@@ -63,7 +70,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <a className="skip-link" href="#main">
+          {t("common:skipLink")}
+        </a>
         {children}
+        <RouteFocus />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -75,23 +86,42 @@ export default function App() {
   return <Outlet />;
 }
 
+/** The error page's title and words for a status: never Remix's own "No route matches". */
+function errorWords(status: number): { title: string; detail: string } {
+  if (status === 404)
+    return { title: "common:error.notFound.title", detail: "common:error.notFound.detail" };
+  if (status === 403)
+    return { title: "common:error.forbidden.title", detail: "common:error.forbidden.detail" };
+  if (status < 500) return { title: "common:error.bad.title", detail: "common:error.bad.detail" };
+  return { title: "common:error.title", detail: "common:error.detail" };
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation("common");
-  const title = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : t("common:error.title");
-  const detail =
-    isRouteErrorResponse(error) && typeof error.data === "string"
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const words = errorWords(status);
+  // A thrown Response's own text is meant for the member; Remix's "Error: No route matches" is not.
+  const ownText =
+    isRouteErrorResponse(error) &&
+    status !== 404 &&
+    typeof error.data === "string" &&
+    error.data.length > 0 &&
+    !error.data.startsWith("Error: ")
       ? error.data
-      : t("common:error.detail");
+      : null;
   return (
-    <main className="page narrow">
-      <h1>{title}</h1>
-      <p>{detail}</p>
-      <p>
-        <a href="/">{t("common:error.home")}</a>
-      </p>
-    </main>
+    <>
+      <SiteHeader user={undefined} />
+      <main id="main" className="page narrow">
+        <h1>{t(words.title)}</h1>
+        <p>{ownText ?? t(words.detail)}</p>
+        <p className="actions">
+          <a href="/" className="button">
+            {t("common:error.home")}
+          </a>
+        </p>
+      </main>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { User } from "../../db/schema";
+import { membershipOffer } from "../billing/offer.server";
 import { requireUser } from "../lib/auth.server";
 import { now } from "../lib/clock.server";
 import { roleLabel } from "../payments/pricing";
@@ -15,6 +16,8 @@ export interface Paywall {
   message: string;
   /** the user's own payment page, or null when paying would not unlock the feature */
   paymentPath: string | null;
+  /** what the membership costs, with the trial, when paying would unlock the feature */
+  offer: string | null;
 }
 
 export type PremiumAccess =
@@ -26,6 +29,7 @@ function paywallFor(user: User, feature: Feature, reason: "needs-access" | "role
       feature,
       message: paywallMessage(feature),
       paymentPath: `/dashboard/${user.role}/payment`,
+      offer: membershipOffer(user.role).sentence,
     };
   }
   const roles = FEATURES[feature].roles.map((r) => `${roleLabel(r)}`).join(" and ");
@@ -34,6 +38,7 @@ function paywallFor(user: User, feature: Feature, reason: "needs-access" | "role
     feature,
     message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} are for ${roles} members.`,
     paymentPath: null,
+    offer: null,
   };
 }
 
@@ -67,8 +72,9 @@ function escapeHtml(value: string): string {
 
 /** A standalone 403 page (resource routes have no layout to render a paywall into). */
 export function paywallResponse(paywall: Paywall): Response {
+  const offer = paywall.offer ? `<p>${escapeHtml(paywall.offer)}</p>` : "";
   const link = paywall.paymentPath
-    ? `<p><a href="${escapeHtml(paywall.paymentPath)}">Go to your payment page</a></p>`
+    ? `${offer}<p><a href="${escapeHtml(paywall.paymentPath)}">Choose your plan</a></p>`
     : "";
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Members only | Talents Acting</title></head><body><main><h1>Members only</h1><p>${escapeHtml(paywall.message)}</p>${link}<p><a href="/talents">Back to the talent directory</a></p></main></body></html>`;
   return new Response(html, {

@@ -21,7 +21,11 @@ const MAX_REMEMBERED_PORTALS = 10_000;
 /** Per member: the portal being opened or just opened, shared by the requests that come meanwhile. */
 const recentPortals = remember(
   "recent-portal-sessions",
-  () => new Map<number, { result: Promise<PortalResult>; at: number }>(),
+  () =>
+    new Map<
+      number,
+      { result: Promise<PortalResult>; at: number; flow: "manage" | "update_card" }
+    >(),
 );
 
 /**
@@ -36,9 +40,10 @@ export async function openCustomerPortalLimited(
   user: Pick<User, "id" | "role">,
   request: Request,
   now: number = Date.now(),
+  flow: "manage" | "update_card" = "manage",
 ): Promise<PortalResult> {
   const recent = recentPortals.get(user.id);
-  if (recent && now - recent.at < PORTAL_REUSE_MS) {
+  if (recent && recent.flow === flow && now - recent.at < PORTAL_REUSE_MS) {
     const reused = await recent.result;
     if (reused.kind === "redirect") return reused;
   }
@@ -51,10 +56,10 @@ export async function openCustomerPortalLimited(
         message: stripeCallsLimitedMessage(limit.retryAfterSeconds),
         retryAfterSeconds: limit.retryAfterSeconds,
       };
-    return openCustomerPortal(db, stripe, user);
+    return openCustomerPortal(db, stripe, user, flow);
   })();
   recentPortals.delete(user.id);
-  recentPortals.set(user.id, { result, at: now });
+  recentPortals.set(user.id, { result, at: now, flow });
   for (const [id, entry] of recentPortals) {
     if (recentPortals.size <= MAX_REMEMBERED_PORTALS && now - entry.at < PORTAL_REUSE_MS) break;
     recentPortals.delete(id);
@@ -74,6 +79,8 @@ export async function openCustomerPortal(
   db: Kysely<Database>,
   stripe: Stripe,
   user: Pick<User, "id" | "role">,
+  /** update_card: the portal opens straight on replacing the card (after a failed payment) */
+  flow: "manage" | "update_card" = "manage",
 ): Promise<PortalResult> {
   const customer = await db
     .selectFrom("stripe_customers")
@@ -82,10 +89,19 @@ export async function openCustomerPortal(
     .executeTakeFirst();
   if (!customer) return { kind: "problem", status: 409, message: NO_BILLING_ACCOUNT };
   try {
+    const returnUrl = `${env().appUrl}/dashboard/${user.role}/billing`;
     const session = await stripe.billingPortal.sessions.create({
       customer: customer.stripe_customer_id,
       configuration: await portalConfigurationId(stripe, user.role),
-      return_url: `${env().appUrl}/dashboard/${user.role}/billing`,
+      return_url: returnUrl,
+      ...(flow === "update_card"
+        ? {
+            flow_data: {
+              type: "payment_method_update",
+              after_completion: { type: "redirect", redirect: { return_url: returnUrl } },
+            },
+          }
+        : {}),
     });
     return { kind: "redirect", url: session.url };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { Role } from "../../db/schema";
+import { receiptPath } from "../billing/member-view";
 import type { CheckoutReturn } from "../payments/success.server";
 
 interface Props {
@@ -16,7 +17,8 @@ export function PaymentOutcome({ result, role }: Props) {
           <h1>Payment successful</h1>
           <p className="notice ok">Thank you! Your access is active until {result.accessEndsOn}.</p>
           <p className="muted">
-            Payment reference: <code>{result.reference}</code>. A confirmation email is on its way.
+            A confirmation email is on its way.{" "}
+            <a href={receiptPath(role, result.paymentId)}>See your receipt</a>.
           </p>
         </>
       ) : result.kind === "processing" ? (

@@ -4,10 +4,14 @@ import type { User } from "../../db/schema";
 import { LanguageSwitcher } from "./language-switcher";
 
 interface Props {
-  /** the signed-in user, or null/undefined when signed out */
-  user?: Pick<User, "name" | "role"> | null;
+  /** the signed-in user; null when signed out; undefined when unknown (the error page) */
+  user: Pick<User, "name" | "role"> | null | undefined;
 }
 
+/**
+ * The site's header. On a phone it wraps: the brand and Log out on the first line, the links
+ * on the second, the member's name left out (CSS only, so it works before JavaScript loads).
+ */
 export function SiteHeader({ user }: Props) {
   const { t } = useTranslation("common");
   return (
@@ -18,7 +22,7 @@ export function SiteHeader({ user }: Props) {
       <nav aria-label={t("common:nav.account")}>
         {user ? (
           <>
-            <span className="muted">{user.name}</span>
+            <span className="muted header-name">{user.name}</span>
             <Link to="/talents">{t("common:nav.talents")}</Link>
             <Link to={`/dashboard/${user.role}`}>{t("common:nav.dashboard")}</Link>
             <Form method="post" action="/logout">
@@ -27,6 +31,8 @@ export function SiteHeader({ user }: Props) {
               </button>
             </Form>
           </>
+        ) : user === undefined ? (
+          <Link to="/talents">{t("common:nav.talents")}</Link>
         ) : (
           <>
             <Link to="/login">{t("common:nav.login")}</Link>

@@ -11,7 +11,12 @@ import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.se
 type DB = Kysely<Database>;
 
 export type CheckoutReturn =
-  | { kind: "paid"; accessEndsOn: string; reference: string }
+  | {
+      kind: "paid";
+      accessEndsOn: string;
+      /** the payment whose receipt the page links (never Stripe's ids, which mean nothing to a member) */
+      paymentId: number;
+    }
   | { kind: "processing" }
   | { kind: "expired" }
   | { kind: "problem"; status: 400 | 404 | 409 | 502; message: string }
@@ -64,7 +69,7 @@ export async function confirmCheckoutReturn(
       return {
         kind: "paid",
         accessEndsOn: formatDate(user.access_expires_at),
-        reference: payment.stripe_payment_intent_id ?? sessionId,
+        paymentId: payment.id,
       };
     }
   }
@@ -112,10 +117,9 @@ export async function confirmCheckoutReturn(
     .executeTakeFirstOrThrow();
   if (effectiveStatus(fresh, now) !== "ACTIVE" || !fresh.access_expires_at)
     return { kind: "processing" };
-  const pi = session.payment_intent;
   return {
     kind: "paid",
     accessEndsOn: formatDate(fresh.access_expires_at),
-    reference: (typeof pi === "string" ? pi : pi?.id) ?? session.id,
+    paymentId: payment.id,
   };
 }

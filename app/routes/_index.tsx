@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { SiteHeader } from "../components/site-header";
 import { getUser } from "../lib/auth.server";
 import { env } from "../lib/env.server";
-import { formatMoney, planForRole, ROLES, roleLabel } from "../payments/pricing";
+import { membershipOffer } from "../billing/offer.server";
+import { planForRole, ROLES, roleLabel } from "../payments/pricing";
 
 export const meta: MetaFunction = () => [
   { title: "Talents Acting" },
@@ -20,12 +21,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: user ? { name: user.name, role: user.role } : null,
     plans: ROLES.map((role) => {
       const plan = planForRole(role, currency);
+      const offer = membershipOffer(role);
       return {
         role,
         label: roleLabel(role),
         name: plan.name,
         description: plan.description,
-        price: formatMoney(plan.amount, plan.currency),
+        price: offer.once,
+        monthly: offer.monthly,
+        yearly: offer.yearly,
+        trialDays: offer.trialDays,
       };
     }),
   };
@@ -36,18 +41,30 @@ export default function Index() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page">
+      <main id="main" className="page">
         <h1>Talents Acting</h1>
         <p>
           The meeting place for acting: talents show their profile and answer casting calls,
-          professionals and companies find the right people. Access is paid once a year, by role.
+          professionals and companies find the right people. Pay for a year at once, or choose a
+          monthly or yearly plan that renews by itself and starts with a free trial.
         </p>
         <div className="plans">
           {plans.map((plan) => (
             <section key={plan.role} className="card" aria-labelledby={`plan-${plan.role}`}>
               <h2 id={`plan-${plan.role}`}>{plan.label}</h2>
-              <p className="price">
+              <p className="price nowrap">
                 {plan.price} <span className="muted">/ year</span>
+              </p>
+              <p>
+                or <span className="nowrap">{plan.monthly}</span>, or{" "}
+                <span className="nowrap">{plan.yearly}</span>
+                {plan.trialDays > 0 ? (
+                  <>
+                    {" "}
+                    with the first <strong>{plan.trialDays} days free</strong>
+                  </>
+                ) : null}
+                .
               </p>
               <p className="muted">{plan.description}</p>
             </section>

@@ -31,7 +31,7 @@ export default function BillingPortalProblem() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         <h1>We could not open billing</h1>
         <p className="notice bad" role="alert">
           {message}

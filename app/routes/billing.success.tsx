@@ -43,7 +43,7 @@ export default function SubscriptionSuccess() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         {result.kind === "started" ? (
           <>
             <h1>{result.trialEndsOn ? "Your free trial has started" : "Subscription started"}</h1>

@@ -12,6 +12,7 @@ import {
 import { SiteHeader } from "../components/site-header";
 import { StatusButton } from "../components/ui/status-button";
 import { requireUser } from "../lib/auth.server";
+import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
@@ -20,7 +21,7 @@ import { canPay, effectiveStatus } from "../payments/access";
 import { isPlanChoice, type PlanChoice } from "../payments/catalog";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
 import { formatDate } from "../payments/format.server";
-import { formatMoney, roleLabel } from "../payments/pricing";
+import { roleLabel } from "../payments/pricing";
 import { retryAfterHeaders } from "../lib/rate-limit.server";
 import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
 
@@ -62,7 +63,7 @@ const choiceSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
-  const now = new Date();
+  const now = clockNow();
   const plan = planFor(user);
   const status = effectiveStatus(user, now);
   const accessEnds = user.access_expires_at ? formatDate(user.access_expires_at) : null;
@@ -71,10 +72,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
     plan: { name: plan.name, description: plan.description },
-    price: formatMoney(plan.amount, plan.currency),
-    options: running || !payable ? [] : await planOptions(db(), user),
-    status,
-    statusLabel: status === "ACTIVE" ? `Active until ${accessEnds}` : STATUS_LABELS[status],
+    options: running || !payable ? [] : await planOptions(db(), user, now),
+    statusLabel:
+      status === "ACTIVE" && accessEnds
+        ? `Active until ${accessEnds}`
+        : STATUS_LABELS[status === "ACTIVE" ? "NONE" : status],
+    renewing: status === "ACTIVE",
     canPay: payable && !running,
     subscribed: running !== undefined,
     accessEnds,
@@ -120,8 +123,8 @@ export default function PaymentPage() {
     user,
     plan,
     options,
-    status,
     statusLabel,
+    renewing,
     canPay,
     subscribed,
     accessEnds,
@@ -134,67 +137,111 @@ export default function PaymentPage() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page">
-        <h1>{plan.name}</h1>
+      <main id="main" className="page payment-page">
+        {canPay ? (
+          // The heading follows the chosen plan in CSS (:has), so it works without JavaScript.
+          <h1>
+            {options.map((option) => (
+              <span key={option.choice} className={`when-${option.choice}`}>
+                {option.heading}
+              </span>
+            ))}
+          </h1>
+        ) : (
+          <h1>{plan.name}</h1>
+        )}
         {notice ? <p className={`notice ${notice.tone}`}>{notice.text}</p> : null}
         {actionData?.error ? (
           <p className="notice bad" role="alert">
             {actionData.error}
           </p>
         ) : null}
-        <section className="card" aria-labelledby="plan-heading">
-          <h2 id="plan-heading">What you get</h2>
-          <p>{plan.description}</p>
-          <p>
-            Current status: <span className={`badge ${status}`}>{statusLabel}</span>
+        <p className="muted">
+          {plan.description} Your status: <strong>{statusLabel}</strong>.
+        </p>
+        {subscribed ? (
+          <p className="notice ok">
+            You already have a subscription that renews by itself, so there is nothing to pay here.{" "}
+            <Link to={billingPath}>Manage it on your billing page</Link>.
           </p>
-          {subscribed ? (
-            <p className="notice ok">
-              You already have a subscription that renews by itself, so there is nothing to pay
-              here. <Link to={billingPath}>Manage it on your billing page</Link>.
-            </p>
-          ) : canPay ? (
-            <Form method="post" className="plan-form">
-              <fieldset>
-                <legend>Choose your plan</legend>
-                {options.map((option) => (
-                  <label key={option.choice} className="plan-option">
-                    <input
-                      type="radio"
-                      name="plan"
-                      value={option.choice}
-                      id={`plan-${option.choice}`}
-                      defaultChecked={option.choice === "once"}
-                    />
-                    <span>
-                      <strong>{option.label}</strong>: {option.price}
-                      <span className="muted plan-next">{option.next}</span>
-                    </span>
+        ) : canPay ? (
+          <Form method="post" className="plan-form">
+            <fieldset className="plan-cards">
+              <legend className="visually-hidden">Choose your plan</legend>
+              {options.map((option) => (
+                <div key={option.choice} className="plan-card">
+                  <input
+                    type="radio"
+                    name="plan"
+                    value={option.choice}
+                    id={`plan-${option.choice}`}
+                    defaultChecked={option.choice === "once"}
+                    aria-describedby={`plan-${option.choice}-details`}
+                  />
+                  <label className="plan-title" htmlFor={`plan-${option.choice}`}>
+                    {option.label}
                   </label>
-                ))}
-              </fieldset>
-              <StatusButton pendingLabel="Opening secure checkout...">
-                {/* Which label shows follows the checked radio in CSS, so it works without JavaScript. */}
-                {options.map((option) => (
-                  <span key={option.choice} className={`submit-label submit-${option.choice}`}>
-                    {option.submitLabel}
-                  </span>
-                ))}
-              </StatusButton>
-              <p className="muted">
-                {status === "ACTIVE"
-                  ? "Renewing the annual plan adds one year after your current end date."
-                  : "You will pay on Stripe's secure checkout page and come back here."}
-              </p>
-            </Form>
-          ) : (
-            <p className="notice ok">
-              Your access is active until {accessEnds}; you can renew from {renewFrom}.
+                  {option.tag ? <span className="plan-tag">{option.tag}</span> : null}
+                  <div id={`plan-${option.choice}-details`}>
+                    <p className="plan-price nowrap">{option.price}</p>
+                    <p className="muted">
+                      Today: <strong>{option.today}</strong>
+                      {option.firstCharge ? (
+                        <> &middot; First charge: {option.firstCharge}</>
+                      ) : null}
+                    </p>
+                    <ul>
+                      {option.points.map((point) => (
+                        <li key={point}>{point}</li>
+                      ))}
+                    </ul>
+                  </div>
+                </div>
+              ))}
+            </fieldset>
+            <div className="summary" aria-live="polite">
+              {options.map((option) => (
+                <p key={option.choice} className={`when-${option.choice}`}>
+                  <strong>Today: {option.today}.</strong>{" "}
+                  {option.firstCharge
+                    ? `First charge: ${option.firstCharge}. `
+                    : option.choice === "once"
+                      ? "Nothing renews. "
+                      : ""}
+                  {option.next}
+                </p>
+              ))}
+            </div>
+            <StatusButton pendingLabel="Opening secure checkout...">
+              {options.map((option) => (
+                <span key={option.choice} className={`when-${option.choice}`}>
+                  {option.submitLabel}
+                </span>
+              ))}
+            </StatusButton>
+            <p className="muted">
+              {renewing
+                ? "Renewing the annual plan adds one year after your current end date. "
+                : ""}
+              You enter your card on Stripe&apos;s secure page and come back here.
             </p>
-          )}
-        </section>
+            <details>
+              <summary>Why two annual plans?</summary>
+              <p>
+                <strong>Annual, paid once</strong> is for members who would rather not leave a card
+                with us: you pay for one year, no card is kept and nothing renews.{" "}
+                <strong>Yearly</strong> costs the same but renews by itself until you cancel, and a
+                first subscription starts with a free trial.
+              </p>
+            </details>
+          </Form>
+        ) : (
+          <p className="notice ok">
+            Your access is active until {accessEnds}; you can renew from {renewFrom}.
+          </p>
+        )}
         <p>
-          <Link to={billingPath}>Billing and invoices</Link> |{" "}
+          <Link to={billingPath}>Billing and receipts</Link> |{" "}
           <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
         </p>
       </main>

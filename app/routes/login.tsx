@@ -117,7 +117,7 @@ export default function Login() {
   return (
     <>
       <SiteHeader user={null} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         <h1>{t("auth:login.title")}</h1>
         {result?.rateLimited ? (
           <TooManyAttempts

@@ -17,7 +17,7 @@ export default function PaymentCancelled() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         <h1>Payment cancelled</h1>
         <p className="notice warn">Payment cancelled, nothing was charged.</p>
         <p>

@@ -40,7 +40,7 @@ export default function PaymentSuccess() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         <PaymentOutcome result={result} role={user.role} />
       </main>
     </>

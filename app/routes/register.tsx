@@ -102,7 +102,7 @@ export default function Register() {
   return (
     <>
       <SiteHeader user={null} />
-      <main className="page narrow">
+      <main id="main" className="page narrow">
         <h1>Create an account</h1>
         {result?.rateLimited ? (
           <TooManyAttempts

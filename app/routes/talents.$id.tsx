@@ -59,7 +59,7 @@ export default function TalentProfilePage() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page">
+      <main id="main" className="page">
         {talent ? (
           <>
             <h1>{talent.name}</h1>
@@ -101,13 +101,21 @@ export default function TalentProfilePage() {
               ) : null}
             </section>
             {paywall ? (
-              <Paywall message={paywall.message} paymentPath={paywall.paymentPath} />
+              <Paywall
+                message={paywall.message}
+                paymentPath={paywall.paymentPath}
+                offer={paywall.offer}
+              />
             ) : null}
           </>
         ) : paywall ? (
           <>
             <h1>Talent directory</h1>
-            <Paywall message={paywall.message} paymentPath={paywall.paymentPath} />
+            <Paywall
+              message={paywall.message}
+              paymentPath={paywall.paymentPath}
+              offer={paywall.offer}
+            />
           </>
         ) : (
           <>

@@ -98,10 +98,14 @@ export default function TalentDirectory() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="page">
+      <main id="main" className="page">
         <h1>Talent directory</h1>
         {paywall ? (
-          <Paywall message={paywall.message} paymentPath={paywall.paymentPath} />
+          <Paywall
+            message={paywall.message}
+            paymentPath={paywall.paymentPath}
+            offer={paywall.offer}
+          />
         ) : (
           <>
             <Form method="get" role="search" className="card">

@@ -99,6 +99,9 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
           : ((await outcome.response?.text()) ?? "").replaceAll("&#39;", "'");
         expect(body).toContain("Become a member to see talents' contact details.");
         expect(body).toContain(`/dashboard/${role}/payment`);
+        // The price and the trial, so the member knows what unlocks it.
+        expect(body).toContain(role === "company" ? "3,500 MAD" : "1,500 MAD");
+        expect(body).toMatch(/first \d+ days free/);
         expect(body).not.toContain(talent.email);
       });
     }
@@ -167,6 +170,7 @@ describe("talents and contact details", () => {
       feature: "talent-contact",
       message: "Talents' contact details are for Professional and Company members.",
       paymentPath: null,
+      offer: null,
     });
     expect((await contact(other.id, cookie)).status).toBe(403);
   });

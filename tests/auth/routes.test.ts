@@ -120,7 +120,11 @@ describe("register", () => {
       role: "professional",
       roleLabel: "Professional",
     });
-    expect(page.data?.statusLabel).toBe("None");
+    expect(page.data?.member.statusLine).toBe("No plan yet");
+    expect(page.data?.member.primary).toMatchObject({
+      label: "Choose a plan",
+      href: "/dashboard/professional/payment",
+    });
   });
 
   const long = "x".repeat(201);
@@ -431,35 +435,49 @@ describe("requireUser and the dashboards", () => {
       status,
       idempotency_key: `key-${user.id}-${n}`,
       stripe_checkout_session_id: `cs_test_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0_${n}`,
+      stripe_payment_intent_id: `pi_test_${n}`,
+      access_ends_at: status === "paid" ? "2027-11-21T10:00:00.000Z" : null,
       created_at: created,
       paid_at: status === "paid" ? created : null,
       updated_at: created,
     });
-    await db()
-      .insertInto("payments")
-      .values([
-        payment(1, "failed", "2026-11-20T09:00:00.000Z"),
-        payment(2, "paid", "2026-11-21T10:00:00.000Z"),
-      ])
-      .execute();
+    const paymentIds = (
+      await db()
+        .insertInto("payments")
+        .values([
+          payment(1, "failed", "2026-11-20T09:00:00.000Z"),
+          payment(2, "paid", "2026-11-21T10:00:00.000Z"),
+        ])
+        .returning("id")
+        .execute()
+    ).map((r) => r.id);
 
     const page = await loadDashboard("talent", cookie);
-    expect(page.data?.status).toBe("ACTIVE");
-    expect(page.data?.statusLabel).toBe("Active until 21 November 2027");
-    expect(page.data?.paymentPath).toBe("/dashboard/talent/payment");
-    expect(page.data?.payments.map((p) => [p.date, p.plan, p.amount, p.status])).toEqual([
-      ["21 November 2026", "Talent annual membership", "300 MAD", "paid"],
-      ["20 November 2026", "Talent annual membership", "300 MAD", "failed"],
+    expect(page.data?.member.state).toBe("paid_once");
+    expect(page.data?.member.statusLine).toBe("Active until 21 November 2027");
+    expect(page.data?.member.nextCharge).toMatch(/does not renew/);
+    expect(page.data?.member.canManageBilling).toBe(false);
+    expect(
+      page.data?.member.history.map((p) => [p.date, p.description, p.amount, p.status]),
+    ).toEqual([
+      ["21 November 2026", "Talent annual membership, paid once", "300 MAD", "paid"],
+      ["20 November 2026", "Talent annual membership, paid once", "300 MAD", "failed"],
     ]);
-    expect(page.data?.payments[0]?.reference?.length).toBeLessThan(24);
-    expect(page.data?.payments[0]?.referenceFull).toMatch(/_2$/);
+    // A receipt for the paid one, nothing to open for the failed one; never a Stripe id.
+    expect(page.data?.member.history.map((p) => p.reference)).toEqual([
+      { label: "Receipt", href: `/dashboard/talent/billing/receipts/${paymentIds[1]}` },
+      null,
+    ]);
+    expect(JSON.stringify(page.data)).not.toMatch(/cs_test|pi_test/);
 
     await db()
       .updateTable("users")
       .set({ access_expires_at: "2020-01-01T00:00:00.000Z" })
       .where("id", "=", user.id)
       .execute();
-    expect((await loadDashboard("talent", cookie)).data?.statusLabel).toBe("Expired");
+    expect((await loadDashboard("talent", cookie)).data?.member.statusLine).toBe(
+      "Expired on 1 January 2020",
+    );
   });
 });
 
@@ -469,11 +487,12 @@ describe("landing page", () => {
       index.loader(args(getRequest("/"))),
     );
     expect(anonymous.data?.user).toBeNull();
-    expect(anonymous.data?.plans.map((p) => [p.label, p.price])).toEqual([
-      ["Talent", "300 MAD"],
-      ["Professional", "1,500 MAD"],
-      ["Company", "3,500 MAD"],
+    expect(anonymous.data?.plans.map((p) => [p.label, p.price, p.monthly, p.yearly])).toEqual([
+      ["Talent", "300 MAD", "30 MAD a month", "300 MAD a year"],
+      ["Professional", "1,500 MAD", "150 MAD a month", "1,500 MAD a year"],
+      ["Company", "3,500 MAD", "350 MAD a month", "3,500 MAD a year"],
     ]);
+    expect(anonymous.data?.plans[0]?.trialDays).toBeGreaterThan(0);
     const { cookie } = await registerUser(registration({ name: "Cora", role: "company" }));
     const signedIn = await run<Awaited<ReturnType<typeof index.loader>>>(() =>
       index.loader(args(getRequest("/", cookie))),

@@ -8,6 +8,7 @@ import {
 } from "../../app/routes/dashboard.$role_.billing";
 import { loader as invoiceLoader } from "../../app/routes/dashboard.$role_.billing_.invoices.$invoiceId";
 import type { User } from "../../db/schema";
+import type { MemberSummary } from "../../app/billing/member-words.server";
 import { createUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
 import {
@@ -28,28 +29,14 @@ afterAll(async () => {
   await app.close();
 });
 
-type View = {
-  view: {
-    plan: string | null;
-    price: string | null;
-    statusText: string;
-    card: string | null;
-    history: {
-      description: string;
-      amount: string;
-      status: string;
-      invoicePath: string | null;
-      pdfPath: string | null;
-    }[];
-  };
-};
+type View = { member: MemberSummary };
 
 async function page(user: User, cookie: string) {
   const outcome = await run<View>(() =>
     billingLoader(args(getRequest(`/dashboard/${user.role}/billing`, cookie), { role: user.role })),
   );
   expect(outcome.status).toBe(200);
-  return outcome.data!.view;
+  return outcome.data!.member;
 }
 
 describe("/dashboard/$role/billing", () => {
@@ -62,23 +49,27 @@ describe("/dashboard/$role/billing", () => {
 
     let view = await page(user, cookie);
     expect(view).toMatchObject({
-      plan: "Talent membership, monthly",
+      planName: "Talent membership, monthly",
       price: "30 MAD a month",
       card: "Visa ending in 4242",
+      canManageBilling: true,
+      primary: { label: "Manage billing", method: "post" },
     });
-    expect(view.statusText).toMatch(/^Trial until \d{1,2} \w+ \d{4}$/);
-    expect(view.history).toHaveLength(1);
-    expect(view.history[0]).toMatchObject({ amount: "0 MAD", status: "Paid" });
+    expect(view.statusLine).toMatch(/^Free trial until \d{1,2} \w+ \d{4}$/);
+    expect(view.nextCharge).toMatch(/^30 MAD on \d{1,2} \w+ \d{4}$/);
+    // The trial's 0 MAD invoice is not a charge.
+    expect(view.history).toHaveLength(0);
 
     await moveClock(app.stripe, app.sim, clockId, start + 14 * DAY + 2 * 3600);
     view = await page(user, cookie);
-    expect(view.statusText).toMatch(/^Active, renews on /);
+    expect(view.statusLine).toMatch(/^Active, renews on /);
     expect(view.history[0]).toMatchObject({
-      description: expect.stringContaining("Renewal"),
+      description: "Talent membership, monthly, renewal",
       amount: "30 MAD",
-      status: "Paid",
+      statusLabel: "Paid",
     });
-    const invoicePath = view.history[0]!.invoicePath!;
+    expect(view.history[0]!.reference?.label).toMatch(/^[A-Z0-9]+-\d+$/);
+    const invoicePath = view.history[0]!.reference!.href!;
     expect(invoicePath).toMatch(/^\/dashboard\/talent\/billing\/invoices\/in_/);
 
     // The invoice link answers the member's own invoice page at Stripe...
@@ -104,15 +95,20 @@ describe("/dashboard/$role/billing", () => {
     await app.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
     await app.sim.idle();
     view = await page(user, cookie);
-    expect(view.statusText).toMatch(/^Cancels on /);
+    expect(view.statusLine).toMatch(/^Cancels on /);
+    expect(view.nextCharge).toBeNull();
 
     const row = await subscriptionRow(app.db, subscription.id);
     await moveClock(app.stripe, app.sim, clockId, Date.parse(row.current_period_end!) / 1000 + 60);
     view = await page(user, cookie);
-    expect(view.statusText).toBe("Cancelled");
+    expect(view.statusLine).toMatch(/^Cancelled, access ended on \d{1,2} \w+ \d{4}$/);
+    expect(view.primary).toMatchObject({
+      label: "Subscribe again",
+      href: "/dashboard/talent/payment",
+    });
   });
 
-  it("says Payment failed, retrying while past_due", async () => {
+  it("after a failed payment: the retry date, the date access stops, update the card, pay the open invoice", async () => {
     const user = await createUser(app.db, { role: "company" });
     const cookie = await sessionCookieFor(app.db, user);
     const { clockId } = await subscribe(app.db, app.stripe, user, {
@@ -123,8 +119,31 @@ describe("/dashboard/$role/billing", () => {
     const start = await clockNow(app.stripe, clockId);
     await moveClock(app.stripe, app.sim, clockId, start + 3 * DAY + 2 * 3600);
     const view = await page(user, cookie);
-    expect(view.statusText).toBe("Payment failed, retrying");
-    expect(view.history[0]).toMatchObject({ status: "Due", amount: "350 MAD" });
+    expect(view.statusLine).toBe("Payment failed");
+    expect(view.warning).toMatch(/We will try again on \d{1,2} \w+ \d{4}\./);
+    expect(view.warning).toMatch(/Your access stops on \d{1,2} \w+ \d{4}/);
+    expect(view.primary).toMatchObject({ label: "Update your card", intent: "update_card" });
+    expect(view.secondary?.label).toBe("Pay the open invoice (350 MAD)");
+    expect(view.history[0]).toMatchObject({ statusLabel: "Due", amount: "350 MAD" });
+
+    // Update your card: the portal opens on the card flow.
+    const outcome = await run(() =>
+      billingAction(
+        args(formRequest("/dashboard/company/billing", { intent: "update_card" }, cookie), {
+          role: "company",
+        }),
+      ),
+    );
+    expect(outcome.status).toBe(303);
+    const portal = await fetch(outcome.headers.get("Location")!);
+    expect(await portal.text()).toMatch(/payment method|card/i);
+
+    // Pay the open invoice: the member's own invoice route, to the hosted invoice page.
+    const invoiceId = view.secondary!.href.split("/").at(-1)!;
+    const hosted = await run(() =>
+      invoiceLoader(args(getRequest(view.secondary!.href, cookie), { role: "company", invoiceId })),
+    );
+    expect(hosted.status).toBe(303);
   });
 
   it("Manage billing opens a customer portal session for the member's customer, returning to billing", async () => {
@@ -153,8 +172,8 @@ describe("/dashboard/$role/billing", () => {
     // The portal lets a talent switch only between the talent prices, and cancels at period end.
     const configurations = (
       await app.stripe.billingPortal.configurations.list({ limit: 100 })
-    ).data.filter((c) => c.metadata?.app === "talents_acting");
-    expect(configurations.map((c) => c.metadata?.role)).toEqual(["talent"]);
+    ).data.filter((c) => c.metadata?.app === "talents_acting" && c.metadata?.role === "talent");
+    expect(configurations).toHaveLength(1);
     expect(configurations[0]?.features.subscription_cancel).toMatchObject({
       enabled: true,
       mode: "at_period_end",
@@ -189,7 +208,14 @@ describe("/dashboard/$role/billing", () => {
         .execute(),
     ).toEqual([]);
     const view = await page(user, cookie);
-    expect(view).toMatchObject({ plan: null, statusText: "No plan yet", card: null, history: [] });
+    expect(view).toMatchObject({
+      planName: null,
+      statusLine: "No plan yet",
+      card: null,
+      history: [],
+      canManageBilling: false,
+      primary: { label: "Choose a plan", method: "get" },
+    });
   });
 
   it("refuses a cross-site POST with 403", async () => {

@@ -159,13 +159,14 @@ describe("subscription-mode Checkout from the payment page", () => {
     expect(success.data?.result).toMatchObject({ kind: "started", price: "150 MAD a month" });
     expect(success.data?.result.trialEndsOn).toMatch(/\d{4}$/);
 
-    // The dashboard's payment history lists payments made once; the subscription's are invoices on billing.
-    const dashboard = await run<{ payments: unknown[] }>(() =>
+    // The dashboard's payment history lists charges: the trial has none yet.
+    const dashboard = await run<{ member: { history: unknown[]; statusLine: string } }>(() =>
       dashboardLoader(
         args(getRequest("/dashboard/professional", cookie), { role: "professional" }),
       ),
     );
-    expect(dashboard.data?.payments).toEqual([]);
+    expect(dashboard.data?.member.history).toEqual([]);
+    expect(dashboard.data?.member.statusLine).toMatch(/^Free trial until /);
 
     // A running subscription is not offered a second one, in the page or the action.
     const page = await run<PayPage>(() =>
@@ -204,8 +205,8 @@ describe("subscription-mode Checkout from the payment page", () => {
     );
     expect(page.data?.options.map((o) => o.submitLabel)).toEqual([
       "Pay 3,500 MAD",
-      "Subscribe",
-      "Subscribe",
+      "Pay 350 MAD and subscribe",
+      "Pay 3,500 MAD and subscribe",
     ]);
     const second = await submit(user, cookie, { plan: "monthly" });
     expect(second.status).toBe(303);

@@ -72,7 +72,7 @@ test("a professional without access sees the paywall on a talent profile, pays, 
   await expect(page.getByText(talent.account.email)).toHaveCount(0);
   const profileUrl = page.url();
 
-  await page.getByRole("link", { name: "Go to your payment page" }).click();
+  await page.getByRole("link", { name: "Choose your plan" }).click();
   await expect(page).toHaveURL("/dashboard/professional/payment");
   await page.getByRole("button", { name: `Pay ${PRICE_LABEL.professional}` }).click();
   await new StripeCheckoutPage(page).pay({

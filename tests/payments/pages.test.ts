@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 type PayData = {
-  price: string;
+  options: { choice: string; today: string; submitLabel: string }[];
   statusLabel: string;
   canPay: boolean;
   accessEnds: string | null;
@@ -50,11 +50,15 @@ describe("/dashboard/$role/payment", () => {
     );
     expect(status).toBe(200);
     expect(data).toMatchObject({
-      price: "1,500 MAD",
       statusLabel: "None",
       canPay: true,
       plan: { name: "Professional annual access" },
     });
+    expect(data?.options.map((o) => [o.choice, o.today, o.submitLabel])).toEqual([
+      ["once", "1,500 MAD", "Pay 1,500 MAD"],
+      ["monthly", "Nothing", "Start free trial"],
+      ["yearly", "Nothing", "Start free trial"],
+    ]);
   });
 
   it("sends a signed-out visitor to login and another role to its own payment page", async () => {
@@ -232,7 +236,7 @@ describe("/payment/success for a payment already paid", () => {
         year: "numeric",
         timeZone: "UTC",
       }).format(new Date(endsAt)),
-      reference: "pi_test_paid_before",
+      paymentId: payment.id,
     });
     expect(
       await app.db
