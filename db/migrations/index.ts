@@ -8,6 +8,7 @@ import * as refundsDisputesConflicts from "./20261206_0030_refunds_disputes_conf
 import * as memberView from "./20261206_0060_member_view";
 import * as userLocale from "./20261206_0070_user_locale";
 import * as staffConsole from "./20261206_0080_staff_console";
+import * as staffConsoleOverview from "./20261206_0081_staff_console_overview";
 
 // Listed statically (not read from disk) so the same migrations run under tsx, Vitest and the
 // production server bundle. Names sort in the order they apply.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "20261206_0060_member_view": memberView,
   "20261206_0070_user_locale": userLocale,
   "20261206_0080_staff_console": staffConsole,
+  "20261206_0081_staff_console_overview": staffConsoleOverview,
 };

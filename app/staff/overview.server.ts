@@ -1,0 +1,243 @@
+import type { Role } from "../../db/schema";
+import type { DB } from "../lib/db.server";
+import { planById } from "../payments/catalog";
+import { ROLES } from "../payments/pricing";
+import { STATUSES } from "./members.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The chart's currency: the platform's prices are in MAD. */
+export const REVENUE_CURRENCY = "mad";
+/** Months before the current one do not change often: their totals are kept this long. */
+const CLOSED_MONTH_TTL_MS = 10 * 60 * 1000;
+/** The current month's total is recomputed at most this often. */
+const CURRENT_MONTH_TTL_MS = 60 * 1000;
+
+export interface MonthRevenue {
+  /** YYYY-MM */
+  month: string;
+  /** minor units of MAD, by role */
+  byRole: Record<Role, number>;
+}
+
+function monthStart(year: number, month: number): Date {
+  return new Date(Date.UTC(year, month, 1));
+}
+
+/** The last 12 months (the current one last), as [start, end) ranges. */
+export function lastTwelveMonths(now: Date): { month: string; from: Date; to: Date }[] {
+  const months = [];
+  for (let i = 11; i >= 0; i--) {
+    const from = monthStart(now.getUTCFullYear(), now.getUTCMonth() - i);
+    const to = monthStart(from.getUTCFullYear(), from.getUTCMonth() + 1);
+    months.push({ month: from.toISOString().slice(0, 7), from, to });
+  }
+  return months;
+}
+
+function roleOfPlan(plan: string): Role | null {
+  const role = plan.split("_")[0];
+  return (ROLES as readonly string[]).includes(role ?? "") ? (role as Role) : null;
+}
+
+/**
+ * Money paid in MAD in [from, to), by role: one-time payments (paid, or paid then refunded:
+ * gross, before refunds) through the (status, paid_at, plan, currency, amount) covering index,
+ * plus paid subscription invoices by their subscription's plan. A subscription Checkout's own
+ * payment row is left out (its invoice counts). Complimentary access has no amount and never
+ * appears here.
+ */
+async function monthRevenue(database: DB, from: Date, to: Date): Promise<Record<Role, number>> {
+  const byRole: Record<Role, number> = { talent: 0, professional: 0, company: 0 };
+  const [payments, invoices] = await Promise.all([
+    database
+      .selectFrom("payments")
+      .select(["plan", (eb) => eb.fn.sum<number>("amount").as("total")])
+      .where("status", "in", ["paid", "refunded"])
+      .where("paid_at", ">=", from.toISOString())
+      .where("paid_at", "<", to.toISOString())
+      .where("currency", "=", REVENUE_CURRENCY)
+      .groupBy("plan")
+      .execute(),
+    database
+      .selectFrom("invoices")
+      .innerJoin(
+        "subscriptions",
+        "subscriptions.stripe_subscription_id",
+        "invoices.stripe_subscription_id",
+      )
+      .select(["subscriptions.plan", (eb) => eb.fn.sum<number>("invoices.amount_paid").as("total")])
+      .where("invoices.status", "=", "paid")
+      .where("invoices.paid_at", ">=", from.toISOString())
+      .where("invoices.paid_at", "<", to.toISOString())
+      .where("invoices.currency", "=", REVENUE_CURRENCY)
+      .groupBy("subscriptions.plan")
+      .execute(),
+  ]);
+  for (const row of payments) {
+    const plan = planById(row.plan, REVENUE_CURRENCY);
+    if (plan && "interval" in plan) continue; // a subscription Checkout: its invoice counts
+    const role = roleOfPlan(row.plan);
+    if (role) byRole[role] += Number(row.total);
+  }
+  for (const row of invoices) {
+    const role = roleOfPlan(row.plan);
+    if (role) byRole[role] += Number(row.total);
+  }
+  return byRole;
+}
+
+interface CacheEntry {
+  at: number;
+  value: Record<Role, number>;
+}
+const revenueCache = new Map<string, CacheEntry>();
+
+/**
+ * Revenue per month for the last 12 months. Each month's total is kept in memory for a while
+ * (10 minutes for closed months, 1 minute for the current one), so the overview does not sum a
+ * year of payments on every request: figures can be that much behind (decision 0023).
+ */
+export async function revenueByMonth(
+  database: DB,
+  now: Date,
+  cacheKey = "",
+): Promise<MonthRevenue[]> {
+  const months = lastTwelveMonths(now);
+  const current = months.at(-1)!.month;
+  return Promise.all(
+    months.map(async ({ month, from, to }) => {
+      const key = `${cacheKey}|${month}`;
+      const ttl = month === current ? CURRENT_MONTH_TTL_MS : CLOSED_MONTH_TTL_MS;
+      const cached = revenueCache.get(key);
+      if (cached && Date.now() - cached.at < ttl) return { month, byRole: cached.value };
+      const value = await monthRevenue(database, from, to);
+      revenueCache.set(key, { at: Date.now(), value });
+      return { month, byRole: value };
+    }),
+  );
+}
+
+/** Forgets the kept month totals (tests; a staff action that changes revenue could call it). */
+export function clearRevenueCache(): void {
+  revenueCache.clear();
+}
+
+export async function overview(database: DB, now: Date, cacheKey = "") {
+  const nowIso = now.toISOString();
+  const monthAgo = new Date(now.getTime() - 30 * DAY_MS).toISOString();
+  const weekAhead = new Date(now.getTime() + 7 * DAY_MS).toISOString();
+  const [
+    byRoleStatus,
+    revenue,
+    running,
+    trials,
+    trialsEnding,
+    failedPayments,
+    failedInvoices,
+    disputes,
+    failingEvents,
+    failingEmails,
+    oldestUnsent,
+    complimentary,
+  ] = await Promise.all([
+    database
+      .selectFrom("users")
+      .select(["role", "subscription_status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(["role", "subscription_status"])
+      .execute(),
+    revenueByMonth(database, now, cacheKey),
+    database
+      .selectFrom("subscriptions")
+      .select(["interval", "currency", (eb) => eb.fn.sum<number>("amount").as("total")])
+      .where("status", "in", ["active", "past_due"])
+      .groupBy(["interval", "currency"])
+      .execute(),
+    database
+      .selectFrom("subscriptions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "=", "trialing")
+      .executeTakeFirst(),
+    database
+      .selectFrom("subscriptions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "=", "trialing")
+      .where("trial_end", ">", nowIso)
+      .where("trial_end", "<=", weekAhead)
+      .executeTakeFirst(),
+    database
+      .selectFrom("payments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "=", "failed")
+      .where("created_at", ">=", monthAgo)
+      .executeTakeFirst(),
+    database
+      .selectFrom("subscriptions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "in", ["past_due", "unpaid"])
+      .executeTakeFirst(),
+    database
+      .selectFrom("disputes")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "in", [
+        "warning_needs_response",
+        "needs_response",
+        "under_review",
+        "warning_under_review",
+      ])
+      .where("stripe_created_at", ">=", monthAgo)
+      .executeTakeFirst(),
+    database
+      .selectFrom("stripe_webhook_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("processed", "=", 0)
+      .where("error_message", "is not", null)
+      .executeTakeFirst(),
+    database
+      .selectFrom("email_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "=", "failed")
+      .executeTakeFirst(),
+    database
+      .selectFrom("email_outbox")
+      .select(["id", "created_at", "to_email"])
+      .where("status", "=", "pending")
+      .orderBy("id", "asc")
+      .limit(1)
+      .executeTakeFirst(),
+    database
+      .selectFrom("complimentary_access")
+      .select((eb) => eb.fn.count<number>("user_id").distinct().as("n"))
+      .where("ends_at", ">", nowIso)
+      .executeTakeFirst(),
+  ]);
+
+  const members = ROLES.map((role) => ({
+    role,
+    byStatus: Object.fromEntries(
+      STATUSES.map((s) => [
+        s,
+        Number(byRoleStatus.find((r) => r.role === role && r.subscription_status === s)?.n ?? 0),
+      ]),
+    ) as Record<(typeof STATUSES)[number], number>,
+  }));
+  // Monthly recurring revenue: yearly subscriptions count a twelfth of their amount.
+  const mrr = new Map<string, number>();
+  for (const row of running) {
+    const monthly = row.interval === "year" ? Number(row.total) / 12 : Number(row.total);
+    mrr.set(row.currency, (mrr.get(row.currency) ?? 0) + monthly);
+  }
+  return {
+    members,
+    revenue,
+    mrr: [...mrr].map(([currency, amount]) => ({ currency, amount: Math.round(amount) })),
+    trialsRunning: Number(trials?.n ?? 0),
+    trialsEndingWithin7Days: Number(trialsEnding?.n ?? 0),
+    failedPayments30Days: Number(failedPayments?.n ?? 0),
+    subscriptionsPaymentFailing: Number(failedInvoices?.n ?? 0),
+    openDisputes30Days: Number(disputes?.n ?? 0),
+    failingEvents: Number(failingEvents?.n ?? 0),
+    failingEmails: Number(failingEmails?.n ?? 0),
+    oldestUnsent: oldestUnsent ?? null,
+    complimentaryRunning: Number(complimentary?.n ?? 0),
+  };
+}
