@@ -5,11 +5,10 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
-import { startBillingJobs } from "./billing/jobs.server";
 import { parseLanguage } from "./i18n/config";
 import { isRouteHandle } from "./i18n/handle";
 import { getLanguage, i18nFor } from "./i18n/i18next.server";
-import { startBackgroundJobs, stopBackgroundJobs } from "./lib/background.server";
+import { startBackground, stopBackground } from "./lib/background.server";
 import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
@@ -23,10 +22,9 @@ import {
 
 export const streamTimeout = 5_000;
 
-// The server process owns the email dispatcher and the expiry sweep; started once on import.
-startBackgroundJobs();
-startBillingJobs();
-drainDatabaseOnShutdown(stopBackgroundJobs);
+// The server process owns every background loop (lib/background.server.ts); started once on import.
+startBackground();
+drainDatabaseOnShutdown(stopBackground);
 installClientAddressHeader();
 
 /** The language the root loader chose; detected again only when it did not run (an error). */

@@ -90,10 +90,16 @@ export async function writeTransaction<D, T>(
   db: Kysely<D>,
   fn: (trx: Kysely<D>) => Promise<T>,
 ): Promise<T> {
-  if (!isPostgres(db)) return sqliteImmediateTransaction(db, fn);
+  if (!isPostgres(db)) return withCommitHooks((hooks) => sqliteImmediateTransaction(db, hooks, fn));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      // Each attempt collects its own hooks: those of a rolled-back attempt are dropped.
+      return await withCommitHooks((hooks) =>
+        db.transaction().execute((trx) => {
+          commitHooks.set(trx, hooks);
+          return fn(trx);
+        }),
+      );
     } catch (error) {
       if (!isRetryableTransactionError(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
@@ -103,10 +109,12 @@ export async function writeTransaction<D, T>(
 
 async function sqliteImmediateTransaction<D, T>(
   db: Kysely<D>,
+  hooks: CommitHook[],
   fn: (trx: Kysely<D>) => Promise<T>,
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
+    commitHooks.set(conn, hooks);
     try {
       const result = await fn(conn);
       await sql`commit`.execute(conn);
@@ -114,6 +122,8 @@ async function sqliteImmediateTransaction<D, T>(
     } catch (error) {
       await sql`rollback`.execute(conn);
       throw error;
+    } finally {
+      commitHooks.delete(conn);
     }
   });
 }
@@ -154,6 +164,35 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     e = cause;
   }
   return false;
+}
+
+type CommitHook = () => void;
+/** The hooks of each open write transaction, by the Kysely instance its work runs on. */
+const commitHooks = new WeakMap<object, CommitHook[]>();
+
+async function withCommitHooks<T>(run: (hooks: CommitHook[]) => Promise<T>): Promise<T> {
+  const hooks: CommitHook[] = [];
+  const result = await run(hooks);
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (error) {
+      console.error("A commit hook failed:", error);
+    }
+  }
+  return result;
+}
+
+/**
+ * Runs `hook` once the write transaction `db` belongs to has committed (never when it rolls
+ * back, once however often it was retried), or at once when `db` is not a writeTransaction's
+ * (the write it follows committed by itself). For work that must see the committed rows, such
+ * as waking the email dispatcher; the hook must not throw nor await.
+ */
+export function afterCommit<D>(db: Kysely<D>, hook: CommitHook): void {
+  const hooks = commitHooks.get(db);
+  if (hooks) hooks.push(hook);
+  else hook();
 }
 
 // Queries -------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import Stripe from "stripe";
 import { env } from "../lib/env.server";
 import { stripe as appStripe } from "../lib/stripe.server";
@@ -97,9 +98,9 @@ export async function syncCatalog(
 }
 
 // One synced catalog a process: the prices never change while it runs (a change means a deploy).
-const holder = globalThis as typeof globalThis & {
-  __billingCatalog?: { key: string; prices: Promise<Map<string, CatalogPrice>> };
-};
+const synced = remember("billing-catalog", () => ({
+  current: undefined as { key: string; prices: Promise<Map<string, CatalogPrice>> } | undefined,
+}));
 
 /**
  * The Stripe price of each recurring plan, synced once a process (at boot, or on first use if
@@ -108,16 +109,16 @@ const holder = globalThis as typeof globalThis & {
 export function catalogPrices(stripe: Stripe = appStripe()): Promise<Map<string, CatalogPrice>> {
   const config = env();
   const key = `${config.stripe.apiBase}|${config.stripe.secretKey}|${config.pricingCurrency}`;
-  if (holder.__billingCatalog?.key !== key) {
+  if (synced.current?.key !== key) {
     const prices = syncCatalog(stripe, recurringCatalog(config.pricingCurrency)).then(
       (list) => new Map(list.map((p) => [p.plan.id, p])),
     );
-    holder.__billingCatalog = { key, prices };
+    synced.current = { key, prices };
     prices.catch(() => {
-      if (holder.__billingCatalog?.prices === prices) holder.__billingCatalog = undefined;
+      if (synced.current?.prices === prices) synced.current = undefined;
     });
   }
-  return holder.__billingCatalog.prices;
+  return synced.current.prices;
 }
 
 /** The Stripe price id of a recurring plan. */

@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import type Stripe from "stripe";
 import type { Role } from "../../db/schema";
 import { recurringPlan } from "../payments/catalog";
@@ -49,16 +50,13 @@ async function ensureConfiguration(stripe: Stripe, role: Role): Promise<string> 
   return created.id;
 }
 
-const holder = globalThis as typeof globalThis & {
-  __portalConfigurations?: Map<string, Promise<string>>;
-};
+const configurations = remember("portal-configurations", () => new Map<string, Promise<string>>());
 
 /** The role's portal configuration id, ensured once a process (again after a failure). */
 export function portalConfigurationId(stripe: Stripe, role: Role): Promise<string> {
   const config = env();
   const key = `${config.stripe.apiBase}|${config.stripe.secretKey}|${config.pricingCurrency}|${role}`;
-  holder.__portalConfigurations ??= new Map();
-  const cache = holder.__portalConfigurations;
+  const cache = configurations;
   let entry = cache.get(key);
   if (!entry) {
     entry = ensureConfiguration(stripe, role);

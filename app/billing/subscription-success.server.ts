@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
-import { kickDispatcher } from "../lib/background.server";
 import { formatDate } from "../payments/format.server";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
@@ -80,8 +79,7 @@ export async function confirmSubscriptionReturn(
   if (session.status !== "complete" || !subscriptionId) return { kind: "processing" };
 
   try {
-    const result = await syncSubscription(db, stripe, subscriptionId, { cause: "sync", now });
-    if (result.kind === "synced" && result.emails.length > 0) kickDispatcher();
+    await syncSubscription(db, stripe, subscriptionId, { cause: "sync", now });
   } catch (error) {
     console.error(
       `Syncing subscription ${subscriptionId} after Checkout failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,6 @@
+import { remember } from "@epic-web/remember";
 import type { Kysely } from "kysely";
+import { afterCommit } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { templateVersion, type TemplateName, type TemplateProps } from "./templates.server";
 
@@ -22,10 +24,32 @@ export interface RenderedOutgoingEmail extends Addressed {
 
 export type OutgoingEmail = TemplateEmail | RenderedOutgoingEmail;
 
+/** Who hears that an email was queued (the dispatcher of this process, while it runs). */
+const queuedListeners = remember("email-queued-listeners", () => new Set<() => void>());
+
+/** Calls `listener` after each commit that queued an email; returns the unsubscribe. */
+export function onEmailQueued(listener: () => void): () => void {
+  queuedListeners.add(listener);
+  return () => void queuedListeners.delete(listener);
+}
+
+function emailQueued(): void {
+  for (const listener of queuedListeners) listener();
+}
+
+/**
+ * For a write that makes an outbox row due without enqueueEmail (a staff resend or retry):
+ * the dispatcher is woken once `trx` commits.
+ */
+export function wakeDispatcherAfterCommit(trx: Kysely<Database>): void {
+  afterCommit(trx, emailQueued);
+}
+
 /**
  * Adds an email to the outbox, usually inside the transaction whose effects it reports, so
- * the email exists if and only if those effects were committed. Returns false when an email
- * with the same dedupe key was already there.
+ * the email exists if and only if those effects were committed; once they are, the dispatcher
+ * is woken (onEmailQueued) to send it without waiting for its next poll. Returns false when an
+ * email with the same dedupe key was already there.
  */
 export async function enqueueEmail(
   trx: Kysely<Database>,
@@ -52,5 +76,7 @@ export async function enqueueEmail(
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const queued = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (queued) wakeDispatcherAfterCommit(trx);
+  return queued;
 }

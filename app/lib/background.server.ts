@@ -1,39 +1,54 @@
+import { remember } from "@epic-web/remember";
 import type { Kysely } from "kysely";
+import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
+import { catalogPrices } from "../billing/catalog-sync.server";
+import { resyncAll } from "../billing/resync.server";
 import { DISPATCH_BATCH_SIZE, dispatchDueEmails } from "../email/dispatcher.server";
+import { onEmailQueued } from "../email/outbox.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
+import { now as appNow } from "./clock.server";
 import { db as appDb } from "./db.server";
 import { withLease } from "./lease.server";
 import { pruneRateLimits } from "./rate-limit.server";
 import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
+import { stripe as appStripe } from "./stripe.server";
 
-// Background work of the server process: the email dispatcher, the access expiry sweep and the
-// renewal reminders that follow it, and the daily retention job.
-// The server starts it once (entry.server.tsx); a test starts it with its own database and
-// transport and stops it, so the same loop runs in both.
+// Everything the server runs beside requests, started and stopped in one place:
+// - the email dispatcher: polls, and is woken after every commit that queued an email;
+// - the access sweep every minute: lapsed memberships expire, renewal reminders are queued,
+//   old rate-limit windows are pruned;
+// - the daily retention job (sent email bodies, old webhook events; decision 10);
+// - billing: the catalog made to match Stripe at start, then the daily re-sync from Stripe.
+// The server starts it once (entry.server.tsx) and stops it on shutdown; a test starts it with
+// its own database and transport and stops it, so the same loops run in both.
 
 type DB = Kysely<Database>;
 
 export interface BackgroundOptions {
-  db?: DB;
+  db?: () => DB;
   /** read on every pass, so a configuration change (the env cache) is picked up */
   transport?: () => EmailTransport;
+  stripe?: () => Stripe;
   now?: () => Date;
-  /** how often the dispatcher looks for due email (a kick sends sooner) */
+  /** how often the dispatcher looks for due email (a queued email wakes it sooner) */
   pollMs?: number;
   sweepMs?: number;
   /** how often the retention job runs (daily by default; also once at start) */
   retentionMs?: number;
   retention?: Partial<RetentionPolicy>;
+  /** the catalog sync at start and the daily Stripe re-sync (on by default) */
+  billing?: boolean;
 }
 
-export interface BackgroundJobs {
-  /** runs a dispatcher pass soon, e.g. right after an email was queued */
-  kick(): void;
-  /** resolves once no pass is running or queued */
+export interface Background {
+  /** runs a dispatcher pass soon (a queued email does this by itself after its commit) */
+  wake(): void;
+  /** resolves once no pass of any loop is running or queued */
   idle(): Promise<void>;
+  /** stops every loop and resolves once the passes in progress have finished */
   stop(): Promise<void>;
 }
 
@@ -41,142 +56,219 @@ const POLL_MS = 1_000;
 const SWEEP_MS = 60_000;
 /** Longer than a sweep can take; a crashed instance's lease lapses after it. */
 const SWEEP_LEASE_MS = 5 * 60_000;
-const RETENTION_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** A little under a day, so the instance whose timer fires first the next day gets it again. */
-const RETENTION_LEASE_MS = RETENTION_MS - 10 * 60_000;
+const DAILY_LEASE_MS = DAY_MS - 10 * 60_000;
+/** The first daily re-sync waits a little so boot (and the stand-in) settle first. */
+const FIRST_RESYNC_DELAY_MS = 60_000;
 
-const holder = globalThis as typeof globalThis & { __backgroundJobs?: BackgroundJobs };
+const current = remember("background", () => ({ running: undefined as Background | undefined }));
 
 /**
- * Starts the loops and makes them the process's current jobs (kickDispatcher reaches them).
- * Without options: the app's database and the configured transport. A second call while jobs
- * run returns the running ones (the dev server re-imports entry.server on every change).
+ * Starts every loop and makes them the process's current ones. Without options: the app's
+ * database, Stripe client, clock and the configured transport. A second call while they run
+ * returns the running ones (the dev server re-imports entry.server on every change).
  */
-export function startBackgroundJobs(options: BackgroundOptions = {}): BackgroundJobs {
-  if (holder.__backgroundJobs) return holder.__backgroundJobs;
-  const jobs = createBackgroundJobs(options);
-  holder.__backgroundJobs = jobs;
-  return jobs;
+export function startBackground(options: BackgroundOptions = {}): Background {
+  current.running ??= createBackground(options);
+  return current.running;
 }
 
-/** Stops the process's current jobs, waiting for a pass in progress (shutdown). */
-export async function stopBackgroundJobs(): Promise<void> {
-  await holder.__backgroundJobs?.stop();
+/** Stops the process's current loops, waiting for the passes in progress (shutdown). */
+export async function stopBackground(): Promise<void> {
+  await current.running?.stop();
 }
 
-/** Sends soon after an enqueue instead of waiting for the next poll. No-op when nothing runs. */
-export function kickDispatcher(): void {
-  holder.__backgroundJobs?.kick();
+/**
+ * A task run at once (or after `firstAfterMs`), then every `everyMs` (never again when it is
+ * undefined), one pass at a time.
+ */
+interface Loop {
+  /** runs a pass now unless one is running (then resolves with it) */
+  run(): Promise<void>;
+  readonly pass: Promise<void> | undefined;
+  stop(): void;
 }
 
-function createBackgroundJobs(options: BackgroundOptions): BackgroundJobs {
-  const database = () => options.db ?? appDb();
+function loop(
+  name: string,
+  task: () => Promise<void>,
+  everyMs: number | undefined,
+  firstAfterMs: number,
+  stopped: () => boolean,
+): Loop {
+  let pass: Promise<void> | undefined;
+  let first: NodeJS.Timeout | undefined;
+  let interval: NodeJS.Timeout | undefined;
+  const run = (): Promise<void> => {
+    if (stopped()) return Promise.resolve();
+    // Started from a promise, so an error thrown at once (the database closed by a shutdown
+    // in progress) is caught like any other, not thrown from the timer.
+    pass ??= Promise.resolve()
+      .then(task)
+      .catch((error: unknown) => console.error(`${name} failed:`, error))
+      .finally(() => {
+        pass = undefined;
+      });
+    return pass;
+  };
+  const start = () => {
+    void run();
+    if (everyMs === undefined) return;
+    interval = setInterval(() => void run(), everyMs);
+    interval.unref();
+  };
+  if (firstAfterMs > 0) {
+    first = setTimeout(start, firstAfterMs);
+    first.unref();
+  } else start();
+  return {
+    run,
+    get pass() {
+      return pass;
+    },
+    stop() {
+      clearTimeout(first);
+      clearInterval(interval);
+    },
+  };
+}
+
+function createBackground(options: BackgroundOptions): Background {
+  const database = options.db ?? appDb;
   const transport = options.transport ?? transportFromEnv;
-  const now = options.now ?? (() => new Date());
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let sweeping: Promise<void> | undefined;
-  let retaining: Promise<void> | undefined;
+  const stripe = options.stripe ?? appStripe;
+  const now = options.now ?? appNow;
   const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
+  let stopped = false;
+  const isStopped = () => stopped;
 
-  const dispatch = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
+  // The dispatcher: a wake during a pass runs one more pass after it, and a full batch means
+  // more may be due, so a backlog (a burst of confirmations) drains at once.
+  let again = false;
+  const dispatcher = loop(
+    "Email dispatcher run",
+    async () => {
       do {
         again = false;
-        try {
-          const { sent, failed } = await dispatchDueEmails(database(), transport(), now);
-          // A full batch means more may be due: a backlog (a burst of confirmations) drains
-          // at once instead of one batch a poll.
-          if (sent + failed >= DISPATCH_BATCH_SIZE) again = true;
-        } catch (error) {
-          console.error("Email dispatcher run failed:", error);
-        }
+        const { sent, failed } = await dispatchDueEmails(database(), transport(), now);
+        if (sent + failed >= DISPATCH_BATCH_SIZE) again = true;
       } while (again && !stopped);
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-
-  const sweep = (): Promise<void> => {
-    if (stopped || sweeping) return sweeping ?? Promise.resolve();
-    // Every instance schedules the sweeps; the lease lets one of them run them at a time.
-    sweeping = withLease(database(), "access-sweep", SWEEP_LEASE_MS, async () => {
-      await expireLapsedAccess(database(), now())
-        .then((count) => {
-          if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
-        })
-        .catch((error: unknown) => console.error("Access sweep failed:", error));
-      await runRenewalReminderSweep(database());
-      await pruneRateLimits(database(), now());
-    })
-      .then(() => undefined)
-      .catch((error: unknown) => console.error("Access sweep lease failed:", error))
-      .finally(() => {
-        sweeping = undefined;
-      });
-    return sweeping;
-  };
-
-  const retain = (): Promise<void> => {
-    if (stopped || retaining) return retaining ?? Promise.resolve();
-    // Daily on whichever instance gets the lease first; the lease is kept for the day.
-    retaining = withLease(
-      database(),
-      "retention",
-      RETENTION_LEASE_MS,
-      () => runRetention(database(), now(), policy),
-      { now, holdAfterRun: true },
-    )
-      .then((outcome) => {
-        if (!outcome.ran) return;
-        const r = outcome.result;
-        if (r.emailBodies + r.webhookEvents > 0) {
-          console.info(
-            `Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`,
-          );
-        }
-      })
-      .catch((error: unknown) => console.error("Retention job failed:", error))
-      .finally(() => {
-        retaining = undefined;
-      });
-    return retaining;
-  };
-
-  const pollTimer = setInterval(() => void dispatch(), options.pollMs ?? POLL_MS);
-  const sweepTimer = setInterval(() => void sweep(), options.sweepMs ?? SWEEP_MS);
-  const retentionTimer = setInterval(() => void retain(), options.retentionMs ?? RETENTION_MS);
-  pollTimer.unref();
-  sweepTimer.unref();
-  retentionTimer.unref();
-  void dispatch();
-  void sweep();
-  void retain();
-
-  const jobs: BackgroundJobs = {
-    kick() {
-      if (!stopped) setImmediate(() => void dispatch());
     },
+    options.pollMs ?? POLL_MS,
+    0,
+    isStopped,
+  );
+  const wake = () => {
+    if (stopped) return;
+    if (dispatcher.pass) again = true;
+    else setImmediate(() => void dispatcher.run());
+  };
+  const unsubscribe = onEmailQueued(wake);
+
+  // Every instance schedules the sweeps; the lease lets one of them run them at a time.
+  const sweep = loop(
+    "Access sweep",
+    async () => {
+      await withLease(database(), "access-sweep", SWEEP_LEASE_MS, async () => {
+        await expireLapsedAccess(database(), now())
+          .then((count) => {
+            if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
+          })
+          .catch((error: unknown) => console.error("Access expiry failed:", error));
+        await runRenewalReminderSweep(database());
+        await pruneRateLimits(database(), now());
+      });
+    },
+    options.sweepMs ?? SWEEP_MS,
+    0,
+    isStopped,
+  );
+
+  // Daily on whichever instance gets the lease first; the lease is kept for the day.
+  const retention = loop(
+    "Retention job",
+    async () => {
+      const outcome = await withLease(
+        database(),
+        "retention",
+        DAILY_LEASE_MS,
+        () => runRetention(database(), now(), policy),
+        { now, holdAfterRun: true },
+      );
+      if (!outcome.ran) return;
+      const r = outcome.result;
+      if (r.emailBodies + r.webhookEvents > 0) {
+        console.info(
+          `Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`,
+        );
+      }
+    },
+    options.retentionMs ?? DAY_MS,
+    0,
+    isStopped,
+  );
+
+  const loops: Loop[] = [dispatcher, sweep, retention];
+  if (options.billing ?? true) {
+    // Stripe made to match the catalog once at start (retried on first use when it fails).
+    loops.push(
+      loop(
+        "Billing catalog sync (retried on first use)",
+        async () => {
+          const prices = await catalogPrices(stripe());
+          const changed = [...prices.values()].filter((p) => p.action !== "found");
+          if (changed.length > 0)
+            console.info(
+              `Billing catalog: ${changed.map((p) => `${p.plan.lookupKey} ${p.action}`).join(", ")}`,
+            );
+        },
+        undefined,
+        0,
+        isStopped,
+      ),
+    );
+    // Every instance schedules it; the lease, kept for the day, lets one of them run it daily.
+    loops.push(
+      loop(
+        "Daily Stripe re-sync",
+        async () => {
+          const outcome = await withLease(
+            database(),
+            "daily-stripe-resync",
+            DAILY_LEASE_MS,
+            () => resyncAll(database(), stripe(), now),
+            { now, holdAfterRun: true },
+          );
+          if (!outcome.ran) return;
+          const report = outcome.result;
+          if (report.drift.length > 0)
+            console.info(
+              `Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`,
+            );
+          for (const error of report.errors) console.error(`Daily Stripe re-sync: ${error}`);
+        },
+        DAY_MS,
+        FIRST_RESYNC_DELAY_MS,
+        isStopped,
+      ),
+    );
+  }
+
+  const background: Background = {
+    wake,
     async idle() {
-      // a kick schedules its pass on setImmediate: let it start before looking
+      // a wake schedules its pass on setImmediate: let it start before looking
       await new Promise((resolve) => setImmediate(resolve));
-      while (running || sweeping || retaining) await Promise.all([running, sweeping, retaining]);
+      while (loops.some((l) => l.pass)) await Promise.all(loops.map((l) => l.pass));
     },
     async stop() {
       stopped = true;
-      clearInterval(pollTimer);
-      clearInterval(sweepTimer);
-      clearInterval(retentionTimer);
-      if (holder.__backgroundJobs === jobs) holder.__backgroundJobs = undefined;
-      await Promise.all([running, sweeping, retaining]);
+      unsubscribe();
+      for (const l of loops) l.stop();
+      if (current.running === background) current.running = undefined;
+      await Promise.all(loops.map((l) => l.pass));
     },
   };
-  return jobs;
+  return background;
 }

@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
@@ -9,11 +10,11 @@ import type { Socket } from "node:net";
  */
 export const CLIENT_ADDRESS_HEADER = "x-talents-client-address";
 
-const holder = globalThis as typeof globalThis & { __clientAddressInstalled?: boolean };
+const installed = remember("client-address-header", () => ({ done: false }));
 
 export function installClientAddressHeader(): void {
-  if (holder.__clientAddressInstalled) return;
-  holder.__clientAddressInstalled = true;
+  if (installed.done) return;
+  installed.done = true;
   subscribe("http.server.request.start", (message) => {
     const { request, socket } = message as { request: IncomingMessage; socket: Socket };
     request.headers[CLIENT_ADDRESS_HEADER] = socket.remoteAddress ?? "";

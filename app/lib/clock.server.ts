@@ -3,9 +3,10 @@
 // lets its loopback-only /test/clock endpoint shift it, so a spec can move a year ahead without
 // sleeping. See docs/decisions/0009-access-rules-and-clock.md.
 
+import { remember } from "@epic-web/remember";
 import { isLoopbackHost } from "./env.server";
 
-const holder = globalThis as typeof globalThis & { __appClockOffsetMs?: number };
+const clock = remember("app-clock", () => ({ offsetMs: 0 }));
 
 function isLocalAppUrl(value: string | undefined): boolean {
   if (!value) return true; // APP_URL defaults to http://localhost:PORT
@@ -32,7 +33,7 @@ testClockEnabled();
 
 /** How far the test clock is ahead of the system time (0 in production). */
 export function clockOffsetMs(): number {
-  return holder.__appClockOffsetMs ?? 0;
+  return clock.offsetMs;
 }
 
 /** The current time as the app sees it. */
@@ -46,5 +47,5 @@ export function setClockOffset(offsetMs: number): void {
     throw new Error("The clock can only be moved on a server started with APP_TEST_CLOCK=1");
   if (!Number.isSafeInteger(offsetMs))
     throw new RangeError("The clock offset must be a whole number of milliseconds");
-  holder.__appClockOffsetMs = offsetMs;
+  clock.offsetMs = offsetMs;
 }

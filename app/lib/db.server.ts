@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import type { Kysely } from "kysely";
 import { createDatabase, SERVER_TIMEOUTS } from "../../db/connection";
 import type { Database } from "../../db/schema";
@@ -5,23 +6,23 @@ import { env } from "./env.server";
 
 export type DB = Kysely<Database>;
 
-// One Kysely instance a process; kept on globalThis so the dev server's reloads reuse it.
-const holder = globalThis as typeof globalThis & {
-  __appDb?: DB;
-  __appDbDrain?: boolean;
-  __appDbClosed?: boolean;
-};
+// One Kysely instance a process, remembered so the dev server's reloads reuse it.
+const database = remember("database", () => ({
+  db: undefined as DB | undefined,
+  draining: false,
+  closed: false,
+}));
 
 export function db(): DB {
-  if (holder.__appDbClosed) throw new Error("The database is closed: the server is shutting down");
-  if (!holder.__appDb) {
+  if (database.closed) throw new Error("The database is closed: the server is shutting down");
+  if (!database.db) {
     const config = env();
-    holder.__appDb = createDatabase(config.databaseUrl, {
+    database.db = createDatabase(config.databaseUrl, {
       poolSize: config.databasePoolSize,
       timeouts: SERVER_TIMEOUTS,
     });
   }
-  return holder.__appDb;
+  return database.db;
 }
 
 /** Requests in flight when the signal came get this long to finish their queries. */
@@ -37,17 +38,17 @@ const SHUTDOWN_GRACE_MS = 1_000;
 export function drainDatabaseOnShutdown(
   beforeClose: () => Promise<void> = async () => undefined,
 ): void {
-  if (holder.__appDbDrain) return;
-  holder.__appDbDrain = true;
+  if (database.draining) return;
+  database.draining = true;
   const drain = () =>
     setTimeout(() => {
       void (async () => {
         await beforeClose().catch((error: unknown) =>
           console.error("Stopping the background jobs failed:", error),
         );
-        const database = holder.__appDb;
-        holder.__appDbClosed = true;
-        await database?.destroy();
+        const open = database.db;
+        database.closed = true;
+        await open?.destroy();
       })().catch((error: unknown) => console.error("Closing the database failed:", error));
     }, SHUTDOWN_GRACE_MS);
   process.once("SIGTERM", drain);

@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import type { HeadersFunction } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { forUpdate, writeTransaction } from "../../db/dialect";
@@ -168,10 +169,9 @@ interface AuthLimiters {
   perClient: SharedRateLimiter;
   failedLoginsPerAccount: SharedRateLimiter;
 }
-const holder = globalThis as typeof globalThis & { __authRateLimiters?: AuthLimiters };
 
 function authLimiters(): AuthLimiters {
-  holder.__authRateLimiters ??= {
+  return remember("auth-rate-limiters", (): AuthLimiters => ({
     perClient: createSharedRateLimiter(appDb, {
       name: "client",
       limit: env().rateLimitPerMinute,
@@ -182,8 +182,7 @@ function authLimiters(): AuthLimiters {
       limit: FAILED_LOGIN_LIMIT,
       windowMs: FAILED_LOGIN_WINDOW_MS,
     }),
-  };
-  return holder.__authRateLimiters;
+  }));
 }
 
 /** Counts one attempt at `action` ("login", "register") by this client (an IPv6 client by its /64), on every instance. */

@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import Stripe from "stripe";
 import { env } from "./env.server";
 
@@ -6,10 +7,9 @@ export type { Stripe };
 /** Stripe refuses signatures older than this; so do we (seconds). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-interface Holder {
-  __stripe?: { key: string; client: Stripe };
-}
-const holder = globalThis as typeof globalThis & Holder;
+const cache = remember("stripe-client", () => ({
+  current: undefined as { key: string; client: Stripe } | undefined,
+}));
 
 /**
  * The one Stripe client of this process, built from configuration. The same SDK talks to
@@ -18,9 +18,9 @@ const holder = globalThis as typeof globalThis & Holder;
 export function stripe(): Stripe {
   const { secretKey, apiBase } = env().stripe;
   const key = `${secretKey}|${apiBase}`;
-  if (holder.__stripe?.key !== key)
-    holder.__stripe = { key, client: createStripeClient(secretKey, apiBase) };
-  return holder.__stripe.client;
+  if (cache.current?.key !== key)
+    cache.current = { key, client: createStripeClient(secretKey, apiBase) };
+  return cache.current.client;
 }
 
 export function createStripeClient(secretKey: string, apiBase: string): Stripe {

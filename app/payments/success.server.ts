@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
-import { kickDispatcher } from "../lib/background.server";
 import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
 import { planForRole } from "./pricing";
@@ -101,7 +100,6 @@ export async function confirmCheckoutReturn(
     return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };
 
   const outcome = await fulfilCheckoutSession(db, session, now);
-  if (outcome.kind === "fulfilled") kickDispatcher();
   if (outcome.kind === "mismatch") {
     return {
       kind: "problem",

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import type { User } from "../../db/schema";
 import { applyAccess, syncSubscription } from "../billing/sync.server";
-import { kickDispatcher } from "../lib/background.server";
+import { wakeDispatcherAfterCommit } from "../email/outbox.server";
 import type { DB } from "../lib/db.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { recordAudit } from "./audit.server";
@@ -218,7 +218,7 @@ export async function resendEmail(
         "This email's content is no longer kept (retention dropped it): it cannot be resent.",
     };
   const nowIso = input.now.toISOString();
-  const done = await writeTransaction(database, async (trx) => {
+  await writeTransaction(database, async (trx) => {
     const written = await recordAudit(trx, {
       staff: input.staff,
       action: "resend-email",
@@ -247,9 +247,9 @@ export async function resendEmail(
         created_at: nowIso,
       })
       .execute();
+    wakeDispatcherAfterCommit(trx);
     return true;
   });
-  if (done) kickDispatcher();
   return { ok: true, message: "A copy of the email is queued." };
 }
 
@@ -290,11 +290,11 @@ export async function retryEmail(
       .where("id", "=", email.id)
       .where("status", "=", "failed")
       .execute();
+    wakeDispatcherAfterCommit(trx);
     return "queued" as const;
   });
   if (result === "missing") return { ok: false, status: 404, message: "There is no such email." };
   if (result === "not-failed")
     return { ok: false, status: 409, message: "Only a failed email can be retried." };
-  if (result === "queued") kickDispatcher();
   return { ok: true, message: "The email is queued again." };
 }

@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { isDatabaseUnavailable, writeTransaction } from "../../db/dialect";
-import { kickDispatcher } from "../lib/background.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
 import { stripeEvents } from "./table.server";
@@ -94,8 +93,6 @@ export async function processVerifiedEvent(
         .execute();
       return "processed" as const;
     });
-    // The effects may have queued email: send it now rather than at the next poll.
-    if (status === "processed") kickDispatcher();
     return { ok: true, status };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

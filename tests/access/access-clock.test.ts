@@ -3,12 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/connection";
 import { migrateDown, migrateToLatest } from "../../db/migrator";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
-import { clockOffsetMs, now, testClockEnabled } from "../../app/lib/clock.server";
+import { clockOffsetMs, now, setClockOffset, testClockEnabled } from "../../app/lib/clock.server";
 import { action as clockAction, loader as clockLoader } from "../../app/routes/test.clock";
 import { columnNames, createTestDatabase, indexNames, makeTempDir } from "../support/app";
 import { args, run } from "../support/requests";
-
-const holder = globalThis as typeof globalThis & { __appClockOffsetMs?: number };
 
 function clockRequest(method: "GET" | "POST", address: string | null, offsetMs?: string): Request {
   const headers = new Headers();
@@ -22,8 +20,10 @@ function clockRequest(method: "GET" | "POST", address: string | null, offsetMs?:
 }
 
 afterEach(() => {
+  // Back to the system time, through the clock's own API (only a test-clock process may move it).
+  process.env.APP_TEST_CLOCK = "1";
+  setClockOffset(0);
   delete process.env.APP_TEST_CLOCK;
-  holder.__appClockOffsetMs = undefined;
 });
 
 describe("the app's clock", () => {
