@@ -1,12 +1,14 @@
+import { remember } from "@epic-web/remember";
+
 // Whether this process is shutting down: /readyz answers 503 from the moment SIGTERM arrives,
 // so a load balancer stops sending new requests while in-flight ones finish.
 
-const holder = globalThis as typeof globalThis & { __shuttingDown?: boolean };
+const lifecycle = remember("lifecycle", () => ({ shuttingDown: false }));
 
 export function isShuttingDown(): boolean {
-  return holder.__shuttingDown === true;
+  return lifecycle.shuttingDown;
 }
 
 export function markShuttingDown(): void {
-  holder.__shuttingDown = true;
+  lifecycle.shuttingDown = true;
 }
