@@ -1,3 +1,4 @@
+import { remember } from "@epic-web/remember";
 import { clientAddress, rateLimitKey } from "./client-address.server";
 import { db as appDb } from "./db.server";
 import { env } from "./env.server";
@@ -23,27 +24,28 @@ export type StripeCallPurpose = keyof typeof STRIPE_CALL_LIMITS;
 export const STRIPE_CALL_WINDOW_MS = 60_000;
 
 type Limiters = Record<StripeCallPurpose, { member: SharedRateLimiter; client: SharedRateLimiter }>;
-const holder = globalThis as typeof globalThis & { __stripeCallLimiters?: Limiters };
-
 function limiters(): Limiters {
-  holder.__stripeCallLimiters ??= Object.fromEntries(
-    Object.entries(STRIPE_CALL_LIMITS).map(([purpose, limits]) => [
-      purpose,
-      {
-        member: createSharedRateLimiter(appDb, {
-          name: `stripe-${purpose}-member`,
-          limit: limits.perMember,
-          windowMs: STRIPE_CALL_WINDOW_MS,
-        }),
-        client: createSharedRateLimiter(appDb, {
-          name: `stripe-${purpose}-client`,
-          limit: limits.perClient,
-          windowMs: STRIPE_CALL_WINDOW_MS,
-        }),
-      },
-    ]),
-  ) as Limiters;
-  return holder.__stripeCallLimiters;
+  return remember(
+    "stripe-call-limiters",
+    () =>
+      Object.fromEntries(
+        Object.entries(STRIPE_CALL_LIMITS).map(([purpose, limits]) => [
+          purpose,
+          {
+            member: createSharedRateLimiter(appDb, {
+              name: `stripe-${purpose}-member`,
+              limit: limits.perMember,
+              windowMs: STRIPE_CALL_WINDOW_MS,
+            }),
+            client: createSharedRateLimiter(appDb, {
+              name: `stripe-${purpose}-client`,
+              limit: limits.perClient,
+              windowMs: STRIPE_CALL_WINDOW_MS,
+            }),
+          },
+        ]),
+      ) as Limiters,
+  );
 }
 
 /** Counts one request of `userId` from this client that is about to call Stripe for `purpose`. */
