@@ -1,5 +1,12 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { syncForCheckout, syncForEvent } from "../billing/subscription-events.server";
+import {
+  applyChargeRefunds,
+  applyDispute,
+  readChargeRefunds,
+  readDispute,
+  type ChargeRefunds,
+} from "../billing/refund-events.server";
 import {
   applyExpiredCheckout,
   applyFailedCheckout,
@@ -71,6 +78,52 @@ const subscriptionSync: EventEntry<
   apply: async (_trx, _event, note) => note,
 };
 
+/** Reads from Stripe unless the event was processed; a 404 there is kept as a note (2xx). */
+async function readUnlessProcessed<T>(
+  ctx: EventContext,
+  read: () => Promise<T>,
+): Promise<{ value: T } | { note: string }> {
+  if (await ctx.alreadyProcessed()) return { note: "already processed" };
+  try {
+    return { value: await read() };
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
+      return { note: `not found at Stripe: ${error.message}` };
+    throw error;
+  }
+}
+
+/** A refund made anywhere (Stripe's dashboard, requestRefund, a conflict): the charge's refunds. */
+const chargeRefunds: EventEntry<
+  EventOf<"charge.refunded" | "refund.created" | "refund.updated" | "charge.refund.updated">,
+  { value: ChargeRefunds | null } | { note: string }
+> = {
+  prepare: (event, ctx) =>
+    readUnlessProcessed(ctx, () => readChargeRefunds(ctx.stripe(), event.data.object)),
+  apply: async (trx, _event, read, { now }) => {
+    if ("note" in read) return read.note;
+    if (!read.value) return "refund names no charge; recorded";
+    return applyChargeRefunds(trx, read.value, now);
+  },
+};
+
+/** A dispute (chargeback) opened, changed or closed: read it and withhold or restore access. */
+const dispute: EventEntry<
+  EventOf<
+    | "charge.dispute.created"
+    | "charge.dispute.updated"
+    | "charge.dispute.closed"
+    | "charge.dispute.funds_withdrawn"
+    | "charge.dispute.funds_reinstated"
+  >,
+  { value: Stripe.Dispute } | { note: string }
+> = {
+  prepare: (event, ctx) =>
+    readUnlessProcessed(ctx, () => readDispute(ctx.stripe(), event.data.object.id)),
+  apply: async (trx, event, read, { now }) =>
+    "note" in read ? read.note : applyDispute(trx, read.value, event.type, now),
+};
+
 export const stripeEvents: EventTable = eventTable([
   // Checkout ------------------------------------------------------------------------------------
   on("checkout.session.completed", checkoutPaid),
@@ -120,4 +173,15 @@ export const stripeEvents: EventTable = eventTable([
   on("invoice.marked_uncollectible", subscriptionSync),
   on("invoice.voided", subscriptionSync),
   on("invoice.deleted", subscriptionSync),
+
+  // Refunds and disputes (decision 17) -----------------------------------------------------------
+  on("charge.refunded", chargeRefunds),
+  on("charge.refund.updated", chargeRefunds),
+  on("refund.created", chargeRefunds),
+  on("refund.updated", chargeRefunds),
+  on("charge.dispute.created", dispute),
+  on("charge.dispute.updated", dispute),
+  on("charge.dispute.closed", dispute),
+  on("charge.dispute.funds_withdrawn", dispute),
+  on("charge.dispute.funds_reinstated", dispute),
 ]);
