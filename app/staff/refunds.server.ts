@@ -1,15 +1,19 @@
 import type Stripe from "stripe";
 import type { Payment, User } from "../../db/schema";
 import type { DB } from "../lib/db.server";
+import { formatMoney } from "../payments/pricing";
+import { requestRefund } from "../payments/refunds.server";
+import { auditedRequest, recordAudit } from "./audit.server";
 
-// The console's refund action, over the payments module's refund request (which validates the
-// refundable amount, calls Stripe with an Idempotency-Key and lets the webhook apply the effects).
+// The console's refund action over the payments module's requestRefund, which validates the
+// refundable amount, calls Stripe with an Idempotency-Key and leaves the effects (payment row,
+// access, the member's email) to the webhook, as for a refund made in Stripe's dashboard.
 
 export type RefundOutcome =
   | { ok: true; message: string }
   | {
       ok: false;
-      status: 400 | 404 | 409 | 502 | 503;
+      status: 400 | 404 | 409 | 502;
       message: string;
       fieldErrors?: Record<string, string>;
     };
@@ -17,17 +21,30 @@ export type RefundOutcome =
 /** What is still refundable of each paid payment, in its minor units. */
 export async function refundablePayments(
   _database: DB,
-  payments: readonly Pick<Payment, "id" | "status" | "amount" | "stripe_payment_intent_id">[],
+  payments: readonly Pick<
+    Payment,
+    "id" | "status" | "amount" | "refunded_amount" | "stripe_payment_intent_id"
+  >[],
 ): Promise<Map<number, number>> {
-  // Until the payments module records refunds, no payment is offered for refund here.
-  void payments;
-  return new Map<number, number>();
+  const map = new Map<number, number>();
+  for (const p of payments) {
+    if ((p.status === "paid" || p.status === "refunded") && p.stripe_payment_intent_id)
+      map.set(p.id, Math.max(0, p.amount - p.refunded_amount));
+  }
+  return map;
 }
 
+/**
+ * Refunds (part of) one of the member's payments. The Idempotency-Key comes from the nonce of
+ * the form the page rendered, so the same form sent twice (a double click, a retry after a
+ * timeout) makes one refund at Stripe and one audit entry. An amount that is not a whole number
+ * of minor units, or more than is refundable, is a 400 and nothing goes to Stripe; Stripe's
+ * refusal is shown with Stripe's message and audited as failed.
+ */
 export async function refundAction(
-  _database: DB,
-  _stripe: Stripe,
-  _input: {
+  database: DB,
+  stripe: Stripe,
+  input: {
     staff: Pick<User, "id" | "email">;
     userId: number;
     paymentId: number | null;
@@ -37,5 +54,79 @@ export async function refundAction(
     now: Date;
   },
 ): Promise<RefundOutcome> {
-  return { ok: false, status: 503, message: "Refunds are not available yet." };
+  const payment =
+    input.paymentId === null
+      ? undefined
+      : await database
+          .selectFrom("payments")
+          .select([
+            "id",
+            "status",
+            "amount",
+            "currency",
+            "refunded_amount",
+            "stripe_payment_intent_id",
+          ])
+          .where("id", "=", input.paymentId)
+          .where("user_id", "=", input.userId)
+          .executeTakeFirst();
+  if (!payment) return { ok: false, status: 404, message: "This member has no such payment." };
+  if (!/^[0-9]{1,12}$/.test(input.amount.trim()) || Number(input.amount) <= 0) {
+    const message = "Enter the amount as a whole number of minor units (cents), more than 0.";
+    return { ok: false, status: 400, message, fieldErrors: { amount: message } };
+  }
+  const amount = Number(input.amount.trim());
+  const previous = await auditedRequest(database, input.requestKey);
+  if (previous?.outcome === "done")
+    return { ok: true, message: "This refund was already requested; nothing more was done." };
+
+  const before = {
+    payment: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    refunded_amount: payment.refunded_amount,
+    currency: payment.currency,
+  };
+  const result = await requestRefund(database, stripe, {
+    paymentId: payment.id,
+    amount,
+    reason: "requested_by_customer",
+    idempotencyKey: `staff:${input.requestKey}`,
+    actor: `staff:${input.staff.id}`,
+    note: input.reason.slice(0, 500),
+  });
+  if (!result.ok && result.status === 400)
+    return {
+      ok: false,
+      status: 400,
+      message: result.message,
+      fieldErrors: { amount: result.message },
+    };
+  if (!result.ok && result.status === 404)
+    return { ok: false, status: 404, message: result.message };
+  await recordAudit(database, {
+    staff: input.staff,
+    action: "refund",
+    targetUserId: input.userId,
+    target: `payment ${payment.id}`,
+    reason: input.reason,
+    before,
+    after: result.ok
+      ? {
+          refund: result.refundId,
+          status: result.status,
+          amount: result.amount,
+          currency: result.currency,
+        }
+      : null,
+    outcome: result.ok ? "done" : "failed",
+    error: result.ok ? null : result.message,
+    requestKey: input.requestKey,
+    at: input.now,
+  });
+  if (!result.ok) return { ok: false, status: result.status, message: result.message };
+  return {
+    ok: true,
+    message: `Refund of ${formatMoney(result.amount, result.currency)} requested from Stripe (${result.status}).`,
+  };
 }
