@@ -19,6 +19,7 @@ import { DEFAULT_LANGUAGE, parseLanguage } from "./i18n/config";
 import type { RouteHandle } from "./i18n/handle";
 import { isRouteHandle } from "./i18n/handle";
 import { getLanguage } from "./i18n/i18next.server";
+import { env } from "./lib/env.server";
 import { useNonce } from "./lib/nonce";
 import stylesHref from "./styles/app.css?url";
 
@@ -30,7 +31,17 @@ export const links: LinksFunction = () => [
 export const handle: RouteHandle = { i18n: ["common"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { locale: await getLanguage(request) };
+  return { locale: await getLanguage(request), testMode: env().showTestModeBanner };
+}
+
+/** On a public deployment with a Stripe test key (staging): no page may pass for the real site. */
+function TestModeBanner() {
+  const { t } = useTranslation("common");
+  return (
+    <p className="test-mode-banner" role="note">
+      {t("common:testMode.banner")}
+    </p>
+  );
 }
 
 /**
@@ -73,6 +84,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           {t("common:skipLink")}
         </a>
+        {data?.testMode ? <TestModeBanner /> : null}
         {children}
         <RouteFocus />
         <ScrollRestoration nonce={nonce} />

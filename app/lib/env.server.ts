@@ -116,12 +116,54 @@ function splitList(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Secrets reachable from outside must measure at least this much (see isLowEntropy). */
+export const MIN_SECRET_ENTROPY_BITS = 80;
+const MIN_SECRET_DISTINCT_CHARACTERS = 6;
+
+/**
+ * True for a secret a person typed rather than a generator made: one short unit repeated
+ * ("changeme" x 4), fewer than 6 distinct characters, or under MIN_SECRET_ENTROPY_BITS as
+ * measured by its character frequencies (length x Shannon entropy per character). 32 x "a"
+ * measures 0 bits; a random 32-character hex string at least 90 (`openssl rand -hex 32`, 64
+ * characters, about 240). A made-up phrase can still pass: this catches placeholders, not
+ * every weak choice.
+ */
+export function isLowEntropy(secret: string): boolean {
+  const characters = [...secret];
+  const counts = new Map<string, number>();
+  for (const character of characters) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) {
+    const p = count / characters.length;
+    bitsPerCharacter -= p * Math.log2(p);
+  }
+  const repeated = /^(.{1,}?)\1+$/su.test(secret);
+  return (
+    repeated ||
+    counts.size < MIN_SECRET_DISTINCT_CHARACTERS ||
+    bitsPerCharacter * characters.length < MIN_SECRET_ENTROPY_BITS
+  );
+}
+
 /**
  * What a deployment reachable from outside (APP_URL not a loopback address) must not run with:
  * published or weak secrets, and the embedded stand-in, whose webhooks anyone can sign.
  */
-function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
+function exposedDeploymentProblems(raw: z.output<typeof rawSchema>, appUrl: string): string[] {
   const problems: string[] = [];
+  if (new URL(appUrl).protocol !== "https:") {
+    problems.push(
+      "- APP_URL: a public APP_URL must be https:// (over http the session cookie would travel in the clear, without Secure)",
+    );
+  }
+  if (
+    raw.STRIPE_API_BASE !== undefined &&
+    raw.STRIPE_API_BASE.replace(/\/$/, "") !== REAL_STRIPE_API_BASE
+  ) {
+    problems.push(
+      `- STRIPE_API_BASE: only ${REAL_STRIPE_API_BASE} is accepted outside localhost (leave it empty); another base would receive the secret key and answer for Stripe`,
+    );
+  }
   const sessionSecrets = splitList(raw.SESSION_SECRET);
   if (sessionSecrets.length === 0) {
     problems.push(
@@ -134,6 +176,10 @@ function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
   } else if (sessionSecrets.some((s) => s.length < MIN_SESSION_SECRET_LENGTH)) {
     problems.push(
       `- SESSION_SECRET: each secret needs at least ${MIN_SESSION_SECRET_LENGTH} characters outside localhost; ${MAKE_ONE}`,
+    );
+  } else if (sessionSecrets.some(isLowEntropy)) {
+    problems.push(
+      `- SESSION_SECRET: a secret is too predictable (a repeated unit, few distinct characters or under ${MIN_SECRET_ENTROPY_BITS} bits); ${MAKE_ONE}`,
     );
   }
   if (raw.STRIPE_SECRET_KEY === undefined || PUBLISHED_SECRETS.has(raw.STRIPE_SECRET_KEY)) {
@@ -160,6 +206,10 @@ function exposedDeploymentProblems(raw: z.output<typeof rawSchema>): string[] {
   ) {
     problems.push(
       `- STRIPE_WEBHOOK_SECRET: each secret must be whsec_ and at least ${MIN_WEBHOOK_SECRET_BODY} more characters; ${howToGetWebhookSecret}`,
+    );
+  } else if (webhookSecrets.some((s) => isLowEntropy(s.slice("whsec_".length)))) {
+    problems.push(
+      `- STRIPE_WEBHOOK_SECRET: a secret is too predictable (a repeated unit, few distinct characters or under ${MIN_SECRET_ENTROPY_BITS} bits); ${howToGetWebhookSecret}`,
     );
   }
   return problems;
@@ -203,7 +253,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     );
   }
   const exposed = !isLocalUrl(appUrl);
-  if (exposed) problems.push(...exposedDeploymentProblems(raw));
+  if (exposed) problems.push(...exposedDeploymentProblems(raw, appUrl));
   if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && exposed) {
     problems.push(
       "- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)",
@@ -221,6 +271,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     appUrl,
     /** APP_URL is a loopback address: only this machine can reach the app */
     isLocal: !exposed,
+    /** a test-mode Stripe key on a public APP_URL (staging): every page says so */
+    showTestModeBanner: exposed && !isLiveKey,
     databaseUrl: raw.DATABASE_URL ?? "./data/app.db",
     /** PostgreSQL connections this process keeps at most (ignored on SQLite) */
     databasePoolSize: raw.DATABASE_POOL_SIZE,

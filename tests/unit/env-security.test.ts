@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EMBEDDED_STRIPE_KEY, isLoopbackHost, parseEnv, PUBLISHED_SECRETS } from "~/lib/env.server";
+import {
+  EMBEDDED_STRIPE_KEY,
+  isLoopbackHost,
+  isLowEntropy,
+  parseEnv,
+  PUBLISHED_SECRETS,
+} from "~/lib/env.server";
 
 // What a real deployment reachable from outside looks like. Its secrets are made at run time:
 // any secret written in this repository is published, and the boot check refuses those.
@@ -123,8 +129,67 @@ describe("boot check of a deployment reachable from outside", () => {
       "POSTMARK_SERVER_TOKEN",
     ],
     ["the cheap test hash cost", { PASSWORD_HASH_COST: "test" }, "PASSWORD_HASH_COST"],
-  ])("refuses %s", (_label, change, name) => {
-    expect(problemsOf({ ...PRODUCTION, ...change })).toMatch(new RegExp(`- ${name}:`));
+    ["an http:// public APP_URL", { APP_URL: "http://talents-acting.example" }, "APP_URL"],
+    ["an http:// public IP APP_URL", { APP_URL: "http://203.0.113.7:3000" }, "APP_URL"],
+    [
+      "the stand-in's API base with a real key",
+      { STRIPE_API_BASE: "http://127.0.0.1:12111" },
+      "STRIPE_API_BASE",
+    ],
+    [
+      "an API base that only starts like Stripe's",
+      { STRIPE_API_BASE: "https://api.stripe.com.evil.example" },
+      "STRIPE_API_BASE",
+    ],
+    ["Stripe's host over http", { STRIPE_API_BASE: "http://api.stripe.com" }, "STRIPE_API_BASE"],
+    ["a session secret of 32 x 'a'", { SESSION_SECRET: "a".repeat(32) }, "SESSION_SECRET"],
+    [
+      "a session secret repeating a word",
+      { SESSION_SECRET: "changeme".repeat(4) },
+      "SESSION_SECRET",
+    ],
+    [
+      "a session secret of two characters",
+      { SESSION_SECRET: "ab".repeat(16) + "abba" },
+      "SESSION_SECRET",
+    ],
+    [
+      "a low-entropy secret among rotated ones",
+      { SESSION_SECRET: `${PRODUCTION.SESSION_SECRET},${"0123456789".repeat(4)}` },
+      "SESSION_SECRET",
+    ],
+    [
+      "a webhook secret of whsec_ and 32 x 'a'",
+      { STRIPE_WEBHOOK_SECRET: `whsec_${"a".repeat(32)}` },
+      "STRIPE_WEBHOOK_SECRET",
+    ],
+    [
+      "a webhook secret of one digit and letter pattern",
+      { STRIPE_WEBHOOK_SECRET: `whsec_${"1a".repeat(16)}` },
+      "STRIPE_WEBHOOK_SECRET",
+    ],
+  ])("refuses %s, naming the variable", (_label, change, name) => {
+    const message = problemsOf({ ...PRODUCTION, ...change });
+    expect(message).toMatch(new RegExp(`- ${name}:`));
+  });
+
+  it("accepts a test-mode key on a public https URL (staging), and says to show the banner", () => {
+    const staging = parseEnv({
+      ...PRODUCTION,
+      STRIPE_SECRET_KEY: `sk_test_${randomBytes(16).toString("hex")}`,
+      STRIPE_API_BASE: "https://api.stripe.com/",
+    });
+    expect(staging.showTestModeBanner).toBe(true);
+    expect(staging.stripe.apiBase).toBe("https://api.stripe.com");
+    expect(parseEnv(PRODUCTION).showTestModeBanner).toBe(false);
+    expect(parseEnv({}).showTestModeBanner).toBe(false);
+  });
+
+  it("accepts generated secrets: 200 of `openssl rand -hex 16` and of Stripe's whsec_ shape", () => {
+    for (let i = 0; i < 200; i++) {
+      expect(isLowEntropy(randomBytes(16).toString("hex"))).toBe(false);
+      expect(isLowEntropy(randomBytes(24).toString("base64url"))).toBe(false);
+    }
   });
 
   it("applies the same refusals off localhost without NODE_ENV=production", () => {
