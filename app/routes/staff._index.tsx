@@ -6,8 +6,8 @@ import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { formatMoney, roleLabel } from "../payments/pricing";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
-import { STATUSES } from "../staff/members.server";
-import { overview, REVENUE_CURRENCY } from "../staff/overview.server";
+import { REVENUE_CURRENCY, STATUSES } from "../staff/constants";
+import { overview } from "../staff/overview.server";
 import { st } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;

@@ -4,7 +4,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ROLES, roleLabel } from "../payments/pricing";
 import { db } from "../lib/db.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
-import { listMembers, MAX_SEARCH, parseMemberQuery, STATUSES } from "../staff/members.server";
+import { MAX_SEARCH, STATUSES } from "../staff/constants";
+import { listMembers, parseMemberQuery } from "../staff/members.server";
 import { st } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;

@@ -4,12 +4,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { formatMoney, ROLES, roleLabel } from "../payments/pricing";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
+import { INVOICE_STATUSES, PAYMENT_STATUSES } from "../staff/constants";
 import {
   cursorOf,
-  INVOICE_STATUSES,
   listMoney,
   parsePaymentFilters,
-  PAYMENT_STATUSES,
   PAYMENTS_PAGE_SIZE,
 } from "../staff/payments-list.server";
 import { st } from "../staff/text";

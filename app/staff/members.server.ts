@@ -5,9 +5,9 @@ import { likeIgnoringCase } from "../../db/dialect";
 import type { DB } from "../lib/db.server";
 import { ROLES } from "../payments/pricing";
 
-export const MEMBERS_PAGE_SIZE = 50;
-export const MAX_SEARCH = 100;
-export const STATUSES = ["NONE", "ACTIVE", "EXPIRED", "CANCELLED"] as const;
+import { MAX_SEARCH, MEMBERS_PAGE_SIZE, STATUSES } from "./constants";
+
+export { MAX_SEARCH, MEMBERS_PAGE_SIZE, STATUSES };
 
 /** Positive integer ids from a URL (a route's :id or a ?after= cursor); null for anything else. */
 export function parseId(value: string | null | undefined): number | null {

@@ -6,7 +6,9 @@ import { STATUSES } from "./members.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The chart's currency: the platform's prices are in MAD. */
-export const REVENUE_CURRENCY = "mad";
+import { REVENUE_CURRENCY } from "./constants";
+
+export { REVENUE_CURRENCY };
 /** Months before the current one do not change often: their totals are kept this long. */
 const CLOSED_MONTH_TTL_MS = 10 * 60 * 1000;
 /** The current month's total is recomputed at most this often. */

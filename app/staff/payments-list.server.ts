@@ -7,15 +7,9 @@ import { csvLine } from "./csv";
 
 export const PAYMENTS_PAGE_SIZE = 50;
 const CSV_BATCH = 1000;
-export const PAYMENT_STATUSES = [
-  "pending",
-  "paid",
-  "failed",
-  "expired",
-  "canceled",
-  "refunded",
-] as const;
-export const INVOICE_STATUSES = ["draft", "open", "paid", "uncollectible", "void"] as const;
+import { INVOICE_STATUSES, PAYMENT_STATUSES } from "./constants";
+
+export { INVOICE_STATUSES, PAYMENT_STATUSES };
 
 const date = z
   .string()
