@@ -176,8 +176,9 @@ export async function signInAndRedirect(
   user: User,
   to: string,
 ): Promise<Response> {
-  const headers = new Headers();
-  headers.append("Set-Cookie", await createUserSession(db(), request, user.id));
-  headers.append("Set-Cookie", await rememberDevice(request, normalizeEmail(user.email)));
-  return redirect(to, { status: 303, headers });
+  // The answer is built first: a target that cannot be a Location header fails before any write.
+  const response = redirect(to, 303);
+  response.headers.append("Set-Cookie", await createUserSession(db(), request, user.id));
+  response.headers.append("Set-Cookie", await rememberDevice(request, normalizeEmail(user.email)));
+  return response;
 }

@@ -54,6 +54,35 @@ export type FormRead =
 const unreadable: FormRead = { ok: false, status: 400, formError: UNREADABLE_FORM };
 const tooLarge: FormRead = { ok: false, status: 413, formError: FORM_TOO_LARGE };
 
+/** How much of an oversized body is read and dropped so that its client can read the 413. */
+export const MAX_DRAIN_BYTES = 1024 * 1024;
+
+/**
+ * Answers 413 to a body that grew past the limit while streaming. Cancelling the stream would
+ * destroy the socket at once, and a client still sending (chunked encoding, a false
+ * Content-Length) would see the connection reset instead of the answer. So the rest is read
+ * and dropped, chunk by chunk (nothing is kept), up to MAX_DRAIN_BYTES; a body larger still is
+ * cut off as before.
+ */
+async function drainThenRefuse(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  alreadyRead: number,
+): Promise<FormRead> {
+  let size = alreadyRead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return tooLarge;
+      size += value.byteLength;
+      if (size > MAX_DRAIN_BYTES) break;
+    }
+  } catch {
+    return tooLarge;
+  }
+  await reader.cancel().catch(() => undefined);
+  return tooLarge;
+}
+
 /**
  * The request's body as form data, reading at most `maxBytes`: a larger Content-Length is
  * refused before reading, and a body that grows past the limit while streaming (no or a false
@@ -80,10 +109,7 @@ export async function readForm(
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge;
-      }
+      if (size > maxBytes) return await drainThenRefuse(reader, size);
       chunks.push(value);
     }
   } catch {

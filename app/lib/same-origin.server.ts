@@ -12,6 +12,19 @@ function originOf(url: string): string | null {
 }
 
 /**
+ * The origin the browser addressed, from the Host header. Remix's Express adapter rebuilds
+ * request.url from the Host by splitting it at ":", which loses the port of an IPv6 literal
+ * ("[::1]:3000" becomes "http://[::1]/..."), so a page opened at http://[::1]:3000 would see its
+ * own forms refused without this.
+ */
+function hostOrigin(request: Request): string | null {
+  const host = request.headers.get("host");
+  if (!host) return null;
+  const origin = originOf(`${new URL(request.url).protocol}//${host}`);
+  return origin === "null" ? null : origin;
+}
+
+/**
  * True when a state-changing request may come from a page on another site. Browsers send
  * Origin with every POST (and Sec-Fetch-Site); a request with neither comes from a tool that
  * is not a browser, which no other site can drive. The app's own origin is APP_URL's, or the
@@ -19,7 +32,12 @@ function originOf(url: string): string | null {
  */
 export function isCrossSiteRequest(request: Request): boolean {
   const origin = request.headers.get("origin");
-  if (origin !== null) return origin !== originOf(env().appUrl) && origin !== originOf(request.url);
+  if (origin !== null)
+    return (
+      origin !== originOf(env().appUrl) &&
+      origin !== originOf(request.url) &&
+      origin !== hostOrigin(request)
+    );
   const fetchSite = request.headers.get("sec-fetch-site");
   return fetchSite === "cross-site" || fetchSite === "same-site";
 }

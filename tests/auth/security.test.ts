@@ -452,6 +452,22 @@ describe("sessions and passwords", () => {
     expect(after[0]?.id).not.toBe(before[0]?.id);
   });
 
+  it("a target that cannot be a Location header fails before any session is written", async () => {
+    const { email } = await registered();
+    const user = await db()
+      .selectFrom("users")
+      .selectAll()
+      .where("email", "=", email)
+      .executeTakeFirstOrThrow();
+    const sessions = () =>
+      db().selectFrom("sessions").select("id").where("user_id", "=", user.id).execute();
+    const before = await sessions();
+    await expect(
+      signInAndRedirect(formRequest("/login", {}), user, "/dashboard?x=\u0100"),
+    ).rejects.toThrow(TypeError);
+    expect(await sessions()).toEqual(before);
+  });
+
   it("re-hashes a password stored with older parameters after a successful login", async () => {
     const { email } = await registered();
     const old = await hashPassword(PASSWORD, { ...TEST_SCRYPT, N: TEST_SCRYPT.N * 2 });
