@@ -4,7 +4,6 @@ import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
 import { catalogPrices } from "../billing/catalog-sync.server";
-import { resyncAll } from "../billing/resync.server";
 import { DISPATCH_BATCH_SIZE, dispatchDueEmails } from "../email/dispatcher.server";
 import { onEmailQueued } from "../email/outbox.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
@@ -15,6 +14,7 @@ import { withLease } from "./lease.server";
 import { pruneRateLimits } from "./rate-limit.server";
 import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 import { stripe as appStripe } from "./stripe.server";
+import { reconcileWithStripe } from "../stripe-events/reconcile.server";
 
 // Everything the server runs beside requests, started and stopped in one place:
 // - the email dispatcher: polls, and is woken after every commit that queued an email;
@@ -237,7 +237,7 @@ function createBackground(options: BackgroundOptions): Background {
             database(),
             "daily-stripe-resync",
             DAILY_LEASE_MS,
-            () => resyncAll(database(), stripe(), now),
+            () => reconcileWithStripe(database(), stripe(), now),
             { now, holdAfterRun: true },
           );
           if (!outcome.ran) return;
