@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCheckout } from "../../app/payments/checkout.server";
 import { processVerifiedEvent } from "../../app/stripe-events/process.server";
@@ -27,11 +28,11 @@ afterAll(async () => {
 async function openCheckout(user: User, { minutesAgo }: { minutesAgo: number }) {
   const started = await startCheckout(app.db, app.stripe, user);
   if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
-  await app.db
-    .updateTable("payments")
-    .set({ created_at: new Date(Date.now() - minutesAgo * 60_000).toISOString() })
-    .where("id", "=", started.paymentId)
-    .execute();
+  // The reservation was made a while ago (created_at is never updated by the app itself).
+  const createdAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  await sql`update payments set created_at = ${createdAt} where id = ${started.paymentId}`.execute(
+    app.db,
+  );
   const row = await payment(started.paymentId);
   return { url: started.url, paymentId: row.id, sessionId: row.stripe_checkout_session_id! };
 }
