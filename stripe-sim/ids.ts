@@ -39,6 +39,7 @@ const SUFFIX_LENGTH: Record<string, number> = {
   re: 24,
   dp: 24,
   txn: 24,
+  txi: 24,
 };
 
 export type IdPrefix = keyof typeof SUFFIX_LENGTH | "cs_test";

@@ -33,6 +33,52 @@ import type { SessionBillingSettings } from "../domain/checkout-billing.js";
 import { MAX_AMOUNT, createPrice, currency, requirePrice, unitAmountOf } from "./prices.js";
 import { createProduct, requireProduct } from "./products.js";
 
+/** The locales Stripe's Checkout takes (the SDK's Checkout.Session.Locale). */
+const CHECKOUT_LOCALES = [
+  "auto",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-GB",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hi-IN",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
+] as const;
+
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 const MAX_LINE_ITEMS = 100;
@@ -128,9 +174,7 @@ const createParams = withExpand({
     statement_descriptor_suffix: str.optional(),
     transfer_group: str.optional(),
   }).optional(),
-  locale: str
-    .regex(/^(auto|[a-z]{2,3}(-[A-Z0-9]{2,3})?)$/, "must be auto or a supported locale")
-    .optional(),
+  locale: z.enum(CHECKOUT_LOCALES).optional(),
   allow_promotion_codes: bool.optional(),
   billing_address_collection: z.enum(["auto", "required"]).optional(),
   submit_type: z.enum(["auto", "book", "donate", "pay", "subscribe"]).optional(),
@@ -140,7 +184,32 @@ const createParams = withExpand({
   automatic_tax: obj({
     enabled: z.literal(false).or(z.literal("false").transform(() => false as const)),
   }).optional(),
-  invoice_creation: obj({ enabled: bool }).optional(),
+  invoice_creation: obj({
+    enabled: bool,
+    invoice_data: obj({
+      description: str.max(1500).optional(),
+      footer: str.max(5000).optional(),
+      metadata: metadata.optional(),
+      custom_fields: z
+        .union([
+          z.literal(""),
+          z
+            .array(obj({ name: str.max(40), value: str.max(140) }))
+            .max(4, "At most 4 custom fields."),
+        ])
+        .optional(),
+      account_tax_ids: z.union([z.literal(""), stringList]).optional(),
+      rendering_options: obj({
+        amount_tax_display: z.enum(["", "exclude_tax", "include_inclusive_tax"]).optional(),
+        template: str.optional(),
+      }).optional(),
+      issuer: obj({ type: z.enum(["account", "self"]), account: str.optional() }).optional(),
+    }).optional(),
+  }).optional(),
+  tax_id_collection: obj({
+    enabled: bool,
+    required: z.enum(["if_supported", "never"]).optional(),
+  }).optional(),
   currency: currency.optional(),
   subscription_data: obj({
     trial_period_days: int.optional(),
@@ -341,6 +410,12 @@ function checkModeParams(p: z.output<typeof createParams>): void {
       "payment_method_collection",
     );
   }
+  if (p.mode !== "payment" && p.invoice_creation) {
+    throw invalidRequest(
+      "`invoice_creation` can only be used in `payment` mode.",
+      "invoice_creation",
+    );
+  }
   if (p.mode === "setup" && p.line_items) {
     throw invalidRequest("You can not pass `line_items` in `setup` mode.", "line_items");
   }
@@ -402,6 +477,12 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         throw invalidRequest("customer_update can only be used with customer.", "customer_update");
       }
       checkModeParams(p);
+      if (p.tax_id_collection?.enabled && p.customer && p.customer_update?.name !== "auto") {
+        throw invalidRequest(
+          "In order to use tax ID collection with an existing customer, you must set `customer_update[name]` to `auto`.",
+          "customer_update[name]",
+        );
+      }
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const now = ctx.clock.nowSeconds();
       const expiresAt = checkExpiresAt(p.expires_at, now);
@@ -461,6 +542,27 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         billingAddressCollection: p.billing_address_collection ?? null,
         submitType: p.submit_type ?? null,
         phoneNumberCollection: p.phone_number_collection?.enabled ?? false,
+        invoiceCreation:
+          p.mode === "payment"
+            ? {
+                enabled: p.invoice_creation?.enabled ?? false,
+                invoice_data: {
+                  account_tax_ids: p.invoice_creation?.invoice_data?.account_tax_ids || null,
+                  custom_fields: p.invoice_creation?.invoice_data?.custom_fields || null,
+                  description: p.invoice_creation?.invoice_data?.description ?? null,
+                  footer: p.invoice_creation?.invoice_data?.footer ?? null,
+                  issuer: p.invoice_creation?.invoice_data?.issuer
+                    ? { type: p.invoice_creation.invoice_data.issuer.type }
+                    : null,
+                  metadata: mergeMetadata({}, p.invoice_creation?.invoice_data?.metadata),
+                  rendering_options: null,
+                },
+              }
+            : null,
+        taxIdCollection: {
+          enabled: p.tax_id_collection?.enabled ?? false,
+          required: p.tax_id_collection?.required ?? "never",
+        },
         url: `${ctx.baseUrl()}/c/pay/${id}`,
       });
       ctx.store.insert("checkout_sessions", session);
@@ -508,6 +610,10 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         setupFutureUsage: pi?.setup_future_usage ?? null,
         statementDescriptor: orNull(pi?.statement_descriptor),
         statementDescriptorSuffix: orNull(pi?.statement_descriptor_suffix),
+        customerUpdate: {
+          name: p.customer_update?.name ?? "never",
+          address: p.customer_update?.address ?? "never",
+        },
       });
       return ok(expand(ctx, session, p.expand));
     },

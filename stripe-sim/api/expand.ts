@@ -1,6 +1,7 @@
 import type { SimContext } from "./context.js";
 import { withCurrentStatus } from "../domain/balance.js";
 import { refundsOfCharge } from "../domain/refunds.js";
+import { taxIdList } from "../domain/tax-ids.js";
 import { invalidRequest } from "../http/errors.js";
 import { INCLUDABLE, stripIncludables } from "./includables.js";
 import type { ObjectTable } from "../store/schema.js";
@@ -25,6 +26,7 @@ const TABLE_BY_PREFIX: ReadonlyArray<[string, ObjectTable]> = [
   ["re_", "refunds"],
   ["dp_", "disputes"],
   ["txn_", "balance_transactions"],
+  ["txi_", "tax_ids"],
 ];
 
 const MAX_DEPTH = 4;
@@ -68,6 +70,8 @@ function expandPath(ctx: SimContext, node: unknown, segments: string[], fullPath
     field = sessionLineItems(ctx, String(record.id));
   } else if (field === undefined && head === "refunds" && record.object === "charge") {
     field = refundsOfCharge(ctx, String(record.id));
+  } else if (field === undefined && head === "tax_ids" && record.object === "customer") {
+    field = taxIdList(ctx, String(record.id));
   } else if (typeof field === "string") {
     const loaded = loadById(ctx, field);
     if (loaded === undefined) throw cannotExpand(fullPath);

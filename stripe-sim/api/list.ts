@@ -64,6 +64,7 @@ const RESOURCE_NAMES: Record<ObjectTable, string> = {
   refunds: "refund",
   disputes: "dispute",
   balance_transactions: "balance_transaction",
+  tax_ids: "tax_id",
 };
 
 export function checkLimit(limit: number | undefined): number {

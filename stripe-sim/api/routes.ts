@@ -16,6 +16,7 @@ import { testClockRoutes } from "./test-clocks.js";
 import { refundRoutes } from "./refunds.js";
 import { disputeRoutes } from "./disputes.js";
 import { balanceTransactionRoutes } from "./balance-transactions.js";
+import { taxIdRoutes } from "./tax-ids.js";
 
 const ALL_ROUTES: ApiRoute[] = [
   ...customerRoutes,
@@ -35,6 +36,7 @@ const ALL_ROUTES: ApiRoute[] = [
   ...refundRoutes,
   ...disputeRoutes,
   ...balanceTransactionRoutes,
+  ...taxIdRoutes,
 ];
 
 interface CompiledRoute {

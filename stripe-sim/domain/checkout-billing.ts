@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { StripeApiError } from "../http/errors.js";
 import { newClientSecret, newId } from "../ids.js";
-import { buildCustomerDetails } from "../objects/checkout-session.js";
+import { saveDetailsOnCustomer, sessionCustomerDetails } from "./checkout-details.js";
 import { behaviourForFingerprint } from "./cards.js";
 import { idOf } from "../ids.js";
 import { authenticationUrl } from "./checkout.js";
@@ -93,17 +93,21 @@ function complete(
   payer: Payer,
   origin: EventOrigin,
 ): Stripe.Checkout.Session {
-  const billing = paymentMethod?.billing_details;
+  const details = sessionCustomerDetails(ctx, session, {
+    email: payer.email,
+    name: payer.name,
+    billing: paymentMethod?.billing_details ?? null,
+  });
+  const customerId = idOf(changes.customer ?? session.customer);
+  if (customerId) {
+    const madeByCheckout = idOf(session.customer) === null;
+    saveDetailsOnCustomer(ctx, session, customerId, details, madeByCheckout, origin);
+  }
   const completed: Stripe.Checkout.Session = {
     ...session,
     ...changes,
     status: "complete",
-    customer_details: buildCustomerDetails(
-      payer.email ?? billing?.email ?? session.customer_email,
-      payer.name ?? billing?.name ?? null,
-      billing?.address ?? null,
-      billing?.phone ?? null,
-    ),
+    customer_details: details,
   };
   ctx.store.replace("checkout_sessions", completed);
   ctx.events.emit("checkout.session.completed", completed, origin);

@@ -2,13 +2,17 @@ import type Stripe from "stripe";
 import { idOf } from "../ids.js";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
-import { buildCustomerDetails } from "../objects/checkout-session.js";
 import {
   completeSetupSession,
   completeSubscriptionSession,
   pendingPayment,
   resolveSubscriptionAuthentication,
 } from "./checkout-billing.js";
+import {
+  createCheckoutInvoice,
+  saveDetailsOnCustomer,
+  sessionCustomerDetails,
+} from "./checkout-details.js";
 import { createCustomer } from "./customers.js";
 import {
   CANCELABLE_STATUSES,
@@ -117,19 +121,14 @@ export function payCheckoutSession(
   let current = session;
   let customerId = idOf(current.customer);
   if (!customerId && current.customer_creation === "always") {
-    const customer = createCustomer(
+    const customer = checkoutCustomer(
       ctx,
-      {
+      current,
+      sessionCustomerDetails(ctx, current, {
         email: payer.email,
         name: payer.name,
-        description: null,
-        phone: null,
-        metadata: {},
-        address: null,
-        shipping: null,
-        preferredLocales: current.locale && current.locale !== "auto" ? [current.locale] : [],
-        defaultPaymentMethod: null,
-      },
+        billing: paymentMethod.billing_details,
+      }),
       origin,
     );
     customerId = customer.id;
@@ -229,22 +228,66 @@ function completeSession(
   payer: Payer,
   origin: EventOrigin,
 ): Stripe.Checkout.Session {
-  const billing = paymentMethod.billing_details;
-  const email = payer.email ?? billing.email ?? session.customer_email;
+  const details = sessionCustomerDetails(ctx, session, {
+    email: payer.email,
+    name: payer.name,
+    billing: paymentMethod.billing_details,
+  });
+  let current = session;
+  let customerId = idOf(current.customer);
+  const madeByCheckout = customerId === null || customerMadeBy(ctx, current) === customerId;
+  // An invoice needs a customer: Checkout makes one for it when the session has none.
+  if (!customerId && current.invoice_creation?.enabled) {
+    customerId = checkoutCustomer(ctx, current, details, origin).id;
+    current = { ...current, customer: customerId };
+  }
+  if (customerId) saveDetailsOnCustomer(ctx, current, customerId, details, madeByCheckout, origin);
+  const paymentIntent = paymentIntentOf(ctx, current);
+  if (customerId && paymentIntent && current.invoice_creation?.enabled) {
+    const invoice = createCheckoutInvoice(ctx, current, customerId, paymentIntent, origin);
+    current = { ...current, invoice: invoice.id };
+  }
   const completed: Stripe.Checkout.Session = {
-    ...session,
+    ...current,
     status: "complete",
     payment_status: "paid",
-    customer_details: buildCustomerDetails(
-      email,
-      payer.name ?? billing.name,
-      billing.address,
-      billing.phone,
-    ),
+    customer_details: details,
   };
   ctx.store.replace("checkout_sessions", completed);
   ctx.events.emit("checkout.session.completed", completed, origin);
   return completed;
+}
+
+const madeKey = (sessionId: string) => `checkout-customer:${sessionId}`;
+
+/** The customer this session's payment made (customer_creation=always), if any. */
+function customerMadeBy(ctx: SimContext, session: Stripe.Checkout.Session): string | null {
+  return ctx.billingNotes.get<string>(madeKey(session.id)) ?? null;
+}
+
+function checkoutCustomer(
+  ctx: SimContext,
+  session: Stripe.Checkout.Session,
+  details: Stripe.Checkout.Session.CustomerDetails,
+  origin: EventOrigin,
+): Stripe.Customer {
+  const customer = createCustomer(
+    ctx,
+    {
+      email: details.email,
+      name: details.business_name ?? details.name,
+      description: null,
+      phone: details.phone,
+      metadata: {},
+      address: details.address,
+      shipping: null,
+      preferredLocales: session.locale && session.locale !== "auto" ? [session.locale] : [],
+      defaultPaymentMethod: null,
+    },
+    origin,
+  );
+  ctx.billingNotes.set(madeKey(session.id), customer.id);
+  return customer;
 }
 
 export function paymentIntentOf(

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { invalidRequest, noSuch } from "../http/errors.js";
-import { newId, randomToken } from "../ids.js";
+import { newId } from "../ids.js";
 import { buildInvoice, buildLine } from "../objects/invoice.js";
 import type { LineFields } from "../objects/invoice.js";
 import {
@@ -10,6 +10,7 @@ import {
 } from "./cards.js";
 import { idOf } from "../ids.js";
 import { customerNow } from "./customer-time.js";
+import { invoiceNumber } from "./invoice-numbers.js";
 import { confirmPayment, createPaymentIntent } from "./payments.js";
 import { onInvoicePaid, onInvoicePaymentFailed } from "./subscription-status.js";
 
@@ -97,14 +98,6 @@ export function createInvoice(
   ctx.store.insert("invoices", created);
   ctx.events.emit("invoice.created", created, origin);
   return created;
-}
-
-function invoiceNumber(ctx: SimContext, customerId: string): string {
-  const customer = ctx.store.get("customers", customerId);
-  if (!customer || customer.deleted) return `${randomToken(8).toUpperCase()}-0001`;
-  const sequence = customer.next_invoice_sequence ?? 1;
-  ctx.store.replace("customers", { ...customer, next_invoice_sequence: sequence + 1 });
-  return `${customer.invoice_prefix ?? "INV"}-${String(sequence).padStart(4, "0")}`;
 }
 
 /**

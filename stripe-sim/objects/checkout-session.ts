@@ -21,6 +21,8 @@ export interface SessionFields {
   billingAddressCollection: Stripe.Checkout.Session.BillingAddressCollection | null;
   submitType: Stripe.Checkout.Session.SubmitType | null;
   phoneNumberCollection: boolean;
+  invoiceCreation?: Stripe.Checkout.Session.InvoiceCreation | null;
+  taxIdCollection?: Stripe.Checkout.Session.TaxIdCollection;
   url: string;
 }
 
@@ -65,7 +67,7 @@ export function buildCheckoutSession(
     expires_at: fields.expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: null,
+    invoice_creation: fields.invoiceCreation ?? null,
     livemode: false,
     locale: fields.locale,
     managed_payments: null,
@@ -89,6 +91,7 @@ export function buildCheckoutSession(
     shipping_options: [],
     status: "open",
     submit_type: fields.submitType,
+    tax_id_collection: fields.taxIdCollection ?? { enabled: false, required: "never" },
     subscription: null,
     success_url: fields.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },

@@ -23,6 +23,7 @@ export interface TableObjects {
   refunds: Stripe.Refund;
   disputes: Stripe.Dispute;
   balance_transactions: Stripe.BalanceTransaction;
+  tax_ids: Stripe.TaxId;
 }
 
 /** A filter on one JSON field: `$.email = value`, or membership when value is an array. */

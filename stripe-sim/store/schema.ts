@@ -23,6 +23,7 @@ export const OBJECT_TABLES = [
   "refunds",
   "disputes",
   "balance_transactions",
+  "tax_ids",
 ] as const;
 
 export type ObjectTable = (typeof OBJECT_TABLES)[number];

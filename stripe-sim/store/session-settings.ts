@@ -10,6 +10,8 @@ export interface SessionPaymentSettings {
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
   statementDescriptor: string | null;
   statementDescriptorSuffix: string | null;
+  /** `customer_update`: whether what the page collects is saved on an existing customer. */
+  customerUpdate?: { name: "auto" | "never"; address: "auto" | "never" };
 }
 
 export class SessionSettingsStore {

@@ -26,6 +26,9 @@ import { billingDetails } from "../objects/payment-method.js";
 import { EMPTY_FORM, readCheckoutForm, validateCheckoutForm } from "./checkout-form.js";
 import type { CheckoutFormValues, FieldErrors } from "./checkout-form.js";
 import { renderCheckoutPage } from "./checkout-page.js";
+import { messages, pageLocale } from "./locale.js";
+import { saveCollectedDetails } from "../domain/checkout-details.js";
+import { fullAddress } from "../objects/customer.js";
 import {
   renderExpiredPage,
   renderNotFoundPage,
@@ -54,6 +57,7 @@ function prefilledEmail(ctx: SimContext, session: Stripe.Checkout.Session): stri
 
 function showForm(
   ctx: SimContext,
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   session: Stripe.Checkout.Session,
@@ -72,6 +76,7 @@ function showForm(
       values,
       errors,
       banner,
+      locale: pageLocale([session.locale], req),
     }),
   );
 }
@@ -151,6 +156,7 @@ export async function handleCheckoutPage(
       paymentIntent?.last_payment_error?.code === "payment_intent_authentication_failure";
     showForm(
       ctx,
+      req,
       res,
       200,
       session,
@@ -164,21 +170,33 @@ export async function handleCheckoutPage(
   const values = readCheckoutForm(form);
   const { errors, valid } = validateCheckoutForm(values, new Date(ctx.clock.nowSeconds() * 1000), {
     cardRequired: cardRequired(session),
+    taxIdCollection: session.tax_id_collection?.enabled === true,
+    addressRequired: session.billing_address_collection === "required",
+    messages: messages(pageLocale([session.locale], req)),
   });
   if (!valid) {
-    showForm(ctx, res, 400, session, values, errors, null);
+    showForm(ctx, req, res, 400, session, values, errors, null);
     return;
   }
   let result: CheckoutPayResult;
   try {
     result = ctx.db.transaction(() => {
-      const billing = billingDetails({
-        email: valid.email,
-        name: valid.name,
-        address: {
-          country: valid.country,
-          ...(valid.postalCode ? { postal_code: valid.postalCode } : {}),
-        },
+      const address = {
+        country: valid.country,
+        ...(valid.postalCode ? { postal_code: valid.postalCode } : {}),
+        ...(valid.address
+          ? {
+              line1: valid.address.line1,
+              line2: valid.address.line2,
+              city: valid.address.city,
+            }
+          : {}),
+      };
+      const billing = billingDetails({ email: valid.email, name: valid.name, address });
+      saveCollectedDetails(ctx, session.id, {
+        businessName: valid.businessName,
+        taxId: valid.taxId,
+        address: valid.address ? fullAddress(address) : null,
       });
       const payer = { email: valid.email, name: valid.name };
       if (!valid.card) return completeSubscriptionSession(ctx, session, null, payer, null);
@@ -188,12 +206,12 @@ export async function handleCheckoutPage(
   } catch (error) {
     // A declined first subscription charge rolls everything back; the session stays open.
     if (error instanceof StripeApiError && error.status === 402) {
-      showForm(ctx, res, 402, session, values, {}, error.body.message);
+      showForm(ctx, req, res, 402, session, values, {}, error.body.message);
       return;
     }
     throw error;
   }
   if (result.kind === "completed") afterSuccess(res, result.session);
   else if (result.kind === "requires_action") redirect(res, `/c/pay/${session.id}/authenticate`);
-  else showForm(ctx, res, 402, result.session, values, {}, result.error.message);
+  else showForm(ctx, req, res, 402, result.session, values, {}, result.error.message);
 }

@@ -40,9 +40,10 @@ export function document(
   style: SafeHtml,
   body: SafeHtml,
   script?: SafeHtml,
+  lang = "en",
 ): string {
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

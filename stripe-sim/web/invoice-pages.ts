@@ -17,6 +17,8 @@ import type { SafeHtml } from "./html.js";
 import { renderPdf } from "./invoice-pdf.js";
 import type { PdfLine } from "./invoice-pdf.js";
 import { formatAmount } from "./money.js";
+import { localizeMessage, longDate, messages, pageLocale } from "./locale.js";
+import type { PageLocale } from "./locale.js";
 import { renderNotFoundPage } from "./status-pages.js";
 
 const STYLE = raw(`${CHECKOUT_STYLE.value}
@@ -29,36 +31,24 @@ const STYLE = raw(`${CHECKOUT_STYLE.value}
 .status.paid{background:#d7f7c2;color:#05690d}.status.open{background:#fcedb9;color:#a82c00}.status.void{background:#ffe7f2;color:#b3063d}
 `);
 
-function date(seconds: number | null): string {
-  if (!seconds) return "";
-  return new Date(seconds * 1000).toLocaleDateString("en-US", {
-    month: "long",
-    day: "numeric",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+function date(seconds: number | null, locale: PageLocale): string {
+  return seconds ? longDate(seconds, locale) : "";
 }
 
-function period(line: Stripe.InvoiceLineItem): string {
+function period(line: Stripe.InvoiceLineItem, locale: PageLocale): string {
   return line.period.start === line.period.end
-    ? date(line.period.start)
-    : `${date(line.period.start)} - ${date(line.period.end)}`;
+    ? date(line.period.start, locale)
+    : `${date(line.period.start, locale)} - ${date(line.period.end, locale)}`;
 }
-
-const STATUS_LABEL: Record<string, string> = {
-  draft: "Draft",
-  open: "Due",
-  paid: "Paid",
-  void: "Void",
-  uncollectible: "Uncollectible",
-};
 
 function payForm(
   invoice: Stripe.Invoice,
   values: CheckoutFormValues,
   errors: FieldErrors,
   banner: string | null,
+  locale: PageLocale,
 ): SafeHtml {
+  const m = messages(locale);
   const input = (name: keyof CheckoutFormValues, label: string, attributes: SafeHtml) =>
     html`<div class="field">
       <label for="${name}">${label}</label>
@@ -69,16 +59,18 @@ function payForm(
         ${attributes}
       />${errors[name] ? html`<p class="field-error" role="alert">${errors[name]}</p>` : ""}
     </div>`;
-  return html`<h2>Pay this invoice</h2>
-    ${banner ? html`<div class="banner" role="alert" data-testid="payment-error">${banner}</div>` : ""}
+  return html`<h2>${m.payThisInvoice}</h2>
+    ${banner ? html`<div class="banner" role="alert" data-testid="payment-error">${localizeMessage(banner, locale)}</div>` : ""}
     <form method="post" action="/i/${invoice.id}" novalidate>
-      ${input("cardNumber", "Card number", html`type="text" inputmode="numeric" autocomplete="cc-number"`)}
+      ${input("cardNumber", m.cardNumber, html`type="text" inputmode="numeric" autocomplete="cc-number"`)}
       <div class="card-grid">
-        ${input("cardExpiry", "Expiration", html`type="text" placeholder="MM / YY"`)}${input("cardCvc", "CVC", html`type="text" maxlength="4"`)}
+        ${input("cardExpiry", m.expiration, html`type="text" placeholder="MM / YY"`)}${input("cardCvc", m.cvc, html`type="text" maxlength="4"`)}
       </div>
-      ${input("billingName", "Cardholder name", html`type="text" autocomplete="cc-name"`)}
+      ${input("billingName", m.cardholderName, html`type="text" autocomplete="cc-name"`)}
       <button class="pay" type="submit" data-testid="hosted-payment-submit-button">
-        <span class="label">Pay ${formatAmount(invoice.amount_remaining, invoice.currency)}</span>
+        <span class="label"
+          >${m.payAmount(formatAmount(invoice.amount_remaining, invoice.currency, locale))}</span
+        >
       </button>
     </form>`;
 }
@@ -91,130 +83,172 @@ function awaitingConfirmation(ctx: SimContext, invoice: Stripe.Invoice): string 
   return idOf(paymentIntent.payment_method);
 }
 
-function confirmForm(invoice: Stripe.Invoice): SafeHtml {
-  return html`<h2>Confirm your payment</h2>
+function confirmForm(invoice: Stripe.Invoice, locale: PageLocale): SafeHtml {
+  const m = messages(locale);
+  return html`<h2>${m.confirmTitle}</h2>
     <p class="muted" data-testid="confirmation-required">
-      Your bank asks you to confirm this payment of
-      ${formatAmount(invoice.amount_remaining, invoice.currency)} with the card on file.
+      ${m.confirmText(formatAmount(invoice.amount_remaining, invoice.currency, locale))}
     </p>
     <form method="post" action="/i/${invoice.id}">
       <input type="hidden" name="action" value="confirm" />
       <button class="pay" type="submit" data-testid="confirm-payment-button">
-        <span class="label">Confirm payment</span>
+        <span class="label">${m.confirmButton}</span>
       </button>
     </form>`;
+}
+
+function addressLines(address: Stripe.Address | null): string[] {
+  if (!address) return [];
+  const cityLine = [address.postal_code, address.city].filter(Boolean).join(" ");
+  return [address.line1, address.line2, cityLine, address.country].filter(
+    (part): part is string => typeof part === "string" && part !== "",
+  );
+}
+
+export interface InvoicePageOptions {
+  form: { values: CheckoutFormValues; errors: FieldErrors; banner: string | null } | null;
+  receiptUrl?: string | null;
+  needsConfirmation?: boolean;
+  locale?: PageLocale;
 }
 
 export function renderInvoicePage(
   merchantName: string,
   invoice: Stripe.Invoice,
-  form: { values: CheckoutFormValues; errors: FieldErrors; banner: string | null } | null,
-  receiptUrl: string | null = null,
-  needsConfirmation = false,
+  options: InvoicePageOptions,
 ): string {
+  const locale = options.locale ?? "en";
+  const m = messages(locale);
+  const { form } = options;
   const status = invoice.status ?? "draft";
+  const money = (amount: number) => formatAmount(amount, invoice.currency, locale);
+  const taxIds = invoice.customer_tax_ids ?? [];
   const body = html`<main class="doc">
-    <p class="merchant">${merchantName} <span class="badge">Test mode</span></p>
-    <h1>Invoice ${invoice.number ?? ""}</h1>
+    <p class="merchant">${merchantName} <span class="badge">${m.testMode}</span></p>
+    <h1>${m.invoiceTitle(invoice.number ?? "")}</h1>
     <p>
       <span class="status ${status}" data-testid="invoice-status"
-        >${STATUS_LABEL[status] ?? status}</span
+        >${m.invoiceStatus[status] ?? status}</span
       >
     </p>
     <p class="total" data-testid="invoice-amount">
-      ${formatAmount(status === "paid" ? invoice.amount_paid : invoice.amount_due, invoice.currency)}
+      ${money(status === "paid" ? invoice.amount_paid : invoice.amount_due)}
     </p>
     <p class="muted">
-      ${status === "paid" ? `Paid ${date(invoice.status_transitions.paid_at)}` : `Issued ${date(invoice.status_transitions.finalized_at ?? invoice.created)}`}
-      &middot; Billed to ${invoice.customer_email ?? invoice.customer_name ?? ""}
+      ${status === "paid" ? m.paidOn(date(invoice.status_transitions.paid_at, locale)) : m.issuedOn(date(invoice.status_transitions.finalized_at ?? invoice.created, locale))}
     </p>
+    <div class="billed-to" data-testid="invoice-customer">
+      <p class="muted">${m.billedTo}</p>
+      <p>
+        ${[invoice.customer_name, ...addressLines(invoice.customer_address), invoice.customer_email]
+          .filter((part): part is string => typeof part === "string" && part !== "")
+          .map((part) => html`${part}<br />`)}
+        ${taxIds.map((t) => html`<span data-testid="invoice-tax-id">${m.taxId}: ${t.value ?? ""}</span><br />`)}
+      </p>
+    </div>
+    ${invoice.description ? html`<p data-testid="invoice-description">${invoice.description}</p>` : ""}
     <table>
       <tbody>
         ${invoice.lines.data.map(
           (line) =>
             html`<tr data-testid="invoice-line">
-              <td>${line.description ?? ""}<br /><span class="muted">${period(line)}</span></td>
-              <td class="num">${formatAmount(line.amount, line.currency)}</td>
+              <td>
+                ${line.description ?? ""}<br /><span class="muted">${period(line, locale)}</span>
+              </td>
+              <td class="num">${formatAmount(line.amount, line.currency, locale)}</td>
             </tr>`,
         )}
         <tr>
-          <td><strong>Total</strong></td>
-          <td class="num"><strong>${formatAmount(invoice.total, invoice.currency)}</strong></td>
+          <td><strong>${m.total}</strong></td>
+          <td class="num"><strong>${money(invoice.total)}</strong></td>
         </tr>
         <tr>
-          <td>Amount paid</td>
-          <td class="num">${formatAmount(invoice.amount_paid, invoice.currency)}</td>
+          <td>${m.amountPaid}</td>
+          <td class="num">${money(invoice.amount_paid)}</td>
         </tr>
         <tr>
-          <td>Amount remaining</td>
-          <td class="num">${formatAmount(invoice.amount_remaining, invoice.currency)}</td>
+          <td>${m.amountRemaining}</td>
+          <td class="num">${money(invoice.amount_remaining)}</td>
         </tr>
       </tbody>
     </table>
-    ${invoice.invoice_pdf ? html`<p><a class="link" href="${invoice.invoice_pdf}" data-testid="download-invoice-pdf">Download invoice (PDF)</a></p>` : ""}
-    ${receiptUrl ? html`<p><a class="link" href="${receiptUrl}" data-testid="download-receipt">View receipt</a></p>` : ""}
-    ${status === "open" && needsConfirmation ? confirmForm(invoice) : ""}
-    ${form && status === "open" && invoice.amount_remaining > 0 ? payForm(invoice, form.values, form.errors, form.banner) : ""}
+    ${invoice.footer ? html`<p class="muted" data-testid="invoice-footer">${invoice.footer}</p>` : ""}
+    ${invoice.invoice_pdf ? html`<p><a class="link" href="${invoice.invoice_pdf}" data-testid="download-invoice-pdf">${m.downloadInvoice}</a></p>` : ""}
+    ${options.receiptUrl ? html`<p><a class="link" href="${options.receiptUrl}" data-testid="download-receipt">${m.viewReceipt}</a></p>` : ""}
+    ${status === "open" && options.needsConfirmation ? confirmForm(invoice, locale) : ""}
+    ${form && status === "open" && invoice.amount_remaining > 0 ? payForm(invoice, form.values, form.errors, form.banner, locale) : ""}
   </main>`;
-  return document(`Invoice ${invoice.number ?? invoice.id}`, STYLE, body);
+  return document(m.invoiceTitle(invoice.number ?? invoice.id), STYLE, body, undefined, locale);
 }
 
-export function invoicePdf(merchantName: string, invoice: Stripe.Invoice): Buffer {
+export function invoicePdf(
+  merchantName: string,
+  invoice: Stripe.Invoice,
+  locale: PageLocale = "en",
+): Buffer {
+  const m = messages(locale);
+  const money = (amount: number) => formatAmount(amount, invoice.currency, locale);
+  const billTo = [
+    invoice.customer_name,
+    ...addressLines(invoice.customer_address),
+    invoice.customer_email,
+  ].filter((part): part is string => typeof part === "string" && part !== "");
   const lines: PdfLine[] = [
-    { text: "Invoice", size: 22, bold: true },
+    { text: m.invoice, size: 22, bold: true },
     { text: merchantName, size: 12, gap: 6 },
-    { text: `Invoice number ${invoice.number ?? invoice.id}`, gap: 12 },
-    { text: `Date of issue ${date(invoice.status_transitions.finalized_at ?? invoice.created)}` },
-    { text: `Status ${STATUS_LABEL[invoice.status ?? "draft"] ?? ""}` },
-    { text: `Bill to ${invoice.customer_name ?? ""} ${invoice.customer_email ?? ""}`.trim() },
-    { text: "Description", bold: true, right: "Amount", gap: 18 },
+    { text: `${m.invoiceNumber} ${invoice.number ?? invoice.id}`, gap: 12 },
+    {
+      text: `${m.dateOfIssue} ${date(invoice.status_transitions.finalized_at ?? invoice.created, locale)}`,
+    },
+    { text: `${m.status} ${m.invoiceStatus[invoice.status ?? "draft"] ?? ""}` },
+    { text: `${m.billTo} ${billTo.join(", ")}`.trim() },
+    ...(invoice.customer_tax_ids ?? []).map((t): PdfLine => ({
+      text: `${m.taxId} ${t.value ?? ""}`,
+    })),
+    ...(invoice.description ? [{ text: invoice.description, gap: 6 }] : []),
+    { text: m.description, bold: true, right: m.amount, gap: 18 },
     ...invoice.lines.data.flatMap((line): PdfLine[] => [
-      { text: line.description ?? "", right: formatAmount(line.amount, line.currency) },
-      { text: period(line), size: 9 },
+      { text: line.description ?? "", right: formatAmount(line.amount, line.currency, locale) },
+      { text: period(line, locale), size: 9 },
     ]),
-    { text: "Total", bold: true, right: formatAmount(invoice.total, invoice.currency), gap: 12 },
-    { text: "Amount paid", right: formatAmount(invoice.amount_paid, invoice.currency) },
-    {
-      text: "Amount due",
-      bold: true,
-      right: formatAmount(invoice.amount_remaining, invoice.currency),
-    },
-    {
-      text: "Made by stripe-sim, a local stand-in for Stripe. Not a real invoice.",
-      size: 8,
-      gap: 30,
-    },
+    { text: m.total, bold: true, right: money(invoice.total), gap: 12 },
+    { text: m.amountPaid, right: money(invoice.amount_paid) },
+    { text: m.amountDue, bold: true, right: money(invoice.amount_remaining) },
+    ...(invoice.footer ? [{ text: invoice.footer, size: 9, gap: 18 }] : []),
+    { text: m.notARealInvoice, size: 8, gap: 30 },
   ];
-  return renderPdf(`Invoice ${invoice.number ?? invoice.id}`, lines);
+  return renderPdf(m.invoiceTitle(invoice.number ?? invoice.id), lines);
 }
 
 export function renderReceiptPage(
   merchantName: string,
   charge: Stripe.Charge,
   invoice: Stripe.Invoice | undefined,
+  locale: PageLocale = "en",
 ): string {
+  const m = messages(locale);
   const card = charge.payment_method_details?.card;
   const body = html`<main class="doc">
-    <p class="merchant">${merchantName} <span class="badge">Test mode</span></p>
-    <h1>Receipt from ${merchantName}</h1>
+    <p class="merchant">${merchantName} <span class="badge">${m.testMode}</span></p>
+    <h1>${m.receiptFrom(merchantName)}</h1>
     <p class="total" data-testid="receipt-amount">
-      ${formatAmount(charge.amount, charge.currency)}
+      ${formatAmount(charge.amount, charge.currency, locale)}
     </p>
     <p>
       <span
         class="status ${charge.status === "succeeded" ? "paid" : "void"}"
         data-testid="receipt-status"
-        >${charge.status === "succeeded" ? "Paid" : "Failed"}</span
+        >${charge.status === "succeeded" ? m.receiptPaid : m.receiptFailed}</span
       >
     </p>
     <table>
       <tbody>
         <tr>
-          <td>Date paid</td>
-          <td class="num">${date(charge.created)}</td>
+          <td>${m.datePaid}</td>
+          <td class="num">${date(charge.created, locale)}</td>
         </tr>
         <tr>
-          <td>Payment method</td>
+          <td>${m.paymentMethod}</td>
           <td class="num">
             ${card ? `${(card.brand ?? "card").toUpperCase()} - ${card.last4 ?? ""}` : "card"}
           </td>
@@ -222,7 +256,7 @@ export function renderReceiptPage(
         ${
           invoice
             ? html`<tr>
-                <td>Invoice</td>
+                <td>${m.invoice}</td>
                 <td class="num">
                   <a class="link" href="${invoice.hosted_invoice_url ?? "#"}"
                     >${invoice.number ?? invoice.id}</a
@@ -234,20 +268,42 @@ export function renderReceiptPage(
         ${(invoice?.lines.data ?? []).map(
           (line) =>
             html`<tr>
-              <td>${line.description ?? ""}<br /><span class="muted">${period(line)}</span></td>
-              <td class="num">${formatAmount(line.amount, line.currency)}</td>
+              <td>
+                ${line.description ?? ""}<br /><span class="muted">${period(line, locale)}</span>
+              </td>
+              <td class="num">${formatAmount(line.amount, line.currency, locale)}</td>
             </tr>`,
         )}
         <tr>
-          <td><strong>Amount paid</strong></td>
+          <td><strong>${m.amountPaid}</strong></td>
           <td class="num">
-            <strong>${formatAmount(charge.amount_captured, charge.currency)}</strong>
+            <strong>${formatAmount(charge.amount_captured, charge.currency, locale)}</strong>
           </td>
         </tr>
+        ${
+          charge.amount_refunded > 0
+            ? html`<tr data-testid="receipt-refunded">
+                <td>${m.refunded}</td>
+                <td class="num">
+                  -${formatAmount(charge.amount_refunded, charge.currency, locale)}
+                </td>
+              </tr>`
+            : ""
+        }
       </tbody>
     </table>
   </main>`;
-  return document(`Receipt from ${merchantName}`, STYLE, body);
+  return document(m.receiptFrom(merchantName), STYLE, body, undefined, locale);
+}
+
+/** The language of a customer's documents: its `preferred_locales`, else the browser's. */
+function customerLocale(
+  ctx: SimContext,
+  customerId: string | null,
+  req: IncomingMessage,
+): PageLocale {
+  const customer = customerId ? ctx.store.get("customers", customerId) : undefined;
+  return pageLocale(customer && !customer.deleted ? (customer.preferred_locales ?? []) : [], req);
 }
 
 function receiptUrlOf(ctx: SimContext, invoice: Stripe.Invoice): string | null {
@@ -280,7 +336,12 @@ export async function handleInvoicePages(
       sendHtml(
         res,
         200,
-        renderReceiptPage(ctx.merchantName, charge, invoiceForCharge(ctx, charge)),
+        renderReceiptPage(
+          ctx.merchantName,
+          charge,
+          invoiceForCharge(ctx, charge),
+          customerLocale(ctx, idOf(charge.customer), req),
+        ),
       );
     return true;
   }
@@ -291,8 +352,10 @@ export async function handleInvoicePages(
     sendHtml(res, 404, renderNotFoundPage());
     return true;
   }
+  const locale = customerLocale(ctx, idOf(invoice.customer), req);
+  const m = messages(locale);
   if (match[2]) {
-    const pdf = invoicePdf(ctx.merchantName, invoice);
+    const pdf = invoicePdf(ctx.merchantName, invoice, locale);
     res.writeHead(200, {
       "Content-Type": "application/pdf",
       "Content-Length": String(pdf.length),
@@ -305,13 +368,12 @@ export async function handleInvoicePages(
     sendHtml(
       res,
       200,
-      renderInvoicePage(
-        ctx.merchantName,
-        invoice,
-        { values: EMPTY_FORM, errors: {}, banner: null },
-        receiptUrlOf(ctx, invoice),
-        awaitingConfirmation(ctx, invoice) !== null,
-      ),
+      renderInvoicePage(ctx.merchantName, invoice, {
+        form: { values: EMPTY_FORM, errors: {}, banner: null },
+        receiptUrl: receiptUrlOf(ctx, invoice),
+        needsConfirmation: awaitingConfirmation(ctx, invoice) !== null,
+        locale,
+      }),
     );
     return true;
   }
@@ -331,15 +393,13 @@ export async function handleInvoicePages(
       redirect(res, `/i/${invoice.id}`);
       return true;
     }
-    const message =
-      confirmed.kind === "failed" ? confirmed.error.message : "Authentication failed.";
+    const message = confirmed.kind === "failed" ? confirmed.error.message : m.authenticationFailed;
     sendHtml(
       res,
       402,
       renderInvoicePage(ctx.merchantName, confirmed.invoice, {
-        values: EMPTY_FORM,
-        errors: {},
-        banner: message,
+        form: { values: EMPTY_FORM, errors: {}, banner: message },
+        locale,
       }),
     );
     return true;
@@ -351,6 +411,7 @@ export async function handleInvoicePages(
   const { errors, valid } = validateCheckoutForm(
     values,
     new Date(customerNow(ctx, idOf(invoice.customer)) * 1000),
+    { cardRequired: true, messages: m },
   );
   const card = valid?.card;
   if (!valid || !card || invoice.status !== "open") {
@@ -358,9 +419,8 @@ export async function handleInvoicePages(
       res,
       400,
       renderInvoicePage(ctx.merchantName, invoice, {
-        values,
-        errors,
-        banner: invoice.status !== "open" ? "This invoice can no longer be paid." : null,
+        form: { values, errors, banner: invoice.status !== "open" ? m.noLongerPayable : null },
+        locale,
       }),
     );
     return true;
@@ -388,11 +448,14 @@ export async function handleInvoicePages(
     redirect(res, `/i/${invoice.id}`);
     return true;
   }
-  const message = result.kind === "failed" ? result.error.message : "Authentication failed.";
+  const message = result.kind === "failed" ? result.error.message : m.authenticationFailed;
   sendHtml(
     res,
     402,
-    renderInvoicePage(ctx.merchantName, result.invoice, { values, errors: {}, banner: message }),
+    renderInvoicePage(ctx.merchantName, result.invoice, {
+      form: { values, errors: {}, banner: message },
+      locale,
+    }),
   );
   return true;
 }

@@ -5,6 +5,10 @@ import type { FieldErrors, CheckoutFormValues } from "./checkout-form.js";
 import { document, html, raw } from "./html.js";
 import type { SafeHtml } from "./html.js";
 import { formatAmount } from "./money.js";
+import { longDate } from "./locale.js";
+import type { PageLocale } from "./locale.js";
+import { portalMessages } from "./portal-messages.js";
+import type { PortalMessages } from "./portal-messages.js";
 
 const PORTAL_STYLE = raw(`${CHECKOUT_STYLE.value}
 .portal{max-width:720px;margin:0 auto;padding:40px 24px 80px}
@@ -31,21 +35,22 @@ export interface PortalView {
   session: Stripe.BillingPortal.Session;
   configuration: Stripe.BillingPortal.Configuration;
   customer: Stripe.Customer;
+  /** The portal session's `locale` (or the browser's for `auto`). */
+  locale?: PageLocale;
 }
 
-function date(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleDateString("en-US", {
-    month: "long",
-    day: "numeric",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+function t(view: PortalView): PortalMessages {
+  return portalMessages(view.locale ?? "en");
+}
+
+function date(seconds: number, locale: PageLocale = "en"): string {
+  return longDate(seconds, locale);
 }
 
 function page(view: PortalView, title: string, content: SafeHtml): string {
   const back = view.session.return_url
     ? html`<a class="back" href="${view.session.return_url}" data-testid="return-to-business-link"
-        ><span aria-hidden="true">&larr;</span> Return to ${view.merchantName}</a
+        ><span aria-hidden="true">&larr;</span> ${t(view).returnTo(view.merchantName)}</a
       >`
     : "";
   return document(
@@ -54,35 +59,41 @@ function page(view: PortalView, title: string, content: SafeHtml): string {
     html`<main class="portal" data-testid="page-container-main">
       <header>
         ${back}<span class="merchant">${view.merchantName}</span
-        ><span class="badge">Test mode</span>
+        ><span class="badge">${t(view).testMode}</span>
       </header>
       ${content}
-      <p class="footer">stripe-sim &middot; a local stand-in for Stripe's customer portal.</p>
+      <p class="footer">${t(view).footer}</p>
     </main>`,
+    undefined,
+    view.locale ?? "en",
   );
 }
 
-function subscriptionPrice(subscription: Stripe.Subscription): string {
+function subscriptionPrice(subscription: Stripe.Subscription, locale: PageLocale = "en"): string {
   const item = subscription.items.data[0];
   if (!item) return "";
   const amount = (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
-  return `${formatAmount(amount, item.price.currency)} ${item.price.recurring ? perInterval(item.price.recurring) : ""}`;
+  return `${formatAmount(amount, item.price.currency, locale)} ${item.price.recurring ? perInterval(item.price.recurring, locale) : ""}`;
 }
 
 /** One string, so the formatter cannot split "MAD 300.00 per year" across lines. */
-function planPrice(price: Stripe.Price): string {
-  const amount = formatAmount(price.unit_amount ?? 0, price.currency);
-  return price.recurring ? `${amount} ${perInterval(price.recurring)}` : amount;
+function planPrice(price: Stripe.Price, locale: PageLocale = "en"): string {
+  const amount = formatAmount(price.unit_amount ?? 0, price.currency, locale);
+  return price.recurring ? `${amount} ${perInterval(price.recurring, locale)}` : amount;
 }
 
-export function subscriptionState(subscription: Stripe.Subscription): string {
+export function subscriptionState(
+  subscription: Stripe.Subscription,
+  locale: PageLocale = "en",
+): string {
+  const m = portalMessages(locale);
   const end = subscription.items.data[0]?.current_period_end ?? 0;
-  if (subscription.cancel_at) return `Cancels ${date(subscription.cancel_at)}`;
+  if (subscription.cancel_at) return m.cancels(date(subscription.cancel_at, locale));
   if (subscription.status === "trialing" && subscription.trial_end)
-    return `Trial ends ${date(subscription.trial_end)}`;
-  if (subscription.status === "past_due") return "Past due";
-  if (subscription.status === "unpaid") return "Unpaid";
-  return `Renews ${date(end)}`;
+    return m.trialEnds(date(subscription.trial_end, locale));
+  if (subscription.status === "past_due") return m.pastDue;
+  if (subscription.status === "unpaid") return m.unpaid;
+  return m.renews(date(end, locale));
 }
 
 export function renderPortalHome(
@@ -95,11 +106,13 @@ export function renderPortalHome(
   const f = view.configuration.features;
   const canUpdate =
     f.subscription_update.enabled && (f.subscription_update.products ?? []).length > 0;
+  const m = t(view);
+  const locale = view.locale ?? "en";
   const current = html`<section>
-    <h2>Current subscription</h2>
+    <h2>${m.currentSubscription}</h2>
     ${
       subscriptions.length === 0
-        ? html`<p class="muted">No active subscription.</p>`
+        ? html`<p class="muted">${m.noSubscription}</p>`
         : subscriptions.map(
             ({ subscription, productName }) =>
               html`<div
@@ -108,12 +121,12 @@ export function renderPortalHome(
                 data-subscription="${subscription.id}"
               >
                 <div class="name">${productName}</div>
-                <div class="price">${subscriptionPrice(subscription)}</div>
+                <div class="price">${subscriptionPrice(subscription, locale)}</div>
                 <div class="muted" data-testid="subscription-state">
-                  ${subscriptionState(subscription)}
+                  ${subscriptionState(subscription, locale)}
                 </div>
                 <div class="row-actions">
-                  ${canUpdate && !subscription.cancel_at ? html`<a class="button" href="${view.base}/subscriptions/${subscription.id}/update" data-test="update-subscription">Update plan</a>` : ""}
+                  ${canUpdate && !subscription.cancel_at ? html`<a class="button" href="${view.base}/subscriptions/${subscription.id}/update" data-test="update-subscription">${m.updatePlan}</a>` : ""}
                   ${
                     subscription.cancel_at
                       ? html`<form
@@ -125,7 +138,7 @@ export function renderPortalHome(
                             type="submit"
                             data-test="renew-subscription"
                           >
-                            Renew subscription
+                            ${m.renewSubscription}
                           </button>
                         </form>`
                       : f.subscription_cancel.enabled
@@ -133,7 +146,7 @@ export function renderPortalHome(
                             class="button danger"
                             href="${view.base}/subscriptions/${subscription.id}/cancel"
                             data-test="cancel-subscription"
-                            >Cancel subscription</a
+                            >${m.cancelSubscription}</a
                           >`
                         : ""
                   }
@@ -144,21 +157,21 @@ export function renderPortalHome(
   </section>`;
   const card = paymentMethod?.card;
   const payment = html`<section>
-    <h2>Payment method</h2>
+    <h2>${m.paymentMethod}</h2>
     <div class="box" data-testid="payment-method">
       ${
         card
           ? html`<span>${card.brand.toUpperCase()} &bull;&bull;&bull;&bull; ${card.last4}</span>
               <span class="muted"
-                >Expires ${String(card.exp_month).padStart(2, "0")}/${card.exp_year}</span
+                >${m.expires(`${String(card.exp_month).padStart(2, "0")}/${card.exp_year}`)}</span
               >`
-          : html`<span class="muted">No payment method on file.</span>`
+          : html`<span class="muted">${m.noPaymentMethod}</span>`
       }
-      ${f.payment_method_update.enabled ? html`<div class="row-actions"><a class="button" href="${view.base}/payment-methods/new" data-test="add-payment-method">Add payment method</a></div>` : ""}
+      ${f.payment_method_update.enabled ? html`<div class="row-actions"><a class="button" href="${view.base}/payment-methods/new" data-test="add-payment-method">${m.addPaymentMethod}</a></div>` : ""}
     </div>
   </section>`;
   const billing = html`<section>
-    <h2>Billing information</h2>
+    <h2>${m.billingInformation}</h2>
     <div class="box">
       <div>${view.customer.name ?? ""}</div>
       <div class="muted">${view.customer.email ?? ""}</div>
@@ -166,10 +179,10 @@ export function renderPortalHome(
   </section>`;
   const history = f.invoice_history.enabled
     ? html`<section>
-        <h2>Invoice history</h2>
+        <h2>${m.invoiceHistory}</h2>
         ${
           invoices.length === 0
-            ? html`<p class="muted">No invoices yet.</p>`
+            ? html`<p class="muted">${m.noInvoices}</p>`
             : html`<table class="invoices">
                 <tbody>
                   ${invoices.map(
@@ -177,13 +190,13 @@ export function renderPortalHome(
                       html`<tr data-testid="invoice-row">
                         <td>
                           <a href="${invoice.hosted_invoice_url ?? "#"}" data-testid="invoice-link"
-                            >${date(invoice.created)}</a
+                            >${date(invoice.created, locale)}</a
                           >
                         </td>
-                        <td>${formatAmount(invoice.total, invoice.currency)}</td>
+                        <td>${formatAmount(invoice.total, invoice.currency, locale)}</td>
                         <td>
                           <span class="pill"
-                            >${invoice.status === "open" ? "Open" : invoice.status === "paid" ? "Paid" : (invoice.status ?? "")}</span
+                            >${invoice.status === "open" ? m.invoiceOpen : invoice.status === "paid" ? m.invoicePaid : (invoice.status ?? "")}</span
                           >
                         </td>
                       </tr>`,
@@ -195,7 +208,7 @@ export function renderPortalHome(
     : "";
   return page(
     view,
-    `${view.merchantName} customer portal`,
+    m.title(view.merchantName),
     html`${view.configuration.business_profile.headline ? html`<p class="muted">${view.configuration.business_profile.headline}</p>` : ""}
     ${notice ? html`<div class="banner" role="status" data-testid="portal-notice">${notice}</div>` : ""}
     ${current}${payment}${billing}${history}`,
@@ -209,61 +222,52 @@ export function renderCancelPage(
 ): string {
   const immediately = view.configuration.features.subscription_cancel.mode === "immediately";
   const end = subscription.items.data[0]?.current_period_end ?? 0;
+  const m = t(view);
+  const locale = view.locale ?? "en";
   return page(
     view,
-    "Cancel subscription",
-    html`<h1>Cancel your subscription</h1>
+    m.cancelSubscription,
+    html`<h1>${m.cancelYourSubscription}</h1>
       <div class="box">
         <div class="name">${productName}</div>
-        <div class="price">${subscriptionPrice(subscription)}</div>
+        <div class="price">${subscriptionPrice(subscription, locale)}</div>
       </div>
       <p>
         ${
           immediately
-            ? "Your subscription will be canceled immediately."
-            : html`Your subscription will be canceled, but is still available until the end of your
-                billing period on <strong>${date(end)}</strong>.`
+            ? m.canceledImmediately
+            : html`${m.canceledAtEnd} <strong>${date(end, locale)}</strong>.`
         }
-        If you change your mind, you can renew your subscription.
+        ${m.changeYourMind}
       </p>
       <form method="post" action="${view.base}/subscriptions/${subscription.id}/cancel">
         <div class="row-actions">
           <button class="button primary" type="submit" data-testid="confirm">
-            Cancel subscription
+            ${m.cancelSubscription}
           </button>
-          <a class="button" href="${view.base}" data-testid="go-back">Go back</a>
+          <a class="button" href="${view.base}" data-testid="go-back">${m.goBack}</a>
         </div>
       </form>`,
   );
 }
-
-const REASON_LABELS: Record<string, string> = {
-  too_expensive: "It's too expensive",
-  missing_features: "Some features are missing",
-  switched_service: "I'm switching to a different service",
-  unused: "I don't use the service enough",
-  customer_service: "Customer service was less than expected",
-  too_complex: "Ease of use was less than expected",
-  low_quality: "Quality was less than expected",
-  other: "Other reason",
-};
 
 export function renderReasonPage(
   view: PortalView,
   subscription: Stripe.Subscription,
   options: string[],
 ): string {
+  const m = t(view);
   return page(
     view,
-    "Cancel subscription",
-    html`<h1>Tell us why you're canceling</h1>
+    m.cancelSubscription,
+    html`<h1>${m.whyCanceling}</h1>
       <form
         method="post"
         action="${view.base}/subscriptions/${subscription.id}/reason"
         class="reasons"
       >
         <fieldset style="border:0;padding:0;margin:0">
-          <legend class="muted">Your feedback helps us improve.</legend>
+          <legend class="muted">${m.feedbackHelps}</legend>
           ${options.map(
             (reason) =>
               html`<label
@@ -273,13 +277,13 @@ export function renderReasonPage(
                   value="${reason}"
                   data-test="cancel-reason-opt-${reason}"
                 />
-                ${REASON_LABELS[reason] ?? reason}</label
+                ${m.reasons[reason] ?? reason}</label
               >`,
           )}
         </fieldset>
         <div class="row-actions">
           <button class="button primary" type="submit" data-testid="cancellation_reason_submit">
-            Submit
+            ${m.submit}
           </button>
           <button
             class="button"
@@ -288,7 +292,7 @@ export function renderReasonPage(
             value="true"
             data-testid="cancellation_reason_cancel"
           >
-            Skip
+            ${m.skip}
           </button>
         </div>
       </form>`,
@@ -301,31 +305,32 @@ export function renderUpdatePage(
   choices: Array<{ price: Stripe.Price; productName: string }>,
 ): string {
   const currentPrice = subscription.items.data[0]?.price.id;
+  const m = t(view);
   return page(
     view,
-    "Update plan",
-    html`<h1>Update plan</h1>
+    m.updatePlan,
+    html`<h1>${m.updatePlan}</h1>
       ${choices.map(
         ({ price, productName }) =>
           html`<div class="box" data-testid="plan-option" data-price="${price.id}">
             <div class="name">${productName}</div>
-            <div class="price">${planPrice(price)}</div>
+            <div class="price">${planPrice(price, view.locale ?? "en")}</div>
             ${
               price.id === currentPrice
-                ? html`<span class="pill">Current plan</span>`
+                ? html`<span class="pill">${m.currentPlan}</span>`
                 : html`<form
                     method="post"
                     action="${view.base}/subscriptions/${subscription.id}/update"
                   >
                     <input type="hidden" name="price" value="${price.id}" />
                     <button class="button primary" type="submit" data-testid="select-plan">
-                      Select
+                      ${m.select}
                     </button>
                   </form>`
             }
           </div>`,
       )}
-      <p><a class="button" href="${view.base}">Go back</a></p>`,
+      <p><a class="button" href="${view.base}">${m.goBack}</a></p>`,
   );
 }
 
@@ -348,33 +353,35 @@ export function renderAddCardPage(
       ${error ? html`<p class="field-error" role="alert">${error}</p>` : ""}
     </div>`;
   };
+  const m = t(view);
   return page(
     view,
-    "Add payment method",
-    html`<h1>Add payment method</h1>
+    m.addPaymentMethod,
+    html`<h1>${m.addPaymentMethod}</h1>
       ${banner ? html`<div class="banner" role="alert">${banner}</div>` : ""}
       <form method="post" action="${view.base}/payment-methods/new" novalidate>
-        ${input("cardNumber", "Card number", html`type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"`)}
+        ${input("cardNumber", m.cardNumber, html`type="text" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"`)}
         <div class="card-grid">
-          ${input("cardExpiry", "Expiration", html`type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY"`)}
-          ${input("cardCvc", "CVC", html`type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" maxlength="4"`)}
+          ${input("cardExpiry", m.expiration, html`type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY"`)}
+          ${input("cardCvc", m.cvc, html`type="text" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" maxlength="4"`)}
         </div>
-        ${input("billingName", "Name on card", html`type="text" autocomplete="cc-name"`)}
+        ${input("billingName", m.nameOnCard, html`type="text" autocomplete="cc-name"`)}
         <div class="row-actions">
-          <button class="button primary" type="submit" data-testid="confirm">Add</button>
-          <a class="button" href="${view.base}">Go back</a>
+          <button class="button primary" type="submit" data-testid="confirm">${m.add}</button>
+          <a class="button" href="${view.base}">${m.goBack}</a>
         </div>
       </form>`,
   );
 }
 
 export function renderConfirmation(view: PortalView, message: string): string {
+  const m = t(view);
   return page(
     view,
-    "Done",
-    html`<h1>Done</h1>
+    m.done,
+    html`<h1>${m.done}</h1>
       <p data-testid="portal-confirmation">${message}</p>
-      <p><a class="button" href="${view.base}">Back to the portal</a></p>`,
+      <p><a class="button" href="${view.base}">${m.backToPortal}</a></p>`,
   );
 }
 

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { pageLocale } from "./locale.js";
+import { portalMessages } from "./portal-messages.js";
 import type Stripe from "stripe";
 import { requireConfiguration, sessionByUrl } from "../api/billing-portal.js";
 import type { SimContext } from "../api/context.js";
@@ -91,6 +93,7 @@ export async function handlePortal(
     session,
     configuration: requireConfiguration(ctx, idOf(session.configuration) ?? ""),
     customer,
+    locale: pageLocale([session.locale, ...(customer.preferred_locales ?? [])], req),
   };
   const features = view.configuration.features;
   const rest = match?.[2] ?? "";
@@ -186,7 +189,7 @@ export async function handlePortal(
       ) {
         return redirect(res, `${base}/subscriptions/${subscription.id}/reason`);
       }
-      return finish(view, res, "Your subscription has been canceled.");
+      return finish(view, res, portalMessages(view.locale ?? "en").canceled);
     }
     if (action === "reason") {
       const options = features.subscription_cancel.cancellation_reason.options;
@@ -213,7 +216,7 @@ export async function handlePortal(
         })();
         ctx.wakeDeliveries();
       }
-      return finish(view, res, "Your subscription has been canceled.");
+      return finish(view, res, portalMessages(view.locale ?? "en").canceled);
     }
     if (action === "renew") {
       if (method !== "POST") return redirect(res, base);
@@ -237,7 +240,7 @@ export async function handlePortal(
         );
       })();
       ctx.wakeDeliveries();
-      return finish(view, res, "Your subscription has been renewed.");
+      return finish(view, res, portalMessages(view.locale ?? "en").renewed);
     }
     // update
     const update = features.subscription_update;
@@ -269,7 +272,7 @@ export async function handlePortal(
       );
     })();
     ctx.wakeDeliveries();
-    return finish(view, res, "Your plan has been updated.");
+    return finish(view, res, portalMessages(view.locale ?? "en").planUpdated);
   }
 
   if (rest === "/payment-methods/new") {
@@ -317,7 +320,7 @@ export async function handlePortal(
       }
     })();
     ctx.wakeDeliveries();
-    return finish(view, res, "Your payment method has been added.");
+    return finish(view, res, portalMessages(view.locale ?? "en").cardAdded);
   }
   sendHtml(res, 404, renderPortalNotFound());
 }
