@@ -1,5 +1,6 @@
 import { Button, Section, Text } from "@react-email/components";
 import { button, EmailLayout, text } from "./components/layout";
+import { ManageLink } from "./components/manage-link";
 
 export interface SubscriptionStartedEmailProps {
   name: string;
@@ -14,6 +15,8 @@ export interface SubscriptionStartedEmailProps {
   renewsOn: string;
   reference: string;
   billingUrl: string;
+  /** the app's /billing/portal link: manage or cancel the plan (absent in emails queued before it) */
+  manageUrl?: string;
 }
 
 export function subscriptionStartedSubject(
@@ -55,6 +58,7 @@ export default function SubscriptionStartedEmail(props: SubscriptionStartedEmail
       <Button href={props.billingUrl} style={button}>
         Open billing
       </Button>
+      <ManageLink href={props.manageUrl} />
     </EmailLayout>
   );
 }

@@ -1,5 +1,6 @@
 import { Button, Text } from "@react-email/components";
 import { button, EmailLayout, text } from "./components/layout";
+import { ManageLink } from "./components/manage-link";
 
 export interface TrialEndingEmailProps {
   name: string;
@@ -8,6 +9,8 @@ export interface TrialEndingEmailProps {
   /** "30 MAD a month" */
   price: string;
   billingUrl: string;
+  /** the app's /billing/portal link: manage or cancel the plan (absent in emails queued before it) */
+  manageUrl?: string;
 }
 
 export function trialEndingSubject(trialEndsOn: string): string {
@@ -30,6 +33,7 @@ export default function TrialEndingEmail(props: TrialEndingEmailProps) {
       <Button href={props.billingUrl} style={button}>
         Open billing
       </Button>
+      <ManageLink href={props.manageUrl} />
     </EmailLayout>
   );
 }

@@ -15,6 +15,11 @@ import { formatMoney } from "../payments/pricing";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { decideAccess, type SubscriptionFacts } from "./access-status";
 import { billingEmailKeys, queueBillingEmail, type BillingEmail } from "./emails.server";
+import {
+  subscriptionEmailDates,
+  type InvoiceFacts,
+  type SubscriptionFacts as MemberSubscriptionFacts,
+} from "./member-view";
 import { withKeyLock } from "./key-lock.server";
 import { catalogPrices } from "./catalog-sync.server";
 import { recordConflict } from "./conflicts.server";
@@ -192,6 +197,47 @@ function subscriptionRow(
   };
 }
 
+/** A subscription row as the member view reads it. */
+function memberSubscriptionFacts(row: NewSubscriptionRow): MemberSubscriptionFacts {
+  return {
+    stripe_subscription_id: row.stripe_subscription_id,
+    plan: row.plan,
+    interval: row.interval,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    current_period_end: row.current_period_end ?? null,
+    trial_end: row.trial_end ?? null,
+    cancel_at_period_end: row.cancel_at_period_end,
+    cancel_at: row.cancel_at ?? null,
+    canceled_at: row.canceled_at ?? null,
+    ended_at: row.ended_at ?? null,
+    cancellation_reason: row.cancellation_reason ?? null,
+    card_brand: row.card_brand ?? null,
+    card_last4: row.card_last4 ?? null,
+    stripe_created_at: row.stripe_created_at,
+  };
+}
+
+/** An invoice row as the member view reads it. */
+function invoiceFacts(row: NewInvoiceRow): InvoiceFacts {
+  return {
+    stripe_invoice_id: row.stripe_invoice_id,
+    stripe_subscription_id: row.stripe_subscription_id ?? null,
+    number: row.number ?? null,
+    status: row.status ?? null,
+    amount_due: row.amount_due,
+    amount_paid: row.amount_paid,
+    currency: row.currency,
+    billing_reason: row.billing_reason ?? null,
+    hosted_invoice_url: row.hosted_invoice_url ?? null,
+    invoice_pdf: row.invoice_pdf ?? null,
+    paid_at: row.paid_at ?? null,
+    next_payment_attempt: row.next_payment_attempt ?? null,
+    stripe_created_at: row.stripe_created_at,
+  };
+}
+
 function invoiceRow(userId: number, invoice: Stripe.Invoice, nowIso: string): NewInvoiceRow {
   return {
     stripe_invoice_id: invoice.id,
@@ -284,7 +330,7 @@ export async function syncFetched(
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
   const emails = catalogEntry
-    ? billingEmailsFor(user, subscription, row, fetched.invoices, options)
+    ? billingEmailsFor(user, subscription, row, fetched.invoices, options, invoiceRows, nowIso)
     : [];
 
   return writeTransaction(db, async (trx) => {
@@ -516,8 +562,18 @@ function billingEmailsFor(
   row: NewSubscriptionRow,
   invoices: Stripe.Invoice[],
   options: SyncOptions,
+  invoiceRows: NewInvoiceRow[],
+  nowIso: string,
 ): BillingEmail[] {
   const appUrl = env().appUrl;
+  // The dates the emails give come from the member view, as the pages' do.
+  const dates = subscriptionEmailDates(
+    memberSubscriptionFacts(row),
+    invoiceRows.map(invoiceFacts),
+    user.role,
+    new Date(nowIso),
+  );
+  const manageUrl = `${appUrl}/billing/portal`;
   const billingUrl = `${appUrl}/dashboard/${user.role}/billing`;
   const planName = planById(row.plan, row.currency)?.name ?? row.plan;
   const price = recurringPriceLabel({
@@ -554,6 +610,7 @@ function billingEmailsFor(
           renewsOn: fmt(row.current_period_end),
           reference: subscription.id,
           billingUrl,
+          manageUrl,
         },
       });
     } else if (
@@ -573,6 +630,8 @@ function billingEmailsFor(
           invoiceNumber: invoice.number ?? invoice.id,
           periodEndsOn: fmt(row.current_period_end),
           invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
+          nextChargeOn: dates.nextChargeOn ? fmt(dates.nextChargeOn) : null,
+          manageUrl,
         },
       });
     } else if (
@@ -590,7 +649,10 @@ function billingEmailsFor(
           planName,
           amount,
           invoiceNumber: invoice.number ?? invoice.id,
-          updateCardUrl: `${appUrl}/billing/portal`,
+          updateCardUrl: `${appUrl}/billing/portal?flow=update_card`,
+          retryOn: dates.retryOn ? fmt(dates.retryOn) : null,
+          accessStopsOn: dates.accessStopsOn ? fmt(dates.accessStopsOn) : null,
+          manageUrl,
         },
       });
     }
@@ -604,7 +666,14 @@ function billingEmailsFor(
       dedupeKey: billingEmailKeys.trialEnding(subscription.id, row.trial_end),
       to,
       template: "trial-ending",
-      props: { name: user.name, planName, trialEndsOn: fmt(row.trial_end), price, billingUrl },
+      props: {
+        name: user.name,
+        planName,
+        trialEndsOn: fmt(row.trial_end),
+        price,
+        billingUrl,
+        manageUrl,
+      },
     });
   }
   if (subscription.status === "canceled") {

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database, Payment, Role, User } from "../../db/schema";
+import type { Database, Role, User } from "../../db/schema";
 import { nowIso } from "./db.server";
-import { recurringCatalog } from "../payments/catalog";
 
 type DB = Kysely<Database>;
 
@@ -73,51 +72,5 @@ export async function updatePasswordHash(
     .updateTable("users")
     .set({ password_hash: passwordHash, updated_at: nowIso() })
     .where("id", "=", userId)
-    .execute();
-}
-
-export type PaymentHistoryRow = Pick<
-  Payment,
-  | "id"
-  | "plan"
-  | "amount"
-  | "currency"
-  | "status"
-  | "stripe_checkout_session_id"
-  | "stripe_payment_intent_id"
-  | "paid_at"
-  | "created_at"
->;
-
-/** Plan ids don't depend on the currency: these are the subscription Checkout reservations. */
-const RECURRING_PLAN_IDS = recurringCatalog("MAD").map((plan) => plan.id);
-
-/**
- * The user's payments paid once, newest first. A subscription Checkout's reservation is left
- * out: what a subscription charges is in its invoices, on the billing page.
- */
-export async function listPaymentHistory(
-  db: DB,
-  userId: number,
-  limit = 100,
-): Promise<PaymentHistoryRow[]> {
-  return db
-    .selectFrom("payments")
-    .select([
-      "id",
-      "plan",
-      "amount",
-      "currency",
-      "status",
-      "stripe_checkout_session_id",
-      "stripe_payment_intent_id",
-      "paid_at",
-      "created_at",
-    ])
-    .where("user_id", "=", userId)
-    .where("plan", "not in", RECURRING_PLAN_IDS)
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit)
     .execute();
 }

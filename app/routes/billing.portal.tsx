@@ -18,7 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const result = await openCustomerPortalLimited(db(), stripe(), user, request);
+  // ?flow=update_card (the payment-failed email) opens the portal on replacing the card.
+  const flow =
+    new URL(request.url).searchParams.get("flow") === "update_card" ? "update_card" : "manage";
+  const result = await openCustomerPortalLimited(db(), stripe(), user, request, Date.now(), flow);
   if (result.kind === "redirect") return redirect(result.url, 303);
   return data(
     { user: { name: user.name, role: user.role }, message: result.message },

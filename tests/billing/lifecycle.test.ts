@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
+import { PAYMENT_RETRY_WINDOW_DAYS } from "../../app/billing/member-view";
+import { formatDate } from "../../app/payments/format.server";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, run } from "../support/requests";
 import { payOnHostedPage } from "../support/stripe-sim";
@@ -90,6 +92,13 @@ describe("subscription lifecycle synced from Stripe", () => {
     )!;
     expect(receipt.text).toContain("30 MAD");
     expect(receipt.text).toContain(invoices[1]?.hosted_invoice_url ?? "missing");
+    // The next charge's date (the member view's), not the access end; and where to cancel.
+    const renewing = await subscriptionRow(app.db, subscription.id);
+    const receiptWords = receipt.text.replace(/\s+/g, " ");
+    expect(receiptWords).toContain(
+      `The next charge is on ${formatDate(renewing.current_period_end!)}.`,
+    );
+    expect(receiptWords).toContain("Manage or cancel your plan at any time");
 
     await moveClock(
       app.stripe,
@@ -129,8 +138,24 @@ describe("subscription lifecycle synced from Stripe", () => {
     const failed = (await renderedEmails(app.db, user.email)).find((e) =>
       e.dedupeKey.startsWith("subscription-payment-failed:"),
     )!;
-    expect(failed.text).toContain("http://localhost:3000/billing/portal");
+    expect(failed.text).toContain("http://localhost:3000/billing/portal?flow=update_card");
     expect(failed.text).toContain("150 MAD");
+    // The retry date and the date access stops, as the billing page gives them.
+    const open = await app.db
+      .selectFrom("invoices")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .where("status", "=", "open")
+      .executeTakeFirstOrThrow();
+    expect(open.next_payment_attempt).not.toBeNull();
+    const failedWords = failed.text.replace(/\s+/g, " ");
+    expect(failedWords).toContain(
+      `We will try again on ${formatDate(open.next_payment_attempt!)}.`,
+    );
+    const stops = new Date(
+      Date.parse(open.stripe_created_at) + PAYMENT_RETRY_WINDOW_DAYS * DAY * 1000,
+    );
+    expect(failedWords).toContain(`Your access continues until ${formatDate(stops)}`);
 
     await moveClock(app.stripe, app.sim, clockId, start + 30 * DAY);
     const row = await subscriptionRow(app.db, subscription.id);
