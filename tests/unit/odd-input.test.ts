@@ -268,13 +268,11 @@ describe("Remix's own refusal of a cross-site POST on a page route", () => {
     expect(answer.status).toBe(500);
     expect(await count("users", email)).toBe(0);
     await vi.waitFor(() => expect(output.slice(before)).toContain("Refused cross-site POST"));
-    const logged = output
-      .slice(before)
-      .split("\n")
-      // @remix-run/serve's access log (morgan) prints one line per request; the rest is ours.
-      .filter((line) => line.trim() !== "" && !/^[A-Z]+ \S+ \d{3} - - [\d.]+ ms$/.test(line));
-    expect(logged).toEqual([
+    const logged = output.slice(before);
+    // Other output may interleave (the background jobs' own reports); this request's is one line.
+    expect(logged.match(/^.*(cross-site|origin).*$/gim)).toEqual([
       `Refused cross-site POST /register: Origin "https://evil.example" does not match Host "[::1]:${port}"`,
     ]);
+    expect(logged).not.toMatch(/throwIfPotentialCSRFAttack|Aborting the action/);
   });
 });
