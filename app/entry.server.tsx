@@ -5,6 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
+// The build's own route table, read lazily (this module is part of that build).
+import * as serverBuild from "virtual:remix/server-build";
 import { parseLanguage } from "./i18n/config";
 import { isRouteHandle } from "./i18n/handle";
 import { getLanguage, i18nFor } from "./i18n/i18next.server";
@@ -12,6 +14,8 @@ import { startBackground, stopBackground } from "./lib/background.server";
 import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
+import { installHttpInstrumentation } from "./observability/http.server";
+import { errorMessage, requestLog } from "./observability/log.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 import {
   failedOnDatabase,
@@ -26,6 +30,7 @@ export const streamTimeout = 5_000;
 startBackground();
 drainDatabaseOnShutdown(stopBackground);
 installClientAddressHeader();
+installHttpInstrumentation(() => serverBuild.routes);
 
 /** The language the root loader chose; detected again only when it did not run (an error). */
 async function documentLanguage(request: Request, remixContext: EntryContext) {
@@ -87,7 +92,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) requestLog(request).error({ err: error }, "Rendering failed");
         },
       },
     );
@@ -121,16 +126,13 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
     console.warn(crossSiteLine(request));
     return;
   }
+  const path = new URL(request.url).pathname;
   if (noteRequestError(error, request)) {
-    console.error(
-      `Database unavailable (${request.method} ${new URL(request.url).pathname}):`,
-      errorText(error),
+    requestLog(request).warn(
+      { method: request.method, path, error: errorMessage(error) },
+      "Database unavailable: answered 503",
     );
     return;
   }
-  console.error(error);
+  requestLog(request).error({ method: request.method, path, err: error }, "Request failed");
 };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

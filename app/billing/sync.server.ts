@@ -8,7 +8,8 @@ import type {
   User,
 } from "../../db/schema";
 import { env } from "../lib/env.server";
-import { forUpdate } from "../../db/dialect";
+import { afterCommit, forUpdate } from "../../db/dialect";
+import { log } from "../observability/log.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { formatDate } from "../payments/format.server";
 import { formatMoney } from "../payments/pricing";
@@ -388,6 +389,20 @@ export async function syncFetched(
           at: nowIso,
         })
         .execute();
+      const from = before?.status ?? null;
+      afterCommit(trx, () =>
+        log.info(
+          {
+            subscriptionId: subscription.id,
+            userId: row.user_id,
+            plan: row.plan,
+            from,
+            to: row.status,
+            cause: options.cause,
+          },
+          "Subscription status changed",
+        ),
+      );
     }
     for (const invoice of invoiceRows) {
       const existing = await trx

@@ -4,6 +4,8 @@ import { forUpdateSkipLocked } from "../../db/dialect";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
 import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
+import { errorMessage, log, maskEmail } from "../observability/log.server";
+import { countEmail } from "../observability/metrics.server";
 
 type DB = Kysely<Database>;
 
@@ -72,6 +74,7 @@ export async function dispatchDueEmails(
         message.id,
       );
       await markSent(db, message, content, providerId, now());
+      countEmail(message.template, true);
       summary.sent++;
     } catch (error) {
       await markFailed(db, message, error, now());
@@ -162,11 +165,16 @@ async function markFailed(
     })
     .where("id", "=", message.id)
     .execute();
-  if (permanent)
-    console.error(
-      `Email ${message.id} (${message.dedupe_key}) was refused by the provider; not retrying:`,
-      error,
-    );
+  countEmail(message.template, false, permanent);
+  const fields = {
+    emailId: message.id,
+    template: message.template,
+    to: maskEmail(message.to_email),
+    attempts,
+    error: errorMessage(error),
+  };
+  if (permanent) log.error(fields, "Email refused by the provider; not retrying");
+  else log.warn(fields, "Email send failed; retrying later");
 }
 
 function tagOf(message: EmailOutboxMessage): string {

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { createDatabase, SERVER_TIMEOUTS } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { env } from "./env.server";
+import { log } from "../observability/log.server";
 
 export type DB = Kysely<Database>;
 
@@ -20,6 +21,7 @@ export function db(): DB {
     database.db = createDatabase(config.databaseUrl, {
       poolSize: config.databasePoolSize,
       timeouts: SERVER_TIMEOUTS,
+      onConnectionError: (message, error) => log.warn({ error: error.message }, message),
     });
   }
   return database.db;

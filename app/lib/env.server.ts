@@ -22,6 +22,7 @@ export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
 ]);
 
 export const MIN_SESSION_SECRET_LENGTH = 32;
+export const MIN_METRICS_TOKEN_LENGTH = 32;
 /** Stripe's signing secrets are whsec_ and 32 or more characters; shorter ones are made up. */
 const MIN_WEBHOOK_SECRET_BODY = 24;
 const MAKE_ONE = "make one with `openssl rand -hex 32`";
@@ -95,6 +96,7 @@ const rawSchema = z.object({
     .max(730, "Stripe allows trials of at most 730 days")
     .default(180),
   STRIPE_TEST_CLOCKS: z.enum(["true", "false", "1", "0"]).default("false"),
+  METRICS_TOKEN: optional,
 });
 
 export type Env = ReturnType<typeof parseEnv>;
@@ -212,6 +214,12 @@ function exposedDeploymentProblems(raw: z.output<typeof rawSchema>, appUrl: stri
       `- STRIPE_WEBHOOK_SECRET: a secret is too predictable (a repeated unit, few distinct characters or under ${MIN_SECRET_ENTROPY_BITS} bits); ${howToGetWebhookSecret}`,
     );
   }
+  // Off this machine /metrics is readable only with the token: member and payment volumes.
+  if ((raw.METRICS_TOKEN ?? "").length < MIN_METRICS_TOKEN_LENGTH) {
+    problems.push(
+      `- METRICS_TOKEN: required outside localhost, at least ${MIN_METRICS_TOKEN_LENGTH} characters (Prometheus sends it as a bearer token); ${MAKE_ONE}`,
+    );
+  }
   return problems;
 }
 
@@ -301,6 +309,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     billing: { trialDays: raw.TRIAL_DAYS, testClocks, renewalNoticeDays: raw.RENEWAL_NOTICE_DAYS },
     /** where dispute notices go (decision 17); none: they are only in the ledger and the console */
     staffEmail: raw.STAFF_EMAIL,
+    /** bearer token for GET /metrics; without it only loopback clients may read them */
+    metricsToken: raw.METRICS_TOKEN,
   };
 }
 

@@ -1,6 +1,7 @@
 import { remember } from "@epic-web/remember";
 import Stripe from "stripe";
 import { env } from "./env.server";
+import { instrumentStripe } from "../observability/metrics.server";
 
 export type { Stripe };
 
@@ -26,7 +27,7 @@ export function stripe(): Stripe {
 export function createStripeClient(secretKey: string, apiBase: string): Stripe {
   const base = new URL(apiBase);
   const protocol = base.protocol === "http:" ? "http" : "https";
-  return new Stripe(secretKey, {
+  const client = new Stripe(secretKey, {
     host: base.hostname,
     port: base.port || (protocol === "http" ? 80 : 443),
     protocol,
@@ -34,6 +35,7 @@ export function createStripeClient(secretKey: string, apiBase: string): Stripe {
     timeout: 20_000,
     appInfo: { name: "talents-acting-payments" },
   });
+  return instrumentStripe(client);
 }
 
 export class WebhookSignatureError extends Error {

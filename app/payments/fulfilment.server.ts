@@ -1,9 +1,11 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import { forUpdate } from "../../db/dialect";
+import { afterCommit, forUpdate } from "../../db/dialect";
 import type { Database, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
+import { log } from "../observability/log.server";
+import { countPayment } from "../observability/metrics.server";
 import { nextAccessPeriod } from "./access";
 import { formatDate } from "./format.server";
 import { formatMoney, planForRole } from "./pricing";
@@ -111,6 +113,22 @@ export async function applyFulfilment(
     },
     now,
   );
+  afterCommit(trx, () => {
+    countPayment(payment.plan, "paid");
+    log.info(
+      {
+        paymentId: payment.id,
+        userId: user.id,
+        plan: payment.plan,
+        from: payment.status,
+        to: "paid",
+        accessFrom: user.subscription_status,
+        accessTo: "ACTIVE",
+        accessEndsAt,
+      },
+      "Payment paid",
+    );
+  });
   return { kind: "fulfilled", paymentId: payment.id, userId: user.id, accessEndsAt };
 }
 
@@ -133,6 +151,19 @@ export async function applyFailure(
     .where("id", "=", payment.id)
     .where("status", "=", "pending")
     .execute();
+  afterCommit(trx, () => {
+    countPayment(payment.plan, "failed");
+    log.info(
+      {
+        paymentId: payment.id,
+        userId: payment.user_id,
+        plan: payment.plan,
+        from: "pending",
+        to: "failed",
+      },
+      "Payment failed",
+    );
+  });
   const user = await trx
     .selectFrom("users")
     .selectAll()
@@ -171,7 +202,21 @@ export async function applyExpiry(
     .where("id", "=", payment.id)
     .where("status", "=", "pending")
     .executeTakeFirst();
-  return Number(updated.numUpdatedRows) > 0 ? "expired" : "unchanged";
+  if (Number(updated.numUpdatedRows) === 0) return "unchanged";
+  afterCommit(trx, () => {
+    countPayment(payment.plan, "expired");
+    log.info(
+      {
+        paymentId: payment.id,
+        userId: payment.user_id,
+        plan: payment.plan,
+        from: "pending",
+        to: "expired",
+      },
+      "Payment expired",
+    );
+  });
+  return "expired";
 }
 
 /**

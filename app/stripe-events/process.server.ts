@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { isDatabaseUnavailable, writeTransaction } from "../../db/dialect";
+import { log } from "../observability/log.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
 import { stripeEvents } from "./table.server";
@@ -97,15 +98,16 @@ export async function processVerifiedEvent(
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     // The database is down or locked: recording the failure would wait on it a second time.
-    if (isDatabaseUnavailable(error)) {
-      console.error(
-        `Stripe event ${event.id} (${event.type}, ${options.source}): database unavailable: ${message}`,
-      );
-      return { ok: false, error: message, unavailable: true };
-    }
-    console.error(`Stripe event ${event.id} (${event.type}, ${options.source}) failed:`, error);
+    if (isDatabaseUnavailable(error)) return { ok: false, error: message, unavailable: true };
+    log.error(
+      { eventId: event.id, type: event.type, source: options.source, err: error },
+      "Stripe event failed",
+    );
     await recordFailure(db, event, message, now).catch((recordError: unknown) =>
-      console.error(`Stripe event ${event.id}: recording the failure failed:`, recordError),
+      log.error(
+        { eventId: event.id, err: recordError },
+        "Recording a Stripe event's failure failed",
+      ),
     );
     return { ok: false, error: message, unavailable: false };
   }

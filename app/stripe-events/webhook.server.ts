@@ -3,7 +3,10 @@ import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
+import { requestLog } from "../observability/log.server";
+import { countWebhook, type WebhookOutcome } from "../observability/metrics.server";
 import { processVerifiedEvent, type ProcessOptions } from "./process.server";
+import { stripeEvents } from "./table.server";
 
 type DB = Kysely<Database>;
 
@@ -31,6 +34,15 @@ export async function handleStripeWebhook(
   if (request.method !== "POST")
     return jsonResponse({ error: "Method not allowed" }, 405, { Allow: "POST" });
 
+  const started = performance.now();
+  const logger = requestLog(request);
+  const finish = (type: string, outcome: WebhookOutcome, fields: Record<string, unknown> = {}) => {
+    const seconds = (performance.now() - started) / 1000;
+    countWebhook(type, outcome, seconds);
+    const line = { ...fields, type, outcome, ms: Math.round(seconds * 10_000) / 10 };
+    if (outcome === "failed" || outcome === "bad_signature") logger.warn(line, "Stripe webhook");
+    else logger.info(line, "Stripe webhook");
+  };
   const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
   if (body === null) return jsonResponse({ error: "Payload too large" }, 413);
 
@@ -38,10 +50,16 @@ export async function handleStripeWebhook(
   try {
     event = constructWebhookEvent(body, request.headers.get("stripe-signature"), options.secrets);
   } catch (error) {
-    if (error instanceof WebhookSignatureError) return jsonResponse({ error: error.message }, 400);
+    if (error instanceof WebhookSignatureError) {
+      finish("unknown", "bad_signature", { reason: error.message });
+      return jsonResponse({ error: error.message }, 400);
+    }
     throw error;
   }
-  if (!isEventShaped(event)) return jsonResponse({ error: "Not a Stripe event" }, 400);
+  if (!isEventShaped(event)) {
+    finish("malformed", "failed", { reason: "signed body is not a Stripe event" });
+    return jsonResponse({ error: "Not a Stripe event" }, 400);
+  }
 
   const now = options.now ?? (() => new Date());
   const result = await processVerifiedEvent(event, {
@@ -51,7 +69,22 @@ export async function handleStripeWebhook(
     stripe: options.stripe,
     onEffectsApplied: options.onEffectsApplied,
   });
-  if (result.ok) return jsonResponse({ received: true, status: result.status }, 200);
+  const eventFields = { eventId: event.id };
+  if (result.ok) {
+    const outcome =
+      result.status === "duplicate"
+        ? "duplicate"
+        : stripeEvents.get(event.type)
+          ? "processed"
+          : "ignored";
+    finish(event.type, outcome, eventFields);
+    return jsonResponse({ received: true, status: result.status }, 200);
+  }
+  finish(event.type, "failed", {
+    ...eventFields,
+    error: result.error.slice(0, 500),
+    databaseUnavailable: result.unavailable,
+  });
   if (result.unavailable) {
     return jsonResponse({ error: "Database unavailable; Stripe will retry" }, 503, {
       "Retry-After": String(RETRY_AFTER_SECONDS),

@@ -26,6 +26,7 @@ beforeAll(async () => {
       PASSWORD_HASH_COST: "owasp",
       // Stripe's own API base, the only one accepted off localhost (nothing here calls it).
       STRIPE_API_BASE: undefined,
+      METRICS_TOKEN: randomBytes(32).toString("hex"),
     },
   });
 });

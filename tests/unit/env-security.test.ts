@@ -19,6 +19,7 @@ const PRODUCTION = {
   STRIPE_SECRET_KEY: `sk_live_${randomBytes(16).toString("hex")}`,
   STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
   POSTMARK_SERVER_TOKEN: randomBytes(16).toString("hex"),
+  METRICS_TOKEN: randomBytes(32).toString("hex"),
 } as const;
 
 function problemsOf(source: Record<string, string | undefined>): string {
