@@ -339,6 +339,16 @@ interface PageResult {
   success: Figures;
   documentFloor: Figures;
   resourceFloor: Figures;
+  staffOverview: Figures;
+  staffMembers: Figures;
+}
+
+/** The bench's member is made staff (as `npm run staff:grant` does) to measure the console. */
+function grantStaff(databaseUrl: string, email: string): void {
+  const sqlite = new SQLite(databaseUrl);
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.prepare("update users set is_staff = 1 where email = ?").run(email);
+  sqlite.close();
 }
 
 /** Migrates (and for "large" fills) the size's database, then starts its stand-in and server. */
@@ -513,6 +523,7 @@ async function benchPages(
   for (const [i, { appUrl, databaseUrl, app }] of servers.entries()) {
     const { cookie, email } = members[i]!;
     const successSession = seedPaidPayment(databaseUrl, email);
+    grantStaff(databaseUrl, email);
     const pid = app.pid!;
     pages.push(
       { url: `${appUrl}/dashboard/talent/payment`, pid, cookie },
@@ -520,15 +531,32 @@ async function benchPages(
       { url: `${appUrl}/payment/success?session_id=${successSession}`, pid, cookie },
       { url: `${appUrl}/login`, pid },
       { url: `${appUrl}/api/webhooks/stripe`, pid },
+      { url: `${appUrl}/staff`, pid, cookie },
+      { url: `${appUrl}/staff/members?role=company&status=EXPIRED`, pid, cookie },
     );
   }
   const figures = await pageRounds(pages);
+  const perServer = 7;
   return servers.map((_, i) => {
-    const [payment, dashboard, success, documentFloor, resourceFloor] = figures.slice(
-      5 * i,
-      5 * i + 5,
-    ) as [Figures, Figures, Figures, Figures, Figures];
-    return { payment, dashboard, success, documentFloor, resourceFloor };
+    const [payment, dashboard, success, documentFloor, resourceFloor, staffOverview, staffMembers] =
+      figures.slice(perServer * i, perServer * i + perServer) as Figures[] as [
+        Figures,
+        Figures,
+        Figures,
+        Figures,
+        Figures,
+        Figures,
+        Figures,
+      ];
+    return {
+      payment,
+      dashboard,
+      success,
+      documentFloor,
+      resourceFloor,
+      staffOverview,
+      staffMembers,
+    };
   });
 }
 
@@ -537,6 +565,8 @@ function printPages(size: string, pages: PageResult): void {
   console.log(line("payment page", pages.payment, "request", "(target >= 500 requests/s)"));
   console.log(line("dashboard", pages.dashboard, "request"));
   console.log(line("success page (paid payment)", pages.success, "request"));
+  console.log(line("staff overview", pages.staffOverview, "request", "(target < 50 ms CPU)"));
+  console.log(line("staff members list", pages.staffMembers, "request", "(target < 50 ms CPU)"));
   console.log(
     line("floor: signed-out login page", pages.documentFloor, "request", "(no session, no query)"),
   );
@@ -558,6 +588,8 @@ function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageR
     ["payment page", empty.payment.cpuMsPerRequest, large.payment.cpuMsPerRequest],
     ["dashboard", empty.dashboard.cpuMsPerRequest, large.dashboard.cpuMsPerRequest],
     ["success page", empty.success.cpuMsPerRequest, large.success.cpuMsPerRequest],
+    ["staff overview", empty.staffOverview.cpuMsPerRequest, large.staffOverview.cpuMsPerRequest],
+    ["staff members list", empty.staffMembers.cpuMsPerRequest, large.staffMembers.cpuMsPerRequest],
     [
       "floor: signed-out login page",
       empty.documentFloor.cpuMsPerRequest,
