@@ -86,7 +86,7 @@ async function stripeRefunds(paymentIntent: string) {
 }
 
 describe("refunds from the staff console", () => {
-  it("a double submit makes one refund at Stripe and one audit entry; a resubmission later refunds nothing more", async () => {
+  it("a double submit makes one refund at Stripe and one audit entry; the webhook, delivered 3 times, applies it once", async () => {
     const { user, payment } = await paidMember();
     const key = nonce();
     const [first, second] = await Promise.all([
@@ -110,6 +110,22 @@ describe("refunds from the staff console", () => {
       currency: "mad",
     });
 
+    // The stand-in delivers charge.refunded and refund.* three times each, shuffled: applied once.
+    await app.sim.idle();
+    const after = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
+    expect(after.refunded_amount).toBe(payment.amount);
+    const recorded = await app.db
+      .selectFrom("refunds")
+      .selectAll()
+      .where("payment_id", "=", payment.id)
+      .execute();
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.amount).toBe(payment.amount);
+    expect((await reloadUser(app.db, user.id)).subscription_status).not.toBe("ACTIVE");
     // Submitting the same form once more still refunds nothing more.
     expect(
       (await refund(user.id, { payment: payment.id, amount: String(payment.amount), nonce: key }))
@@ -123,6 +139,17 @@ describe("refunds from the staff console", () => {
     expect((await refund(user.id, { payment: payment.id, amount: "5000" })).status).toBe(200);
     const refunds = await stripeRefunds(payment.stripe_payment_intent_id!);
     expect(refunds.map((r) => r.amount)).toEqual([5000]);
+    await app.sim.idle();
+    const after = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("id", "=", payment.id)
+      .executeTakeFirstOrThrow();
+    expect(after.refunded_amount).toBe(5000);
+    // What is left is still refundable; more than that is refused before Stripe.
+    const over = await refund(user.id, { payment: payment.id, amount: String(payment.amount) });
+    expect(over.status).toBe(400);
+    expect(await stripeRefunds(payment.stripe_payment_intent_id!)).toHaveLength(1);
   });
 
   it("an amount over the refundable, not an integer, or zero is a 400 and nothing is sent to Stripe", async () => {
