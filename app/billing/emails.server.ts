@@ -17,7 +17,8 @@ export type BillingTemplate =
   | "trial-ending"
   | "renewal-receipt"
   | "subscription-payment-failed"
-  | "subscription-cancelled";
+  | "subscription-cancelled"
+  | "payment-action-required";
 
 /** The dedupe keys: one email per Stripe object (and per trial end for the trial reminder). */
 export const billingEmailKeys = {
@@ -27,6 +28,7 @@ export const billingEmailKeys = {
   renewalReceipt: (invoiceId: string) => `renewal-receipt:${invoiceId}`,
   paymentFailed: (invoiceId: string) => `subscription-payment-failed:${invoiceId}`,
   cancelled: (subscriptionId: string) => `subscription-cancelled:${subscriptionId}`,
+  actionRequired: (invoiceId: string) => `payment-action-required:${invoiceId}`,
 };
 
 export type BillingEmail = Extract<TemplateEmail, { template: BillingTemplate }>;

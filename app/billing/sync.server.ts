@@ -104,8 +104,33 @@ export async function syncSubscription(
     }
     const card = await cardOf(stripe, subscription);
     const catalog = await catalogKnowledge(stripe);
-    return syncFetched(db, { subscription, invoices, card, catalog }, options);
+    const actionRequired = await invoicesAwaitingAction(stripe, invoices, [
+      idOf(subscription.latest_invoice),
+      options.invoiceId ?? null,
+    ]);
+    return syncFetched(db, { subscription, invoices, card, catalog, actionRequired }, options);
   });
+}
+
+/**
+ * Which of the invoices that may send an email (the latest, the event's own) are open with a
+ * payment waiting for the member's authentication: one PaymentIntent read each, only for an
+ * open invoice that was attempted.
+ */
+async function invoicesAwaitingAction(
+  stripe: Stripe,
+  invoices: Stripe.Invoice[],
+  relevant: (string | null)[],
+): Promise<Set<string>> {
+  const waiting = new Set<string>();
+  for (const invoice of invoices) {
+    if (!relevant.includes(invoice.id) || invoice.status !== "open" || !invoice.attempted) continue;
+    const intentId = idOf(invoice.payments?.data[0]?.payment.payment_intent);
+    if (!intentId) continue;
+    const intent = await stripe.paymentIntents.retrieve(intentId);
+    if (intent.status === "requires_action") waiting.add(invoice.id);
+  }
+  return waiting;
 }
 
 async function cardOf(
@@ -156,6 +181,8 @@ interface Fetched {
   card: { brand: string; last4: string } | null;
   /** the catalog's prices (catalogKnowledge); catalog_prices holds the ones it had before */
   catalog: ReadonlyMap<string, CatalogEntry>;
+  /** open invoices whose payment waits for the member to authenticate (requires_action) */
+  actionRequired?: ReadonlySet<string>;
 }
 
 function subscriptionRow(
@@ -331,7 +358,16 @@ export async function syncFetched(
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
   const emails = catalogEntry
-    ? billingEmailsFor(user, subscription, row, fetched.invoices, options, invoiceRows, nowIso)
+    ? billingEmailsFor(
+        user,
+        subscription,
+        row,
+        fetched.invoices,
+        options,
+        invoiceRows,
+        nowIso,
+        fetched.actionRequired ?? new Set(),
+      )
     : [];
 
   return writeTransaction(db, async (trx) => {
@@ -579,6 +615,7 @@ function billingEmailsFor(
   options: SyncOptions,
   invoiceRows: NewInvoiceRow[],
   nowIso: string,
+  actionRequired: ReadonlySet<string>,
 ): BillingEmail[] {
   const appUrl = env().appUrl;
   // The dates the emails give come from the member view, as the pages' do.
@@ -647,6 +684,28 @@ function billingEmailsFor(
           invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
           nextChargeOn: dates.nextChargeOn ? fmt(dates.nextChargeOn) : null,
           manageUrl,
+        },
+      });
+    } else if (
+      invoice.status === "open" &&
+      invoice.amount_due > 0 &&
+      subscription.status !== "canceled" &&
+      (actionRequired.has(invoice.id) ||
+        (options.eventType === "invoice.payment_action_required" &&
+          options.invoiceId === invoice.id))
+    ) {
+      // The bank asks the member to authenticate (3-D Secure): only the invoice's hosted page
+      // can confirm it; a new card in the portal would not.
+      emails.push({
+        dedupeKey: billingEmailKeys.actionRequired(invoice.id),
+        to,
+        template: "payment-action-required",
+        props: {
+          name: user.name,
+          planName,
+          amount,
+          invoiceNumber: invoice.number ?? invoice.id,
+          invoiceUrl: invoice.hosted_invoice_url ?? billingUrl,
         },
       });
     } else if (
