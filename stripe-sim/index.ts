@@ -8,6 +8,7 @@ import { sweepExpiredSessions } from "./domain/checkout.js";
 import { openDueDisputes } from "./domain/disputes.js";
 import { EventRecorder } from "./domain/events.js";
 import { handleApi } from "./http/api.js";
+import { boundHostName, hostAllowed } from "./http/host.js";
 import { errorEnvelope } from "./http/errors.js";
 import { sendJson } from "./http/respond.js";
 import {
@@ -102,7 +103,20 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     }
   };
 
+  const boundName = boundHostName(options.host ?? DEFAULT_HOST);
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req.headers.host, boundName)) {
+      sendJson(
+        res,
+        421,
+        errorEnvelope({
+          type: "invalid_request_error",
+          message:
+            "stripe-sim answers only requests addressed to localhost, 127.0.0.1 or [::1] (Host header).",
+        }),
+      );
+      return;
+    }
     // Parse only the path: a request line such as `GET //x` is not a valid relative URL.
     const url = new URL(`http://stripe-sim.local${(req.url ?? "/").replace(/^\/+/, "/")}`);
     if (url.pathname === "/v1" || url.pathname.startsWith("/v1/"))

@@ -52,13 +52,16 @@ export const EMPTY_FORM: CheckoutFormValues = {
   taxId: "",
 };
 
-/** No field of the form is longer than this; longer input is cut before any check runs. */
+/**
+ * No field of the form is longer than this. Longer input is cut to one character more before any
+ * check runs (so checks stay cheap), and that field is refused rather than silently shortened.
+ */
 const MAX_FIELD_LENGTH = 512;
 
 export function readCheckoutForm(params: Record<string, unknown>): CheckoutFormValues {
   const text = (key: CheckoutField) =>
     typeof params[key] === "string"
-      ? (params[key] as string).slice(0, MAX_FIELD_LENGTH).trim()
+      ? (params[key] as string).slice(0, MAX_FIELD_LENGTH + 1).trim()
       : "";
   return {
     email: text("email"),
@@ -158,6 +161,16 @@ export function validateCheckoutForm(
   else if (POSTAL_CODE_COUNTRIES.has(values.billingCountry) && values.billingPostalCode === "") {
     errors.billingPostalCode =
       values.billingCountry === "US" ? m.zipIncomplete : m.postalIncomplete;
+  }
+  for (const name of [
+    "billingName",
+    "billingPostalCode",
+    "billingAddressLine1",
+    "billingAddressLine2",
+    "billingLocality",
+    "businessName",
+  ] as const) {
+    if (values[name].length > MAX_FIELD_LENGTH) errors[name] = m.tooLong;
   }
   if (options.addressRequired) {
     if (values.billingAddressLine1 === "") errors.billingAddressLine1 = m.addressIncomplete;

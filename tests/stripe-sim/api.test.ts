@@ -137,7 +137,7 @@ describe("authentication and error shapes", () => {
     const net = await import("node:net");
     const rawAnswer = await new Promise<string>((resolve) => {
       const socket = net.connect(h.sim.port, "127.0.0.1", () =>
-        socket.end("GET //odd%%path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        socket.end("GET //odd%%path HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
       );
       let text = "";
       socket
