@@ -81,7 +81,7 @@ export async function loadMemberView(
       .limit(HISTORY_LIMIT)
       .execute(),
   ]);
-  return memberView({
+  const facts = {
     role: user.role,
     access: user,
     subscriptions,
@@ -89,5 +89,23 @@ export async function loadMemberView(
     payments,
     currency: env().pricingCurrency,
     now,
-  });
+  };
+  const view = memberView(facts);
+  // Only a member without access can be held back by a dispute: one more query for them alone.
+  if (!WITHHELD_STATES.has(view.state) || (payments.length === 0 && subscriptions.length === 0))
+    return view;
+  const dispute = await db
+    .selectFrom("disputes")
+    .select("stripe_created_at")
+    .where("user_id", "=", user.id)
+    .where("status", "not in", DISPUTE_SETTLED)
+    .orderBy("stripe_created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return dispute ? memberView({ ...facts, suspendedSince: dispute.stripe_created_at }) : view;
 }
+
+/** States a withheld access reads as before the dispute is taken into account. */
+const WITHHELD_STATES = new Set<MemberView["state"]>(["expired", "cancelled", "refunded", "new"]);
+/** Disputes that hold nothing back any more (lost ones end in a refund to the bank). */
+const DISPUTE_SETTLED = ["won", "warning_closed", "prevented", "lost"];

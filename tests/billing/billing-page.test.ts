@@ -218,6 +218,60 @@ describe("/dashboard/$role/billing", () => {
     });
   });
 
+  it("a member whose payment is disputed reads Suspended, with the paid year's receipt still listed", async () => {
+    const user = await createUser(app.db, {
+      role: "talent",
+      subscription_status: "EXPIRED",
+      access_expires_at: new Date(Date.now() - 1000).toISOString(),
+    });
+    const cookie = await sessionCookieFor(app.db, user);
+    const nowIso = new Date().toISOString();
+    const payment = await app.db
+      .insertInto("payments")
+      .values({
+        user_id: user.id,
+        plan: "talent_annual_membership",
+        amount: 30000,
+        currency: "mad",
+        status: "paid",
+        idempotency_key: `disputed-${user.id}`,
+        stripe_payment_intent_id: `pi_disputed_${user.id}`,
+        access_starts_at: nowIso,
+        access_ends_at: new Date(Date.now() + 300 * DAY * 1000).toISOString(),
+        paid_at: nowIso,
+        updated_at: nowIso,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const dispute = {
+      stripe_dispute_id: `dp_${user.id}`,
+      stripe_charge_id: `ch_${user.id}`,
+      stripe_payment_intent_id: `pi_disputed_${user.id}`,
+      user_id: user.id,
+      payment_id: payment.id,
+      amount: 30000,
+      currency: "mad",
+      reason: "fraudulent",
+      status: "needs_response",
+      stripe_created_at: nowIso,
+      updated_at: nowIso,
+    };
+    await app.db.insertInto("disputes").values(dispute).execute();
+    let view = await page(user, cookie);
+    expect(view.statusLine).toBe("Suspended while a payment is disputed");
+    expect(view.warning).toMatch(/disputed with your bank/);
+    expect(view.history.map((h) => h.reference?.label)).toEqual(["Receipt"]);
+
+    // Won: nothing is held back any more; the member reads the state their rows give.
+    await app.db
+      .updateTable("disputes")
+      .set({ status: "won" })
+      .where("stripe_dispute_id", "=", dispute.stripe_dispute_id)
+      .execute();
+    view = await page(user, cookie);
+    expect(view.statusLine).toMatch(/^Expired on /);
+  });
+
   it("refuses a cross-site POST with 403", async () => {
     const user = await createUser(app.db, { role: "talent" });
     const cookie = await sessionCookieFor(app.db, user);

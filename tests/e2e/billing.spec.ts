@@ -55,7 +55,7 @@ async function expectStatus(page: Page, expected: RegExp | string): Promise<void
     .poll(
       async () => {
         await page.reload();
-        return (await page.getByTestId("billing-status").textContent())?.trim();
+        return (await page.getByTestId("member-status").textContent())?.trim();
       },
       { timeout: 60_000 },
     )
@@ -85,8 +85,8 @@ for (const javaScriptEnabled of [true, false]) {
         timeout: 60_000,
       });
       await page.getByRole("link", { name: "Go to billing" }).click();
-      await expect(page.getByTestId("billing-status")).toHaveText(
-        /^Trial until \d{1,2} \w+ \d{4}$/,
+      await expect(page.getByTestId("member-status")).toHaveText(
+        /^Free trial until \d{1,2} \w+ \d{4}$/,
       );
       await expect(page.getByText("Visa ending in 4242")).toBeVisible();
 
@@ -103,13 +103,13 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(
         page
           .getByRole("row")
-          .filter({ hasText: "Renewal" })
+          .filter({ hasText: "renewal" })
           .filter({ hasText: "30 MAD" })
           .filter({ hasText: "Paid" }),
       ).toBeVisible();
 
       // Manage billing: cancel in the portal, come back.
-      await page.getByTestId("manage-billing-button").click();
+      await page.getByTestId("action-manage_billing").click();
       const portal = new PortalPage(page);
       await portal.expectLoaded();
       await portal.cancel();

@@ -18,10 +18,7 @@ for (const role of roles) {
     await register(page, account);
     await expect(page.getByText("None").first()).toBeVisible();
 
-    await page
-      .getByRole("link", { name: /payment/i })
-      .first()
-      .click();
+    await page.getByRole("link", { name: "Choose a plan" }).click();
     await expect(page).toHaveURL(`/dashboard/${role}/payment`);
     await expect(page.getByText(PRICE_LABEL[role]).first()).toBeVisible();
 
