@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import type { Database, Payment, Role } from "../../db/schema";
 import type { RenewalReminderKind } from "../../emails/renewal-reminder";
 import { enqueueEmail } from "../email/outbox.server";
-import { now as clockNow } from "../lib/clock.server";
 import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { formatDate } from "../payments/format.server";
@@ -137,7 +136,7 @@ export async function findDueReminders(db: DB, now: Date): Promise<DueReminder[]
  * Queues every reminder due at `now` through the outbox; answers how many were new. Safe to run
  * concurrently: the outbox's unique dedupe key keeps one email per key, whoever inserts first.
  */
-export async function queueRenewalReminders(db: DB, now: Date = clockNow()): Promise<number> {
+export async function queueRenewalReminders(db: DB, now: Date): Promise<number> {
   let queued = 0;
   for (const reminder of await findDueReminders(db, now)) {
     const plan = planForRole(reminder.role, env().pricingCurrency);
@@ -164,9 +163,9 @@ export async function queueRenewalReminders(db: DB, now: Date = clockNow()): Pro
 }
 
 /** The periodic sweep's step: queue due reminders in the server's database, never throwing. */
-export async function runRenewalReminderSweep(db: DB): Promise<void> {
+export async function runRenewalReminderSweep(db: DB, now: Date): Promise<void> {
   try {
-    const count = await queueRenewalReminders(db);
+    const count = await queueRenewalReminders(db, now);
     if (count > 0) console.info(`Renewal reminders: ${count} queued`);
   } catch (error) {
     console.error("Renewal reminders failed:", error);

@@ -1,6 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-import { enqueueEmail, type TemplateEmail } from "../email/outbox.server";
+import type { TemplateEmail } from "../email/outbox.server";
 import {
   renderStoredTemplate,
   templateVersion,
@@ -32,14 +30,6 @@ export const billingEmailKeys = {
 };
 
 export type BillingEmail = Extract<TemplateEmail, { template: BillingTemplate }>;
-
-export async function queueBillingEmail(
-  trx: Kysely<Database>,
-  email: BillingEmail,
-  now: Date,
-): Promise<boolean> {
-  return enqueueEmail(trx, email, now);
-}
 
 /** Renders a billing template as the dispatcher will (for tests and previews). */
 export async function renderBillingEmail<N extends BillingTemplate & TemplateName>(

@@ -22,7 +22,7 @@ export interface ResyncReport {
 export async function resyncAll(
   db: Kysely<Database>,
   stripe: Stripe,
-  now: () => Date = () => new Date(),
+  now: () => Date,
   { customersPerPage = CUSTOMERS_PER_PAGE }: { customersPerPage?: number } = {},
 ): Promise<ResyncReport> {
   const report: ResyncReport = { customers: 0, subscriptions: 0, drift: [], errors: [] };

@@ -102,7 +102,7 @@ export async function startSubscriptionCheckout(
   stripe: Stripe,
   user: User,
   choice: Exclude<PlanChoice, "once">,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<SubscriptionCheckoutResult> {
   if (await findRunningSubscription(db, user.id))
     return { kind: "refused", status: 409, message: ALREADY_SUBSCRIBED };

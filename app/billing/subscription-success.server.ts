@@ -37,7 +37,7 @@ export async function confirmSubscriptionReturn(
   stripe: Stripe,
   user: User,
   sessionId: string | null,
-  now: Date = new Date(),
+  now: Date,
   options: ReturnOptions = {},
 ): Promise<SubscriptionReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId))

@@ -15,7 +15,8 @@ import { formatDate } from "../payments/format.server";
 import { formatMoney } from "../payments/pricing";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { decideAccess, type SubscriptionFacts } from "./access-status";
-import { billingEmailKeys, queueBillingEmail, type BillingEmail } from "./emails.server";
+import { enqueueEmail } from "../email/outbox.server";
+import { billingEmailKeys, type BillingEmail } from "./emails.server";
 import {
   subscriptionEmailDates,
   type InvoiceFacts,
@@ -37,7 +38,7 @@ export interface SyncOptions {
   eventType?: string;
   /** an invoice the event named, read as well as the latest */
   invoiceId?: string | null;
-  now?: Date;
+  now: Date;
 }
 
 export type SyncResult =
@@ -325,7 +326,7 @@ export async function syncFetched(
   fetched: Fetched,
   options: SyncOptions,
 ): Promise<SyncResult> {
-  const now = options.now ?? new Date();
+  const now = options.now;
   const nowIso = now.toISOString();
   const { subscription } = fetched;
   const customerId = idOf(subscription.customer) ?? "";
@@ -467,8 +468,7 @@ export async function syncFetched(
     const accessDrift = await applyAccess(trx, user.id, now);
     if (accessDrift) drift.push(accessDrift);
     const queued: string[] = [];
-    for (const email of emails)
-      if (await queueBillingEmail(trx, email, now)) queued.push(email.dedupeKey);
+    for (const email of emails) if (await enqueueEmail(trx, email)) queued.push(email.dedupeKey);
     return {
       kind: "synced" as const,
       userId: user.id,

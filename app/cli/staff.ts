@@ -1,6 +1,7 @@
 import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
+import { now } from "../lib/clock.server";
 import { parseEnv } from "../lib/env.server";
 import { setStaffFlag } from "../staff/accounts.server";
 
@@ -24,7 +25,7 @@ try {
 const database = createDatabase(config.databaseUrl);
 try {
   await migrateToLatest(database);
-  const result = await setStaffFlag(database, email, command === "grant");
+  const result = await setStaffFlag(database, email, command === "grant", now());
   switch (result.kind) {
     case "unknown":
       console.error(`No account has the email ${result.email}; nothing changed.`);

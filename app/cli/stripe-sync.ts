@@ -2,6 +2,7 @@ import { config as loadDotenv } from "dotenv";
 import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import { reconcileWithStripe } from "../stripe-events/reconcile.server";
+import { now } from "../lib/clock.server";
 import { parseEnv } from "../lib/env.server";
 import { createStripeClient } from "../lib/stripe.server";
 
@@ -24,6 +25,7 @@ try {
   const report = await reconcileWithStripe(
     database,
     createStripeClient(config.stripe.secretKey, config.stripe.apiBase),
+    now,
   );
   console.log(
     `Stripe re-sync: ${report.customers} customer(s), ${report.subscriptions} subscription(s), ${report.drift.length} correction(s)`,

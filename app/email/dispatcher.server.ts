@@ -61,7 +61,7 @@ export interface DispatchSummary {
 export async function dispatchDueEmails(
   db: DB,
   transport: EmailTransport,
-  now: () => Date = () => new Date(),
+  now: () => Date,
 ): Promise<DispatchSummary> {
   const summary: DispatchSummary = { sent: 0, failed: 0 };
   for (let i = 0; i < DISPATCH_BATCH_SIZE; i++) {

@@ -2,6 +2,7 @@ import { remember } from "@epic-web/remember";
 import type { Kysely } from "kysely";
 import { afterCommit } from "../../db/dialect";
 import type { Database } from "../../db/schema";
+import { systemNow } from "../lib/clock.server";
 import { templateVersion, type TemplateName, type TemplateProps } from "./templates.server";
 
 interface Addressed {
@@ -54,7 +55,8 @@ export function wakeDispatcherAfterCommit(trx: Kysely<Database>): void {
 export async function enqueueEmail(
   trx: Kysely<Database>,
   email: OutgoingEmail,
-  now: Date = new Date(),
+  /** when it is due; the machine's time by default (the outbox runs on it, not the app's clock) */
+  { dueAt = systemNow() }: { dueAt?: Date } = {},
 ): Promise<boolean> {
   const content =
     "template" in email
@@ -71,8 +73,8 @@ export async function enqueueEmail(
       to_email: email.to,
       ...content,
       status: "pending",
-      next_attempt_at: now.toISOString(),
-      created_at: now.toISOString(),
+      next_attempt_at: dueAt.toISOString(),
+      created_at: dueAt.toISOString(),
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { DB } from "../lib/db.server";
-import { nowIso } from "../lib/db.server";
+import { now } from "../lib/clock.server";
 import type { Language } from "./config";
 
 /** Saves the member's language on the account (emails and Stripe read it from there). */
@@ -10,7 +10,7 @@ export async function saveMemberLanguage(
 ): Promise<void> {
   await database
     .updateTable("users")
-    .set({ locale: language, updated_at: nowIso() })
+    .set({ locale: language, updated_at: now().toISOString() })
     .where("id", "=", userId)
     .execute();
 }

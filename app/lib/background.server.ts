@@ -8,7 +8,7 @@ import { DISPATCH_BATCH_SIZE, dispatchDueEmails } from "../email/dispatcher.serv
 import { onEmailQueued } from "../email/outbox.server";
 import { transportFromEnv, type EmailTransport } from "../email/transport.server";
 import { expireLapsedAccess } from "../payments/sweep.server";
-import { now as appNow } from "./clock.server";
+import { now as appNow, systemNow } from "./clock.server";
 import { db as appDb } from "./db.server";
 import { withLease } from "./lease.server";
 import { pruneRateLimits } from "./rate-limit.server";
@@ -32,6 +32,8 @@ export interface BackgroundOptions {
   /** read on every pass, so a configuration change (the env cache) is picked up */
   transport?: () => EmailTransport;
   stripe?: () => Stripe;
+  /** the app's clock, for the access sweep, reminders and the re-sync (the outbox, retention and
+   * rate limits run on the machine's time, see clock.server.ts) */
   now?: () => Date;
   /** how often the dispatcher looks for due email (a queued email wakes it sooner) */
   pollMs?: number;
@@ -151,7 +153,7 @@ function createBackground(options: BackgroundOptions): Background {
     async () => {
       do {
         again = false;
-        const { sent, failed } = await dispatchDueEmails(database(), transport(), now);
+        const { sent, failed } = await dispatchDueEmails(database(), transport(), systemNow);
         if (sent + failed >= DISPATCH_BATCH_SIZE) again = true;
       } while (again && !stopped);
     },
@@ -176,8 +178,8 @@ function createBackground(options: BackgroundOptions): Background {
             if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
           })
           .catch((error: unknown) => console.error("Access expiry failed:", error));
-        await runRenewalReminderSweep(database());
-        await pruneRateLimits(database(), now());
+        await runRenewalReminderSweep(database(), now());
+        await pruneRateLimits(database(), systemNow());
       });
     },
     options.sweepMs ?? SWEEP_MS,
@@ -193,8 +195,8 @@ function createBackground(options: BackgroundOptions): Background {
         database(),
         "retention",
         DAILY_LEASE_MS,
-        () => runRetention(database(), now(), policy),
-        { now, holdAfterRun: true },
+        () => runRetention(database(), systemNow(), policy),
+        { holdAfterRun: true },
       );
       if (!outcome.ran) return;
       const r = outcome.result;
@@ -238,7 +240,7 @@ function createBackground(options: BackgroundOptions): Background {
             "daily-stripe-resync",
             DAILY_LEASE_MS,
             () => reconcileWithStripe(database(), stripe(), now),
-            { now, holdAfterRun: true },
+            { holdAfterRun: true },
           );
           if (!outcome.ran) return;
           const report = outcome.result;

@@ -56,7 +56,3 @@ export function drainDatabaseOnShutdown(
   process.once("SIGTERM", drain);
   process.once("SIGINT", drain);
 }
-
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
-}

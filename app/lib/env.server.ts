@@ -97,6 +97,8 @@ const rawSchema = z.object({
     .default(180),
   STRIPE_TEST_CLOCKS: z.enum(["true", "false", "1", "0"]).default("false"),
   METRICS_TOKEN: optional,
+  /** the app's clock can be moved through /test/clock (browser tests; localhost only) */
+  APP_TEST_CLOCK: z.enum(["true", "false", "1", "0", ""]).default("false"),
 });
 
 export type Env = ReturnType<typeof parseEnv>;
@@ -262,6 +264,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const exposed = !isLocalUrl(appUrl);
   if (exposed) problems.push(...exposedDeploymentProblems(raw, appUrl));
+  const testClock = raw.APP_TEST_CLOCK === "true" || raw.APP_TEST_CLOCK === "1";
+  if (testClock && exposed)
+    problems.push("- APP_TEST_CLOCK: refused when APP_URL is not a localhost address");
   if (raw.POSTMARK_SERVER_TOKEN === undefined && raw.NODE_ENV === "production" && exposed) {
     problems.push(
       "- POSTMARK_SERVER_TOKEN: required in production outside localhost (emails would go nowhere)",
@@ -311,6 +316,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     staffEmail: raw.STAFF_EMAIL,
     /** bearer token for GET /metrics; without it only loopback clients may read them */
     metricsToken: raw.METRICS_TOKEN,
+    /** the app's clock may be moved through /test/clock (lib/clock.server.ts) */
+    testClock,
   };
 }
 

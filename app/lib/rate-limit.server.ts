@@ -150,10 +150,7 @@ export function createSharedRateLimiter(
 }
 
 /** Deletes the windows nobody hit for a whole window (the sweep runs it); returns how many. */
-export async function pruneRateLimits(
-  db: Kysely<Database>,
-  now: Date = new Date(),
-): Promise<number> {
+export async function pruneRateLimits(db: Kysely<Database>, now: Date): Promise<number> {
   const result = await db
     .deleteFrom("rate_limits")
     .where("expires_at", "<", now.toISOString())

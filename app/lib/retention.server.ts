@@ -40,7 +40,7 @@ export async function dropSentEmailBodies(
   db: DB,
   cutoff: Date,
   limit: number,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<number> {
   const result = await db
     .updateTable("email_outbox")
@@ -88,7 +88,7 @@ export async function pruneProcessedWebhookEvents(
  */
 export async function runRetention(
   db: DB,
-  now: Date = new Date(),
+  now: Date,
   policy: RetentionPolicy = DEFAULT_RETENTION,
 ): Promise<RetentionResult> {
   const result: RetentionResult = { emailBodies: 0, webhookEvents: 0, passes: 0 };

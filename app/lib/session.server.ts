@@ -3,7 +3,7 @@ import { createCookie } from "@remix-run/node";
 import type { Cookie } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { Database, User } from "../../db/schema";
-import { nowIso } from "./db.server";
+import { systemNow } from "./clock.server";
 import { env } from "./env.server";
 
 type DB = Kysely<Database>;
@@ -63,7 +63,7 @@ export async function getSessionUser(db: DB, request: Request): Promise<User | n
     .executeTakeFirst();
   if (!row) return null;
   const { session_id, session_expires_at, ...user } = row;
-  if (Date.parse(session_expires_at) <= Date.now()) {
+  if (Date.parse(session_expires_at) <= systemNow().getTime()) {
     await db.deleteFrom("sessions").where("id", "=", session_id).execute();
     return null;
   }
@@ -76,7 +76,7 @@ export async function getSessionUser(db: DB, request: Request): Promise<User | n
  */
 export async function createUserSession(db: DB, request: Request, userId: number): Promise<string> {
   const id = randomBytes(32).toString("base64url");
-  const now = new Date();
+  const now = systemNow();
   const previous = await readSessionId(request);
   await db.transaction().execute(async (trx) => {
     if (previous)
@@ -84,16 +84,16 @@ export async function createUserSession(db: DB, request: Request, userId: number
     await trx
       .deleteFrom("sessions")
       .where("user_id", "=", userId)
-      .where("expires_at", "<=", nowIso(now))
+      .where("expires_at", "<=", now.toISOString())
       .execute();
     await trx
       .insertInto("sessions")
       .values({
         id: hashSessionId(id),
         user_id: userId,
-        expires_at: nowIso(new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000)),
+        expires_at: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000).toISOString(),
         user_agent: request.headers.get("User-Agent")?.slice(0, USER_AGENT_MAX) ?? null,
-        created_at: nowIso(now),
+        created_at: now.toISOString(),
       })
       .execute();
   });

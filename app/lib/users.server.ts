@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Role, User } from "../../db/schema";
-import { nowIso } from "./db.server";
+import { now as appNow } from "./clock.server";
 
 type DB = Kysely<Database>;
 
@@ -40,7 +40,7 @@ function isUniqueEmailViolation(error: unknown): boolean {
 
 /** Creates an account with no access yet. Throws EmailTakenError when the email is registered (also under a race). */
 export async function createUser(db: DB, input: NewUserInput): Promise<User> {
-  const now = nowIso();
+  const now = appNow().toISOString();
   try {
     return await db
       .insertInto("users")
@@ -70,7 +70,7 @@ export async function updatePasswordHash(
 ): Promise<void> {
   await db
     .updateTable("users")
-    .set({ password_hash: passwordHash, updated_at: nowIso() })
+    .set({ password_hash: passwordHash, updated_at: appNow().toISOString() })
     .where("id", "=", userId)
     .execute();
 }

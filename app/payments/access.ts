@@ -9,7 +9,7 @@ export interface AccessState {
 }
 
 /** The status as of `now`: an ACTIVE status whose end date has passed reads as EXPIRED. */
-export function effectiveStatus(user: AccessState, now: Date = new Date()): SubscriptionStatus {
+export function effectiveStatus(user: AccessState, now: Date): SubscriptionStatus {
   if (
     user.subscription_status === "ACTIVE" &&
     user.access_expires_at &&
@@ -21,16 +21,13 @@ export function effectiveStatus(user: AccessState, now: Date = new Date()): Subs
 }
 
 /** Paying is refused while access runs more than RENEWAL_WINDOW_DAYS longer. */
-export function canPay(user: AccessState, now: Date = new Date()): boolean {
+export function canPay(user: AccessState, now: Date): boolean {
   if (effectiveStatus(user, now) !== "ACTIVE" || !user.access_expires_at) return true;
   return Date.parse(user.access_expires_at) - now.getTime() <= RENEWAL_WINDOW_DAYS * DAY_MS;
 }
 
 /** One year of access from the current end date while it is in the future, otherwise from now. */
-export function nextAccessPeriod(
-  user: AccessState,
-  now: Date = new Date(),
-): { startsAt: Date; endsAt: Date } {
+export function nextAccessPeriod(user: AccessState, now: Date): { startsAt: Date; endsAt: Date } {
   const currentEnd = user.access_expires_at ? new Date(user.access_expires_at) : null;
   const startsAt =
     currentEnd && currentEnd.getTime() > now.getTime() && user.subscription_status === "ACTIVE"

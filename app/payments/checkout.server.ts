@@ -39,7 +39,7 @@ export async function startCheckout(
   db: DB,
   stripe: Stripe,
   user: User,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<CheckoutResult> {
   if (!canPay(user, now)) {
     const until = user.access_expires_at ?? now.toISOString();
@@ -123,7 +123,7 @@ export async function openReservedCheckout(
     };
     const session = await checkout.create(customerId, metadata);
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
-    const recorded = await recordSession(db, payment, session, session.url, customerId);
+    const recorded = await recordSession(db, payment, session, session.url, customerId, now);
     return { kind: "redirect", url: session.url, paymentId: recorded.id, reused: false };
   } catch (error) {
     await db
@@ -152,8 +152,9 @@ async function recordSession(
   session: Stripe.Checkout.Session,
   url: string,
   customerId: string,
+  now: Date,
 ): Promise<Payment> {
-  const nowIso = new Date().toISOString();
+  const nowIso = now.toISOString();
   const sessionFields = {
     stripe_checkout_session_id: session.id,
     checkout_url: url,

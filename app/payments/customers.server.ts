@@ -18,7 +18,7 @@ export async function getOrCreateStripeCustomer(
   db: DB,
   stripe: Stripe,
   user: Pick<User, "id" | "email" | "name" | "created_at">,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<string> {
   const existing = await findCustomerId(db, user.id);
   if (existing) return existing;

@@ -30,7 +30,7 @@ export type FulfilmentOutcome =
 export async function fulfilCheckoutSession(
   db: DB,
   session: Stripe.Checkout.Session,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<FulfilmentOutcome> {
   return writeTransaction(db, (trx) => applyFulfilment(trx, session, now));
 }
@@ -51,7 +51,7 @@ export async function applyFulfilment(
   if (!isPaidSession(session)) return { kind: "not_paid", paymentStatus: session.payment_status };
   // The payment row, then the user row, stay locked until commit: a success page and a webhook
   // on two instances fulfil one after the other, and the second sees "paid".
-  const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
+  const payment = await findPaymentForSession(trx, session, { adoptAt: now, lock: true });
   if (!payment) return { kind: "unknown_session" };
   if (isSettled(payment.status)) return { kind: "already_paid", paymentId: payment.id };
 
@@ -95,24 +95,20 @@ export async function applyFulfilment(
     .set({ subscription_status: "ACTIVE", access_expires_at: accessEndsAt, updated_at: nowIso })
     .where("id", "=", user.id)
     .execute();
-  await enqueueEmail(
-    trx,
-    {
-      dedupeKey: `payment-confirmation:${payment.id}`,
-      to: user.email,
-      template: "payment-confirmation",
-      props: {
-        name: user.name,
-        planName: planName(payment, user),
-        amount: formatMoney(payment.amount, payment.currency),
-        paidOn: formatDate(now),
-        reference: paymentReference(session),
-        accessEndsOn: formatDate(period.endsAt),
-        dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
-      },
+  await enqueueEmail(trx, {
+    dedupeKey: `payment-confirmation:${payment.id}`,
+    to: user.email,
+    template: "payment-confirmation",
+    props: {
+      name: user.name,
+      planName: planName(payment, user),
+      amount: formatMoney(payment.amount, payment.currency),
+      paidOn: formatDate(now),
+      reference: paymentReference(session),
+      accessEndsOn: formatDate(period.endsAt),
+      dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
     },
-    now,
-  );
+  });
   afterCommit(trx, () => {
     countPayment(payment.plan, "paid");
     log.info(
@@ -169,22 +165,18 @@ export async function applyFailure(
     .selectAll()
     .where("id", "=", payment.user_id)
     .executeTakeFirstOrThrow();
-  await enqueueEmail(
-    trx,
-    {
-      dedupeKey: `payment-failed:${payment.id}`,
-      to: user.email,
-      template: "payment-failed",
-      props: {
-        name: user.name,
-        planName: planName(payment, user),
-        amount: formatMoney(payment.amount, payment.currency),
-        reference: paymentReference(session),
-        paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
-      },
+  await enqueueEmail(trx, {
+    dedupeKey: `payment-failed:${payment.id}`,
+    to: user.email,
+    template: "payment-failed",
+    props: {
+      name: user.name,
+      planName: planName(payment, user),
+      amount: formatMoney(payment.amount, payment.currency),
+      reference: paymentReference(session),
+      paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
     },
-    now,
-  );
+  });
   return "failed";
 }
 
@@ -222,13 +214,13 @@ export async function applyExpiry(
 /**
  * The payment row of a session. When the row lost its session id (the process stopped
  * between Stripe's answer and our update), metadata.payment_id, which only this app sets,
- * finds the reservation; `adopt` then records the session id on it. `lock` (inside a write
+ * finds the reservation; `adoptAt` then records the session id on it (as of that time). `lock` (inside a write
  * transaction) locks the row until commit on Postgres.
  */
 export async function findPaymentForSession(
   db: DB,
   session: Stripe.Checkout.Session,
-  options: { adopt?: boolean; now?: Date; lock?: boolean } = {},
+  options: { adoptAt?: Date; lock?: boolean } = {},
 ): Promise<Payment | undefined> {
   const lock = <O>(query: Parameters<typeof forUpdate<Database, Database, "payments", O>>[1]) =>
     options.lock ? forUpdate(db, query) : query;
@@ -247,12 +239,12 @@ export async function findPaymentForSession(
       .where("user_id", "=", userId)
       .where("stripe_checkout_session_id", "is", null),
   ).executeTakeFirst();
-  if (!orphan || !options.adopt) return orphan;
+  if (!orphan || !options.adoptAt) return orphan;
   await db
     .updateTable("payments")
     .set({
       stripe_checkout_session_id: session.id,
-      updated_at: (options.now ?? new Date()).toISOString(),
+      updated_at: options.adoptAt.toISOString(),
     })
     .where("id", "=", orphan.id)
     .execute();
@@ -307,7 +299,7 @@ export async function settleSubscriptionCheckout(
   now: Date,
 ): Promise<string> {
   if (session.status !== "complete") return "session not complete";
-  const payment = await findPaymentForSession(trx, session, { adopt: true, now });
+  const payment = await findPaymentForSession(trx, session, { adoptAt: now });
   if (!payment) return "checkout session not created by this app";
   if (payment.status === "paid") return "checkout already settled";
   const nowIso = now.toISOString();

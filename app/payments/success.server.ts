@@ -40,7 +40,7 @@ export async function confirmCheckoutReturn(
   stripe: Stripe,
   user: User,
   sessionId: string | null,
-  now: Date = new Date(),
+  now: Date,
   options: ReturnOptions = {},
 ): Promise<CheckoutReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId)) {

@@ -14,10 +14,7 @@ export const RENEWAL_GRACE_MS = 24 * 60 * 60 * 1000;
  * Writes EXPIRED for every ACTIVE user whose access ended, except members whose auto-renewing
  * subscription is running and within the renewal grace; returns how many changed.
  */
-export async function expireLapsedAccess(
-  db: Kysely<Database>,
-  now: Date = new Date(),
-): Promise<number> {
+export async function expireLapsedAccess(db: Kysely<Database>, now: Date): Promise<number> {
   const nowIso = now.toISOString();
   const graceIso = new Date(now.getTime() - RENEWAL_GRACE_MS).toISOString();
   const result = await db

@@ -9,6 +9,7 @@ import { retryAfter, retryAfterHeaders } from "../lib/rate-limit.server";
 import { allowStripeCall } from "../lib/stripe-call-limits.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
+import { now } from "../lib/clock.server";
 
 export const headers = retryAfterHeaders;
 
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stripe(),
     user,
     new URL(request.url).searchParams.get("session_id"),
-    new Date(),
+    now(),
     { beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return") },
   );
   const body = { user: { name: user.name, role: user.role }, result };

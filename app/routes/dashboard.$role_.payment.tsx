@@ -112,8 +112,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const choice = parsed.data.plan;
   const result =
     choice === "once"
-      ? await startCheckout(db(), stripe(), user)
-      : await startSubscriptionCheckout(db(), stripe(), user, choice);
+      ? await startCheckout(db(), stripe(), user, clockNow())
+      : await startSubscriptionCheckout(db(), stripe(), user, choice, clockNow());
   if (result.kind === "redirect") return redirect(result.url, 303);
   return data({ error: result.message }, { status: result.status });
 }

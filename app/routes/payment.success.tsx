@@ -10,6 +10,7 @@ import { allowStripeCall } from "../lib/stripe-call-limits.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 import { confirmCheckoutReturn } from "../payments/success.server";
+import { now } from "../lib/clock.server";
 
 export const headers = retryAfterHeaders;
 
@@ -24,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sessionId = new URL(request.url).searchParams.get("session_id");
-  const result = await confirmCheckoutReturn(db(), stripe(), user, sessionId, new Date(), {
+  const result = await confirmCheckoutReturn(db(), stripe(), user, sessionId, now(), {
     beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return"),
   });
   const body = { user: { name: user.name, role: user.role }, result };

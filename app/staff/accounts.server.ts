@@ -14,7 +14,7 @@ export async function setStaffFlag(
   database: DB,
   rawEmail: string,
   isStaff: boolean,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<StaffFlagResult> {
   const email = normalizeEmail(rawEmail);
   const user = await database

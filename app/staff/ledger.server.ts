@@ -77,7 +77,7 @@ export async function replayEvent(
   }
   const result = await processVerifiedEvent(event, {
     db: database,
-    now: new Date(),
+    now: input.now,
     source: "replay",
   });
   const customer = customerOf(event);

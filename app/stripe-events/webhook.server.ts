@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
+import { now as appNow } from "../lib/clock.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
 import { requestLog } from "../observability/log.server";
@@ -61,7 +62,7 @@ export async function handleStripeWebhook(
     return jsonResponse({ error: "Not a Stripe event" }, 400);
   }
 
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? appNow;
   const result = await processVerifiedEvent(event, {
     db: options.db,
     now: now(),

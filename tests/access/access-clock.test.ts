@@ -4,7 +4,8 @@ import { createDatabase } from "../../db/connection";
 import { migrateDown, migrateToLatest } from "../../db/migrator";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { clockOffsetMs, now, setClockOffset, testClockEnabled } from "../../app/lib/clock.server";
-import { action as clockAction, loader as clockLoader } from "../../app/routes/test.clock";
+import { parseEnv } from "../../app/lib/env.server";
+import { action as clockAction } from "../../app/routes/test.clock";
 import { columnNames, createTestDatabase, indexNames, makeTempDir } from "../support/app";
 import { args, run } from "../support/requests";
 
@@ -19,11 +20,12 @@ function clockRequest(method: "GET" | "POST", address: string | null, offsetMs?:
   });
 }
 
+// This file's process is a test-clock server (the configuration is read on first use, after
+// this line); tests/access/test-clock-off.test.ts is one without.
+process.env.APP_TEST_CLOCK = "1";
+
 afterEach(() => {
-  // Back to the system time, through the clock's own API (only a test-clock process may move it).
-  process.env.APP_TEST_CLOCK = "1";
   setClockOffset(0);
-  delete process.env.APP_TEST_CLOCK;
 });
 
 describe("the app's clock", () => {
@@ -35,30 +37,26 @@ describe("the app's clock", () => {
     expect(clockOffsetMs()).toBe(0);
   });
 
-  it("APP_TEST_CLOCK is refused unless APP_URL is a localhost address", () => {
-    expect(testClockEnabled({ APP_TEST_CLOCK: "1", APP_URL: "http://localhost:3600" })).toBe(true);
-    expect(testClockEnabled({ APP_TEST_CLOCK: "1" })).toBe(true);
-    expect(testClockEnabled({ APP_URL: "https://talents-acting.example" })).toBe(false);
-    expect(
-      testClockEnabled({ APP_TEST_CLOCK: "0", APP_URL: "https://talents-acting.example" }),
-    ).toBe(false);
+  it("APP_TEST_CLOCK is parsed with the configuration and refused unless APP_URL is a localhost address", () => {
+    expect(testClockEnabled()).toBe(true);
+    expect(parseEnv({ APP_TEST_CLOCK: "1", APP_URL: "http://localhost:3600" }).testClock).toBe(
+      true,
+    );
+    expect(parseEnv({ APP_TEST_CLOCK: "true" }).testClock).toBe(true);
+    expect(parseEnv({ APP_TEST_CLOCK: "0" }).testClock).toBe(false);
+    expect(parseEnv({}).testClock).toBe(false);
+    expect(() => parseEnv({ APP_TEST_CLOCK: "yes" })).toThrow(/APP_TEST_CLOCK/);
     expect(() =>
-      testClockEnabled({ APP_TEST_CLOCK: "1", APP_URL: "https://talents-acting.example" }),
-    ).toThrow(/APP_TEST_CLOCK is refused/);
+      parseEnv({ APP_TEST_CLOCK: "1", APP_URL: "https://talents-acting.example" }),
+    ).toThrow(/APP_TEST_CLOCK: refused when APP_URL is not a localhost address/);
+    expect(() => parseEnv({ APP_URL: "https://talents-acting.example" })).not.toThrow(
+      /APP_TEST_CLOCK/,
+    );
   });
 });
 
 describe("/test/clock", () => {
-  it("is a 404 on a server without APP_TEST_CLOCK, and the clock does not move", async () => {
-    expect((await run(() => clockLoader(args(clockRequest("GET", "127.0.0.1"))))).status).toBe(404);
-    expect(
-      (await run(() => clockAction(args(clockRequest("POST", "127.0.0.1", "86400000"))))).status,
-    ).toBe(404);
-    expect(clockOffsetMs()).toBe(0);
-  });
-
   it("is a 404 from anywhere but the loopback interface", async () => {
-    process.env.APP_TEST_CLOCK = "1";
     for (const address of [null, "local", "10.0.0.7", "203.0.113.9"]) {
       expect(
         (await run(() => clockAction(args(clockRequest("POST", address, "86400000"))))).status,
@@ -68,7 +66,6 @@ describe("/test/clock", () => {
   });
 
   it("moves the app's clock for a loopback client of a test server", async () => {
-    process.env.APP_TEST_CLOCK = "1";
     const year = 366 * 24 * 60 * 60 * 1000;
     const moved = await run(() => clockAction(args(clockRequest("POST", "::1", String(year)))));
     expect(moved.status).toBe(200);

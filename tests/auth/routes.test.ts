@@ -2,7 +2,7 @@ import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "./harnes
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { INVALID_LOGIN, requireUser } from "../../app/lib/auth.server";
-import { db, nowIso } from "../../app/lib/db.server";
+import { db } from "../../app/lib/db.server";
 import { sessionCookie } from "../../app/lib/session.server";
 import { createUser, EmailTakenError } from "../../app/lib/users.server";
 import * as dashboard from "../../app/routes/dashboard.$role";
@@ -363,7 +363,7 @@ describe("sessions", () => {
     const hashed = createHash("sha256").update(rawId).digest("hex");
     await db()
       .updateTable("sessions")
-      .set({ expires_at: nowIso(new Date(Date.now() - 1000)) })
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where("id", "=", hashed)
       .execute();
 

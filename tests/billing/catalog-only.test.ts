@@ -23,7 +23,7 @@ afterAll(async () => {
 describe("only the catalog's prices grant access", () => {
   it("a subscription at a price made outside the catalog is stored, flagged and grants nothing", async () => {
     const user = await createUser(app.db, { role: "company" });
-    const customer = await getOrCreateStripeCustomer(app.db, app.stripe, user);
+    const customer = await getOrCreateStripeCustomer(app.db, app.stripe, user, new Date());
     await catalogPrices(app.stripe);
     // 1 MAD a month on the membership's own product, even claiming a catalog plan in metadata.
     const cheap = await app.stripe.prices.create({
@@ -69,7 +69,7 @@ describe("only the catalog's prices grant access", () => {
 
   it("a catalog price of another role grants nothing", async () => {
     const user = await createUser(app.db, { role: "company" });
-    const customer = await getOrCreateStripeCustomer(app.db, app.stripe, user);
+    const customer = await getOrCreateStripeCustomer(app.db, app.stripe, user, new Date());
     const talentPrice = (await catalogPrices(app.stripe)).get("talent_monthly")!.priceId;
     const subscription = await app.stripe.subscriptions.create({
       customer,
@@ -103,7 +103,10 @@ describe("only the catalog's prices grant access", () => {
     expect(current.priceId).not.toBe(oldPrice);
     expect(current.replacedPriceId).not.toBe(oldPrice);
 
-    const result = await syncSubscription(app.db, app.stripe, subscription.id, { cause: "sync" });
+    const result = await syncSubscription(app.db, app.stripe, subscription.id, {
+      cause: "sync",
+      now: new Date(),
+    });
     expect(result.kind).toBe("synced");
     expect(await subscriptionRow(app.db, subscription.id)).toMatchObject({
       off_catalog: 0,

@@ -32,7 +32,7 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
         .execute(),
     ).toEqual([]);
 
-    const first = await resyncAll(app.db, app.stripe);
+    const first = await resyncAll(app.db, app.stripe, () => new Date());
     expect(first.errors).toEqual([]);
     expect(first.drift.some((line) => line.includes("new row (active)"))).toBe(true);
     const row = await subscriptionRow(app.db, subscription.id);
@@ -52,7 +52,7 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
       .set({ subscription_status: "EXPIRED" })
       .where("id", "=", user.id)
       .execute();
-    const repair = await resyncAll(app.db, app.stripe);
+    const repair = await resyncAll(app.db, app.stripe, () => new Date());
     expect(repair.drift).toEqual(
       expect.arrayContaining([
         `subscription ${subscription.id}: status canceled -> active`,
@@ -73,7 +73,7 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
       ["canceled", "active", "sync"],
     ]);
 
-    const again = await resyncAll(app.db, app.stripe);
+    const again = await resyncAll(app.db, app.stripe, () => new Date());
     expect(again.drift).toEqual([]);
   });
 
@@ -91,7 +91,7 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
 
-    const report = await resyncAll(app.db, app.stripe, undefined, { customersPerPage: 2 });
+    const report = await resyncAll(app.db, app.stripe, () => new Date(), { customersPerPage: 2 });
     expect(report.errors).toEqual([]);
     expect(report.customers).toBe(Number(customers));
     for (const subscription of subscriptions)
@@ -101,7 +101,7 @@ describe("re-sync from Stripe (npm run stripe:sync, daily in the server)", () =>
   it("the command prints the drift it corrected", async () => {
     const user = await createUser(app.db, { role: "company" });
     const { subscription } = await subscribe(app.db, app.stripe, user);
-    await resyncAll(app.db, app.stripe);
+    await resyncAll(app.db, app.stripe, () => new Date());
     await app.db
       .updateTable("subscriptions")
       .set({ status: "past_due" })

@@ -30,7 +30,7 @@ export async function subscribe(
   user: User,
   options: { choice?: "monthly" | "yearly"; trialDays?: number; card?: string } = {},
 ): Promise<Member> {
-  const customerId = await getOrCreateStripeCustomer(db, stripe, user);
+  const customerId = await getOrCreateStripeCustomer(db, stripe, user, new Date());
   const row = await db
     .selectFrom("stripe_customers")
     .select("stripe_test_clock_id")

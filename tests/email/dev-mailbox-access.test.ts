@@ -21,7 +21,7 @@ beforeAll(async () => {
     html: "<p>secret</p>",
     text: "secret",
   });
-  await dispatchDueEmails(app.db, devMailboxTransport);
+  await dispatchDueEmails(app.db, devMailboxTransport, () => new Date());
   messageId = (
     await app.db
       .selectFrom("email_outbox")

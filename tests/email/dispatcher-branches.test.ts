@@ -40,7 +40,7 @@ async function queue(key: string) {
       html: "<p>Hello</p>",
       text: "Hello",
     },
-    START,
+    { dueAt: START },
   );
 }
 const row = (key: string) =>

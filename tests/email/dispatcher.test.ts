@@ -64,7 +64,7 @@ describe("dispatcher with the real postmark client", () => {
   it("retries after Postmark 500s with backoff and sends once", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     const start = new Date("2026-11-21T10:00:00.000Z");
-    await enqueueEmail(app.db, email("payment-confirmation:42"), start);
+    await enqueueEmail(app.db, email("payment-confirmation:42"), { dueAt: start });
     sink.requests.length = 0;
     sink.failNext(500, 500);
 
@@ -117,8 +117,8 @@ describe("dispatcher with the real postmark client", () => {
       await enqueueEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
     sink.requests.length = 0;
     const [a, b] = await Promise.all([
-      dispatchDueEmails(app.db, postmark),
-      dispatchDueEmails(app.db, postmark),
+      dispatchDueEmails(app.db, postmark, () => new Date()),
+      dispatchDueEmails(app.db, postmark, () => new Date()),
     ]);
     expect(a.sent + b.sent).toBe(5);
     expect(sink.requests.map((r) => r.body.To).sort()).toEqual([
@@ -133,7 +133,7 @@ describe("dispatcher with the real postmark client", () => {
   it("keeps retrying through an outage longer than a day: Postmark 500s leave the row pending, backoff capped at one hour", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     const start = new Date("2026-11-21T10:00:00.000Z");
-    await enqueueEmail(app.db, email("payment-confirmation:outage"), start);
+    await enqueueEmail(app.db, email("payment-confirmation:outage"), { dueAt: start });
     sink.requests.length = 0;
     const failures = 40;
     sink.failNext(...Array.from({ length: failures }, () => 500));
@@ -248,7 +248,7 @@ describe("dev mailbox", () => {
     ).json()) as { messages: unknown[] };
     expect(before.messages).toHaveLength(0);
 
-    await dispatchDueEmails(app.db, transportFromEnv());
+    await dispatchDueEmails(app.db, transportFromEnv(), () => new Date());
     const response = await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")));
     const body = (await response.json()) as {
       messages: { to_email: string; status: string; text: string }[];

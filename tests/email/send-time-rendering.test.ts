@@ -57,11 +57,11 @@ describe("emails rendered when they are sent", () => {
 
     sink.requests.length = 0;
     const [a, b] = await Promise.all([
-      dispatchDueEmails(app.db, postmark),
-      dispatchDueEmails(app.db, postmark),
+      dispatchDueEmails(app.db, postmark, () => new Date()),
+      dispatchDueEmails(app.db, postmark, () => new Date()),
     ]);
     expect(a.sent + b.sent).toBe(1);
-    await dispatchDueEmails(app.db, postmark);
+    await dispatchDueEmails(app.db, postmark, () => new Date());
     const sent = sink.requests.filter((r) => r.body.To === user.email);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.body).toMatchObject({
@@ -115,7 +115,10 @@ describe("emails rendered when they are sent", () => {
       })
       .execute();
     sink.requests.length = 0;
-    expect(await dispatchDueEmails(app.db, postmark)).toEqual({ sent: 0, failed: 2 });
+    expect(await dispatchDueEmails(app.db, postmark, () => new Date())).toEqual({
+      sent: 0,
+      failed: 2,
+    });
     const rows = await rowsFor("future@example.test");
     expect(rows.map((r) => [r.dedupe_key, r.status, r.attempts])).toEqual([
       ["confirmation:future", "failed", 1],

@@ -69,7 +69,7 @@ describe("checkout", () => {
   it("a catalog price change starts a new reservation instead of reusing the open checkout at the old price", async () => {
     const user = await createUser(app.db);
     const plan = planFor(user);
-    const first = await startCheckout(app.db, app.stripe, user);
+    const first = await startCheckout(app.db, app.stripe, user, new Date());
     expect(first).toMatchObject({ kind: "redirect", reused: false });
     // The open reservation was made at yesterday's price.
     await app.db
@@ -78,7 +78,7 @@ describe("checkout", () => {
       .where("user_id", "=", user.id)
       .execute();
 
-    const second = await startCheckout(app.db, app.stripe, user);
+    const second = await startCheckout(app.db, app.stripe, user, new Date());
     expect(second).toMatchObject({ kind: "redirect", reused: false });
     if (first.kind !== "redirect" || second.kind !== "redirect") throw new Error("unreachable");
     expect(second.url).not.toBe(first.url);

@@ -47,8 +47,8 @@ describe("two submits sharing one reservation", () => {
   it("when the first Stripe call fails and the second succeeds, the live session still has its payment row", async () => {
     const user = await createUser(app.db);
     const { client, calls } = gatedStripe();
-    const first = startCheckout(app.db, client, user);
-    const second = startCheckout(app.db, client, user);
+    const first = startCheckout(app.db, client, user, new Date());
+    const second = startCheckout(app.db, client, user, new Date());
     await vi.waitFor(() => expect(calls).toHaveLength(2));
     const key = calls[0]!.args[1]?.idempotencyKey;
     expect(key).toEqual(expect.any(String));
@@ -85,7 +85,7 @@ describe("two submits sharing one reservation", () => {
   it("a failed Stripe call that nobody else shares leaves no payment row", async () => {
     const user = await createUser(app.db);
     const { client, calls } = gatedStripe();
-    const only = startCheckout(app.db, client, user);
+    const only = startCheckout(app.db, client, user, new Date());
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     calls[0]!.release("fail");
     expect(await only).toMatchObject({ kind: "provider_error", status: 502 });

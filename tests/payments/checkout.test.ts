@@ -128,7 +128,7 @@ describe("checkout action against the Stripe stand-in", () => {
   it("one Stripe customer per user even when two requests race", async () => {
     const user = await createUser(app.db);
     const ids = await Promise.all(
-      [1, 2, 3].map(() => getOrCreateStripeCustomer(app.db, app.stripe, user)),
+      [1, 2, 3].map(() => getOrCreateStripeCustomer(app.db, app.stripe, user, new Date())),
     );
     expect(new Set(ids).size).toBe(1);
     const rows = await app.db
@@ -200,8 +200,8 @@ describe("paying, the success page and the webhook", () => {
         from: "no-reply@example.test",
         messageStream: "outbound",
       });
-      await dispatchDueEmails(app.db, transport);
-      await dispatchDueEmails(app.db, transport);
+      await dispatchDueEmails(app.db, transport, () => new Date());
+      await dispatchDueEmails(app.db, transport, () => new Date());
       expect(sink.requests.filter((r) => r.body.To === user.email)).toHaveLength(1);
       expect(String(sink.requests.find((r) => r.body.To === user.email)?.body.TextBody)).toContain(
         "1,500 MAD",

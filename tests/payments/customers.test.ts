@@ -43,8 +43,8 @@ describe("Stripe customer creation", () => {
     const after = { ...created, created_at: later };
     expect([before.id, after.id]).toEqual([1, 1]);
 
-    const first = await getOrCreateStripeCustomer(app.db, app.stripe, before);
-    const second = await getOrCreateStripeCustomer(resetDb, app.stripe, after);
+    const first = await getOrCreateStripeCustomer(app.db, app.stripe, before, new Date());
+    const second = await getOrCreateStripeCustomer(resetDb, app.stripe, after, new Date());
 
     expect(second).not.toBe(first);
     expect(await app.stripe.customers.retrieve(first)).toMatchObject({

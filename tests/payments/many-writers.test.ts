@@ -51,7 +51,7 @@ describe(`many writers (${testBackend})`, () => {
     // Each dispatcher sends at most a batch a run; run until the outbox is empty.
     for (let round = 0; round < 10; round++) {
       const summaries = await Promise.all(
-        instances.map((instance) => dispatchDueEmails(instance, transport)),
+        instances.map((instance) => dispatchDueEmails(instance, transport, () => new Date())),
       );
       if (summaries.every((s) => s.sent === 0 && s.failed === 0)) break;
     }

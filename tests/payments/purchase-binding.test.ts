@@ -30,7 +30,7 @@ async function paymentRow(id: number) {
 
 async function paidSubscriptionSession(role: "company" | "talent") {
   const user = await createUser(app.db, { role });
-  const started = await startSubscriptionCheckout(app.db, app.stripe, user, "monthly");
+  const started = await startSubscriptionCheckout(app.db, app.stripe, user, "monthly", new Date());
   if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
   expect((await payOnHostedPage(started.url)).status).toBe(303);
   const row = await paymentRow(started.paymentId);
@@ -43,7 +43,7 @@ describe("the annual fulfilment accepts only what was bought", () => {
   it("a paid monthly subscription session on the one-time success page grants no year", async () => {
     const { user, row, session } = await paidSubscriptionSession("company");
 
-    const result = await confirmCheckoutReturn(app.db, app.stripe, user, session.id);
+    const result = await confirmCheckoutReturn(app.db, app.stripe, user, session.id, new Date());
     expect(result).toMatchObject({ kind: "problem", status: 409 });
     expect(await paymentRow(row.id)).toMatchObject({
       access_starts_at: null,
@@ -65,7 +65,7 @@ describe("the annual fulfilment accepts only what was bought", () => {
   it("the same subscription session through the one-time fulfilment and the webhook grants no year", async () => {
     const { user, row, session } = await paidSubscriptionSession("talent");
 
-    expect(await fulfilCheckoutSession(app.db, session)).toEqual({
+    expect(await fulfilCheckoutSession(app.db, session, new Date())).toEqual({
       kind: "not_one_time",
       mode: "subscription",
     });
@@ -122,7 +122,7 @@ describe("the annual fulfilment accepts only what was bought", () => {
 
   it("the annual plan bought through Checkout still fulfils on the success page", async () => {
     const user = await createUser(app.db, { role: "talent" });
-    const started = await startCheckout(app.db, app.stripe, user);
+    const started = await startCheckout(app.db, app.stripe, user, new Date());
     if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
     expect((await payOnHostedPage(started.url)).status).toBe(303);
     const row = await paymentRow(started.paymentId);
@@ -131,6 +131,7 @@ describe("the annual fulfilment accepts only what was bought", () => {
       app.stripe,
       user,
       row.stripe_checkout_session_id,
+      new Date(),
     );
     expect(result.kind).toBe("paid");
     expect((await paymentRow(row.id)).status).toBe("paid");

@@ -35,7 +35,7 @@ async function sentEmail(key: string, sentDaysAgo: number | null) {
       html: "<p>body</p>",
       text: "body",
     },
-    NOW,
+    { dueAt: NOW },
   );
   if (sentDaysAgo !== null) {
     await app.db
@@ -113,7 +113,7 @@ describe("retention of sent email bodies", () => {
       await enqueueEmail(
         app.db,
         { dedupeKey: "old:3", to: "amina@example.test", subject: "again", html: "x", text: "x" },
-        NOW,
+        { dueAt: NOW },
       ),
     ).toBe(false);
   });

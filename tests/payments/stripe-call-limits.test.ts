@@ -93,7 +93,7 @@ const callsTo = (prefix: string) => stripeCalls.filter((c) => c.startsWith(prefi
 /** A member with a Stripe customer (as after a first checkout) and their cookie. */
 async function memberWithCustomer(): Promise<{ user: User; cookie: string }> {
   const user = await createUser(app.db, { role: "talent" });
-  await getOrCreateStripeCustomer(app.db, stripe(), user);
+  await getOrCreateStripeCustomer(app.db, stripe(), user, new Date());
   return { user, cookie: await sessionCookieFor(app.db, user) };
 }
 

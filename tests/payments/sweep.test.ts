@@ -22,11 +22,11 @@ describe("access expiry sweep", () => {
       access_expires_at: daysFromNow(10),
     });
     const none = await createUser(app.db);
-    expect(await expireLapsedAccess(app.db)).toBe(1);
+    expect(await expireLapsedAccess(app.db, new Date())).toBe(1);
     expect((await reloadUser(app.db, lapsed.id)).subscription_status).toBe("EXPIRED");
     expect((await reloadUser(app.db, current.id)).subscription_status).toBe("ACTIVE");
     expect((await reloadUser(app.db, none.id)).subscription_status).toBe("NONE");
-    expect(await expireLapsedAccess(app.db)).toBe(0);
+    expect(await expireLapsedAccess(app.db, new Date())).toBe(0);
   });
 
   it("leaves a member whose subscription is running and within the renewal grace; expires one past it", async () => {
@@ -52,7 +52,7 @@ describe("access expiry sweep", () => {
     });
     await subscription(ended.id, "canceled", hourAgo);
 
-    expect(await expireLapsedAccess(app.db)).toBe(2);
+    expect(await expireLapsedAccess(app.db, new Date())).toBe(2);
     expect((await reloadUser(app.db, renewing.id)).subscription_status).toBe("ACTIVE");
     expect((await reloadUser(app.db, retrying.id)).subscription_status).toBe("ACTIVE");
     expect((await reloadUser(app.db, stale.id)).subscription_status).toBe("EXPIRED");

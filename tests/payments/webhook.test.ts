@@ -240,7 +240,7 @@ describe("checkout.session.completed", () => {
     expect(paid.map((p) => p.status)).toEqual(["paid", "paid"]);
     expect(paid[1]?.access_starts_at).toBe(paid[0]?.access_ends_at);
     expect((await reloadUser(app.db, user.id)).access_expires_at).toBe(paid[1]?.access_ends_at);
-    await dispatchDueEmails(app.db, devMailboxTransport);
+    await dispatchDueEmails(app.db, devMailboxTransport, () => new Date());
     const emails = await app.db
       .selectFrom("email_outbox")
       .selectAll()

@@ -184,7 +184,7 @@ describeOnPostgres("two app instances on one PostgreSQL database", () => {
         }),
       );
     const sessions = await inBatches(users, 10, async (user) => {
-      const result = await startCheckout(app.db, app.stripe, user);
+      const result = await startCheckout(app.db, app.stripe, user, new Date());
       if (result.kind !== "redirect") throw new Error(`checkout for ${user.email}: ${result.kind}`);
       const paid = await payOnHostedPage(result.url, { email: user.email });
       expect(paid.status).toBe(303);

@@ -36,14 +36,18 @@ describe("staff accounts", () => {
   it("setStaffFlag gives and takes the flag, says what changed, and revoking ends the sessions", async () => {
     const user = await createUser(app.db, { email: "flag@example.test" });
     await sessionCookieFor(app.db, user);
-    expect(await setStaffFlag(app.db, " FLAG@example.test ", true)).toEqual({
+    expect(await setStaffFlag(app.db, " FLAG@example.test ", true, new Date())).toEqual({
       kind: "changed",
       email: "flag@example.test",
       isStaff: true,
     });
     expect((await reloadUser(app.db, user.id)).is_staff).toBe(1);
-    expect((await setStaffFlag(app.db, "flag@example.test", true)).kind).toBe("unchanged");
-    expect((await setStaffFlag(app.db, "flag@example.test", false)).kind).toBe("changed");
+    expect((await setStaffFlag(app.db, "flag@example.test", true, new Date())).kind).toBe(
+      "unchanged",
+    );
+    expect((await setStaffFlag(app.db, "flag@example.test", false, new Date())).kind).toBe(
+      "changed",
+    );
     expect((await reloadUser(app.db, user.id)).is_staff).toBe(0);
     const sessions = await app.db
       .selectFrom("sessions")
@@ -51,7 +55,7 @@ describe("staff accounts", () => {
       .where("user_id", "=", user.id)
       .execute();
     expect(sessions).toHaveLength(0);
-    expect(await setStaffFlag(app.db, "nobody@example.test", true)).toEqual({
+    expect(await setStaffFlag(app.db, "nobody@example.test", true, new Date())).toEqual({
       kind: "unknown",
       email: "nobody@example.test",
     });
