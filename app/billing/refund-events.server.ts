@@ -157,24 +157,20 @@ export async function applyChargeRefunds(
     if (refund.status !== "succeeded") continue;
     // A refund that resolved a second membership is told by that email (one email, not two).
     if (refund.metadata?.reason_code === CONFLICT_REFUND_MARK) continue;
-    const sent = await enqueueEmail(
-      trx,
-      {
-        dedupeKey: `refund:${refund.id}`,
-        to: owner.user.email,
-        template: "refund",
-        props: {
-          name: owner.user.name,
-          paidFor,
-          amount: formatMoney(refund.amount, refund.currency),
-          full: fullyRefunded && refund.amount >= total,
-          accessEnded,
-          reference: refund.id,
-          dashboardUrl: `${env().appUrl}/dashboard/${owner.user.role}`,
-        },
+    const sent = await enqueueEmail(trx, {
+      dedupeKey: `refund:${refund.id}`,
+      to: owner.user.email,
+      template: "refund",
+      props: {
+        name: owner.user.name,
+        paidFor,
+        amount: formatMoney(refund.amount, refund.currency),
+        full: fullyRefunded && refund.amount >= total,
+        accessEnded,
+        reference: refund.id,
+        dashboardUrl: `${env().appUrl}/dashboard/${owner.user.role}`,
       },
-      now,
-    );
+    });
     if (sent) queued.push(refund.id);
   }
   const what = owner.payment
@@ -257,26 +253,22 @@ export async function applyDispute(
           : "The dispute was lost: what it paid for stays ended.";
     const key = `dispute-notice:${dispute.id}:${outcome}`;
     if (
-      await enqueueEmail(
-        trx,
-        {
-          dedupeKey: key,
-          to: staff,
-          template: "dispute-notice",
-          props: {
-            outcome,
-            disputeId: dispute.id,
-            chargeId,
-            amount,
-            reason: dispute.reason ?? "unknown",
-            member: owner
-              ? `${owner.user.name} <${owner.user.email}> (member ${owner.user.id})`
-              : "a charge this app does not know",
-            effect,
-          },
+      await enqueueEmail(trx, {
+        dedupeKey: key,
+        to: staff,
+        template: "dispute-notice",
+        props: {
+          outcome,
+          disputeId: dispute.id,
+          chargeId,
+          amount,
+          reason: dispute.reason ?? "unknown",
+          member: owner
+            ? `${owner.user.name} <${owner.user.email}> (member ${owner.user.id})`
+            : "a charge this app does not know",
+          effect,
         },
-        now,
-      )
+      })
     )
       notices.push(key);
   }

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function payTheYear(user: User) {
-  const started = await startCheckout(app.db, app.stripe, user);
+  const started = await startCheckout(app.db, app.stripe, user, new Date());
   if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
   expect((await payOnHostedPage(started.url)).status).toBe(303);
   await app.sim.idle();
