@@ -106,10 +106,14 @@ const synced = remember("billing-catalog", () => ({
  * The Stripe price of each recurring plan, synced once a process (at boot, or on first use if
  * the boot sync failed), never once per request. A failed sync is retried on the next call.
  */
-export function catalogPrices(stripe: Stripe = appStripe()): Promise<Map<string, CatalogPrice>> {
+export function catalogPrices(
+  stripe: Stripe = appStripe(),
+  /** `resync`: sync again even though this process already did (a price changed meanwhile) */
+  { resync = false }: { resync?: boolean } = {},
+): Promise<Map<string, CatalogPrice>> {
   const config = env();
   const key = `${config.stripe.apiBase}|${config.stripe.secretKey}|${config.pricingCurrency}`;
-  if (synced.current?.key !== key) {
+  if (resync || synced.current?.key !== key) {
     const prices = syncCatalog(stripe, recurringCatalog(config.pricingCurrency)).then(
       (list) => new Map(list.map((p) => [p.plan.id, p])),
     );

@@ -98,8 +98,7 @@ describe("only the catalog's prices grant access", () => {
     // 30 MAD in a new price): the process's catalog no longer names the subscription's price.
     const plan = recurringPlan("talent", "monthly", "MAD");
     await syncCatalog(app.stripe, [{ ...plan, amount: 3500 }]);
-    delete (globalThis as { __billingCatalog?: unknown }).__billingCatalog;
-    const current = (await catalogPrices(app.stripe)).get("talent_monthly")!;
+    const current = (await catalogPrices(app.stripe, { resync: true })).get("talent_monthly")!;
     expect(current.priceId).not.toBe(oldPrice);
     expect(current.replacedPriceId).not.toBe(oldPrice);
 
