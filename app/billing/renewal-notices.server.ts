@@ -55,22 +55,18 @@ export async function runRenewalNotices(db: DB, now: Date): Promise<string[]> {
       const renewsAt = row.current_period_end!;
       const key = renewalNoticeKey(row.stripe_subscription_id, renewsAt);
       const queued = await writeTransaction(db, (trx) =>
-        enqueueEmail(
-          trx,
-          {
-            dedupeKey: key,
-            to: row.email,
-            template: "renewal-notice",
-            props: {
-              name: row.name,
-              planName: planById(row.plan, row.currency)?.name ?? row.plan,
-              amount: formatMoney(row.amount, row.currency),
-              renewsOn: formatDate(renewsAt),
-              manageUrl: `${env().appUrl}/billing/portal`,
-            },
+        enqueueEmail(trx, {
+          dedupeKey: key,
+          to: row.email,
+          template: "renewal-notice",
+          props: {
+            name: row.name,
+            planName: planById(row.plan, row.currency)?.name ?? row.plan,
+            amount: formatMoney(row.amount, row.currency),
+            renewsOn: formatDate(renewsAt),
+            manageUrl: `${env().appUrl}/billing/portal`,
           },
-          now,
-        ),
+        }),
       );
       if (queued)
         lines.push(

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function openCheckout(user: User, { minutesAgo }: { minutesAgo: number }) {
-  const started = await startCheckout(app.db, app.stripe, user);
+  const started = await startCheckout(app.db, app.stripe, user, new Date());
   if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
   // The reservation was made a while ago (created_at is never updated by the app itself).
   const createdAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();

@@ -108,7 +108,7 @@ describe("the exposition", () => {
     expect(pending?.value).toBeGreaterThanOrEqual(1);
     const oldest = samples.find((s) => s.name === "email_outbox_oldest_pending_seconds");
     expect(oldest?.value).toBeGreaterThanOrEqual(0);
-    await dispatchDueEmails(app.db, devMailboxTransport);
+    await dispatchDueEmails(app.db, devMailboxTransport, () => new Date());
     const after = parseExposition((await scrape()).text);
     expect(after.find((s) => s.name === "email_outbox_pending")?.value).toBe(0);
     expect(after.find((s) => s.name === "email_outbox_oldest_pending_seconds")?.value).toBe(0);
@@ -236,7 +236,7 @@ describe("counters move by exactly one per outcome", () => {
       }),
     ).toBe(before.payments + 1);
 
-    await dispatchDueEmails(app.db, devMailboxTransport);
+    await dispatchDueEmails(app.db, devMailboxTransport, () => new Date());
     expect(await counter(metrics.emailsSent, { template: "payment-confirmation" })).toBe(
       before.sent + 1,
     );

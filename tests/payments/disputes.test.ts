@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Pays the year with Stripe's test card that is charged back at once. */
 async function payTheYearThenDispute(user: User) {
-  const started = await startCheckout(app.db, app.stripe, user);
+  const started = await startCheckout(app.db, app.stripe, user, new Date());
   if (started.kind !== "redirect") throw new Error(`checkout refused: ${started.kind}`);
   expect((await payOnHostedPage(started.url, { cardNumber: "4000 0000 0000 0259" })).status).toBe(
     303,
