@@ -92,9 +92,11 @@ export default function Dashboard() {
               Complimentary access until {complimentaryUntil}
             </p>
           ) : null}
-          <p>
-            <Link to={billingPath}>Billing and receipts</Link>
-          </p>
+          {member.primary?.kind === "view_billing" ? null : (
+            <p>
+              <Link to={billingPath}>Billing and receipts</Link>
+            </p>
+          )}
         </section>
         {talent ? (
           <section className="card" aria-labelledby="listing-heading">

@@ -52,7 +52,7 @@ async function payOnCheckout(page: Page, email: string): Promise<void> {
 async function shoot(browser: Browser, page: Page, path: string, name: string): Promise<void> {
   const state = await page.context().storageState();
   for (const [size, viewport] of Object.entries(SIZES)) {
-    const context = await browser.newContext({ viewport, storageState: state });
+    const context = await browser.newContext({ viewport, storageState: state, locale: "en-US" });
     const shot = await context.newPage();
     await shot.goto(`${base}${path}`);
     await shot.screenshot({ path: `${outDir}/${prefix}-${name}-${size}.png`, fullPage: true });
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     await waitFor(`${base}/login`);
     const tag = Date.now().toString(36);
 
-    const once = await (await browser.newContext()).newPage();
+    const once = await (await browser.newContext({ locale: "en-US" })).newPage();
     await register(once, "Amina Benali", `once-${tag}@example.test`);
     await shoot(browser, once, "/dashboard/talent/payment", "payment");
     await shoot(browser, once, "/dashboard/talent", "dashboard-new");
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     await shoot(browser, once, "/dashboard/talent", "dashboard");
     await shoot(browser, once, "/dashboard/talent/billing", "billing");
 
-    const trial = await (await browser.newContext()).newPage();
+    const trial = await (await browser.newContext({ locale: "en-US" })).newPage();
     await register(trial, "Youssef Alaoui", `trial-${tag}@example.test`);
     await trial.goto(`${base}/dashboard/talent/payment`);
     await trial.getByLabel(/Monthly/).check();
