@@ -11,9 +11,9 @@ import { parseLanguage } from "./i18n/config";
 import { isRouteHandle } from "./i18n/handle";
 import { getLanguage, i18nFor } from "./i18n/i18next.server";
 import { startBackground, stopBackground } from "./lib/background.server";
-import { drainDatabaseOnShutdown } from "./lib/db.server";
 import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
+import { installGracefulShutdown } from "./lib/shutdown.server";
 import { installHttpInstrumentation } from "./observability/http.server";
 import { errorMessage, requestLog } from "./observability/log.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
@@ -28,7 +28,7 @@ export const streamTimeout = 5_000;
 
 // The server process owns every background loop (lib/background.server.ts); started once on import.
 startBackground();
-drainDatabaseOnShutdown(stopBackground);
+installGracefulShutdown(stopBackground);
 installClientAddressHeader();
 installHttpInstrumentation(() => serverBuild.routes);
 

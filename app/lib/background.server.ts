@@ -1,6 +1,7 @@
 import { remember } from "@epic-web/remember";
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
+import { isDatabaseUnavailable } from "../../db/dialect";
 import type { Database } from "../../db/schema";
 import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
 import { catalogPrices } from "../billing/catalog-sync.server";
@@ -15,6 +16,7 @@ import { pruneRateLimits } from "./rate-limit.server";
 import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 import { stripe as appStripe } from "./stripe.server";
 import { reconcileWithStripe } from "../stripe-events/reconcile.server";
+import { errorMessage, log } from "../observability/log.server";
 
 // Everything the server runs beside requests, started and stopped in one place:
 // - the email dispatcher: polls, and is woken after every commit that queued an email;
@@ -64,6 +66,9 @@ const DAILY_LEASE_MS = DAY_MS - 10 * 60_000;
 /** The first daily re-sync waits a little so boot (and the stand-in) settle first. */
 const FIRST_RESYNC_DELAY_MS = 60_000;
 
+const OUTAGE_BACKOFF_MS = 1_000;
+const OUTAGE_BACKOFF_CAP_MS = 30_000;
+
 const current = remember("background", () => ({ running: undefined as Background | undefined }));
 
 /**
@@ -102,13 +107,34 @@ function loop(
   let pass: Promise<void> | undefined;
   let first: NodeJS.Timeout | undefined;
   let interval: NodeJS.Timeout | undefined;
+  // While the database cannot be used, passes are skipped for a growing while (1 s, 2 s ...
+  // 30 s) instead of failing every tick; one line says so, one more when it is back.
+  let outages = 0;
+  let resumeAt = 0;
   const run = (): Promise<void> => {
-    if (stopped()) return Promise.resolve();
+    if (stopped() || Date.now() < resumeAt) return Promise.resolve();
     // Started from a promise, so an error thrown at once (the database closed by a shutdown
     // in progress) is caught like any other, not thrown from the timer.
     pass ??= Promise.resolve()
       .then(task)
-      .catch((error: unknown) => console.error(`${name} failed:`, error))
+      .then(() => {
+        if (outages > 0) log.info({ loop: name }, "Database back: background loop resumed");
+        outages = 0;
+      })
+      .catch((error: unknown) => {
+        if (!isDatabaseUnavailable(error)) {
+          log.error({ loop: name, err: error }, "Background pass failed");
+          return;
+        }
+        outages++;
+        const waitMs = Math.min(OUTAGE_BACKOFF_CAP_MS, OUTAGE_BACKOFF_MS * 2 ** (outages - 1));
+        resumeAt = Date.now() + waitMs;
+        if (outages === 1 || waitMs === OUTAGE_BACKOFF_CAP_MS)
+          log.warn(
+            { loop: name, error: errorMessage(error), retryInMs: waitMs },
+            "Database unavailable: background loop backing off",
+          );
+      })
       .finally(() => {
         pass = undefined;
       });
@@ -175,9 +201,13 @@ function createBackground(options: BackgroundOptions): Background {
       await withLease(database(), "access-sweep", SWEEP_LEASE_MS, async () => {
         await expireLapsedAccess(database(), now())
           .then((count) => {
-            if (count > 0) console.info(`Access sweep: ${count} membership(s) expired`);
+            if (count > 0) log.info({ expired: count }, "Access sweep: memberships expired");
           })
-          .catch((error: unknown) => console.error("Access expiry failed:", error));
+          .catch((error: unknown) => {
+            // the reminders and the pruning below meet the same outage: let the loop back off
+            if (isDatabaseUnavailable(error)) throw error;
+            log.error({ err: error }, "Access expiry failed");
+          });
         await runRenewalReminderSweep(database(), now());
         await pruneRateLimits(database(), systemNow());
       });
@@ -201,8 +231,9 @@ function createBackground(options: BackgroundOptions): Background {
       if (!outcome.ran) return;
       const r = outcome.result;
       if (r.emailBodies + r.webhookEvents > 0) {
-        console.info(
-          `Retention: ${r.emailBodies} email bodies dropped, ${r.webhookEvents} webhook events pruned (${r.passes} passes)`,
+        log.info(
+          { emailBodies: r.emailBodies, webhookEvents: r.webhookEvents, passes: r.passes },
+          "Retention: email bodies dropped, webhook events pruned",
         );
       }
     },
@@ -221,8 +252,9 @@ function createBackground(options: BackgroundOptions): Background {
           const prices = await catalogPrices(stripe());
           const changed = [...prices.values()].filter((p) => p.action !== "found");
           if (changed.length > 0)
-            console.info(
-              `Billing catalog: ${changed.map((p) => `${p.plan.lookupKey} ${p.action}`).join(", ")}`,
+            log.info(
+              { prices: changed.map((p) => `${p.plan.lookupKey} ${p.action}`) },
+              "Billing catalog changed at Stripe",
             );
         },
         undefined,
@@ -245,10 +277,9 @@ function createBackground(options: BackgroundOptions): Background {
           if (!outcome.ran) return;
           const report = outcome.result;
           if (report.drift.length > 0)
-            console.info(
-              `Daily Stripe re-sync corrected ${report.drift.length} difference(s):\n${report.drift.join("\n")}`,
-            );
-          for (const error of report.errors) console.error(`Daily Stripe re-sync: ${error}`);
+            log.info({ corrected: report.drift }, "Daily Stripe re-sync corrected differences");
+          for (const error of report.errors)
+            log.error({ error }, "Daily Stripe re-sync failed for one customer");
         },
         DAY_MS,
         FIRST_RESYNC_DELAY_MS,

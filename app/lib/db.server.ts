@@ -10,7 +10,6 @@ export type DB = Kysely<Database>;
 // One Kysely instance a process, remembered so the dev server's reloads reuse it.
 const database = remember("database", () => ({
   db: undefined as DB | undefined,
-  draining: false,
   closed: false,
 }));
 
@@ -27,32 +26,13 @@ export function db(): DB {
   return database.db;
 }
 
-/** Requests in flight when the signal came get this long to finish their queries. */
-const SHUTDOWN_GRACE_MS = 1_000;
-
 /**
- * On SIGTERM or SIGINT the web server stops taking requests (remix-serve closes it); after a
- * short grace for the requests in flight, `beforeClose` stops what would use the database again
- * (the background loops), and the database is closed for good: a Postgres pool waits for its
- * checked-out connections and ends them instead of leaving them to be cut, a SQLite file is
- * closed. Server process only.
+ * Closes the database for good (shutdown): a Postgres pool waits for its checked-out
+ * connections and ends them instead of leaving them to be cut, a SQLite file is closed. db()
+ * throws afterwards, which requests answer with 503.
  */
-export function drainDatabaseOnShutdown(
-  beforeClose: () => Promise<void> = async () => undefined,
-): void {
-  if (database.draining) return;
-  database.draining = true;
-  const drain = () =>
-    setTimeout(() => {
-      void (async () => {
-        await beforeClose().catch((error: unknown) =>
-          console.error("Stopping the background jobs failed:", error),
-        );
-        const open = database.db;
-        database.closed = true;
-        await open?.destroy();
-      })().catch((error: unknown) => console.error("Closing the database failed:", error));
-    }, SHUTDOWN_GRACE_MS);
-  process.once("SIGTERM", drain);
-  process.once("SIGINT", drain);
+export async function closeDatabase(): Promise<void> {
+  const open = database.db;
+  database.closed = true;
+  await open?.destroy();
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../lib/db.server";
+import { isShuttingDown } from "../lib/lifecycle.server";
 import { handleStripeWebhook } from "../stripe-events/webhook.server";
 import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
 
@@ -7,9 +8,11 @@ import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
 export async function action({ request }: ActionFunctionArgs) {
   let database;
   try {
+    // A delivery that arrives once shutdown began (on a kept-alive connection) starts no new
+    // transaction: Stripe retries it, another instance (or this one restarted) takes it.
+    if (isShuttingDown()) throw new Error("shutting down");
     database = db();
   } catch {
-    // closed by a shutdown in progress: Stripe retries, another instance (or this one restarted) takes it
     return new Response(JSON.stringify({ error: "Shutting down; Stripe will retry" }), {
       status: 503,
       headers: { "Content-Type": "application/json", "Retry-After": String(RETRY_AFTER_SECONDS) },
