@@ -17,6 +17,8 @@ import { refundRoutes } from "./refunds.js";
 import { disputeRoutes } from "./disputes.js";
 import { balanceTransactionRoutes } from "./balance-transactions.js";
 import { taxIdRoutes } from "./tax-ids.js";
+import { planRoutes } from "./plans.js";
+import { setupIntentRoutes } from "./setup-intents.js";
 
 const ALL_ROUTES: ApiRoute[] = [
   ...customerRoutes,
@@ -37,6 +39,8 @@ const ALL_ROUTES: ApiRoute[] = [
   ...disputeRoutes,
   ...balanceTransactionRoutes,
   ...taxIdRoutes,
+  ...planRoutes,
+  ...setupIntentRoutes,
 ];
 
 interface CompiledRoute {

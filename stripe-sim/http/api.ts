@@ -4,6 +4,7 @@ import type { ApiResult, SimContext } from "../api/context.js";
 import { matchApiRoute } from "../api/routes.js";
 import { newId } from "../ids.js";
 import type { IdempotencyStore } from "../store/idempotency.js";
+import { knownApiVersion } from "./api-version-header.js";
 import { authenticate } from "./auth.js";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./body.js";
 import { errorEnvelope, invalidRequest, StripeApiError } from "./errors.js";
@@ -70,6 +71,11 @@ export async function handleApi(
   };
   try {
     authenticate(req);
+    const version = header(req, "stripe-version");
+    if (version !== undefined && !knownApiVersion(version)) {
+      headers["Stripe-Version"] = API_VERSION;
+      throw invalidRequest(`Invalid Stripe API version: ${version.slice(0, 100)}`);
+    }
     let params: Record<string, unknown>;
     try {
       params = await readParams(req, url);

@@ -101,10 +101,9 @@ export function buildInvoice(
 ): Stripe.Invoice {
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const customer = fields.customer;
-  // Stripe's fixtures still show the pre-2025 top-level `subscription`; kept beside parent.subscription_details.
-  const legacy = { subscription: fields.subscription?.id ?? null } as Record<string, unknown>;
+  // The subscription lives at parent.subscription_details only: the pinned API version dropped
+  // the top-level `subscription` that older fixtures still show.
   return {
-    ...legacy,
     id,
     object: "invoice",
     account_country: "MA",
