@@ -8,7 +8,7 @@ import { formatMoney, roleLabel } from "../payments/pricing";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { REVENUE_CURRENCY, STATUSES } from "../staff/constants";
 import { overview } from "../staff/overview.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -34,10 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StaffOverview() {
+  const tr = useStaffText();
   const o = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{st("overview.title")}</h1>
+      <h1>{tr("staff:overview.title")}</h1>
       <section className="card" aria-labelledby="members-heading">
         <h2 id="members-heading">Members by role and status</h2>
         <table>

@@ -5,7 +5,7 @@ import { db } from "../lib/db.server";
 import { listAudit } from "../staff/audit.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -38,25 +38,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StaffAudit() {
+  const tr = useStaffText();
   const { entries, nextPath, paged } = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{st("audit.title")}</h1>
+      <h1>{tr("staff:audit.title")}</h1>
       {entries.length === 0 ? (
-        <p className="muted">{st("audit.empty")}</p>
+        <p className="muted">{tr("staff:audit.empty")}</p>
       ) : (
         <table className="staff-audit">
           <thead>
             <tr>
-              <th scope="col">{st("audit.when")}</th>
-              <th scope="col">{st("audit.who")}</th>
-              <th scope="col">{st("audit.action")}</th>
-              <th scope="col">{st("audit.member")}</th>
-              <th scope="col">{st("audit.target")}</th>
-              <th scope="col">{st("common.reason")}</th>
-              <th scope="col">{st("audit.outcome")}</th>
-              <th scope="col">{st("audit.before")}</th>
-              <th scope="col">{st("audit.after")}</th>
+              <th scope="col">{tr("staff:audit.when")}</th>
+              <th scope="col">{tr("staff:audit.who")}</th>
+              <th scope="col">{tr("staff:audit.action")}</th>
+              <th scope="col">{tr("staff:audit.member")}</th>
+              <th scope="col">{tr("staff:audit.target")}</th>
+              <th scope="col">{tr("staff:common.reason")}</th>
+              <th scope="col">{tr("staff:audit.outcome")}</th>
+              <th scope="col">{tr("staff:audit.before")}</th>
+              <th scope="col">{tr("staff:audit.after")}</th>
             </tr>
           </thead>
           <tbody>
@@ -86,9 +87,9 @@ export default function StaffAudit() {
         </table>
       )}
       <p>
-        {paged ? <Link to="/staff/audit">{st("common.first")}</Link> : null}
+        {paged ? <Link to="/staff/audit">{tr("staff:common.first")}</Link> : null}
         {paged && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{st("common.next")}</Link> : null}
+        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
       </p>
     </>
   );

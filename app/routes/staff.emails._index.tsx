@@ -12,7 +12,7 @@ import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.
 import { retryEmail } from "../staff/member-actions.server";
 import { parseId } from "../staff/members.server";
 import { listOutbox } from "../staff/outbox.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -79,11 +79,12 @@ export async function action({ request }: ActionFunctionArgs) {
 const TITLES: Record<OutboxStatus, string> = { failed: "Failed", pending: "Pending", sent: "Sent" };
 
 export default function StaffEmails() {
+  const tr = useStaffText();
   const { nonce, sections } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
-      <h1>{st("emails.title")}</h1>
+      <h1>{tr("staff:emails.title")}</h1>
       {result?.message ? (
         <p className={`notice ${result.ok ? "good" : "bad"}`} role={result.ok ? "status" : "alert"}>
           {result.message}
@@ -97,7 +98,7 @@ export default function StaffEmails() {
         >
           <h2 id={`${section.status}-heading`}>{TITLES[section.status]}</h2>
           {section.emails.length === 0 ? (
-            <p className="muted">{st("emails.empty")}</p>
+            <p className="muted">{tr("staff:emails.empty")}</p>
           ) : (
             <table>
               <thead>
@@ -107,7 +108,9 @@ export default function StaffEmails() {
                   <th scope="col">Subject</th>
                   <th scope="col">Attempts</th>
                   <th scope="col">{section.status === "sent" ? "Sent" : "Next attempt / error"}</th>
-                  {section.status === "failed" ? <th scope="col">{st("emails.retry")}</th> : null}
+                  {section.status === "failed" ? (
+                    <th scope="col">{tr("staff:emails.retry")}</th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
@@ -126,7 +129,7 @@ export default function StaffEmails() {
                           <input type="hidden" name="intent" value="retry" />
                           <input type="hidden" name="nonce" value={nonce} />
                           <input type="hidden" name="email" value={e.id} />
-                          <StatusButton>{st("emails.retry")}</StatusButton>
+                          <StatusButton>{tr("staff:emails.retry")}</StatusButton>
                         </Form>
                       </td>
                     ) : null}
@@ -135,7 +138,7 @@ export default function StaffEmails() {
               </tbody>
             </table>
           )}
-          {section.nextPath ? <Link to={section.nextPath}>{st("common.next")}</Link> : null}
+          {section.nextPath ? <Link to={section.nextPath}>{tr("staff:common.next")}</Link> : null}
         </section>
       ))}
     </>

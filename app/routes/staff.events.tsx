@@ -11,7 +11,7 @@ import { formNonce, nonceField } from "../staff/audit.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.server";
 import { listEvents, replayEvent } from "../staff/ledger.server";
 import { parseId } from "../staff/members.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -85,7 +85,8 @@ export async function action({ request }: ActionFunctionArgs) {
 type Row = ReturnType<typeof view>;
 
 function Ledger({ rows, nonce }: { rows: Row[]; nonce: string }) {
-  if (rows.length === 0) return <p className="muted">{st("events.empty")}</p>;
+  const tr = useStaffText();
+  if (rows.length === 0) return <p className="muted">{tr("staff:events.empty")}</p>;
   return (
     <table>
       <thead>
@@ -96,7 +97,7 @@ function Ledger({ rows, nonce }: { rows: Row[]; nonce: string }) {
           <th scope="col">Processed</th>
           <th scope="col">Note</th>
           <th scope="col">Error</th>
-          <th scope="col">{st("events.replay")}</th>
+          <th scope="col">{tr("staff:events.replay")}</th>
         </tr>
       </thead>
       <tbody>
@@ -117,8 +118,8 @@ function Ledger({ rows, nonce }: { rows: Row[]; nonce: string }) {
                 <input type="hidden" name="intent" value="replay" />
                 <input type="hidden" name="nonce" value={nonce} />
                 <input type="hidden" name="event" value={e.eventId} />
-                <StatusButton aria-label={`${st("events.replay")} ${e.eventId}`}>
-                  {st("events.replay")}
+                <StatusButton aria-label={`${tr("staff:events.replay")} ${e.eventId}`}>
+                  {tr("staff:events.replay")}
                 </StatusButton>
               </Form>
             </td>
@@ -130,11 +131,12 @@ function Ledger({ rows, nonce }: { rows: Row[]; nonce: string }) {
 }
 
 export default function StaffEvents() {
+  const tr = useStaffText();
   const { nonce, pending, done, pendingNext, doneNext } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
-      <h1>{st("events.title")}</h1>
+      <h1>{tr("staff:events.title")}</h1>
       {result?.message ? (
         <p className={`notice ${result.ok ? "good" : "bad"}`} role={result.ok ? "status" : "alert"}>
           {result.message}
@@ -143,12 +145,12 @@ export default function StaffEvents() {
       <section className="card" aria-labelledby="pending-heading">
         <h2 id="pending-heading">Failed or not processed</h2>
         <Ledger rows={pending} nonce={nonce} />
-        {pendingNext ? <Link to={pendingNext}>{st("common.next")}</Link> : null}
+        {pendingNext ? <Link to={pendingNext}>{tr("staff:common.next")}</Link> : null}
       </section>
       <section className="card" aria-labelledby="done-heading">
         <h2 id="done-heading">Processed</h2>
         <Ledger rows={done} nonce={nonce} />
-        {doneNext ? <Link to={doneNext}>{st("common.next")}</Link> : null}
+        {doneNext ? <Link to={doneNext}>{tr("staff:common.next")}</Link> : null}
       </section>
     </>
   );

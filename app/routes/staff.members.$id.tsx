@@ -1,19 +1,17 @@
-import type {
-  ActionFunctionArgs,
-  HeadersFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { StatusButton } from "../components/ui/status-button";
 import { STAFF_HEADERS } from "../staff/guard.server";
 import { memberPageAction, memberPageLoader } from "../staff/member-page.server";
-import { st } from "../staff/text";
+import type { RouteHandle } from "../i18n/handle";
+import { useStaffText } from "../staff/text";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? data.user.name : "Member"} | ${st("title")}` },
-];
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t, data) =>
+    `${(data as { user?: { name: string } } | undefined)?.user?.name ?? "Member"} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -41,6 +39,7 @@ function ActionForm({
   children?: ReactNode;
   label: string;
 }) {
+  const tr = useStaffText();
   return (
     <Form method="post" className="staff-action">
       <input type="hidden" name="intent" value={intent} />
@@ -48,7 +47,7 @@ function ActionForm({
       {children}
       {money && passwordNeeded ? (
         <div className="field">
-          <label htmlFor={`${intent}-password`}>{st("common.password")}</label>
+          <label htmlFor={`${intent}-password`}>{tr("staff:common.password")}</label>
           <input
             id={`${intent}-password`}
             name="password"
@@ -65,9 +64,10 @@ function ActionForm({
 }
 
 function Reason({ id }: { id: string }) {
+  const tr = useStaffText();
   return (
     <div className="field">
-      <label htmlFor={id}>{st("common.reason")}</label>
+      <label htmlFor={id}>{tr("staff:common.reason")}</label>
       <input id={id} name="reason" required minLength={3} maxLength={500} />
     </div>
   );
@@ -84,7 +84,8 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function Payments({ d }: { d: Data }) {
-  if (d.payments.length === 0) return <p className="muted">{st("common.none")}</p>;
+  const tr = useStaffText();
+  if (d.payments.length === 0) return <p className="muted">{tr("staff:common.none")}</p>;
   return (
     <table>
       <thead>
@@ -94,7 +95,7 @@ function Payments({ d }: { d: Data }) {
           <th scope="col">Amount</th>
           <th scope="col">Status</th>
           <th scope="col">Stripe</th>
-          <th scope="col">{st("member.refund")}</th>
+          <th scope="col">{tr("staff:member.refund")}</th>
         </tr>
       </thead>
       <tbody>
@@ -114,12 +115,12 @@ function Payments({ d }: { d: Data }) {
                   nonce={d.nonce}
                   passwordNeeded={d.passwordNeeded}
                   money
-                  label={st("member.refund")}
+                  label={tr("staff:member.refund")}
                 >
                   <input type="hidden" name="payment" value={p.id} />
                   <div className="field">
                     <label htmlFor={`amount-${p.id}`}>
-                      {st("member.refundAmount", { refundable: p.refundable })}
+                      {tr("staff:member.refundAmount", { refundable: p.refundable })}
                     </label>
                     <input
                       id={`amount-${p.id}`}
@@ -145,6 +146,7 @@ function Payments({ d }: { d: Data }) {
 }
 
 export default function StaffMember() {
+  const tr = useStaffText();
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { user } = d;
@@ -156,7 +158,7 @@ export default function StaffMember() {
           {result.message}
         </p>
       ) : null}
-      <Section title={st("member.profile")}>
+      <Section title={tr("staff:member.profile")}>
         <dl className="account-facts">
           <dt>Email</dt>
           <dd>{user.email}</dd>
@@ -169,8 +171,8 @@ export default function StaffMember() {
           </dd>
           {user.complimentaryUntil ? (
             <>
-              <dt>{st("member.complimentary")}</dt>
-              <dd>{st("member.complimentaryUntil", { date: user.complimentaryUntil })}</dd>
+              <dt>{tr("staff:member.complimentary")}</dt>
+              <dd>{tr("staff:member.complimentaryUntil", { date: user.complimentaryUntil })}</dd>
             </>
           ) : null}
           <dt>Member since</dt>
@@ -188,10 +190,10 @@ export default function StaffMember() {
           intent="resync"
           nonce={d.nonce}
           passwordNeeded={d.passwordNeeded}
-          label={st("member.resync")}
+          label={tr("staff:member.resync")}
         />
       </Section>
-      <Section title={st("member.complimentary")}>
+      <Section title={tr("staff:member.complimentary")}>
         {d.complimentary.length > 0 ? (
           <ul>
             {d.complimentary.map((c) => (
@@ -207,21 +209,21 @@ export default function StaffMember() {
           nonce={d.nonce}
           passwordNeeded={d.passwordNeeded}
           money
-          label={st("member.grant")}
+          label={tr("staff:member.grant")}
         >
           <div className="field">
-            <label htmlFor="until">{st("member.grantUntil")}</label>
+            <label htmlFor="until">{tr("staff:member.grantUntil")}</label>
             <input id="until" name="until" type="date" min={d.today} required />
           </div>
           <Reason id="complimentary-reason" />
         </ActionForm>
       </Section>
-      <Section title={st("member.payments")}>
+      <Section title={tr("staff:member.payments")}>
         <Payments d={d} />
       </Section>
-      <Section title={st("member.subscriptions")}>
+      <Section title={tr("staff:member.subscriptions")}>
         {d.subscriptions.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <table>
             <thead>
@@ -231,7 +233,7 @@ export default function StaffMember() {
                 <th scope="col">Amount</th>
                 <th scope="col">Status</th>
                 <th scope="col">Period ends</th>
-                <th scope="col">{st("member.cancel")}</th>
+                <th scope="col">{tr("staff:member.cancel")}</th>
               </tr>
             </thead>
             <tbody>
@@ -254,17 +256,18 @@ export default function StaffMember() {
                         nonce={d.nonce}
                         passwordNeeded={d.passwordNeeded}
                         money
-                        label={st("member.cancel")}
+                        label={tr("staff:member.cancel")}
                       >
                         <input type="hidden" name="subscription" value={s.id} />
                         <fieldset>
-                          <legend>{st("member.cancelWhen")}</legend>
+                          <legend>{tr("staff:member.cancelWhen")}</legend>
                           <label>
                             <input type="radio" name="when" value="period_end" defaultChecked />{" "}
-                            {st("member.cancelAtEnd")}
+                            {tr("staff:member.cancelAtEnd")}
                           </label>
                           <label>
-                            <input type="radio" name="when" value="now" /> {st("member.cancelNow")}
+                            <input type="radio" name="when" value="now" />{" "}
+                            {tr("staff:member.cancelNow")}
                           </label>
                         </fieldset>
                         <Reason id={`cancel-reason-${s.id}`} />
@@ -279,9 +282,9 @@ export default function StaffMember() {
           </table>
         )}
       </Section>
-      <Section title={st("member.invoices")}>
+      <Section title={tr("staff:member.invoices")}>
         {d.invoices.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <table>
             <thead>
@@ -301,9 +304,9 @@ export default function StaffMember() {
                   <td className="amount">{i.amount}</td>
                   <td>{i.status ?? "-"}</td>
                   <td>
-                    {i.hosted ? <a href={i.hosted}>{st("member.hosted")}</a> : null}
+                    {i.hosted ? <a href={i.hosted}>{tr("staff:member.hosted")}</a> : null}
                     {i.hosted && i.pdf ? " | " : null}
-                    {i.pdf ? <a href={i.pdf}>{st("member.pdf")}</a> : null}
+                    {i.pdf ? <a href={i.pdf}>{tr("staff:member.pdf")}</a> : null}
                   </td>
                 </tr>
               ))}
@@ -311,9 +314,9 @@ export default function StaffMember() {
           </table>
         )}
       </Section>
-      <Section title={st("member.emails")}>
+      <Section title={tr("staff:member.emails")}>
         {d.emails.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <table>
             <thead>
@@ -322,7 +325,7 @@ export default function StaffMember() {
                 <th scope="col">Subject</th>
                 <th scope="col">Status</th>
                 <th scope="col">Sent</th>
-                <th scope="col">{st("member.resend")}</th>
+                <th scope="col">{tr("staff:member.resend")}</th>
               </tr>
             </thead>
             <tbody>
@@ -343,7 +346,7 @@ export default function StaffMember() {
                         intent="resend"
                         nonce={d.nonce}
                         passwordNeeded={d.passwordNeeded}
-                        label={st("member.resend")}
+                        label={tr("staff:member.resend")}
                       >
                         <input type="hidden" name="email" value={e.id} />
                       </ActionForm>
@@ -357,9 +360,9 @@ export default function StaffMember() {
           </table>
         )}
       </Section>
-      <Section title={st("member.history")}>
+      <Section title={tr("staff:member.history")}>
         {d.history.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <ul>
             {d.history.map((h) => (
@@ -370,9 +373,9 @@ export default function StaffMember() {
           </ul>
         )}
       </Section>
-      <Section title={st("member.events")}>
+      <Section title={tr("staff:member.events")}>
         {d.events.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <ul>
             {d.events.map((e) => (
@@ -384,19 +387,19 @@ export default function StaffMember() {
           </ul>
         )}
       </Section>
-      <Section title={st("member.audit")}>
+      <Section title={tr("staff:member.audit")}>
         {d.audit.length === 0 ? (
-          <p className="muted">{st("common.none")}</p>
+          <p className="muted">{tr("staff:common.none")}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th scope="col">{st("audit.when")}</th>
-                <th scope="col">{st("audit.who")}</th>
-                <th scope="col">{st("audit.action")}</th>
-                <th scope="col">{st("audit.target")}</th>
-                <th scope="col">{st("common.reason")}</th>
-                <th scope="col">{st("audit.outcome")}</th>
+                <th scope="col">{tr("staff:audit.when")}</th>
+                <th scope="col">{tr("staff:audit.who")}</th>
+                <th scope="col">{tr("staff:audit.action")}</th>
+                <th scope="col">{tr("staff:audit.target")}</th>
+                <th scope="col">{tr("staff:common.reason")}</th>
+                <th scope="col">{tr("staff:audit.outcome")}</th>
               </tr>
             </thead>
             <tbody>

@@ -6,7 +6,7 @@ import { db } from "../lib/db.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { MAX_SEARCH, STATUSES } from "../staff/constants";
 import { listMembers, parseMemberQuery } from "../staff/members.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -42,19 +42,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StaffMembers() {
+  const tr = useStaffText();
   const { query, members, nextPath, firstPath } = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{st("members.title")}</h1>
+      <h1>{tr("staff:members.title")}</h1>
       <Form method="get" className="card staff-filters" role="search">
         <div className="field">
-          <label htmlFor="q">{st("members.search")}</label>
+          <label htmlFor="q">{tr("staff:members.search")}</label>
           <input id="q" name="q" type="search" defaultValue={query.q} maxLength={MAX_SEARCH} />
         </div>
         <div className="field">
-          <label htmlFor="role">{st("members.role")}</label>
+          <label htmlFor="role">{tr("staff:members.role")}</label>
           <select id="role" name="role" defaultValue={query.role}>
-            <option value="">{st("common.all")}</option>
+            <option value="">{tr("staff:common.all")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {roleLabel(r)}
@@ -63,9 +64,9 @@ export default function StaffMembers() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="status">{st("members.status")}</label>
+          <label htmlFor="status">{tr("staff:members.status")}</label>
           <select id="status" name="status" defaultValue={query.status}>
-            <option value="">{st("common.all")}</option>
+            <option value="">{tr("staff:common.all")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -74,21 +75,21 @@ export default function StaffMembers() {
           </select>
         </div>
         <button type="submit" className="button">
-          {st("common.filter")}
+          {tr("staff:common.filter")}
         </button>
       </Form>
       {members.length === 0 ? (
-        <p className="muted">{st("members.empty")}</p>
+        <p className="muted">{tr("staff:members.empty")}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">{st("members.name")}</th>
-              <th scope="col">{st("members.email")}</th>
-              <th scope="col">{st("members.role")}</th>
-              <th scope="col">{st("members.status")}</th>
-              <th scope="col">{st("members.accessUntil")}</th>
-              <th scope="col">{st("members.since")}</th>
+              <th scope="col">{tr("staff:members.name")}</th>
+              <th scope="col">{tr("staff:members.email")}</th>
+              <th scope="col">{tr("staff:members.role")}</th>
+              <th scope="col">{tr("staff:members.status")}</th>
+              <th scope="col">{tr("staff:members.accessUntil")}</th>
+              <th scope="col">{tr("staff:members.since")}</th>
             </tr>
           </thead>
           <tbody>
@@ -109,9 +110,9 @@ export default function StaffMembers() {
         </table>
       )}
       <p>
-        {firstPath ? <Link to={firstPath}>{st("common.first")}</Link> : null}
+        {firstPath ? <Link to={firstPath}>{tr("staff:common.first")}</Link> : null}
         {firstPath && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{st("common.next")}</Link> : null}
+        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
       </p>
     </>
   );

@@ -11,7 +11,7 @@ import {
   parsePaymentFilters,
   PAYMENTS_PAGE_SIZE,
 } from "../staff/payments-list.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -57,11 +57,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StaffPayments() {
+  const tr = useStaffText();
   const { filters, rows, nextPath, firstPath, csvPath } = useLoaderData<typeof loader>();
   const statuses = filters.kind === "invoices" ? INVOICE_STATUSES : PAYMENT_STATUSES;
   return (
     <>
-      <h1>{st("payments.title")}</h1>
+      <h1>{tr("staff:payments.title")}</h1>
       <Form method="get" className="card staff-filters">
         <div className="field">
           <label htmlFor="kind">Kind</label>
@@ -73,7 +74,7 @@ export default function StaffPayments() {
         <div className="field">
           <label htmlFor="status">Status</label>
           <select id="status" name="status" defaultValue={filters.status}>
-            <option value="">{st("common.all")}</option>
+            <option value="">{tr("staff:common.all")}</option>
             {statuses.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -84,7 +85,7 @@ export default function StaffPayments() {
         <div className="field">
           <label htmlFor="role">Role</label>
           <select id="role" name="role" defaultValue={filters.role}>
-            <option value="">{st("common.all")}</option>
+            <option value="">{tr("staff:common.all")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {roleLabel(r)}
@@ -101,16 +102,16 @@ export default function StaffPayments() {
           <input id="to" name="to" type="date" defaultValue={filters.to} />
         </div>
         <button type="submit" className="button">
-          {st("common.filter")}
+          {tr("staff:common.filter")}
         </button>
       </Form>
       <p>
         <a href={csvPath} download>
-          {st("payments.csv")}
+          {tr("staff:payments.csv")}
         </a>
       </p>
       {rows.length === 0 ? (
-        <p className="muted">{st("common.none")}</p>
+        <p className="muted">{tr("staff:common.none")}</p>
       ) : (
         <table>
           <thead>
@@ -150,9 +151,9 @@ export default function StaffPayments() {
         </table>
       )}
       <p>
-        {firstPath ? <Link to={firstPath}>{st("common.first")}</Link> : null}
+        {firstPath ? <Link to={firstPath}>{tr("staff:common.first")}</Link> : null}
         {firstPath && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{st("common.next")}</Link> : null}
+        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
       </p>
     </>
   );

@@ -7,7 +7,7 @@ import { stripe } from "../lib/stripe.server";
 import { formatMoney } from "../payments/pricing";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseMonth, previousMonth, reconcile } from "../staff/reconciliation.server";
-import { st } from "../staff/text";
+import { useStaffText } from "../staff/text";
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -76,10 +76,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function StaffReconciliation() {
+  const tr = useStaffText();
   const { month, error, stripeError, report } = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{st("reconciliation.title")}</h1>
+      <h1>{tr("staff:reconciliation.title")}</h1>
       <Form method="get" className="card staff-filters">
         <div className="field">
           <label htmlFor="month">Month</label>

@@ -2,12 +2,15 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
-import { st } from "../staff/text";
+import type { RouteHandle } from "../i18n/handle";
+import { useStaffText } from "../staff/text";
 
-export const meta: MetaFunction = () => [
-  { title: `${st("title")} | Talents Acting` },
-  { name: "robots", content: "noindex" },
-];
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:title")} | Talents Acting`,
+};
+
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -17,30 +20,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const LINKS = [
-  ["/staff", "nav.overview"],
-  ["/staff/members", "nav.members"],
-  ["/staff/payments", "nav.payments"],
-  ["/staff/events", "nav.events"],
-  ["/staff/emails", "nav.emails"],
-  ["/staff/reconciliation", "nav.reconciliation"],
-  ["/staff/audit", "nav.audit"],
+  ["/staff", "staff:nav.overview"],
+  ["/staff/members", "staff:nav.members"],
+  ["/staff/payments", "staff:nav.payments"],
+  ["/staff/events", "staff:nav.events"],
+  ["/staff/emails", "staff:nav.emails"],
+  ["/staff/reconciliation", "staff:nav.reconciliation"],
+  ["/staff/audit", "staff:nav.audit"],
 ] as const;
 
 export default function StaffLayout() {
+  const tr = useStaffText();
   const { staff } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="site-header">
         <NavLink to="/staff" end className="brand">
-          {st("title")}
+          {tr("staff:title")}
         </NavLink>
-        <nav aria-label={st("nav.label")}>
+        <nav aria-label={tr("staff:nav.label")}>
           {LINKS.map(([to, key]) => (
             <NavLink key={to} to={to} end={to === "/staff"}>
-              {st(key)}
+              {tr(key)}
             </NavLink>
           ))}
-          <span className="muted">{st("nav.signedInAs", { email: staff.email })}</span>
+          <span className="muted">{tr("staff:nav.signedInAs", { email: staff.email })}</span>
           <Form method="post" action="/logout">
             <button type="submit" className="button secondary">
               Log out

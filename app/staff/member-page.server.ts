@@ -14,14 +14,14 @@ import { cancelSubscription, resendEmail, resyncMember } from "./member-actions.
 import { parseId } from "./members.server";
 import { confirmPassword, needsPassword } from "./reauth.server";
 import { refundablePayments, refundAction } from "./refunds.server";
-import { st } from "./text";
+import { st } from "./text.server";
 
 /** The member page's data: everything about the member, and a fresh nonce for its forms. */
 export async function memberPageLoader(request: Request, params: { id?: string }) {
   const session = await requireStaff(request);
   const id = parseId(params.id);
   const detail = id === null ? null : await memberDetail(db(), id);
-  if (!detail) throw staffNotFound(st("member.notFound"));
+  if (!detail) throw staffNotFound(st("staff:member.notFound"));
   const now = clockNow();
   const refundable = await refundablePayments(db(), detail.payments);
   const runningComp = detail.complimentary.find((c) => Date.parse(c.ends_at) > now.getTime());
@@ -172,7 +172,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
           .select(["id", "email"])
           .where("id", "=", id)
           .executeTakeFirst();
-  if (!member) throw staffNotFound(st("member.notFound"));
+  if (!member) throw staffNotFound(st("staff:member.notFound"));
   const parsed = parseForm(actionSchema, session.form);
   const intentValue = session.form.get("intent");
   const intent = typeof intentValue === "string" ? intentValue.slice(0, 20) : null;
@@ -189,8 +189,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
     if (!proof.ok) {
       const message =
         proof.message === "password-wrong"
-          ? st("common.passwordWrong")
-          : st("common.passwordRequired");
+          ? st("staff:common.passwordWrong")
+          : st("staff:common.passwordRequired");
       return answer(401, { intent, fieldErrors: { password: message }, message });
     }
   }
@@ -201,8 +201,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
       if (!until)
         return answer(400, {
           intent,
-          fieldErrors: { until: st("member.pastDate") },
-          message: st("member.pastDate"),
+          fieldErrors: { until: st("staff:member.pastDate") },
+          message: st("staff:member.pastDate"),
         });
       const result = await grantComplimentaryAccess(db(), {
         staff,
@@ -216,8 +216,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
         intent,
         message:
           result.kind === "duplicate"
-            ? st("common.alreadyDone")
-            : st("member.grantDone", { date: formatDate(until) }),
+            ? st("staff:common.alreadyDone")
+            : st("staff:member.grantDone", { date: formatDate(until) }),
       });
     }
     case "cancel": {

@@ -1,92 +1,89 @@
-// Every string of the staff console, in one place, keyed as i18next keys of the "staff"
-// namespace (with {{name}} interpolation), so moving them into app/locales/*/staff.json is a
-// copy. `st` fills the variables in.
+import { useTranslation } from "react-i18next";
 
-export const STAFF_EN = {
-  title: "Staff console",
-  "nav.label": "Staff console",
-  "nav.overview": "Overview",
-  "nav.members": "Members",
-  "nav.payments": "Payments",
-  "nav.events": "Stripe events",
-  "nav.emails": "Emails",
-  "nav.reconciliation": "Reconciliation",
-  "nav.audit": "Audit log",
-  "nav.signedInAs": "Signed in as {{email}}",
-  "common.next": "Next page",
-  "common.first": "First page",
-  "common.none": "None",
-  "common.reason": "Reason",
-  "common.password": "Your password (asked again for money actions after 15 minutes)",
-  "common.passwordRequired": "Enter your password: your last sign-in is older than 15 minutes.",
-  "common.passwordWrong": "That password is not right.",
-  "common.staleForm": "This form is out of date: reload the page and submit it again",
-  "common.alreadyDone": "This form was already submitted; nothing more was done.",
-  "common.filter": "Filter",
-  "common.all": "All",
-  "members.title": "Members",
-  "members.search": "Name or email",
-  "members.role": "Role",
-  "members.status": "Status",
-  "members.empty": "No member matches.",
-  "members.name": "Name",
-  "members.email": "Email",
-  "members.since": "Member since",
-  "members.accessUntil": "Access until",
-  "member.profile": "Profile",
-  "member.payments": "Payments",
-  "member.subscriptions": "Subscriptions",
-  "member.invoices": "Invoices",
-  "member.emails": "Emails",
-  "member.events": "Stripe events",
-  "member.audit": "Staff actions about this member",
-  "member.history": "Status history",
-  "member.complimentary": "Complimentary access",
-  "member.complimentaryUntil": "Complimentary access until {{date}}",
-  "member.grant": "Give complimentary access",
-  "member.grantUntil": "Until (a date after today)",
-  "member.grantDone": "Complimentary access given until {{date}}.",
-  "member.pastDate": "Choose a date after today.",
-  "member.refund": "Refund",
-  "member.refundAmount": "Amount in minor units (refundable: {{refundable}})",
-  "member.refundDone": "Refund of {{amount}} requested from Stripe ({{status}}).",
-  "member.refundUnavailable": "Refunds are not available yet.",
-  "member.cancel": "Cancel subscription",
-  "member.cancelWhen": "When",
-  "member.cancelAtEnd": "At the end of the period",
-  "member.cancelNow": "Now",
-  "member.resync": "Re-sync from Stripe",
-  "member.resend": "Resend",
-  "member.hosted": "Invoice page",
-  "member.pdf": "PDF",
-  "member.notFound": "There is no such member.",
-  "audit.title": "Audit log",
-  "audit.when": "When",
-  "audit.who": "Who",
-  "audit.action": "Action",
-  "audit.member": "Member",
-  "audit.target": "On",
-  "audit.outcome": "Outcome",
-  "audit.before": "Before",
-  "audit.after": "After",
-  "audit.empty": "No staff action yet.",
-  "events.title": "Stripe events",
-  "events.replay": "Replay",
-  "events.replayed": "Event {{id}} replayed: {{status}}.",
-  "events.empty": "No event.",
-  "emails.title": "Emails",
-  "emails.retry": "Retry",
-  "emails.empty": "No email.",
-  "emails.open": "Open",
-  "overview.title": "Overview",
-  "payments.title": "Payments",
-  "payments.csv": "Download CSV",
-  "reconciliation.title": "Reconciliation",
-} as const;
+// Every string of the staff console is a key of the "staff" namespace
+// (app/locales/{fr,en}/staff.json, decision 0022). Pages read them with useStaffText();
+// messages made on the server (action results) read the English catalog through text.server.ts.
 
-export type StaffKey = keyof typeof STAFF_EN;
+export type StaffKey =
+  | "staff:title"
+  | "staff:nav.label"
+  | "staff:nav.overview"
+  | "staff:nav.members"
+  | "staff:nav.payments"
+  | "staff:nav.events"
+  | "staff:nav.emails"
+  | "staff:nav.reconciliation"
+  | "staff:nav.audit"
+  | "staff:nav.signedInAs"
+  | "staff:common.next"
+  | "staff:common.first"
+  | "staff:common.none"
+  | "staff:common.reason"
+  | "staff:common.password"
+  | "staff:common.passwordRequired"
+  | "staff:common.passwordWrong"
+  | "staff:common.alreadyDone"
+  | "staff:common.filter"
+  | "staff:common.all"
+  | "staff:members.title"
+  | "staff:members.search"
+  | "staff:members.role"
+  | "staff:members.status"
+  | "staff:members.empty"
+  | "staff:members.name"
+  | "staff:members.email"
+  | "staff:members.since"
+  | "staff:members.accessUntil"
+  | "staff:member.profile"
+  | "staff:member.payments"
+  | "staff:member.subscriptions"
+  | "staff:member.invoices"
+  | "staff:member.emails"
+  | "staff:member.events"
+  | "staff:member.audit"
+  | "staff:member.history"
+  | "staff:member.complimentary"
+  | "staff:member.complimentaryUntil"
+  | "staff:member.grant"
+  | "staff:member.grantUntil"
+  | "staff:member.grantDone"
+  | "staff:member.pastDate"
+  | "staff:member.refund"
+  | "staff:member.refundAmount"
+  | "staff:member.cancel"
+  | "staff:member.cancelWhen"
+  | "staff:member.cancelAtEnd"
+  | "staff:member.cancelNow"
+  | "staff:member.resync"
+  | "staff:member.resend"
+  | "staff:member.hosted"
+  | "staff:member.pdf"
+  | "staff:member.notFound"
+  | "staff:audit.title"
+  | "staff:audit.when"
+  | "staff:audit.who"
+  | "staff:audit.action"
+  | "staff:audit.member"
+  | "staff:audit.target"
+  | "staff:audit.outcome"
+  | "staff:audit.before"
+  | "staff:audit.after"
+  | "staff:audit.empty"
+  | "staff:events.title"
+  | "staff:events.replay"
+  | "staff:events.empty"
+  | "staff:emails.title"
+  | "staff:emails.retry"
+  | "staff:emails.empty"
+  | "staff:overview.title"
+  | "staff:payments.title"
+  | "staff:payments.csv"
+  | "staff:reconciliation.title";
 
-/** The English text of `key` with its {{variables}} filled in. */
-export function st(key: StaffKey, vars: Record<string, string | number> = {}): string {
-  return STAFF_EN[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ""));
+export type StaffText = (key: StaffKey, vars?: Record<string, string | number>) => string;
+
+/** The page's language's text of a staff key, with its {{variables}} filled in. */
+export function useStaffText(): StaffText {
+  const { t } = useTranslation("staff");
+  return (key, vars = {}) => t(key, vars);
 }
