@@ -1,44 +1,79 @@
-import { Button, Section, Text } from "@react-email/components";
+import { Button, Link, Section, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { DateValue, MoneyValue } from "../app/i18n/email-values";
+import { planName } from "../app/i18n/plans";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 
 export interface PaymentConfirmationEmailProps {
   name: string;
+  /** the plan's id (payments.plan): its name is written in the recipient's language */
+  plan?: string;
+  /** the plan's name in English, for rows queued before plan ids */
   planName: string;
-  /** "300 MAD" */
-  amount: string;
-  /** the payment date as people read it */
-  paidOn: string;
+  amount: MoneyValue;
+  /** when it was paid (ISO instant) */
+  paidOn: DateValue;
   /** Checkout Session or PaymentIntent id, quoted when the member writes to support */
   reference: string;
-  accessEndsOn: string;
+  accessEndsOn: DateValue;
   dashboardUrl: string;
+  /** the invoice Stripe made for the payment: its number, hosted page and PDF */
+  invoiceNumber?: string | null;
+  invoiceUrl?: string | null;
+  invoicePdfUrl?: string | null;
 }
 
-export function paymentConfirmationSubject(planName: string): string {
-  return `Payment received: ${planName}`;
+export function paymentConfirmationSubject(
+  t: TFunction,
+  props: Pick<PaymentConfirmationEmailProps, "plan" | "planName">,
+): string {
+  return t("emails:paymentConfirmation.subject", { plan: planName(t, props.plan, props.planName) });
 }
 
 export default function PaymentConfirmationEmail(props: PaymentConfirmationEmailProps) {
+  const { t, money, date, plan } = useEmailText();
+  const name = plan(props);
+  const until = date(props.accessEndsOn);
   return (
     <EmailLayout
-      preview={`Thank you: your ${props.planName} is active until ${props.accessEndsOn}.`}
-      heading="Thank you for your payment"
-      footer="Talents Acting. Keep this email as your receipt."
+      preview={t("emails:paymentConfirmation.preview", { plan: name, date: until })}
+      heading={t("emails:paymentConfirmation.heading")}
+      footer={t("emails:footer.receipt")}
     >
-      <Text style={text}>Hello {props.name},</Text>
-      <Text style={text}>
-        We received your payment for the {props.planName}. Your access is active until{" "}
-        {props.accessEndsOn}.
-      </Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
+      <Text style={text}>{t("emails:paymentConfirmation.body", { plan: name, date: until })}</Text>
       <Section style={details}>
-        <Text style={row}>Plan: {props.planName}</Text>
-        <Text style={row}>Amount: {props.amount}</Text>
-        <Text style={row}>Date: {props.paidOn}</Text>
-        <Text style={row}>Payment reference: {props.reference}</Text>
-        <Text style={row}>Access until: {props.accessEndsOn}</Text>
+        <Text style={row}>{t("emails:paymentConfirmation.plan", { value: name })}</Text>
+        <Text style={row}>
+          {t("emails:paymentConfirmation.amount", { value: money(props.amount) })}
+        </Text>
+        <Text style={row}>
+          {t("emails:paymentConfirmation.date", { value: date(props.paidOn) })}
+        </Text>
+        {props.invoiceNumber ? (
+          <Text style={row}>
+            {t("emails:paymentConfirmation.invoiceNumber", { value: props.invoiceNumber })}
+          </Text>
+        ) : null}
+        <Text style={row}>
+          {t("emails:paymentConfirmation.reference", { value: props.reference })}
+        </Text>
+        <Text style={row}>{t("emails:paymentConfirmation.until", { value: until })}</Text>
       </Section>
+      {props.invoiceUrl ? (
+        <Text style={text}>
+          <Link href={props.invoiceUrl}>{t("emails:paymentConfirmation.invoice")}</Link>
+          {props.invoicePdfUrl ? (
+            <>
+              {" \u00b7 "}
+              <Link href={props.invoicePdfUrl}>{t("emails:paymentConfirmation.invoicePdf")}</Link>
+            </>
+          ) : null}
+        </Text>
+      ) : null}
       <Button href={props.dashboardUrl} style={button}>
-        Open your dashboard
+        {t("emails:paymentConfirmation.dashboard")}
       </Button>
     </EmailLayout>
   );
@@ -46,12 +81,16 @@ export default function PaymentConfirmationEmail(props: PaymentConfirmationEmail
 
 PaymentConfirmationEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_annual_membership",
   planName: "Talent annual membership",
-  amount: "300 MAD",
-  paidOn: "21 November 2026",
+  amount: { amount: 30000, currency: "MAD" },
+  paidOn: "2026-11-21T10:00:00.000Z",
   reference: "cs_test_123",
-  accessEndsOn: "21 November 2027",
+  accessEndsOn: "2027-11-21T10:00:00.000Z",
   dashboardUrl: "http://localhost:3000/dashboard/talent",
+  invoiceNumber: "ABCD1234-0001",
+  invoiceUrl: "https://invoice.stripe.com/i/acct_123/test_123",
+  invoicePdfUrl: "https://pay.stripe.com/invoice/acct_123/test_123/pdf",
 } satisfies PaymentConfirmationEmailProps;
 
 const details = {

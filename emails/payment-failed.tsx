@@ -1,33 +1,42 @@
 import { Button, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { MoneyValue } from "../app/i18n/email-values";
+import { planName } from "../app/i18n/plans";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 
 export interface PaymentFailedEmailProps {
   name: string;
+  /** the plan's id: its name is written in the recipient's language */
+  plan?: string;
+  /** the plan's name in English, for rows queued before plan ids */
   planName: string;
-  amount: string;
+  amount: MoneyValue;
   reference: string;
   paymentUrl: string;
 }
 
-export function paymentFailedSubject(planName: string): string {
-  return `Your payment did not go through: ${planName}`;
+export function paymentFailedSubject(
+  t: TFunction,
+  props: Pick<PaymentFailedEmailProps, "plan" | "planName">,
+): string {
+  return t("emails:paymentFailed.subject", { plan: planName(t, props.plan, props.planName) });
 }
 
 export default function PaymentFailedEmail(props: PaymentFailedEmailProps) {
+  const { t, money, plan } = useEmailText();
+  const amount = money(props.amount);
   return (
     <EmailLayout
-      preview={`Your payment of ${props.amount} did not go through; nothing was charged.`}
-      heading="Your payment did not go through"
-      footer="Talents Acting"
+      preview={t("emails:paymentFailed.preview", { amount })}
+      heading={t("emails:paymentFailed.heading")}
+      footer={t("emails:footer.plain")}
     >
-      <Text style={text}>Hello {props.name},</Text>
-      <Text style={text}>
-        Your payment of {props.amount} for the {props.planName} could not be completed, so your
-        access has not changed. You can try again with another payment method.
-      </Text>
-      <Text style={small}>Payment reference: {props.reference}</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
+      <Text style={text}>{t("emails:paymentFailed.body", { amount, plan: plan(props) })}</Text>
+      <Text style={small}>{t("emails:paymentFailed.reference", { value: props.reference })}</Text>
       <Button href={props.paymentUrl} style={button}>
-        Try again
+        {t("emails:paymentFailed.retry")}
       </Button>
     </EmailLayout>
   );
@@ -35,8 +44,9 @@ export default function PaymentFailedEmail(props: PaymentFailedEmailProps) {
 
 PaymentFailedEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_annual_membership",
   planName: "Talent annual membership",
-  amount: "300 MAD",
+  amount: { amount: 30000, currency: "MAD" },
   reference: "cs_test_123",
   paymentUrl: "http://localhost:3000/dashboard/talent/payment",
 } satisfies PaymentFailedEmailProps;

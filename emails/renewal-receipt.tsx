@@ -1,54 +1,71 @@
 import { Button, Section, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { DateValue, MoneyValue } from "../app/i18n/email-values";
+import { planName } from "../app/i18n/plans";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 import { ManageLink } from "./components/manage-link";
 
 export interface RenewalReceiptEmailProps {
   name: string;
+  /** the plan's id: its name is written in the recipient's language */
+  plan?: string;
   planName: string;
-  amount: string;
-  paidOn: string;
+  amount: MoneyValue;
+  paidOn: DateValue;
   invoiceNumber: string;
-  periodEndsOn: string;
+  periodEndsOn: DateValue;
   /** Stripe's hosted invoice page */
   invoiceUrl: string;
   /** the next charge's date, from the member view; null when the plan will not renew */
-  nextChargeOn?: string | null;
+  nextChargeOn?: DateValue | null;
   /** the app's /billing/portal link: manage or cancel the plan (absent in emails queued before it) */
   manageUrl?: string;
 }
 
-export function renewalReceiptSubject(planName: string): string {
-  return `Receipt: your ${planName} renewed`;
+export function renewalReceiptSubject(
+  t: TFunction,
+  props: Pick<RenewalReceiptEmailProps, "plan" | "planName">,
+): string {
+  return t("emails:renewalReceipt.subject", { plan: planName(t, props.plan, props.planName) });
 }
 
 export default function RenewalReceiptEmail(props: RenewalReceiptEmailProps) {
+  const { t, money, date, plan } = useEmailText();
+  const amount = money(props.amount);
+  const until = date(props.periodEndsOn);
+  const next = props.nextChargeOn ? date(props.nextChargeOn) : null;
   return (
     <EmailLayout
       preview={
-        props.nextChargeOn
-          ? `We charged ${props.amount}; the next charge is on ${props.nextChargeOn}.`
-          : `We charged ${props.amount}; your access runs until ${props.periodEndsOn}.`
+        next
+          ? t("emails:renewalReceipt.previewNext", { amount, date: next })
+          : t("emails:renewalReceipt.preview", { amount, date: until })
       }
-      heading="Your membership renewed"
-      footer="Talents Acting. Keep this email as your receipt."
+      heading={t("emails:renewalReceipt.heading")}
+      footer={t("emails:footer.receipt")}
     >
-      <Text style={text}>Hello {props.name},</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
       <Text style={text}>
-        Your {props.planName} renewed and we charged {props.amount}.{" "}
-        {props.nextChargeOn
-          ? `The next charge is on ${props.nextChargeOn}.`
+        {t("emails:renewalReceipt.charged", { plan: plan(props), amount })}{" "}
+        {next
+          ? t("emails:renewalReceipt.nextCharge", { date: next })
           : props.nextChargeOn === null
-            ? `It will not renew again: your access runs until ${props.periodEndsOn}.`
-            : `Your access runs until ${props.periodEndsOn}.`}
+            ? t("emails:renewalReceipt.noRenewal", { date: until })
+            : t("emails:renewalReceipt.accessUntil", { date: until })}
       </Text>
       <Section style={details}>
-        <Text style={row}>Invoice: {props.invoiceNumber}</Text>
-        <Text style={row}>Amount: {props.amount}</Text>
-        <Text style={row}>Date: {props.paidOn}</Text>
-        {props.nextChargeOn ? <Text style={row}>Next charge: {props.nextChargeOn}</Text> : null}
+        <Text style={row}>
+          {t("emails:renewalReceipt.invoice", { value: props.invoiceNumber })}
+        </Text>
+        <Text style={row}>{t("emails:renewalReceipt.amount", { value: amount })}</Text>
+        <Text style={row}>{t("emails:renewalReceipt.date", { value: date(props.paidOn) })}</Text>
+        {next ? (
+          <Text style={row}>{t("emails:renewalReceipt.nextChargeRow", { value: next })}</Text>
+        ) : null}
       </Section>
       <Button href={props.invoiceUrl} style={button}>
-        View invoice
+        {t("emails:renewalReceipt.view")}
       </Button>
       <ManageLink href={props.manageUrl} />
     </EmailLayout>
@@ -57,13 +74,14 @@ export default function RenewalReceiptEmail(props: RenewalReceiptEmailProps) {
 
 RenewalReceiptEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_monthly",
   planName: "Talent membership, monthly",
-  amount: "30 MAD",
-  paidOn: "21 May 2027",
+  amount: { amount: 3000, currency: "MAD" },
+  paidOn: "2027-05-21T10:00:00.000Z",
   invoiceNumber: "ABCD1234-0002",
-  periodEndsOn: "21 June 2027",
+  periodEndsOn: "2027-06-21T10:00:00.000Z",
   invoiceUrl: "https://invoice.stripe.com/i/acct_123/test_123",
-  nextChargeOn: "21 June 2027",
+  nextChargeOn: "2027-06-21T10:00:00.000Z",
   manageUrl: "http://localhost:3000/billing/portal",
 } satisfies RenewalReceiptEmailProps;
 

@@ -1,35 +1,48 @@
 import { Button, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { DateValue } from "../app/i18n/email-values";
+import { planName } from "../app/i18n/plans";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 
 export interface SubscriptionCancelledEmailProps {
   name: string;
+  /** the plan's id: its name is written in the recipient's language */
+  plan?: string;
   planName: string;
-  endedOn: string;
+  endedOn: DateValue;
   /** true when it ended because payments failed, not because the member cancelled */
   unpaid: boolean;
   paymentUrl: string;
 }
 
-export function subscriptionCancelledSubject(planName: string): string {
-  return `Your ${planName} has ended`;
+export function subscriptionCancelledSubject(
+  t: TFunction,
+  props: Pick<SubscriptionCancelledEmailProps, "plan" | "planName">,
+): string {
+  return t("emails:subscriptionCancelled.subject", {
+    plan: planName(t, props.plan, props.planName),
+  });
 }
 
 export default function SubscriptionCancelledEmail(props: SubscriptionCancelledEmailProps) {
+  const { t, date, plan } = useEmailText();
+  const values = { plan: plan(props), date: date(props.endedOn) };
   return (
     <EmailLayout
-      preview={`Your ${props.planName} ended on ${props.endedOn}.`}
-      heading="Your subscription has ended"
-      footer="Talents Acting"
+      preview={t("emails:subscriptionCancelled.preview", values)}
+      heading={t("emails:subscriptionCancelled.heading")}
+      footer={t("emails:footer.plain")}
     >
-      <Text style={text}>Hello {props.name},</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
       <Text style={text}>
         {props.unpaid
-          ? `Your ${props.planName} ended on ${props.endedOn} because its payment could not be collected.`
-          : `Your ${props.planName} was cancelled and ended on ${props.endedOn}.`}{" "}
-        Nothing more will be charged. You are welcome back any time.
+          ? t("emails:subscriptionCancelled.bodyUnpaid", values)
+          : t("emails:subscriptionCancelled.bodyCancelled", values)}{" "}
+        {t("emails:subscriptionCancelled.welcomeBack")}
       </Text>
       <Button href={props.paymentUrl} style={button}>
-        See plans
+        {t("emails:subscriptionCancelled.plans")}
       </Button>
     </EmailLayout>
   );
@@ -37,8 +50,9 @@ export default function SubscriptionCancelledEmail(props: SubscriptionCancelledE
 
 SubscriptionCancelledEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_monthly",
   planName: "Talent membership, monthly",
-  endedOn: "21 June 2027",
+  endedOn: "2027-06-21T10:00:00.000Z",
   unpaid: false,
   paymentUrl: "http://localhost:3000/dashboard/talent/payment",
 } satisfies SubscriptionCancelledEmailProps;

@@ -1,18 +1,24 @@
 import { Button, Section, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { DateValue, MoneyValue, PriceValue } from "../app/i18n/email-values";
+import { planName } from "../app/i18n/plans";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 import { ManageLink } from "./components/manage-link";
 
 export interface SubscriptionStartedEmailProps {
   name: string;
+  /** the plan's id: its name is written in the recipient's language */
+  plan?: string;
   planName: string;
-  /** "30 MAD a month" */
-  price: string;
+  /** the recurring price: amount, currency and interval */
+  price: PriceValue;
   /** the trial's last day when a free trial started, else null */
-  trialEndsOn: string | null;
-  /** what was charged today ("30 MAD"), null during a trial */
-  amountPaid: string | null;
+  trialEndsOn: DateValue | null;
+  /** what was charged today, null during a trial */
+  amountPaid: MoneyValue | null;
   /** the date of the next charge */
-  renewsOn: string;
+  renewsOn: DateValue;
   reference: string;
   billingUrl: string;
   /** the app's /billing/portal link: manage or cancel the plan (absent in emails queued before it) */
@@ -20,43 +26,64 @@ export interface SubscriptionStartedEmailProps {
 }
 
 export function subscriptionStartedSubject(
-  props: Pick<SubscriptionStartedEmailProps, "planName" | "trialEndsOn">,
+  t: TFunction,
+  props: Pick<SubscriptionStartedEmailProps, "plan" | "planName" | "trialEndsOn">,
 ): string {
+  const plan = planName(t, props.plan, props.planName);
   return props.trialEndsOn
-    ? `Your free trial has started: ${props.planName}`
-    : `Payment received: ${props.planName}`;
+    ? t("emails:subscriptionStarted.subjectTrial", { plan })
+    : t("emails:subscriptionStarted.subjectPaid", { plan });
 }
 
 /** The confirmation of a new subscription: the existing payment confirmation, adapted to the plan. */
 export default function SubscriptionStartedEmail(props: SubscriptionStartedEmailProps) {
+  const { t, money, date, price, plan } = useEmailText();
   const trial = props.trialEndsOn !== null;
+  const values = {
+    plan: plan(props),
+    price: price(props.price),
+    date: props.trialEndsOn ? date(props.trialEndsOn) : "",
+  };
+  const renewsOn = date(props.renewsOn);
   return (
     <EmailLayout
       preview={
         trial
-          ? `Your free trial runs until ${props.trialEndsOn}.`
-          : `Thank you: your ${props.planName} is active.`
+          ? t("emails:subscriptionStarted.previewTrial", values)
+          : t("emails:subscriptionStarted.previewPaid", values)
       }
-      heading={trial ? "Your free trial has started" : "Thank you for your payment"}
-      footer="Talents Acting. Keep this email as your confirmation."
+      heading={
+        trial
+          ? t("emails:subscriptionStarted.headingTrial")
+          : t("emails:subscriptionStarted.headingPaid")
+      }
+      footer={t("emails:footer.confirmation")}
     >
-      <Text style={text}>Hello {props.name},</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
       <Text style={text}>
         {trial
-          ? `Your ${props.planName} is active. Your free trial runs until ${props.trialEndsOn}; then ${props.price}, renewing by itself until you cancel.`
-          : `We received your payment for the ${props.planName}. It renews by itself at ${props.price} until you cancel.`}
+          ? t("emails:subscriptionStarted.bodyTrial", values)
+          : t("emails:subscriptionStarted.bodyPaid", values)}
       </Text>
       <Section style={details}>
-        <Text style={row}>{`Plan: ${props.planName}`}</Text>
-        <Text style={row}>{`Price: ${props.price}`}</Text>
-        {props.amountPaid ? <Text style={row}>{`Paid today: ${props.amountPaid}`}</Text> : null}
+        <Text style={row}>{t("emails:subscriptionStarted.plan", { value: values.plan })}</Text>
+        <Text style={row}>{t("emails:subscriptionStarted.price", { value: values.price })}</Text>
+        {props.amountPaid ? (
+          <Text style={row}>
+            {t("emails:subscriptionStarted.paidToday", { value: money(props.amountPaid) })}
+          </Text>
+        ) : null}
         <Text style={row}>
-          {trial ? `First payment on: ${props.renewsOn}` : `Next renewal: ${props.renewsOn}`}
+          {trial
+            ? t("emails:subscriptionStarted.firstPayment", { value: renewsOn })
+            : t("emails:subscriptionStarted.nextRenewal", { value: renewsOn })}
         </Text>
-        <Text style={row}>{`Reference: ${props.reference}`}</Text>
+        <Text style={row}>
+          {t("emails:subscriptionStarted.reference", { value: props.reference })}
+        </Text>
       </Section>
       <Button href={props.billingUrl} style={button}>
-        Open billing
+        {t("emails:subscriptionStarted.billing")}
       </Button>
       <ManageLink href={props.manageUrl} />
     </EmailLayout>
@@ -65,11 +92,12 @@ export default function SubscriptionStartedEmail(props: SubscriptionStartedEmail
 
 SubscriptionStartedEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_monthly",
   planName: "Talent membership, monthly",
-  price: "30 MAD a month",
-  trialEndsOn: "21 May 2027",
+  price: { amount: 3000, currency: "MAD", interval: "month" },
+  trialEndsOn: "2027-05-21T10:00:00.000Z",
   amountPaid: null,
-  renewsOn: "21 May 2027",
+  renewsOn: "2027-05-21T10:00:00.000Z",
   reference: "sub_123",
   billingUrl: "http://localhost:3000/dashboard/talent/billing",
 } satisfies SubscriptionStartedEmailProps;

@@ -4,7 +4,6 @@ import type { RenewalReminderKind } from "../../emails/renewal-reminder";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
-import { formatDate } from "../payments/format.server";
 import { planForRole, ROLES } from "../payments/pricing";
 import { RUNNING_SUBSCRIPTION_STATUSES } from "../billing/access-status";
 
@@ -143,8 +142,10 @@ export async function queueRenewalReminders(db: DB, now: Date): Promise<number> 
     const props = {
       kind: reminder.kind,
       name: reminder.name,
+      plan: plan.id,
       planName: plan.name,
-      accessEndsOn: formatDate(reminder.accessExpiresAt),
+      // written in the member's language when the dispatcher sends it
+      accessEndsOn: reminder.accessExpiresAt,
       paymentUrl: `${env().appUrl}/dashboard/${reminder.role}/payment`,
     };
     // Rendered by the dispatcher when it sends. The outbox schedules on the system time its

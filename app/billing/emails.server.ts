@@ -1,4 +1,5 @@
 import type { TemplateEmail } from "../email/outbox.server";
+import type { Language } from "../i18n/config";
 import {
   renderStoredTemplate,
   templateVersion,
@@ -35,6 +36,7 @@ export type BillingEmail = Extract<TemplateEmail, { template: BillingTemplate }>
 export async function renderBillingEmail<N extends BillingTemplate & TemplateName>(
   name: N,
   props: TemplateProps[N],
+  language?: Language,
 ): Promise<RenderedEmail> {
-  return renderStoredTemplate(name, templateVersion(name), JSON.stringify(props));
+  return renderStoredTemplate(name, templateVersion(name), JSON.stringify(props), language);
 }

@@ -11,9 +11,8 @@ import { env } from "../lib/env.server";
 import { afterCommit, forUpdate } from "../../db/dialect";
 import { log } from "../observability/log.server";
 import { writeTransaction } from "../payments/write-transaction.server";
-import { formatDate } from "../payments/format.server";
 import { formatMoney } from "../payments/pricing";
-import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
+import { planById, type BillingInterval } from "../payments/catalog";
 import { decideAccess, type SubscriptionFacts } from "./access-status";
 import { enqueueEmail } from "../email/outbox.server";
 import { billingEmailKeys, type BillingEmail } from "./emails.server";
@@ -628,12 +627,14 @@ function billingEmailsFor(
   const manageUrl = `${appUrl}/billing/portal`;
   const billingUrl = `${appUrl}/dashboard/${user.role}/billing`;
   const planName = planById(row.plan, row.currency)?.name ?? row.plan;
-  const price = recurringPriceLabel({
+  // Raw values: the dispatcher writes them in the member's language when it sends.
+  const plan = row.plan;
+  const price = {
     amount: row.amount,
     currency: row.currency,
     interval: row.interval as BillingInterval,
-  });
-  const fmt = (value: string | null | undefined) => (value ? formatDate(value) : "-");
+  };
+  const fmt = (value: string | null | undefined) => value ?? "-";
   const to = user.email;
   const emails: BillingEmail[] = [];
 
@@ -643,7 +644,10 @@ function billingEmailsFor(
     ),
   );
   for (const invoice of invoices.filter((i) => relevant.has(i.id))) {
-    const amount = formatMoney(invoice.amount_paid || invoice.amount_due, invoice.currency);
+    const amount = {
+      amount: invoice.amount_paid || invoice.amount_due,
+      currency: invoice.currency,
+    };
     if (
       invoice.billing_reason === "subscription_create" &&
       (invoice.status === "paid" || subscription.status === "trialing")
@@ -654,11 +658,14 @@ function billingEmailsFor(
         template: "subscription-started",
         props: {
           name: user.name,
+          plan,
           planName,
           price,
           trialEndsOn: subscription.status === "trialing" ? fmt(row.trial_end) : null,
           amountPaid:
-            invoice.amount_paid > 0 ? formatMoney(invoice.amount_paid, invoice.currency) : null,
+            invoice.amount_paid > 0
+              ? { amount: invoice.amount_paid, currency: invoice.currency }
+              : null,
           renewsOn: fmt(row.current_period_end),
           reference: subscription.id,
           billingUrl,
@@ -676,6 +683,7 @@ function billingEmailsFor(
         template: "renewal-receipt",
         props: {
           name: user.name,
+          plan,
           planName,
           amount,
           paidOn: fmt(iso(invoice.status_transitions?.paid_at)),
@@ -720,6 +728,7 @@ function billingEmailsFor(
         template: "subscription-payment-failed",
         props: {
           name: user.name,
+          plan,
           planName,
           amount,
           invoiceNumber: invoice.number ?? invoice.id,
@@ -742,6 +751,7 @@ function billingEmailsFor(
       template: "trial-ending",
       props: {
         name: user.name,
+        plan,
         planName,
         trialEndsOn: fmt(row.trial_end),
         price,
@@ -757,6 +767,7 @@ function billingEmailsFor(
       template: "subscription-cancelled",
       props: {
         name: user.name,
+        plan,
         planName,
         endedOn: fmt(row.ended_at ?? row.canceled_at),
         unpaid: row.cancellation_reason === "payment_failed",

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
 import { forUpdateSkipLocked } from "../../db/dialect";
 import type { Database, EmailOutboxMessage } from "../../db/schema";
+import { recipientLanguage } from "../i18n/member-language.server";
 import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
 import { errorMessage, log, maskEmail } from "../observability/log.server";
@@ -68,7 +69,7 @@ export async function dispatchDueEmails(
     const message = await claimNext(db, now());
     if (!message) break;
     try {
-      const content = await contentOf(message);
+      const content = await contentOf(db, message);
       const providerId = await transport.send(
         { to: message.to_email, ...content, tag: tagOf(message) },
         message.id,
@@ -86,15 +87,20 @@ export async function dispatchDueEmails(
 
 /**
  * What to send: the stored body when the row was queued rendered, else its template rendered
- * now (in the dispatcher, off the request that queued it).
+ * now (in the dispatcher, off the request that queued it), in the recipient's language now.
  */
-async function contentOf(message: EmailOutboxMessage): Promise<RenderedEmail> {
+async function contentOf(db: DB, message: EmailOutboxMessage): Promise<RenderedEmail> {
   if (message.subject !== null && message.html !== null && message.text !== null) {
     return { subject: message.subject, html: message.html, text: message.text };
   }
   if (message.template === null)
     throw new UnknownTemplateError(`Email ${message.id} has neither a body nor a template`);
-  return renderStoredTemplate(message.template, message.template_version, message.props);
+  return renderStoredTemplate(
+    message.template,
+    message.template_version,
+    message.props,
+    await recipientLanguage(db, message.to_email),
+  );
 }
 
 /** Leases the next due, unclaimed message for CLAIM_MS and returns it; undefined when none is due. */

@@ -1,6 +1,12 @@
 import { plainTextSelectors, render } from "@react-email/render";
 import { compile } from "html-to-text";
+import type { TFunction } from "i18next";
 import { createElement, type ComponentType } from "react";
+import { I18nextProvider } from "react-i18next";
+import type { Language } from "../i18n/config";
+import { DEFAULT_LANGUAGE } from "../i18n/config";
+import { i18nFor } from "../i18n/i18next.server";
+import { env } from "../lib/env.server";
 import PaymentConfirmationEmail, {
   paymentConfirmationSubject,
   type PaymentConfirmationEmailProps,
@@ -64,52 +70,66 @@ export interface RenderedEmail {
  * upgraded here) until no pending row carries it.
  */
 interface TemplateDefinition<P> {
+  /** the version new rows are queued with */
   version: number;
+  /** older versions this code still renders (their props fit the same component) */
+  alsoRenders?: number[];
   component: ComponentType<P>;
-  subject(props: P): string;
+  subject(props: P, t: TFunction, language: Language): string;
 }
+
+// Version 2 of every template carries plan ids, amounts in minor units and ISO dates, written
+// in the recipient's language when sent; version 1 rows hold English words, shown as they are.
 
 const templates = {
   "payment-confirmation": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: PaymentConfirmationEmail,
-    subject: (props) => paymentConfirmationSubject(props.planName),
+    subject: (props, t) => paymentConfirmationSubject(t, props),
   } satisfies TemplateDefinition<PaymentConfirmationEmailProps>,
   "payment-failed": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: PaymentFailedEmail,
-    subject: (props) => paymentFailedSubject(props.planName),
+    subject: (props, t) => paymentFailedSubject(t, props),
   } satisfies TemplateDefinition<PaymentFailedEmailProps>,
   "renewal-reminder": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: RenewalReminderEmail,
-    subject: (props) => renewalReminderSubject(props.kind, props.planName),
+    subject: (props, t) => renewalReminderSubject(t, props),
   } satisfies TemplateDefinition<RenewalReminderEmailProps>,
   // Auto-renewing plans (app/billing/emails.server.ts queues them).
   "subscription-started": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: SubscriptionStartedEmail,
-    subject: (props) => subscriptionStartedSubject(props),
+    subject: (props, t) => subscriptionStartedSubject(t, props),
   } satisfies TemplateDefinition<SubscriptionStartedEmailProps>,
   "trial-ending": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: TrialEndingEmail,
-    subject: (props) => trialEndingSubject(props.trialEndsOn),
+    subject: (props, t, language) => trialEndingSubject(t, props, language),
   } satisfies TemplateDefinition<TrialEndingEmailProps>,
   "renewal-receipt": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: RenewalReceiptEmail,
-    subject: (props) => renewalReceiptSubject(props.planName),
+    subject: (props, t) => renewalReceiptSubject(t, props),
   } satisfies TemplateDefinition<RenewalReceiptEmailProps>,
   "subscription-payment-failed": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: SubscriptionPaymentFailedEmail,
-    subject: (props) => subscriptionPaymentFailedSubject(props.planName),
+    subject: (props, t) => subscriptionPaymentFailedSubject(t, props),
   } satisfies TemplateDefinition<SubscriptionPaymentFailedEmailProps>,
   "subscription-cancelled": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: SubscriptionCancelledEmail,
-    subject: (props) => subscriptionCancelledSubject(props.planName),
+    subject: (props, t) => subscriptionCancelledSubject(t, props),
   } satisfies TemplateDefinition<SubscriptionCancelledEmailProps>,
   // Refunds, disputes, one membership, renewals (decision 17).
   refund: {
@@ -171,38 +191,83 @@ export class UnknownTemplateError extends Error {
  */
 const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 
+/**
+ * Links to the app keep the recipient's language (`?lng=`), so the page an email opens is in
+ * the email's language even in a browser that never chose one.
+ */
+function withLanguageLinks<P extends object>(props: P, language: Language): P {
+  const appOrigin = new URL(env().appUrl).origin;
+  const out = { ...props } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(out)) {
+    if (!key.endsWith("Url") || typeof value !== "string") continue;
+    try {
+      const url = new URL(value);
+      if (url.origin !== appOrigin) continue;
+      url.searchParams.set("lng", language);
+      out[key] = url.toString();
+    } catch {
+      // not a URL: left as it is
+    }
+  }
+  return out as P;
+}
+
 async function renderElement<P extends object>(
   definition: TemplateDefinition<P>,
   props: P,
+  language: Language,
 ): Promise<RenderedEmail> {
-  const html = await render(createElement(definition.component, props));
+  const i18n = i18nFor(language);
+  const linked = withLanguageLinks(props, language);
+  const html = await render(
+    createElement(
+      I18nextProvider,
+      { i18n },
+      createElement(definition.component as ComponentType<object>, linked),
+    ),
+  );
   // The text part comes from the rendered HTML, as render(..., { plainText: true }) makes it,
   // without rendering the React tree a second time.
-  return { subject: definition.subject(props), html, text: toPlainText(html) };
+  return {
+    subject: definition.subject(linked, i18n.getFixedT(language), language),
+    html,
+    text: toPlainText(html),
+  };
 }
 
-/** Renders a stored template (name, version, JSON props) as the dispatcher does before sending. */
+/**
+ * Renders a stored template (name, version, JSON props) as the dispatcher does before sending,
+ * in the recipient's language.
+ */
 export async function renderStoredTemplate(
   name: string,
   version: number | null,
   propsJson: string | null,
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<RenderedEmail> {
   if (!(name in templates)) throw new UnknownTemplateError(`Unknown email template ${name}`);
   const definition = templates[name as TemplateName] as TemplateDefinition<object>;
-  if (version !== definition.version)
+  if (
+    version === null ||
+    (version !== definition.version && !(definition.alsoRenders ?? []).includes(version))
+  )
     throw new UnknownTemplateError(`Email template ${name} has no props version ${version}`);
   const props = JSON.parse(propsJson ?? "null") as unknown;
   if (typeof props !== "object" || props === null)
     throw new UnknownTemplateError(`Email template ${name}: props are not an object`);
-  return renderElement(definition, props);
+  return renderElement(definition, props, language);
 }
 
 export async function renderPaymentConfirmation(
   props: PaymentConfirmationEmailProps,
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<RenderedEmail> {
-  return renderElement(templates["payment-confirmation"], props);
+  return renderElement(templates["payment-confirmation"], props, language);
 }
 
-export async function renderPaymentFailed(props: PaymentFailedEmailProps): Promise<RenderedEmail> {
-  return renderElement(templates["payment-failed"], props);
+export async function renderPaymentFailed(
+  props: PaymentFailedEmailProps,
+  language: Language = DEFAULT_LANGUAGE,
+): Promise<RenderedEmail> {
+  return renderElement(templates["payment-failed"], props, language);
 }

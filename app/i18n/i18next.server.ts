@@ -71,10 +71,12 @@ function remixI18next(): RemixI18Next {
       fallbackLanguage: DEFAULT_LANGUAGE,
       cookie: languageCookie(),
       findLocale: memberOrBrowserLanguage,
-      // The choice made with the switcher in this browser, then the member's saved choice,
-      // then the browser's languages, then French (decision 0022). remix-i18next's own header
-      // detection looks at the first language only, so the custom step reads the header.
-      order: ["cookie", "custom"],
+      // A link's ?lng= (emails keep their language in their links), the choice made with the
+      // switcher in this browser, then the member's saved choice, then the browser's
+      // languages, then French (decision 0022). remix-i18next's own header detection looks at
+      // the first language only, so the custom step reads the header.
+      searchParamKey: "lng",
+      order: ["searchParams", "cookie", "custom"],
     },
   });
   return detector;

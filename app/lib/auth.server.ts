@@ -155,7 +155,12 @@ export async function requireUser(
   if (role !== undefined && !isRole(role)) throw notFound();
   const url = new URL(request.url);
   const user = await getUser(request);
-  if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  if (!user) {
+    // A link's language (?lng=, as in emails) carries on to the login page.
+    const lng = url.searchParams.get("lng");
+    const language = lng && /^[a-z]{2}$/.test(lng) ? `&lng=${lng}` : "";
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}${language}`);
+  }
   if (role !== undefined && role !== user.role)
     throw redirect(swapSegment(url.pathname, role, user.role) + url.search);
   return user;

@@ -7,8 +7,7 @@ import { env } from "../lib/env.server";
 import { log } from "../observability/log.server";
 import { countPayment } from "../observability/metrics.server";
 import { nextAccessPeriod } from "./access";
-import { formatDate } from "./format.server";
-import { formatMoney, planForRole } from "./pricing";
+import { planForRole } from "./pricing";
 import { writeTransaction } from "./write-transaction.server";
 
 type DB = Kysely<Database>;
@@ -101,11 +100,13 @@ export async function applyFulfilment(
     template: "payment-confirmation",
     props: {
       name: user.name,
+      plan: payment.plan,
       planName: planName(payment, user),
-      amount: formatMoney(payment.amount, payment.currency),
-      paidOn: formatDate(now),
+      // Raw values: the dispatcher writes them in the member's language when it sends.
+      amount: { amount: payment.amount, currency: payment.currency },
+      paidOn: now.toISOString(),
       reference: paymentReference(session),
-      accessEndsOn: formatDate(period.endsAt),
+      accessEndsOn: period.endsAt.toISOString(),
       dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
     },
   });
@@ -171,8 +172,9 @@ export async function applyFailure(
     template: "payment-failed",
     props: {
       name: user.name,
+      plan: payment.plan,
       planName: planName(payment, user),
-      amount: formatMoney(payment.amount, payment.currency),
+      amount: { amount: payment.amount, currency: payment.currency },
       reference: paymentReference(session),
       paymentUrl: `${env().appUrl}/dashboard/${user.role}/payment`,
     },

@@ -9,6 +9,14 @@ import { formValues, readForm } from "../lib/forms.server";
 import { safeRedirect } from "../lib/safe-redirect";
 import { requireSameOrigin } from "../lib/same-origin.server";
 
+/** The page to go back to, without a ?lng= that would outrank the choice just made. */
+function withoutLanguageParam(path: string): string {
+  const url = new URL(path, "http://app.invalid");
+  if (!url.searchParams.has("lng")) return path;
+  url.searchParams.delete("lng");
+  return url.pathname + url.search + url.hash;
+}
+
 // The switcher posts here (a plain form, so it works without JavaScript); a GET just goes home.
 export function loader() {
   return redirect("/");
@@ -22,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const read = await readForm(request);
   const values = read.ok ? formValues(read.form) : {};
-  const back = safeRedirect(values.redirectTo, "/");
+  const back = withoutLanguageParam(safeRedirect(values.redirectTo, "/"));
   const language = parseLanguage(values.lng);
   if (!language) return redirect(back, { status: 303 });
   const user = await getUser(request);

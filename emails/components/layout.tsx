@@ -1,5 +1,6 @@
 import { Body, Container, Head, Heading, Hr, Html, Preview, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 interface Props {
   /** the inbox preview line */
@@ -11,8 +12,9 @@ interface Props {
 
 /** The frame every member email shares: preview line, card, heading, then a rule and a footer. */
 export function EmailLayout({ preview, heading, footer, children }: Props) {
+  const { i18n } = useTranslation("emails");
   return (
-    <Html lang="en">
+    <Html lang={i18n.language} dir={i18n.dir()}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={bodyStyle}>

@@ -67,6 +67,7 @@ async function outboxFor(email: string) {
         row.template ?? "",
         row.template_version,
         row.props,
+        "en",
       );
       return { dedupe_key: row.dedupe_key, status: row.status, subject, text };
     }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
+import { templateVersion } from "../../app/email/templates.server";
 import type { EmailTransport } from "../../app/email/transport.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
@@ -34,6 +35,8 @@ const rowsFor = (email: string) =>
 describe("emails rendered when they are sent", () => {
   it("ten concurrent deliveries queue one unrendered row; two dispatchers send it once, rendered", async () => {
     const user = await createUser(app.db, { name: "Nadia Send" });
+    // Written in the member's language when sent (tests/i18n has the French side).
+    await app.db.updateTable("users").set({ locale: "en" }).where("id", "=", user.id).execute();
     const payment = await createPendingPayment(app.db, user, { plan: "talent_annual_membership" });
     const session = sessionForPayment(payment, {});
     const payload = JSON.stringify(stripeEvent("checkout.session.completed", session));
@@ -48,7 +51,7 @@ describe("emails rendered when they are sent", () => {
     expect(others).toHaveLength(0);
     expect(queued).toMatchObject({
       template: "payment-confirmation",
-      template_version: 1,
+      template_version: templateVersion("payment-confirmation"),
       subject: null,
       html: null,
       text: null,
@@ -69,7 +72,7 @@ describe("emails rendered when they are sent", () => {
       Tag: "payment-confirmation",
     });
     expect(String(sent[0]?.body.TextBody)).toContain("Hello Nadia Send");
-    expect(String(sent[0]?.body.TextBody)).toContain("300 MAD");
+    expect(String(sent[0]?.body.TextBody)).toContain("MAD\u00a0300.00");
     expect(String(sent[0]?.body.HtmlBody)).toMatch(/^<!DOCTYPE html/i);
 
     // What went out is kept on the row (for support and the dev mailbox).
