@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import { PAYMENT_RETRY_WINDOW_DAYS } from "../../app/billing/member-view";
-import { formatDate } from "../../app/payments/format.server";
+import { formatDate as formatDateIn } from "../../app/i18n/format";
+
+// The emails are read in English (tests/billing/support.ts), dates in Casablanca.
+const formatDate = (value: string | Date) => formatDateIn(value, "en");
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, run } from "../support/requests";
 import { payOnHostedPage } from "../support/stripe-sim";
@@ -90,7 +93,7 @@ describe("subscription lifecycle synced from Stripe", () => {
     const receipt = (await renderedEmails(app.db, user.email)).find((e) =>
       e.dedupeKey.startsWith("renewal-receipt:"),
     )!;
-    expect(receipt.text).toContain("30 MAD");
+    expect(receipt.text).toContain("MAD\u00a030.00");
     expect(receipt.text).toContain(invoices[1]?.hosted_invoice_url ?? "missing");
     // The next charge's date (the member view's), not the access end; and where to cancel.
     const renewing = await subscriptionRow(app.db, subscription.id);
@@ -139,7 +142,7 @@ describe("subscription lifecycle synced from Stripe", () => {
       e.dedupeKey.startsWith("subscription-payment-failed:"),
     )!;
     expect(failed.text).toContain("http://localhost:3000/billing/portal?flow=update_card");
-    expect(failed.text).toContain("150 MAD");
+    expect(failed.text).toContain("MAD\u00a0150.00");
     // The retry date and the date access stops, as the billing page gives them.
     const open = await app.db
       .selectFrom("invoices")

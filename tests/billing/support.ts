@@ -100,7 +100,8 @@ export async function renderedEmails(
   const rendered = [];
   for (const row of rows) {
     const email = row.template
-      ? await renderStoredTemplate(row.template, row.template_version, row.props)
+      ? // English, as these suites read them (tests/i18n covers the member's language)
+        await renderStoredTemplate(row.template, row.template_version, row.props, "en")
       : { subject: row.subject ?? "", text: row.text ?? "" };
     rendered.push({ dedupeKey: row.dedupe_key, subject: email.subject, text: email.text });
   }

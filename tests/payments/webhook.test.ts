@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
+import { templateVersion } from "../../app/email/templates.server";
 import { devMailboxTransport } from "../../app/email/transport.server";
+import { formatDate } from "../../app/i18n/format";
 import { action, loader } from "../../app/routes/api.webhooks.stripe";
 import type Stripe from "stripe";
 import {
@@ -171,11 +173,15 @@ describe("checkout.session.completed", () => {
     // Queued by template and props; rendered when the dispatcher sends it.
     expect(emails[0]).toMatchObject({
       template: "payment-confirmation",
-      template_version: 1,
+      template_version: templateVersion("payment-confirmation"),
       html: null,
       text: null,
     });
-    expect(JSON.parse(emails[0]!.props!)).toMatchObject({ amount: "300 MAD", name: user.name });
+    // Minor units: the dispatcher writes the amount in the member's language when it sends.
+    expect(JSON.parse(emails[0]!.props!)).toMatchObject({
+      amount: { amount: 30000, currency: "mad" },
+      name: user.name,
+    });
     const row = await eventRow(event.id);
     expect(row?.processed).toBe(1);
     expect(row?.attempt_count).toBe(1);
@@ -249,13 +255,9 @@ describe("checkout.session.completed", () => {
     expect(emails).toHaveLength(2);
     for (const p of paid) {
       const email = emails.find((e) => e.dedupe_key === `payment-confirmation:${p.id}`);
-      const endsOn = new Intl.DateTimeFormat("en-GB", {
-        day: "numeric",
-        month: "long",
-        year: "numeric",
-        timeZone: "UTC",
-      }).format(new Date(p.access_ends_at!));
-      expect(email?.text).toContain(`Access until: ${endsOn}`);
+      // The member never chose a language: French, the day in Casablanca.
+      const endsOn = formatDate(p.access_ends_at!, "fr");
+      expect(email?.text).toContain(`Acc\u00e8s jusqu'au\u00a0: ${endsOn}`);
     }
   });
 
