@@ -66,7 +66,7 @@ async function sentTo(email: string) {
 
 describe("emails in the recipient's language", () => {
   it("a French member's confirmation is French: words, amount, dates, plan, and links that keep it", async () => {
-    const user = await paidCompany("Société Atlas");
+    const user = await paidCompany("Soci\u00e9t\u00e9 Atlas");
     await setLocale(user.id, "fr");
     const email = await sentTo(user.email);
     expect(plain(email.subject)).toBe("Paiement re\u00e7u : formule annuelle Entreprise");
