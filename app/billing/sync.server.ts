@@ -710,6 +710,7 @@ function billingEmailsFor(
         template: "payment-action-required",
         props: {
           name: user.name,
+          plan,
           planName,
           amount,
           invoiceNumber: invoice.number ?? invoice.id,

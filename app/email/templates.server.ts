@@ -148,9 +148,10 @@ const templates = {
     subject: (props) => disputeNoticeSubject(props.outcome, props.amount),
   } satisfies TemplateDefinition<DisputeNoticeEmailProps>,
   "payment-action-required": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: PaymentActionRequiredEmail,
-    subject: (props) => paymentActionRequiredSubject(props.planName),
+    subject: (props, t) => paymentActionRequiredSubject(t, props),
   } satisfies TemplateDefinition<PaymentActionRequiredEmailProps>,
   "renewal-notice": {
     version: 1,
