@@ -195,6 +195,36 @@ export function afterCommit<D>(db: Kysely<D>, hook: CommitHook): void {
   else hook();
 }
 
+// Constraint errors ---------------------------------------------------------------------------
+
+/**
+ * True when `error` is a unique-constraint violation, on either backend: SQLite's
+ * SQLITE_CONSTRAINT_UNIQUE (message "UNIQUE constraint failed: users.email") or Postgres's
+ * 23505 (constraint "users_email_key"). With `column` ("users.email"), only a violation of that
+ * column's unique index counts.
+ */
+export function isUniqueViolation(error: unknown, column?: `${string}.${string}`): boolean {
+  const e = error as { code?: unknown; message?: unknown; constraint?: unknown; table?: unknown };
+  if (typeof e !== "object" || e === null) return false;
+  if (typeof e.code === "string" && e.code.startsWith("SQLITE_CONSTRAINT")) {
+    const message = typeof e.message === "string" ? e.message : "";
+    return (
+      /UNIQUE constraint failed|PRIMARY KEY/i.test(message) &&
+      (column === undefined || message.includes(column))
+    );
+  }
+  if (e.code === "23505") {
+    if (column === undefined) return true;
+    const [table, name] = column.split(".");
+    // Postgres names a column's unique constraint <table>_<column>_key, an index as created.
+    return (
+      typeof e.constraint === "string" &&
+      (e.constraint === `${table}_${name}_key` || e.constraint.includes(`${table}_${name}`))
+    );
+  }
+  return false;
+}
+
 // Queries -------------------------------------------------------------------------------------
 
 /** LIKE ignoring case, as SQLite's LIKE does for ASCII letters: ILIKE on Postgres. */

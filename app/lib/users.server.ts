@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, Role, User } from "../../db/schema";
+import { isUniqueViolation } from "../../db/dialect";
 import { now as appNow } from "./clock.server";
 
 type DB = Kysely<Database>;
@@ -29,15 +30,6 @@ export async function findUserById(db: DB, id: number): Promise<User | undefined
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-function isUniqueEmailViolation(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  return (
-    (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT") &&
-    error.message.includes("users.email")
-  );
-}
-
 /** Creates an account with no access yet. Throws EmailTakenError when the email is registered (also under a race). */
 export async function createUser(db: DB, input: NewUserInput): Promise<User> {
   const now = appNow().toISOString();
@@ -58,7 +50,7 @@ export async function createUser(db: DB, input: NewUserInput): Promise<User> {
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if (isUniqueEmailViolation(error)) throw new EmailTakenError();
+    if (isUniqueViolation(error, "users.email")) throw new EmailTakenError();
     throw error;
   }
 }

@@ -1,21 +1,10 @@
-// Imported first by the integration tests: points the app at a fresh SQLite file before any
-// app module reads the configuration. run/args/getRequest come from tests/support/requests;
-// formRequest here differs: each request comes from its own client address.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// The auth suites' helpers on the shared harness (tests/support/app.ts): each file gets a fresh
+// database on the backend of its Vitest project (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+// run/args/getRequest come from tests/support/requests; formRequest here differs: each request
+// comes from its own client address.
 import { afterAll, beforeAll } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
-import { db } from "../../app/lib/db.server";
-import { migrateToLatest } from "../../db/migrator";
-
-export const tempDir = mkdtempSync(join(tmpdir(), "auth-test-"));
-process.env.DATABASE_URL = join(tempDir, "app.db");
-process.env.PASSWORD_HASH_COST = "test";
-process.env.RATE_LIMIT_PER_MINUTE = "5";
-process.env.PRICING_CURRENCY = "MAD";
-delete process.env.APP_URL;
-delete process.env.SESSION_SECRET;
+import { setupTestApp, type TestApp } from "../support/app";
 
 let ipCounter = 0;
 
@@ -51,14 +40,16 @@ export function cookiePair(setCookie: string | null): string {
 }
 
 /**
- * A migrated database for the file's tests, closed after them. Rate limits count per client
- * address and account, so tests stay apart by using fresh addresses and emails.
+ * A migrated database for the file's tests, dropped after them. Rate limits count per client
+ * address and account, so tests stay apart by using fresh addresses and emails; the limit is 5
+ * attempts a minute per client.
  */
 export function withAuthTestDatabase(): void {
+  let app: TestApp | undefined;
   beforeAll(async () => {
-    await migrateToLatest(db());
+    app = await setupTestApp({ env: { RATE_LIMIT_PER_MINUTE: "5" } });
   });
   afterAll(async () => {
-    await db().destroy();
+    await app?.close();
   });
 }

@@ -198,6 +198,24 @@ describe("register", () => {
     expect(rejected?.status === "rejected" && rejected.reason).toBeInstanceOf(EmailTakenError);
   });
 
+  it("six concurrent registrations of one email: one account, five field errors, never a 500", async () => {
+    const before = await countUsers();
+    const email = uniqueEmail();
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        run<FormAnswer>(() =>
+          register.action(
+            args(formRequest("/register", registration({ email, name: `Racer ${i}` }))),
+          ),
+        ),
+      ),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual([303, 400, 400, 400, 400, 400]);
+    for (const outcome of outcomes.filter((o) => o.status === 400))
+      expect(outcome.data?.fieldErrors.email).toBe("An account with this email already exists");
+    expect(await countUsers()).toBe(before + 1);
+  });
+
   it("sends a signed-in user to their dashboard", async () => {
     const { cookie } = await registerUser(registration({ role: "company" }));
     const page = await run(() => register.loader(args(getRequest("/register", cookie))));
