@@ -88,6 +88,11 @@ function createMetrics() {
       labelNames: ["status"] as const,
       registers: [registry],
     }),
+    disputesOpen: new client.Gauge({
+      name: "disputes_open",
+      help: "Disputes not closed yet (each needs an answer before Stripe's deadline)",
+      registers: [registry],
+    }),
     scrapeErrors: new client.Counter({
       name: "metrics_scrape_errors_total",
       help: "Scrapes whose database gauges could not be read (the gauges keep their last values)",
@@ -172,7 +177,7 @@ export const PENDING_COUNT_CAP = 100_000;
 /** Reads the database gauges; called by GET /metrics before it renders. */
 export async function readDatabaseGauges(db: DB, now: Date = new Date()): Promise<void> {
   try {
-    const [pending, oldest, subscriptions] = await Promise.all([
+    const [pending, oldest, subscriptions, disputes] = await Promise.all([
       db
         .selectFrom((eb) =>
           eb
@@ -196,7 +201,13 @@ export async function readDatabaseGauges(db: DB, now: Date = new Date()): Promis
         .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
         .groupBy("status")
         .execute(),
+      db
+        .selectFrom("disputes")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("closed_at", "is", null)
+        .executeTakeFirstOrThrow(),
     ]);
+    metrics.disputesOpen.set(Number(disputes.n));
     metrics.outboxPending.set(Number(pending.n));
     metrics.outboxOldest.set(
       oldest ? Math.max(0, (now.getTime() - Date.parse(oldest.created_at)) / 1000) : 0,

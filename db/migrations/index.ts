@@ -7,6 +7,7 @@ import * as sharedState from "./20261122_0012_shared_state";
 import * as refundsDisputesConflicts from "./20261206_0030_refunds_disputes_conflicts";
 import * as paymentRefundedStatus from "./20261206_0031_payment_refunded_status";
 import * as metricsIndexes from "./20261206_0050_metrics_indexes";
+import * as openDisputesIndex from "./20261206_0051_open_disputes_index";
 import * as memberView from "./20261206_0060_member_view";
 import * as userLocale from "./20261206_0070_user_locale";
 import * as staffConsole from "./20261206_0080_staff_console";
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "20261206_0030_refunds_disputes_conflicts": refundsDisputesConflicts,
   "20261206_0031_payment_refunded_status": paymentRefundedStatus,
   "20261206_0050_metrics_indexes": metricsIndexes,
+  "20261206_0051_open_disputes_index": openDisputesIndex,
   "20261206_0060_member_view": memberView,
   "20261206_0070_user_locale": userLocale,
   "20261206_0080_staff_console": staffConsole,

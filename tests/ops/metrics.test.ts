@@ -47,6 +47,7 @@ const METRIC_NAMES = [
   "emails_failed_total",
   "payments_total",
   "subscriptions",
+  "disputes_open",
   "process_cpu_seconds_total",
   "process_resident_memory_bytes",
   "nodejs_eventloop_lag_seconds",
@@ -112,6 +113,26 @@ describe("the exposition", () => {
     const after = parseExposition((await scrape()).text);
     expect(after.find((s) => s.name === "email_outbox_pending")?.value).toBe(0);
     expect(after.find((s) => s.name === "email_outbox_oldest_pending_seconds")?.value).toBe(0);
+  });
+
+  it("counts the open disputes", async () => {
+    const now = new Date().toISOString();
+    const dispute = (id: string, closed: boolean) => ({
+      stripe_dispute_id: id,
+      stripe_charge_id: `ch_${id}`,
+      amount: 30000,
+      currency: "mad",
+      status: closed ? "won" : "needs_response",
+      stripe_created_at: now,
+      closed_at: closed ? now : null,
+      updated_at: now,
+    });
+    await app.db
+      .insertInto("disputes")
+      .values([dispute("dp_open", false), dispute("dp_won", true)])
+      .execute();
+    const samples = parseExposition((await scrape()).text);
+    expect(samples).toContainEqual({ name: "disputes_open", labels: "", value: 1 });
   });
 
   it("counts subscriptions by status from the table", async () => {
