@@ -68,8 +68,10 @@ function DocumentTitle() {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale = parseLanguage(data?.locale) ?? DEFAULT_LANGUAGE;
   const { t, i18n } = useTranslation("common");
+  // No root data on an error page (a 404 runs no loader): keep the language the page was
+  // rendered in rather than switching to the default while hydrating.
+  const locale = parseLanguage(data?.locale) ?? parseLanguage(i18n.language) ?? DEFAULT_LANGUAGE;
   useChangeLanguage(locale);
   return (
     <html lang={locale} dir={i18n.dir(locale)}>

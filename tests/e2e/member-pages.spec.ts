@@ -286,6 +286,8 @@ test.describe("site frame", () => {
   test("a real 404 page with the site header and a title", async ({ page }) => {
     const response = await page.goto("/nope");
     expect(response?.status()).toBe(404);
+    // After hydration too: the page keeps the language it was rendered in.
+    await page.waitForLoadState("networkidle");
     await expect(page).toHaveTitle(/^Page not found \| Talents Acting$/);
     await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText("Talents Acting");
