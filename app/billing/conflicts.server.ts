@@ -3,6 +3,9 @@ import type { Database } from "../../db/schema";
 
 type DB = Kysely<Database>;
 
+/** Refunds made by the app to resolve a second membership carry this; their email is that one. */
+export const CONFLICT_REFUND_MARK = "membership_conflict";
+
 export type ConflictKind =
   | "second_subscription"
   | "year_during_subscription"

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { forUpdate } from "../../db/dialect";
 import type { Database, User } from "../../db/schema";
 import { applyAccess } from "./sync.server";
+import { CONFLICT_REFUND_MARK } from "./conflicts.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
@@ -15,9 +16,6 @@ type DB = Kysely<Database>;
 // Stripe, never the payload; `apply` stores Stripe's totals, which are absolute (the charge's
 // amount_refunded, each refund by its id): a redelivery, a reordering, a refund made in
 // Stripe's dashboard or through requestRefund all end in the same rows and one email per refund.
-
-/** Refunds made by the app to resolve a second membership carry this; their email is that one. */
-export const CONFLICT_REFUND_MARK = "membership_conflict";
 
 export interface ChargeRefunds {
   charge: Stripe.Charge;

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database } from "../../db/schema";
+import { resolveSubscriptionConflict } from "./one-membership.server";
 import { invoiceSubscriptionId, syncSubscription, type SyncResult } from "./sync.server";
 
 type DB = Kysely<Database>;
@@ -27,7 +28,7 @@ export async function syncForEvent(
     invoiceId,
     now,
   });
-  return syncNote(result);
+  return withConflict(db, stripe, subscriptionId, result, now);
 }
 
 /** Syncs the subscription a subscription-mode Checkout Session created; returns the note. */
@@ -48,7 +49,7 @@ export async function syncForCheckout(
     eventType: event.type,
     now,
   });
-  return syncNote(result);
+  return withConflict(db, stripe, subscriptionId, result, now);
 }
 
 function subscriptionIdOf(event: Stripe.Event): {
@@ -68,6 +69,20 @@ function subscriptionIdOf(event: Stripe.Event): {
     return { subscriptionId: invoiceSubscriptionId(invoice), invoiceId: real ? invoice.id : null };
   }
   return { subscriptionId: null, invoiceId: null };
+}
+
+/** After a sync: a subscription that is a second membership is ended (one-membership.server.ts). */
+async function withConflict(
+  db: DB,
+  stripe: Stripe,
+  subscriptionId: string,
+  result: SyncResult,
+  now: Date,
+): Promise<string> {
+  const note = syncNote(result);
+  if (result.kind !== "synced") return note;
+  const resolved = await resolveSubscriptionConflict(db, stripe, subscriptionId, now);
+  return resolved ? `${note}; ${resolved}` : note;
 }
 
 function syncNote(result: SyncResult): string {

@@ -24,6 +24,7 @@ import {
 import { withKeyLock } from "./key-lock.server";
 import { catalogPrices } from "./catalog-sync.server";
 import { recordConflict } from "./conflicts.server";
+import { earlierMembership, resolvedAsConflict } from "./one-membership.server";
 
 type DB = Kysely<Database>;
 
@@ -357,18 +358,35 @@ export async function syncFetched(
   const invoiceRows = fetched.invoices
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
-  const emails = catalogEntry
-    ? billingEmailsFor(
-        user,
-        subscription,
-        row,
-        fetched.invoices,
-        options,
-        invoiceRows,
-        nowIso,
-        fetched.actionRequired ?? new Set(),
-      )
-    : [];
+  // A second membership is ended by resolveSubscriptionConflict, whose one email says why.
+  const second =
+    catalogEntry !== null &&
+    ((await resolvedAsConflict(db, subscription.id)) ||
+      (["trialing", "active", "past_due"].includes(row.status) &&
+        Object.values(
+          await earlierMembership(
+            db,
+            {
+              user_id: user.id,
+              stripe_subscription_id: subscription.id,
+              stripe_created_at: row.stripe_created_at,
+            },
+            now,
+          ),
+        ).some((v) => v !== undefined)));
+  const emails =
+    catalogEntry && !second
+      ? billingEmailsFor(
+          user,
+          subscription,
+          row,
+          fetched.invoices,
+          options,
+          invoiceRows,
+          nowIso,
+          fetched.actionRequired ?? new Set(),
+        )
+      : [];
 
   return writeTransaction(db, async (trx) => {
     if (current)

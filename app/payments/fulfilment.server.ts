@@ -323,3 +323,34 @@ export async function settleSubscriptionCheckout(
     .execute();
   return "checkout settled";
 }
+
+/**
+ * A paid year that completed while a subscription already ran (one membership at a time,
+ * decision 17): refunded at Stripe before this transaction, so it is recorded as paid and
+ * refunded in full, grants nothing and sends no confirmation (the conflict's email says why).
+ */
+export async function applyRefundedYear(
+  trx: DB,
+  session: Stripe.Checkout.Session,
+  refunded: number,
+  now: Date,
+): Promise<string> {
+  const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
+  if (!payment) return "checkout session not created by this app; ignored";
+  if (payment.status !== "pending") return "payment already settled; unchanged";
+  const nowIso = now.toISOString();
+  await trx
+    .updateTable("payments")
+    .set({
+      status: "refunded",
+      paid_at: nowIso,
+      stripe_payment_intent_id: paymentIntentId(session),
+      refunded_amount: Math.max(refunded, payment.refunded_amount),
+      refunded_at: nowIso,
+      updated_at: nowIso,
+    })
+    .where("id", "=", payment.id)
+    .where("status", "=", "pending")
+    .execute();
+  return `second membership: payment ${payment.id} refunded (${refunded}), not fulfilled`;
+}

@@ -99,6 +99,16 @@ export async function confirmCheckoutReturn(
   if (!isPaidSession(session))
     return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };
 
+  // A year bought while a subscription runs is a second membership: the webhook refunds it
+  // (decision 17), so this page does not fulfil it first.
+  const running = await db
+    .selectFrom("subscriptions")
+    .select("id")
+    .where("user_id", "=", user.id)
+    .where("off_catalog", "=", 0)
+    .where("status", "in", ["trialing", "active", "past_due"])
+    .executeTakeFirst();
+  if (running) return { kind: "processing" };
   const outcome = await fulfilCheckoutSession(db, session, now);
   if (outcome.kind === "mismatch") {
     return {

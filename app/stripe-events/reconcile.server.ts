@@ -5,7 +5,9 @@ import { resyncAll, type ResyncReport } from "../billing/resync.server";
 import { runRenewalNotices } from "../billing/renewal-notices.server";
 import { syncForCheckout } from "../billing/subscription-events.server";
 import { applyExpiredCheckout } from "../payments/checkout-events.server";
+import { refundYearIfSecond } from "../billing/one-membership.server";
 import {
+  applyRefundedYear,
   fulfilCheckoutSession,
   isPaidSession,
   settleSubscriptionCheckout,
@@ -105,6 +107,11 @@ async function settleFromSession(
     return settled === "checkout settled" ? `subscription checkout settled (${synced})` : null;
   }
   if (!isPaidSession(session)) return null;
+  const second = await refundYearIfSecond(db, stripe, session, now);
+  if (second) {
+    await writeTransaction(db, (trx) => applyRefundedYear(trx, session, second.refunded, now));
+    return `paid while ${second.kept} runs -> refunded (${second.refunded})`;
+  }
   const outcome = await fulfilCheckoutSession(db, session, now);
   switch (outcome.kind) {
     case "fulfilled":

@@ -12,7 +12,8 @@ import {
   applyFailedCheckout,
   applyPaidCheckout,
 } from "../payments/checkout-events.server";
-import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
+import { applyRefundedYear, settleSubscriptionCheckout } from "../payments/fulfilment.server";
+import { expireOtherOpenCheckouts, refundYearIfSecond } from "../billing/one-membership.server";
 import {
   eventTable,
   on,
@@ -51,11 +52,24 @@ const SETUP_NOTE = "setup-mode session: this app buys nothing with it; ignored";
 /** A paid (or, for subscriptions, completed) Checkout: the mode decides what was bought. */
 const checkoutPaid: EventEntry<
   EventOf<"checkout.session.completed" | "checkout.session.async_payment_succeeded">,
-  string | null
+  { synced: string | null; yearRefunded: number | null }
 > = {
-  prepare: syncIfSubscription,
-  apply: async (trx, event, synced, { now }) => {
+  prepare: async (event, ctx) => {
     const session = event.data.object;
+    // One membership at a time: the member's other open Checkouts stop here (decision 17).
+    if (session.status === "complete" && !(await ctx.alreadyProcessed()))
+      await expireOtherOpenCheckouts(ctx.db, ctx.stripe(), session, ctx.now);
+    const synced = await syncIfSubscription(event, ctx);
+    const second =
+      session.mode === "payment" && !(await ctx.alreadyProcessed())
+        ? await refundYearIfSecond(ctx.db, ctx.stripe(), session, ctx.now)
+        : null;
+    return { synced, yearRefunded: second?.refunded ?? null };
+  },
+  apply: async (trx, event, { synced, yearRefunded }, { now }) => {
+    const session = event.data.object;
+    if (session.mode === "payment" && yearRefunded !== null)
+      return applyRefundedYear(trx, session, yearRefunded, now);
     if (session.mode === "subscription") {
       // A subscription Checkout never buys the annual year: it only settles its reservation.
       const settled = await settleSubscriptionCheckout(trx, session, now);
