@@ -281,22 +281,18 @@ async function tellConflict(
       },
       c.now,
     );
-    await enqueueEmail(
-      trx,
-      {
-        dedupeKey: `membership-conflict:${c.resolved}`,
-        to: user.email,
-        template: "membership-conflict",
-        props: {
-          name: user.name,
-          kept: c.keptName,
-          ended: c.endedName,
-          refunded: amount,
-          dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
-        },
+    await enqueueEmail(trx, {
+      dedupeKey: `membership-conflict:${c.resolved}`,
+      to: user.email,
+      template: "membership-conflict",
+      props: {
+        name: user.name,
+        kept: c.keptName,
+        ended: c.endedName,
+        refunded: amount,
+        dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
       },
-      c.now,
-    );
+    });
   });
 }
 

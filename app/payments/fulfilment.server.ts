@@ -335,7 +335,7 @@ export async function applyRefundedYear(
   refunded: number,
   now: Date,
 ): Promise<string> {
-  const payment = await findPaymentForSession(trx, session, { adopt: true, now, lock: true });
+  const payment = await findPaymentForSession(trx, session, { adoptAt: now, lock: true });
   if (!payment) return "checkout session not created by this app; ignored";
   if (payment.status !== "pending") return "payment already settled; unchanged";
   const nowIso = now.toISOString();

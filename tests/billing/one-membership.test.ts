@@ -45,8 +45,8 @@ describe("one membership at a time", () => {
       for (const tab of ["monthly", "yearly", "once"] as Tab[]) {
         const started =
           tab === "once"
-            ? await startCheckout(app.db, app.stripe, user)
-            : await startSubscriptionCheckout(app.db, app.stripe, user, tab);
+            ? await startCheckout(app.db, app.stripe, user, new Date())
+            : await startSubscriptionCheckout(app.db, app.stripe, user, tab, new Date());
         if (started.kind !== "redirect") throw new Error(`${tab}: ${started.kind}`);
         urls.set(tab, started.url);
       }
