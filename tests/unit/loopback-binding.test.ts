@@ -122,7 +122,7 @@ describe("npm start on local defaults", () => {
         const response = await fetch(`http://127.0.0.1:${appPort}/login`);
         expect(response.status).toBe(200);
       },
-      { timeout: 120_000, interval: 250 },
+      { timeout: 240_000, interval: 250 },
     );
   }, 600_000);
 

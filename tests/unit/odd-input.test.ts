@@ -140,7 +140,7 @@ beforeAll(async () => {
       if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
       expect((await send("GET", "/login", {})).status).toBe(200);
     },
-    { timeout: 60_000, interval: 250 },
+    { timeout: 240_000, interval: 250 },
   );
 }, 600_000);
 

@@ -68,7 +68,7 @@ async function startServer(stripeKey: string): Promise<string> {
       if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
       expect((await fetch(`${url}/login`)).status).toBe(200);
     },
-    { timeout: 60_000, interval: 250 },
+    { timeout: 240_000, interval: 250 },
   );
   return url;
 }
@@ -91,7 +91,7 @@ afterAll(async () => {
       return exited;
     }),
   );
-});
+}, 60_000);
 
 describe("the test-mode banner", () => {
   it.each(["/", "/login", "/register", "/talents", "/dashboard/talent"])(
