@@ -17,6 +17,7 @@ import { attachPaymentMethod, resolvePaymentMethod } from "../domain/payment-met
 import { requireSubscription } from "../domain/subscriptions.js";
 import { errorEnvelope, invalidRequest } from "../http/errors.js";
 import { newId } from "../ids.js";
+import { previousAttributes } from "../domain/events.js";
 import { buildInvoiceItem } from "../objects/invoice.js";
 import type { JsonFilter } from "../store/objects.js";
 import type { ApiRoute, SimContext } from "./context.js";
@@ -57,6 +58,12 @@ const invoiceListParams = withExpand({
   collection_method: str.optional(),
 });
 const finalizeParams = withExpand({ auto_advance: bool.optional() });
+const invoiceUpdateParams = withExpand({
+  metadata: metadata.optional(),
+  description: str.max(1500).optional(),
+  footer: str.max(5000).optional(),
+  auto_advance: bool.optional(),
+});
 const payParams = withExpand({
   payment_method: str.optional(),
   off_session: bool.optional(),
@@ -221,6 +228,37 @@ export const invoiceRoutes: ApiRoute[] = [
     },
   },
   retrieveRoute("/v1/invoices/:id", (ctx, id) => requireInvoice(ctx, id)),
+  {
+    method: "POST",
+    path: "/v1/invoices/:id",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(invoiceUpdateParams, req.params);
+      const invoice = requireInvoice(ctx, id);
+      const editsContent =
+        p.description !== undefined || p.footer !== undefined || p.auto_advance !== undefined;
+      // As Stripe: a finalized invoice keeps its content; only its metadata still changes.
+      if (editsContent && invoice.status !== "draft") {
+        throw invalidRequest(
+          `You can only update the metadata of a finalized invoice (this one is ${invoice.status ?? "unknown"}).`,
+          undefined,
+          "invoice_not_editable",
+        );
+      }
+      const updated: Stripe.Invoice = {
+        ...invoice,
+        metadata: mergeMetadata(invoice.metadata ?? {}, p.metadata),
+        ...(p.description !== undefined ? { description: orNull(p.description) } : {}),
+        ...(p.footer !== undefined ? { footer: orNull(p.footer) } : {}),
+        ...(p.auto_advance !== undefined ? { auto_advance: p.auto_advance } : {}),
+      };
+      const changed = previousAttributes(invoice, updated);
+      if (Object.keys(changed).length > 0) {
+        ctx.store.replace("invoices", updated);
+        ctx.events.emit("invoice.updated", updated, req.origin, changed);
+      }
+      return ok(expand(ctx, updated, p.expand));
+    },
+  },
   {
     method: "GET",
     path: "/v1/invoices/:id/lines",

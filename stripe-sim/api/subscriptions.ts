@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { runBilling } from "../domain/billing-clock.js";
+import { resumeSubscription, runBilling } from "../domain/billing-clock.js";
 import { idOf } from "../ids.js";
 import { requireCustomer } from "../domain/customers.js";
 import { customerNow } from "../domain/customer-time.js";
@@ -246,6 +246,16 @@ function findSubscriptionItem(ctx: SimContext, id: string): Stripe.SubscriptionI
   return item;
 }
 
+const resumeParams = withExpand({
+  // An object ({type}) in the pinned API version, a plain string in older ones.
+  billing_cycle_anchor: z
+    .union([z.enum(["now", "unchanged"]), obj({ type: z.enum(["now", "unchanged"]) })])
+    .optional(),
+  proration_behavior: z.enum(["always_invoice", "create_prorations", "none"]).optional(),
+  proration_date: int.optional(),
+  payment_behavior: z.enum(["resume_on_payment_attempt", "resume_on_payment_success"]).optional(),
+});
+
 export const subscriptionRoutes: ApiRoute[] = [
   retrieveRoute("/v1/subscription_items/:id", findSubscriptionItem),
   {
@@ -436,6 +446,22 @@ export const subscriptionRoutes: ApiRoute[] = [
       }
       settleDue(ctx, subscription);
       return ok(expand(ctx, ctx.store.get("subscriptions", id) ?? subscription, p.expand));
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/subscriptions/:id/resume",
+    handler: (ctx, req, [id = ""]) => {
+      const p = parseParams(resumeParams, req.params);
+      const subscription = requireSubscription(ctx, id);
+      if (subscription.status !== "paused") {
+        throw invalidRequest(
+          `Only a subscription with status \`paused\` can be resumed; this one is ${subscription.status}.`,
+        );
+      }
+      const now = customerNow(ctx, idOf(subscription.customer));
+      const resumed = resumeSubscription(ctx, subscription, now, req.origin);
+      return ok(expand(ctx, ctx.store.get("subscriptions", id) ?? resumed, p.expand));
     },
   },
   {

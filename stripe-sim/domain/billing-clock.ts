@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { SimContext } from "../api/context.js";
+import type { EventOrigin, SimContext } from "../api/context.js";
 import { newId } from "../ids.js";
 import { buildInvoice, buildLine } from "../objects/invoice.js";
 import type { LineFields } from "../objects/invoice.js";
@@ -260,7 +260,32 @@ function endTrial(ctx: SimContext, subscription: Stripe.Subscription, at: number
     cancelNow(ctx, subscription, "cancellation_requested", null);
     return;
   }
+  if (
+    !hasPaymentMethod &&
+    subscription.trial_settings?.end_behavior.missing_payment_method === "pause"
+  ) {
+    // Stripe pauses it: no invoice, no access, until `resume` (or a payment method and resume).
+    const paused = saveSubscription(ctx, subscription, { ...subscription, status: "paused" }, null);
+    ctx.events.emit("customer.subscription.paused", paused, null);
+    return;
+  }
   startPeriod(ctx, subscription, at, { status: "active", billing_cycle_anchor: at });
+}
+
+/**
+ * `POST /v1/subscriptions/:id/resume`: a paused subscription starts a new period now (the
+ * billing cycle restarts) and is invoiced for it, then `customer.subscription.resumed`.
+ */
+export function resumeSubscription(
+  ctx: SimContext,
+  subscription: Stripe.Subscription,
+  at: number,
+  origin: EventOrigin,
+): Stripe.Subscription {
+  startPeriod(ctx, subscription, at, { status: "active", billing_cycle_anchor: at });
+  const resumed = ctx.store.get("subscriptions", subscription.id) ?? subscription;
+  ctx.events.emit("customer.subscription.resumed", resumed, origin);
+  return resumed;
 }
 
 function renew(ctx: SimContext, subscription: Stripe.Subscription, at: number): void {

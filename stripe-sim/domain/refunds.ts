@@ -117,7 +117,7 @@ export function createRefund(
   return refund;
 }
 
-/** Only metadata changes on a refund (as in Stripe); `refund.updated` says what it was. */
+/** Only metadata changes on a refund (as in Stripe); `charge.refund.updated` and `refund.updated` say what it was. */
 export function updateRefund(
   ctx: SimContext,
   refund: Stripe.Refund,
@@ -127,7 +127,9 @@ export function updateRefund(
   const updated: Stripe.Refund = { ...refund, metadata };
   if (JSON.stringify(refund.metadata) === JSON.stringify(metadata)) return refund;
   ctx.store.replace("refunds", updated);
-  ctx.events.emit("refund.updated", updated, origin, previousAttributes(refund, updated));
+  const changed = previousAttributes(refund, updated);
+  ctx.events.emit("charge.refund.updated", updated, origin, changed);
+  ctx.events.emit("refund.updated", updated, origin, changed);
   return updated;
 }
 
