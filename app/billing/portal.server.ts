@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
 import { remember } from "@epic-web/remember";
+import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
 import { portalConfigurationId } from "./portal-config.server";
@@ -37,7 +38,7 @@ const recentPortals = remember(
 export async function openCustomerPortalLimited(
   db: Kysely<Database>,
   stripe: Stripe,
-  user: Pick<User, "id" | "role">,
+  user: Pick<User, "id" | "role" | "locale">,
   request: Request,
   now: number = Date.now(),
   flow: "manage" | "update_card" = "manage",
@@ -78,7 +79,7 @@ export async function openCustomerPortalLimited(
 export async function openCustomerPortal(
   db: Kysely<Database>,
   stripe: Stripe,
-  user: Pick<User, "id" | "role">,
+  user: Pick<User, "id" | "role" | "locale">,
   /** update_card: the portal opens straight on replacing the card (after a failed payment) */
   flow: "manage" | "update_card" = "manage",
 ): Promise<PortalResult> {
@@ -93,6 +94,7 @@ export async function openCustomerPortal(
     const session = await stripe.billingPortal.sessions.create({
       customer: customer.stripe_customer_id,
       configuration: await portalConfigurationId(stripe, user.role),
+      locale: stripeLocale(user),
       return_url: returnUrl,
       ...(flow === "update_card"
         ? {

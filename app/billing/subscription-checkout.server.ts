@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
+import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import {
   recurringCatalog,
@@ -132,6 +133,7 @@ export async function startSubscriptionCheckout(
         {
           mode: "subscription",
           customer,
+          locale: stripeLocale(user),
           client_reference_id: String(user.id),
           metadata,
           line_items: [{ price: priceId, quantity: 1 }],

@@ -1,3 +1,4 @@
+import type Stripe from "stripe";
 import type { DB } from "../lib/db.server";
 import { now } from "../lib/clock.server";
 import type { Language } from "./config";
@@ -27,4 +28,33 @@ export async function recipientLanguage(database: DB, email: string): Promise<La
     .where("email", "=", email)
     .executeTakeFirst();
   return parseLanguage(row?.locale) ?? DEFAULT_LANGUAGE;
+}
+
+/**
+ * Keeps the member's Stripe customer (if there is one) writing to them in `language`: Stripe's
+ * receipts and invoice emails follow preferred_locales. Best effort: the choice is already
+ * saved on the account, every new Checkout and portal session passes it as well, and a Stripe
+ * outage must not make the switcher fail.
+ */
+export async function syncStripeLanguage(
+  database: DB,
+  stripe: Stripe,
+  userId: number,
+  language: Language,
+): Promise<boolean> {
+  const customer = await database
+    .selectFrom("stripe_customers")
+    .select("stripe_customer_id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!customer) return false;
+  try {
+    await stripe.customers.update(customer.stripe_customer_id, { preferred_locales: [language] });
+    return true;
+  } catch (error) {
+    console.error(
+      `Stripe preferred_locales for user ${userId} not updated: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return false;
+  }
 }

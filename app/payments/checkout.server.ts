@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import Stripe from "stripe";
 import type { Database, Payment, User } from "../../db/schema";
+import { invoiceParams } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import { canPay, RENEWAL_WINDOW_DAYS } from "./access";
 import { getOrCreateStripeCustomer } from "./customers.server";
@@ -77,6 +78,8 @@ export async function startCheckout(
             },
           ],
           payment_intent_data: { metadata },
+          // Stripe's page in the member's language, and an invoice for the paid year.
+          ...invoiceParams(user, plan, metadata),
           success_url: `${env().appUrl}/payment/success?session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: `${env().appUrl}/payment/cancel`,
           expires_at: checkoutExpiresAt(payment),

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import type { Database, User } from "../../db/schema";
+import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 
 type DB = Kysely<Database>;
@@ -17,7 +18,7 @@ type DB = Kysely<Database>;
 export async function getOrCreateStripeCustomer(
   db: DB,
   stripe: Stripe,
-  user: Pick<User, "id" | "email" | "name" | "created_at">,
+  user: Pick<User, "id" | "email" | "name" | "created_at" | "locale">,
   now: Date,
 ): Promise<string> {
   const existing = await findCustomerId(db, user.id);
@@ -29,6 +30,8 @@ export async function getOrCreateStripeCustomer(
       email: user.email,
       name: user.name,
       metadata: { user_id: String(user.id) },
+      // Stripe's receipts and invoice emails in the member's language (kept in step on change).
+      preferred_locales: [stripeLocale(user)],
       ...(testClockId ? { test_clock: testClockId } : {}),
     },
     { idempotencyKey: customerIdempotencyKey(user) },

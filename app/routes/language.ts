@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { parseLanguage } from "../i18n/config";
 import { languageCookie } from "../i18n/i18next.server";
-import { saveMemberLanguage } from "../i18n/member-language.server";
+import { saveMemberLanguage, syncStripeLanguage } from "../i18n/member-language.server";
+import { stripe } from "../lib/stripe.server";
 import { getUser } from "../lib/auth.server";
 import { db } from "../lib/db.server";
 import { formValues, readForm } from "../lib/forms.server";
@@ -34,7 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const language = parseLanguage(values.lng);
   if (!language) return redirect(back, { status: 303 });
   const user = await getUser(request);
-  if (user) await saveMemberLanguage(db(), user.id, language);
+  if (user) {
+    await saveMemberLanguage(db(), user.id, language);
+    await syncStripeLanguage(db(), stripe(), user.id, language);
+  }
   return redirect(back, {
     status: 303,
     headers: { "Set-Cookie": await languageCookie().serialize(language) },
