@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { postmarkTransport } from "../../app/email/transport.server";
+import { formatMoney } from "../../app/i18n/format";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import { loader as successLoader } from "../../app/routes/payment.success";
@@ -204,7 +205,8 @@ describe("paying, the success page and the webhook", () => {
       await dispatchDueEmails(app.db, transport, () => new Date());
       expect(sink.requests.filter((r) => r.body.To === user.email)).toHaveLength(1);
       expect(String(sink.requests.find((r) => r.body.To === user.email)?.body.TextBody)).toContain(
-        "1,500 MAD",
+        // written in the member's language when sent: French for an account that never chose
+        formatMoney(150_000, "MAD", "fr"),
       );
     } finally {
       await sink.close();
@@ -229,6 +231,8 @@ describe("paying, the success page and the webhook", () => {
 
   it("a declined card leaves the payment pending and the user without access", async () => {
     const user = await createUser(app.db);
+    // Stripe's page speaks the member's language; this one reads English.
+    await app.db.updateTable("users").set({ locale: "en" }).where("id", "=", user.id).execute();
     const cookie = await sessionCookieFor(app.db, user);
     const submit = await submitPayment(user, cookie);
     const declined = await payOnHostedPage(submit.headers.get("Location")!, {

@@ -77,6 +77,9 @@ export async function payOnHostedPage(
       cardExpiry: "12 / 34",
       cardCvc: "123",
       billingName: card.billingName ?? "Test Payer",
+      // Asked of Professionals and Companies (billing_address_collection=required).
+      billingAddressLine1: "1 Boulevard d'Anfa",
+      billingLocality: "Casablanca",
     }),
   });
 }

@@ -9,6 +9,9 @@ export interface CardDetails {
   email?: string;
   /** for Stripe's own page; default 10001 */
   postalCode?: string;
+  /** a business's name and tax id (ICE), asked of Professionals and Companies */
+  businessName?: string;
+  taxId?: string;
 }
 
 /**
@@ -56,6 +59,16 @@ export class StripeCheckoutPage {
     // does not. Decided by whose page this is, so a missing field fails instead of being skipped.
     if (new URL(this.page.url()).hostname.endsWith("stripe.com"))
       await this.page.locator("#billingPostalCode").fill(card.postalCode ?? "10001");
+    // Professionals and Companies give a billing address (billing_address_collection=required).
+    const addressLine = this.page.locator("#billingAddressLine1");
+    if (await addressLine.isVisible()) {
+      await addressLine.fill("1 Boulevard d'Anfa");
+      await this.page.locator("#billingLocality").fill("Casablanca");
+    }
+    if (card.taxId) {
+      await this.page.locator("#businessName").fill(card.businessName ?? "Test Company");
+      await this.page.locator("#taxId").fill(card.taxId);
+    }
   }
 
   async pay(card: CardDetails): Promise<void> {
