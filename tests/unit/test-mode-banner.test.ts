@@ -55,6 +55,7 @@ async function startServer(stripeKey: string): Promise<string> {
       STRIPE_SECRET_KEY: stripeKey,
       STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
       POSTMARK_SERVER_TOKEN: randomBytes(16).toString("hex"),
+      METRICS_TOKEN: randomBytes(32).toString("hex"),
       PASSWORD_HASH_COST: "owasp",
     },
   });
