@@ -1,4 +1,5 @@
-import { expect, test } from "./support/fixtures";
+import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
+import { CARDS, expect, mailboxFor, newAccount, register, test } from "./support/fixtures";
 
 // The browser asks for French, as a Moroccan member's usually does.
 test.use({ locale: "fr-FR" });
@@ -51,4 +52,39 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
   });
+});
+
+test("a company pays 3,500 MAD with its ICE on Stripe's page in French, and its confirmation is French", async ({
+  page,
+}) => {
+  const account = newAccount("company");
+  await register(page, account);
+  await page.goto("/dashboard/company/payment");
+  await page
+    .getByRole("button", { name: /3,500 MAD|3 500/ })
+    .first()
+    .click();
+
+  // Stripe's page in the member's language, with the tax id asked of a company.
+  const checkout = new StripeCheckoutPage(page);
+  await checkout.waitUntilLoaded();
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.locator("#taxId")).toBeVisible();
+  await checkout.pay({
+    number: CARDS.success,
+    email: account.email,
+    name: account.name,
+    businessName: "Atlas Productions SARL",
+    taxId: "001525428000088",
+  });
+  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
+
+  await expect
+    .poll(async () => (await mailboxFor(page, account.email)).length, { timeout: 15_000 })
+    .toBe(1);
+  const [email] = await mailboxFor(page, account.email);
+  expect(email?.subject.replace(/\u00a0/g, " ")).toBe(
+    "Paiement re\u00e7u : formule annuelle Entreprise",
+  );
+  expect(email?.text.replace(/[\u00a0\u202f]/g, " ")).toContain("3 500,00 MAD");
 });
