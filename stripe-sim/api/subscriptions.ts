@@ -1,6 +1,10 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { resumeSubscription, runBilling } from "../domain/billing-clock.js";
+import {
+  endTrialWithoutPaymentMethod,
+  resumeSubscription,
+  runBilling,
+} from "../domain/billing-clock.js";
 import { idOf } from "../ids.js";
 import { requireCustomer } from "../domain/customers.js";
 import { customerNow } from "../domain/customer-time.js";
@@ -527,6 +531,8 @@ function endTrialNow(
 ): Stripe.Subscription {
   const recurring = subscription.items.data[0]?.price.recurring;
   if (!recurring) return subscription;
+  const left = endTrialWithoutPaymentMethod(ctx, { ...subscription, trial_end: now }, origin);
+  if (left) return left;
   const end = addIntervals(now, recurring.interval, recurring.interval_count);
   const next: Stripe.Subscription = {
     ...subscription,

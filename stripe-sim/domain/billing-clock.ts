@@ -243,33 +243,44 @@ function startPeriod(
 }
 
 function endTrial(ctx: SimContext, subscription: Stripe.Subscription, at: number): void {
+  if (endTrialWithoutPaymentMethod(ctx, subscription, null)) return;
+  startPeriod(ctx, subscription, at, { status: "active", billing_cycle_anchor: at });
+}
+
+/**
+ * A trial ending (at its date, or by `trial_end=now`) with no payment method on the subscription
+ * or its customer follows `trial_settings[end_behavior][missing_payment_method]`: `cancel`
+ * cancels it, `pause` pauses it (no invoice, no access, until `resume`). Returns the subscription
+ * it left, or null when the trial ends as usual (`create_invoice`, or a payment method is there).
+ */
+export function endTrialWithoutPaymentMethod(
+  ctx: SimContext,
+  subscription: Stripe.Subscription,
+  origin: EventOrigin,
+): Stripe.Subscription | null {
+  const customer = ctx.store.get("customers", idOf(subscription.customer) ?? "");
   const hasPaymentMethod =
     idOf(subscription.default_payment_method) !== null ||
-    (() => {
-      const customer = ctx.store.get("customers", idOf(subscription.customer) ?? "");
-      return (
-        !!customer &&
-        !customer.deleted &&
-        idOf(customer.invoice_settings.default_payment_method) !== null
-      );
-    })();
-  if (
-    !hasPaymentMethod &&
-    subscription.trial_settings?.end_behavior.missing_payment_method === "cancel"
-  ) {
-    cancelNow(ctx, subscription, "cancellation_requested", null);
-    return;
+    (!!customer &&
+      !customer.deleted &&
+      idOf(customer.invoice_settings.default_payment_method) !== null);
+  if (hasPaymentMethod) return null;
+  const behaviour = subscription.trial_settings?.end_behavior.missing_payment_method;
+  if (behaviour === "cancel") {
+    cancelNow(ctx, subscription, "cancellation_requested", origin);
+    return ctx.store.get("subscriptions", subscription.id) ?? subscription;
   }
-  if (
-    !hasPaymentMethod &&
-    subscription.trial_settings?.end_behavior.missing_payment_method === "pause"
-  ) {
-    // Stripe pauses it: no invoice, no access, until `resume` (or a payment method and resume).
-    const paused = saveSubscription(ctx, subscription, { ...subscription, status: "paused" }, null);
-    ctx.events.emit("customer.subscription.paused", paused, null);
-    return;
+  if (behaviour === "pause") {
+    const paused = saveSubscription(
+      ctx,
+      subscription,
+      { ...subscription, status: "paused" },
+      origin,
+    );
+    ctx.events.emit("customer.subscription.paused", paused, origin);
+    return paused;
   }
-  startPeriod(ctx, subscription, at, { status: "active", billing_cycle_anchor: at });
+  return null;
 }
 
 /**

@@ -76,15 +76,11 @@ const EMITTED: Record<string, string> = {
 
 /**
  * Not yet served: the async Checkout fixtures pay with a delayed-notification method (the
- * stand-in takes cards only), `customer.subscription.paused`'s fixture pauses through a path the
- * stand-in does not have (trial-end pausing and resume are served, see billing-pause.test.ts), and
- * `setup_intent.succeeded` creates a SetupIntent through the API (only Checkout makes them here).
+ * stand-in takes cards only).
  */
 const NOT_YET = new Set([
   "checkout.session.async_payment_failed",
   "checkout.session.async_payment_succeeded",
-  "customer.subscription.paused",
-  "setup_intent.succeeded",
 ]);
 
 const EVENTS = [...new Set([...FIXTURE_EVENTS, ...APP_EVENTS])]
