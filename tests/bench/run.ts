@@ -341,6 +341,10 @@ interface PageResult {
   resourceFloor: Figures;
   staffOverview: Figures;
   staffMembers: Figures;
+  healthz: Figures;
+  readyz: Figures;
+  /** a Prometheus scrape: the database gauges are read at scrape time */
+  metrics: Figures;
 }
 
 /** The bench's member is made staff (as `npm run staff:grant` does) to measure the console. */
@@ -533,21 +537,38 @@ async function benchPages(
       { url: `${appUrl}/api/webhooks/stripe`, pid },
       { url: `${appUrl}/staff`, pid, cookie },
       { url: `${appUrl}/staff/members?role=company&status=EXPIRED`, pid, cookie },
+      { url: `${appUrl}/healthz`, pid },
+      { url: `${appUrl}/readyz`, pid },
+      // the bench is on this machine: a loopback client may scrape on local defaults
+      { url: `${appUrl}/metrics`, pid },
     );
   }
   const figures = await pageRounds(pages);
-  const perServer = 7;
+  const perServer = 10;
   return servers.map((_, i) => {
-    const [payment, dashboard, success, documentFloor, resourceFloor, staffOverview, staffMembers] =
-      figures.slice(perServer * i, perServer * i + perServer) as Figures[] as [
-        Figures,
-        Figures,
-        Figures,
-        Figures,
-        Figures,
-        Figures,
-        Figures,
-      ];
+    const [
+      payment,
+      dashboard,
+      success,
+      documentFloor,
+      resourceFloor,
+      staffOverview,
+      staffMembers,
+      healthz,
+      readyz,
+      metrics,
+    ] = figures.slice(perServer * i, perServer * i + perServer) as Figures[] as [
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+      Figures,
+    ];
     return {
       payment,
       dashboard,
@@ -556,12 +577,15 @@ async function benchPages(
       resourceFloor,
       staffOverview,
       staffMembers,
+      healthz,
+      readyz,
+      metrics,
     };
   });
 }
 
 function printPages(size: string, pages: PageResult): void {
-  console.log(`\n== ${size} database, pages ==`);
+  console.log(`\n== ${size} database, pages (instrumentation on: request metrics, ids, logs) ==`);
   console.log(line("payment page", pages.payment, "request", "(target >= 500 requests/s)"));
   console.log(line("dashboard", pages.dashboard, "request"));
   console.log(line("success page (paid payment)", pages.success, "request"));
@@ -578,6 +602,16 @@ function printPages(size: string, pages: PageResult): void {
       "(no body, no database)",
     ),
   );
+  console.log(line("GET /healthz", pages.healthz, "request", "(no database)"));
+  console.log(line("GET /readyz", pages.readyz, "request", "(one read of the migrations)"));
+  console.log(
+    line(
+      "GET /metrics (a scrape)",
+      pages.metrics,
+      "request",
+      "(target < 100 ms on the large database)",
+    ),
+  );
 }
 
 function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageResult): void {
@@ -590,6 +624,7 @@ function compare(empty: WebhookResult & PageResult, large: WebhookResult & PageR
     ["success page", empty.success.cpuMsPerRequest, large.success.cpuMsPerRequest],
     ["staff overview", empty.staffOverview.cpuMsPerRequest, large.staffOverview.cpuMsPerRequest],
     ["staff members list", empty.staffMembers.cpuMsPerRequest, large.staffMembers.cpuMsPerRequest],
+    ["GET /metrics (a scrape)", empty.metrics.cpuMsPerRequest, large.metrics.cpuMsPerRequest],
     [
       "floor: signed-out login page",
       empty.documentFloor.cpuMsPerRequest,
