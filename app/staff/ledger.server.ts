@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type Stripe from "stripe";
 import type { User } from "../../db/schema";
 import type { DB } from "../lib/db.server";
@@ -8,7 +9,8 @@ export const LEDGER_PAGE_SIZE = 50;
 
 /**
  * One page of the webhook ledger: events not processed (failing or waiting) or processed,
- * newest first, keyset by id through the (processed, id) index.
+ * newest first, keyset by id: the unprocessed ones through their partial index (the 0 is a
+ * literal so the planner can use it), the processed ones by walking the primary key.
  */
 export async function listEvents(
   database: DB,
@@ -19,7 +21,7 @@ export async function listEvents(
   let query = database
     .selectFrom("stripe_webhook_events")
     .selectAll()
-    .where("processed", "=", processed)
+    .where("processed", "=", sql.lit(processed))
     .orderBy("id", "desc")
     .limit(limit + 1);
   if (before !== null) query = query.where("id", "<", before);
