@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import { forUpdate } from "../../db/dialect";
+import { afterCommit, forUpdate } from "../../db/dialect";
 import type { Database, User } from "../../db/schema";
 import { applyAccess } from "./sync.server";
 import { CONFLICT_REFUND_MARK } from "./conflicts.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
+import { countPayment } from "../observability/metrics.server";
 import { formatMoney } from "../payments/pricing";
 
 type DB = Kysely<Database>;
@@ -127,7 +128,11 @@ export async function applyChargeRefunds(
       })
       .where("id", "=", owner.payment.id)
       .execute();
-    if (ended) await applyAccess(trx, owner.user.id, now);
+    if (ended) {
+      await applyAccess(trx, owner.user.id, now);
+      const plan = owner.payment.plan;
+      afterCommit(trx, () => countPayment(plan, "refunded"));
+    }
   } else if (owner.invoice) {
     await trx
       .updateTable("invoices")

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metrics } from "../../app/observability/metrics.server";
 import { startCheckout } from "../../app/payments/checkout.server";
 import { requestRefund } from "../../app/payments/refunds.server";
 import type { User } from "../../db/schema";
@@ -48,6 +49,11 @@ describe("refunds reach the payment, access and the member", () => {
     const user = await createUser(app.db, { role: "talent" });
     const payment = await payTheYear(user);
     const pi = payment.stripe_payment_intent_id!;
+    const refundedCount = async () =>
+      (await metrics.payments.get()).values.find(
+        (v) => v.labels.plan === payment.plan && v.labels.outcome === "refunded",
+      )?.value ?? 0;
+    const countedBefore = await refundedCount();
     app.sim.setKnobs({ duplicates: 3, shuffle: true });
     try {
       const ask = {
@@ -89,6 +95,8 @@ describe("refunds reach the payment, access and the member", () => {
       status: "refunded",
       refunded_amount: 30000,
     });
+    // payments_total{outcome="refunded"} moves once for the payment, whatever the deliveries.
+    expect((await refundedCount()) - countedBefore).toBe(1);
     const after = await reloadUser(app.db, user.id);
     expect(after.subscription_status).toBe("CANCELLED");
     expect(Date.parse(after.access_expires_at!)).toBeLessThanOrEqual(Date.now());
