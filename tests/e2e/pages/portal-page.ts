@@ -58,7 +58,7 @@ export class PortalPage {
   }
 
   async expectCancellationScheduled(): Promise<void> {
-    await expect(this.page.getByText(/^Cancels /).first()).toBeVisible();
+    await expect(this.page.getByText(/^\s*Cancels /).first()).toBeVisible();
   }
 
   async renew(): Promise<void> {
