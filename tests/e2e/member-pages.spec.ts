@@ -374,6 +374,9 @@ test("keyboard only: register, choose a plan and pay", async ({ page }) => {
     ["#billingName", account.name],
   ];
   if (await checkoutPage.email.isEditable()) fields.unshift(["#email", account.email]);
+  // Professionals give a billing address (billing_address_collection=required).
+  if (await page.locator("#billingAddressLine1").isVisible())
+    fields.push(["#billingAddressLine1", "1 Boulevard d'Anfa"], ["#billingLocality", "Casablanca"]);
   for (const [selector, value] of fields) {
     await tabTo(selector);
     await page.keyboard.type(value);

@@ -57,10 +57,7 @@ test("with JavaScript on, the app hydrates: client-side navigation runs under th
   await register(page, account);
   // A client-side navigation fetches .data instead of a document: only hydrated React does that.
   const dataRequest = page.waitForRequest((r) => r.url().includes(".data"));
-  await page
-    .getByRole("link", { name: /payment/i })
-    .first()
-    .click();
+  await page.getByTestId("action-choose_plan").click();
   await dataRequest;
   await expect(page).toHaveURL("/dashboard/company/payment");
   expect(violations).toEqual([]);
