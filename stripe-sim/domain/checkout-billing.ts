@@ -1,7 +1,6 @@
 import type Stripe from "stripe";
 import type { EventOrigin, SimContext } from "../api/context.js";
 import { StripeApiError } from "../http/errors.js";
-import { newClientSecret, newId } from "../ids.js";
 import { saveDetailsOnCustomer, sessionCustomerDetails } from "./checkout-details.js";
 import { behaviourForFingerprint } from "./cards.js";
 import { idOf } from "../ids.js";
@@ -13,6 +12,7 @@ import { invoicePaymentIntent, settleInvoiceOfPaymentIntent } from "./invoices.j
 import { confirmPayment, failAuthentication } from "./payments.js";
 import { saveSubscription } from "./subscription-status.js";
 import { attachPaymentMethod } from "./payment-methods.js";
+import { newSetupIntent } from "./setup-intents.js";
 import { createSubscription } from "./subscriptions.js";
 
 /** What a subscription- or setup-mode session was created with and applies when it completes. */
@@ -359,37 +359,17 @@ export function completeSetupSession(
   const attached = customerId
     ? attachPaymentMethod(ctx, paymentMethod, customerId, origin)
     : paymentMethod;
-  const id = newId("seti");
   const setupIntent: Stripe.SetupIntent = {
-    id,
-    object: "setup_intent",
-    allowed_payment_method_types: null,
-    application: null,
-    automatic_payment_methods: null,
-    cancellation_reason: null,
-    client_secret: newClientSecret(id),
-    created: ctx.clock.nowSeconds(),
-    customer: customerId,
-    description: settings.description,
-    excluded_payment_method_types: null,
-    flow_directions: null,
-    last_setup_error: null,
-    latest_attempt: null,
-    livemode: false,
-    mandate: null,
-    metadata: settings.metadata,
-    next_action: null,
-    on_behalf_of: null,
+    ...newSetupIntent(ctx, {
+      customer: customerId,
+      description: settings.description,
+      metadata: settings.metadata,
+      usage: "off_session",
+    }),
     payment_method: attached.id,
-    payment_method_configuration_details: null,
-    payment_method_options: {
-      card: { mandate_options: null, network: null, request_three_d_secure: "automatic" },
-    },
-    payment_method_types: ["card"],
-    single_use_mandate: null,
     status: "succeeded",
-    usage: "off_session",
   };
+  const id = setupIntent.id;
   ctx.store.insert("setup_intents", setupIntent);
   ctx.events.emit(
     "setup_intent.created",
