@@ -41,7 +41,22 @@ export interface StripeSim {
   setKnobs(k: Partial<DeliveryKnobs>): void;
   /** Resolves when no delivery is pending or in flight. */
   idle(): Promise<void>;
+  /**
+   * Makes API requests matching `method` and `path` answer `status` (default 500, an
+   * api_error) until the returned function is called: Stripe down for that call, for tests.
+   */
+  failRequests(rule: FailureRule): () => void;
   close(): Promise<void>;
+}
+
+/** A fault a test injects: matching API requests answer an error instead of being served. */
+export interface FailureRule {
+  /** HTTP method (default: any) */
+  method?: string;
+  /** matched against the request's path, such as /v1/checkout/sessions/cs_x/expire */
+  path: RegExp;
+  /** default 500 */
+  status?: number;
 }
 
 const SWEEP_INTERVAL_MS = 1000;
@@ -103,6 +118,14 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     }
   };
 
+  const failures = new Set<FailureRule>();
+  const injectedFailure = (req: IncomingMessage, path: string): FailureRule | undefined =>
+    [...failures].find(
+      (rule) =>
+        (rule.method === undefined || rule.method.toUpperCase() === req.method) &&
+        rule.path.test(path),
+    );
+
   const boundName = boundHostName(options.host ?? DEFAULT_HOST);
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req.headers.host, boundName)) {
@@ -119,6 +142,19 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     }
     // Parse only the path: a request line such as `GET //x` is not a valid relative URL.
     const url = new URL(`http://stripe-sim.local${(req.url ?? "/").replace(/^\/+/, "/")}`);
+    const failure = injectedFailure(req, url.pathname);
+    if (failure) {
+      const status = failure.status ?? 500;
+      sendJson(
+        res,
+        status,
+        errorEnvelope({
+          type: status >= 500 ? "api_error" : "invalid_request_error",
+          message: `stripe-sim: injected failure (${status}) for ${req.method} ${url.pathname}`,
+        }),
+      );
+      return;
+    }
     if (url.pathname === "/v1" || url.pathname.startsWith("/v1/"))
       await handleApi(ctx, idempotency, req, res, url);
     else await handleWeb(ctx, controls, req, res, url);
@@ -190,6 +226,11 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     port,
     setKnobs: controls.setKnobs,
     idle: () => worker.idle(),
+    failRequests: (rule) => {
+      const own = { ...rule };
+      failures.add(own);
+      return () => failures.delete(own);
+    },
     close: () => {
       closing ??= (async () => {
         clearInterval(sweepTimer);

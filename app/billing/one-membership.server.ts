@@ -46,11 +46,11 @@ export async function expireOtherOpenCheckouts(
       await stripe.checkout.sessions.expire(id);
       expired.push(id);
     } catch (error) {
-      // Already complete or expired: nothing to stop. Stripe unreachable: the purchase that
-      // completed is applied all the same; a second one that still completes is resolved.
-      if (!(error instanceof Stripe.errors.StripeInvalidRequestError))
-        console.error(`Expiring Checkout Session ${id} failed: ${String(error)}`);
-      continue;
+      // Already complete or expired (Stripe answers 400): nothing to stop. Anything else
+      // (Stripe down, a 5xx, a timeout) fails the event before it wrote anything: the webhook
+      // answers 5xx and Stripe's retry expires what is still open (expiring is idempotent).
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) continue;
+      throw error;
     }
   }
   return expired;
