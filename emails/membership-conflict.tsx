@@ -1,37 +1,51 @@
 import { Button, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { MoneyValue } from "../app/i18n/email-values";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 
 export interface MembershipConflictEmailProps {
   name: string;
-  /** the membership that stands: "Talent membership, monthly" */
+  /** the plan id of the membership that stands */
+  keptPlan?: string;
+  /** its name in English: "Talent membership, monthly" (older rows' words) */
   kept: string;
-  /** the second one, which was ended: "Talent annual membership" */
+  /** the plan id of the second one, which was ended */
+  endedPlan?: string;
+  /** its name in English: "Talent annual membership" */
   ended: string;
-  /** what was refunded, "300 MAD"; null when nothing had been charged */
-  refunded: string | null;
+  /** what was refunded; null when nothing had been charged */
+  refunded: MoneyValue | null;
   dashboardUrl: string;
 }
 
-export function membershipConflictSubject(): string {
-  return "You bought a second membership: we refunded it";
+export function membershipConflictSubject(t: TFunction): string {
+  return t("emails:membershipConflict.subject");
 }
 
 export default function MembershipConflictEmail(props: MembershipConflictEmailProps) {
+  const { t, money, plan } = useEmailText();
+  const kept = plan({ plan: props.keptPlan, planName: props.kept });
+  const ended = plan({ plan: props.endedPlan, planName: props.ended });
   return (
     <EmailLayout
-      preview={`Your ${props.kept} continues; we ended your ${props.ended}.`}
-      heading="One membership at a time"
-      footer="Talents Acting"
+      preview={t("emails:membershipConflict.preview", { kept, ended })}
+      heading={t("emails:membershipConflict.heading")}
+      footer={t("emails:footer.plain")}
     >
-      <Text style={text}>Hello {props.name},</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
       <Text style={text}>
-        You already had a {props.kept} when a second purchase went through: {props.ended}. A member
-        has one membership at a time, and the first one bought stands, so we ended the second one
-        {props.refunded ? ` and refunded ${props.refunded}` : "; nothing had been charged for it"}.
+        {props.refunded
+          ? t("emails:membershipConflict.bodyRefunded", {
+              kept,
+              ended,
+              amount: money(props.refunded),
+            })
+          : t("emails:membershipConflict.bodyNothingCharged", { kept, ended })}
       </Text>
-      <Text style={text}>Your {props.kept} continues as before.</Text>
+      <Text style={text}>{t("emails:membershipConflict.continues", { kept })}</Text>
       <Button href={props.dashboardUrl} style={button}>
-        Open your dashboard
+        {t("emails:membershipConflict.dashboard")}
       </Button>
     </EmailLayout>
   );
@@ -39,8 +53,10 @@ export default function MembershipConflictEmail(props: MembershipConflictEmailPr
 
 MembershipConflictEmail.PreviewProps = {
   name: "Amina",
+  keptPlan: "talent_monthly",
   kept: "Talent membership, monthly",
+  endedPlan: "talent_annual_membership",
   ended: "Talent annual membership",
-  refunded: "300 MAD",
+  refunded: { amount: 30000, currency: "MAD" },
   dashboardUrl: "http://localhost:3000/dashboard/talent",
 } satisfies MembershipConflictEmailProps;

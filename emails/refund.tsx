@@ -1,11 +1,18 @@
 import { Button, Text } from "@react-email/components";
+import type { TFunction } from "i18next";
+import type { MoneyValue } from "../app/i18n/email-values";
+import { useEmailText } from "./components/i18n";
 import { button, EmailLayout, text } from "./components/layout";
 
 export interface RefundEmailProps {
   name: string;
-  /** what was paid: "Talent annual membership", "invoice ABCD-0002" */
+  /** the refunded paid year's plan id: its name is written in the recipient's language */
+  plan?: string;
+  /** the refunded invoice's number, for a subscription's payment */
+  invoiceNumber?: string;
+  /** what was paid, in English (the plan's name, or "invoice ABCD-0002"): older rows' words */
   paidFor: string;
-  amount: string;
+  amount: MoneyValue;
   /** the refund covers the whole payment */
   full: boolean;
   /** the refund ended the member's access (a full refund of the paid year) */
@@ -14,29 +21,33 @@ export interface RefundEmailProps {
   dashboardUrl: string;
 }
 
-export function refundSubject(): string {
-  return "Your refund";
+export function refundSubject(t: TFunction): string {
+  return t("emails:refund.subject");
 }
 
 export default function RefundEmail(props: RefundEmailProps) {
+  const { t, money, plan } = useEmailText();
+  const amount = money(props.amount);
+  const paidFor = props.invoiceNumber
+    ? t("emails:refund.invoice", { number: props.invoiceNumber })
+    : plan({ plan: props.plan, planName: props.paidFor });
   return (
     <EmailLayout
-      preview={`We refunded ${props.amount} for your ${props.paidFor}.`}
-      heading="Your refund"
-      footer="Talents Acting. Your bank usually shows a refund within 5 to 10 days."
+      preview={t("emails:refund.preview", { amount, paidFor })}
+      heading={t("emails:refund.heading")}
+      footer={t("emails:refund.footer")}
     >
-      <Text style={text}>Hello {props.name},</Text>
+      <Text style={text}>{t("emails:hello", { name: props.name })}</Text>
       <Text style={text}>
-        We refunded {props.amount} for your {props.paidFor}
-        {props.full ? "" : " (part of the payment)"}. Reference: {props.reference}.
+        {props.full
+          ? t("emails:refund.bodyFull", { amount, paidFor, reference: props.reference })
+          : t("emails:refund.bodyPart", { amount, paidFor, reference: props.reference })}
       </Text>
       <Text style={text}>
-        {props.accessEnded
-          ? "The payment was refunded in full, so the access it paid for has ended."
-          : "Your access is unchanged."}
+        {props.accessEnded ? t("emails:refund.accessEnded") : t("emails:refund.accessKept")}
       </Text>
       <Button href={props.dashboardUrl} style={button}>
-        Open your dashboard
+        {t("emails:refund.dashboard")}
       </Button>
     </EmailLayout>
   );
@@ -44,8 +55,9 @@ export default function RefundEmail(props: RefundEmailProps) {
 
 RefundEmail.PreviewProps = {
   name: "Amina",
+  plan: "talent_annual_membership",
   paidFor: "Talent annual membership",
-  amount: "300 MAD",
+  amount: { amount: 30000, currency: "MAD" },
   full: true,
   accessEnded: true,
   reference: "re_123",

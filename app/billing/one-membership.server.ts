@@ -163,8 +163,10 @@ export async function resolveSubscriptionConflict(
     kind: earlierSub ? "second_subscription" : "subscription_during_year",
     kept,
     keptName,
+    keptPlan: earlierSub ? earlierSub.plan : earlierYear!.plan,
     resolved: `subscription:${subscriptionId}`,
     endedName,
+    endedPlan: sub.plan,
     refunded,
     currency: sub.currency,
     action: "cancelled_and_refunded",
@@ -234,8 +236,10 @@ export async function refundYearIfSecond(
     kind: "year_during_subscription",
     kept: `subscription:${running.stripe_subscription_id}`,
     keptName: planById(running.plan, running.currency)?.name ?? running.plan,
+    keptPlan: running.plan,
     resolved: `payment:${payment.id}`,
     endedName: planForRole(user.role, payment.currency).name,
+    endedPlan: planForRole(user.role, payment.currency).id,
     refunded,
     currency: payment.currency,
     action: "refunded",
@@ -251,8 +255,10 @@ async function tellConflict(
     kind: "second_subscription" | "subscription_during_year" | "year_during_subscription";
     kept: string;
     keptName: string;
+    keptPlan: string;
     resolved: string;
     endedName: string;
+    endedPlan: string;
     refunded: number;
     currency: string;
     action: "cancelled_and_refunded" | "refunded";
@@ -287,9 +293,12 @@ async function tellConflict(
       template: "membership-conflict",
       props: {
         name: user.name,
+        // Plan ids and the raw amount: the dispatcher writes them in the member's language.
+        keptPlan: c.keptPlan,
         kept: c.keptName,
+        endedPlan: c.endedPlan,
         ended: c.endedName,
-        refunded: amount,
+        refunded: c.refunded > 0 ? { amount: c.refunded, currency: c.currency } : null,
         dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
       },
     });

@@ -9,6 +9,7 @@ import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
 import { countPayment } from "../observability/metrics.server";
 import { formatMoney } from "../payments/pricing";
+import type { DisputeEffect } from "../../emails/dispute-notice";
 
 type DB = Kysely<Database>;
 
@@ -166,8 +167,12 @@ export async function applyChargeRefunds(
       template: "refund",
       props: {
         name: owner.user.name,
+        // Raw values: the dispatcher writes them in the member's language when it sends.
+        ...(owner.payment
+          ? { plan: owner.payment.plan }
+          : { invoiceNumber: owner.invoice?.number ?? owner.invoice?.stripe_invoice_id }),
         paidFor,
-        amount: formatMoney(refund.amount, refund.currency),
+        amount: { amount: refund.amount, currency: refund.currency },
         full: fullyRefunded && refund.amount >= total,
         accessEnded,
         reference: refund.id,
@@ -247,13 +252,13 @@ export async function applyDispute(
       : "opened";
   const notices: string[] = [];
   if (staff && (eventType === "charge.dispute.created" || closed)) {
-    const effect = !owner
-      ? "The charge was not paid through this app; no member's access changed."
+    const effect: DisputeEffect = !owner
+      ? "not_ours"
       : outcome === "opened"
-        ? "The member's access is suspended until the dispute closes."
+        ? "suspended"
         : outcome === "won"
-          ? "The dispute was won: what it withheld grants access again."
-          : "The dispute was lost: what it paid for stays ended.";
+          ? "restored"
+          : "stays_ended";
     const key = `dispute-notice:${dispute.id}:${outcome}`;
     if (
       await enqueueEmail(trx, {
@@ -264,11 +269,9 @@ export async function applyDispute(
           outcome,
           disputeId: dispute.id,
           chargeId,
-          amount,
+          amount: { amount: dispute.amount, currency: dispute.currency },
           reason: dispute.reason ?? "unknown",
-          member: owner
-            ? `${owner.user.name} <${owner.user.email}> (member ${owner.user.id})`
-            : "a charge this app does not know",
+          member: owner ? `${owner.user.name} <${owner.user.email}> (#${owner.user.id})` : null,
           effect,
         },
       })

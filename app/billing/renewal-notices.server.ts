@@ -3,8 +3,6 @@ import type { Database } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
-import { formatDate } from "../payments/format.server";
-import { formatMoney } from "../payments/pricing";
 import { writeTransaction } from "../payments/write-transaction.server";
 
 type DB = Kysely<Database>;
@@ -61,9 +59,11 @@ export async function runRenewalNotices(db: DB, now: Date): Promise<string[]> {
           template: "renewal-notice",
           props: {
             name: row.name,
+            // Raw values: the dispatcher writes them in the member's language when it sends.
+            plan: row.plan,
             planName: planById(row.plan, row.currency)?.name ?? row.plan,
-            amount: formatMoney(row.amount, row.currency),
-            renewsOn: formatDate(renewsAt),
+            amount: { amount: row.amount, currency: row.currency },
+            renewsOn: renewsAt,
             manageUrl: `${env().appUrl}/billing/portal`,
           },
         }),

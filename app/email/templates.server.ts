@@ -133,19 +133,22 @@ const templates = {
   } satisfies TemplateDefinition<SubscriptionCancelledEmailProps>,
   // Refunds, disputes, one membership, renewals (decision 17).
   refund: {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: RefundEmail,
-    subject: () => refundSubject(),
+    subject: (_props, t) => refundSubject(t),
   } satisfies TemplateDefinition<RefundEmailProps>,
   "membership-conflict": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: MembershipConflictEmail,
-    subject: () => membershipConflictSubject(),
+    subject: (_props, t) => membershipConflictSubject(t),
   } satisfies TemplateDefinition<MembershipConflictEmailProps>,
   "dispute-notice": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: DisputeNoticeEmail,
-    subject: (props) => disputeNoticeSubject(props.outcome, props.amount),
+    subject: (props, t, language) => disputeNoticeSubject(t, props, language),
   } satisfies TemplateDefinition<DisputeNoticeEmailProps>,
   "payment-action-required": {
     version: 2,
@@ -154,9 +157,10 @@ const templates = {
     subject: (props, t) => paymentActionRequiredSubject(t, props),
   } satisfies TemplateDefinition<PaymentActionRequiredEmailProps>,
   "renewal-notice": {
-    version: 1,
+    version: 2,
+    alsoRenders: [1],
     component: RenewalNoticeEmail,
-    subject: (props) => renewalNoticeSubject(props.renewsOn),
+    subject: (props, t, language) => renewalNoticeSubject(t, props, language),
   } satisfies TemplateDefinition<RenewalNoticeEmailProps>,
 };
 

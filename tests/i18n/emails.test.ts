@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
 import { enqueueEmail } from "../../app/email/outbox.server";
+import {
+  renderStoredTemplate,
+  templateVersion,
+  type TemplateName,
+} from "../../app/email/templates.server";
 import type { EmailTransport } from "../../app/email/transport.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { setupTestApp, type TestApp } from "../support/app";
@@ -135,5 +140,144 @@ describe("emails in the recipient's language", () => {
     expect(plain(email.subject)).toBe("Paiement re\u00e7u : Talent annual membership");
     expect(email.text).toContain("Montant : 300 MAD");
     expect(email.text).toContain("21 November 2027");
+  });
+});
+
+/** The newest templates, rendered as the dispatcher renders a row queued by today's code. */
+async function rendered(name: TemplateName, props: object, language: "fr" | "en") {
+  const email = await renderStoredTemplate(
+    name,
+    templateVersion(name),
+    JSON.stringify(props),
+    language,
+  );
+  return { subject: plain(email.subject), text: plain(email.text), html: email.html };
+}
+
+describe("refund, second membership, renewal notice and dispute notice in both languages", () => {
+  const refund = {
+    name: "Amina",
+    plan: "company_annual_access",
+    paidFor: "Company annual access",
+    amount: { amount: 350_000, currency: "mad" },
+    full: true,
+    accessEnded: true,
+    reference: "re_123",
+    dashboardUrl: "http://localhost:3000/dashboard/company",
+  };
+
+  it("the refund", async () => {
+    const fr = await rendered("refund", refund, "fr");
+    expect(fr.subject).toBe("Votre remboursement");
+    expect(fr.text).toContain(
+      "Nous avons rembours\u00e9 3 500,00 MAD pour votre formule annuelle Entreprise. R\u00e9f\u00e9rence : re_123.",
+    );
+    expect(fr.text).toContain("l'acc\u00e8s qu'il payait a donc pris fin");
+    expect(fr.text).toContain("http://localhost:3000/dashboard/company?lng=fr");
+    expect(fr.html).toMatch(/<html[^>]*lang="fr"/);
+    expect(fr.text).not.toMatch(/refunded|Hello|Company/);
+
+    const en = await rendered("refund", { ...refund, full: false, accessEnded: false }, "en");
+    expect(en.subject).toBe("Your refund");
+    expect(en.text).toContain(
+      "We refunded MAD 3,500.00 for your Company annual access (part of the payment).",
+    );
+    expect(en.text).toContain("Your access is unchanged.");
+    expect(en.text).toContain("http://localhost:3000/dashboard/company?lng=en");
+
+    const invoice = await rendered(
+      "refund",
+      { ...refund, plan: undefined, invoiceNumber: "ABCD-0002", paidFor: "invoice ABCD-0002" },
+      "fr",
+    );
+    expect(invoice.text).toContain("pour votre facture ABCD-0002.");
+  });
+
+  const conflict = {
+    name: "Amina",
+    keptPlan: "talent_monthly",
+    kept: "Talent membership, monthly",
+    endedPlan: "talent_annual_membership",
+    ended: "Talent annual membership",
+    refunded: { amount: 30_000, currency: "mad" },
+    dashboardUrl: "http://localhost:3000/dashboard/talent",
+  };
+
+  it("the second membership's refund explanation", async () => {
+    const fr = await rendered("membership-conflict", conflict, "fr");
+    expect(fr.subject).toBe(
+      "Vous avez achet\u00e9 une seconde adh\u00e9sion : nous l'avons rembours\u00e9e",
+    );
+    expect(fr.text).toContain("Vous aviez d\u00e9j\u00e0 une adh\u00e9sion Talent mensuelle");
+    expect(fr.text).toContain("adh\u00e9sion annuelle Talent");
+    expect(fr.text).toContain("rembours\u00e9 300,00 MAD");
+    expect(fr.text).toContain("?lng=fr");
+    expect(fr.text).not.toMatch(/membership|refunded/);
+
+    const en = await rendered("membership-conflict", { ...conflict, refunded: null }, "en");
+    expect(en.subject).toBe("You bought a second membership: we refunded it");
+    expect(en.text).toContain("You already had a Talent membership, monthly");
+    expect(en.text).toContain("nothing had been charged for it");
+    expect(en.text).toContain("?lng=en");
+  });
+
+  const notice = {
+    name: "Amina",
+    plan: "talent_yearly",
+    planName: "Talent membership, yearly",
+    amount: { amount: 30_000, currency: "mad" },
+    renewsOn: "2027-12-12T10:00:00.000Z",
+    manageUrl: "http://localhost:3000/billing/portal",
+  };
+
+  it("the notice before a yearly renewal", async () => {
+    const fr = await rendered("renewal-notice", notice, "fr");
+    expect(fr.subject).toBe("Votre adh\u00e9sion se renouvelle le 12 d\u00e9cembre 2027");
+    expect(fr.text).toContain(
+      "Votre adh\u00e9sion Talent annuelle se renouvelle le 12 d\u00e9cembre 2027 et nous d\u00e9biterons 300,00 MAD",
+    );
+    expect(fr.text).toContain("http://localhost:3000/billing/portal?lng=fr");
+
+    const en = await rendered("renewal-notice", notice, "en");
+    expect(en.subject).toBe("Your membership renews on 12 December 2027");
+    expect(en.text).toContain("we will charge MAD 300.00");
+    expect(en.text).toContain("http://localhost:3000/billing/portal?lng=en");
+  });
+
+  const dispute = {
+    outcome: "opened",
+    disputeId: "dp_1",
+    chargeId: "ch_1",
+    amount: { amount: 30_000, currency: "mad" },
+    reason: "fraudulent",
+    member: "Amina <amina@example.com> (#12)",
+    effect: "suspended",
+  };
+
+  it("the staff's dispute notice (French unless the staff address is an English member's)", async () => {
+    const fr = await rendered("dispute-notice", dispute, "fr");
+    expect(fr.subject).toBe("Litige ouvert : 300,00 MAD");
+    expect(fr.text).toContain("Litige dp_1 sur le paiement ch_1 : 300,00 MAD, motif fraudulent.");
+    expect(fr.text).toContain("L'acc\u00e8s du membre est suspendu");
+
+    const en = await rendered(
+      "dispute-notice",
+      { ...dispute, outcome: "won", effect: "restored", member: null },
+      "en",
+    );
+    expect(en.subject).toBe("Dispute won: MAD 300.00");
+    expect(en.text).toContain("Member: none, the charge was not paid through this app.");
+    expect(en.text).toContain("The dispute was won: what it withheld grants access again.");
+  });
+
+  it("older rows (written English values) still render", async () => {
+    const email = await renderStoredTemplate(
+      "renewal-notice",
+      1,
+      JSON.stringify({ ...notice, amount: "300 MAD", renewsOn: "12 December 2027" }),
+      "fr",
+    );
+    expect(plain(email.subject)).toBe("Votre adh\u00e9sion se renouvelle le 12 December 2027");
+    expect(plain(email.text)).toContain("300 MAD");
   });
 });
