@@ -5,7 +5,7 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
 import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool } from "kysely";
 import pg from "pg";
 import { isPostgresUrl } from "./dialect";
-import type { Database } from "./schema";
+import type { Database, DB } from "./schema";
 
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -235,7 +235,7 @@ export interface DatabaseOptions {
 }
 
 /** A Kysely instance on PostgreSQL for postgres:// and postgresql:// URLs, else on the SQLite file at `url`. */
-export function createDatabase(url: string, options: DatabaseOptions = {}): Kysely<Database> {
+export function createDatabase(url: string, options: DatabaseOptions = {}): DB {
   const timeouts = options.timeouts ?? TOOL_TIMEOUTS;
   if (isPostgresUrl(url)) {
     const pool = createPostgresPool(

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from "kysely";
 
 // Every time column holds an ISO-8601 UTC string (new Date().toISOString()); booleans are 0/1.
 type Timestamp = string;
@@ -356,3 +356,6 @@ export type DisputeRow = Selectable<DisputesTable>;
 export type MembershipConflictRow = Selectable<MembershipConflictsTable>;
 export type StaffAuditEntry = Selectable<StaffAuditLogTable>;
 export type ComplimentaryAccess = Selectable<ComplimentaryAccessTable>;
+
+/** The database handle every data function takes first: the Kysely instance or a transaction. */
+export type DB = Kysely<Database>;

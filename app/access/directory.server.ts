@@ -1,10 +1,7 @@
-import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { likeIgnoringCase } from "../../db/dialect";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { DIRECTORY_PAGE_SIZE } from "./limits";
-
-type DB = Kysely<Database>;
 
 /** Pages past this are out of range whatever the data: no query, an empty page. */
 const MAX_PAGE = 1_000_000;

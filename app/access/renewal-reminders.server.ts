@@ -1,13 +1,10 @@
-import type { Kysely } from "kysely";
-import type { Database, Payment, Role } from "../../db/schema";
+import type { DB, Payment, Role } from "../../db/schema";
 import type { RenewalReminderKind } from "../../emails/renewal-reminder";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { RENEWAL_WINDOW_DAYS } from "../payments/access";
 import { planForRole, ROLES } from "../payments/pricing";
 import { RUNNING_SUBSCRIPTION_STATUSES } from "../billing/access-status";
-
-type DB = Kysely<Database>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The first reminder comes when renewing opens (canPay), the second a week before the end. */

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database, SubscriptionRow, User } from "../../db/schema";
+import type { DB, SubscriptionRow, User } from "../../db/schema";
 import { effectiveStatus } from "../payments/access";
 import {
   planById,
@@ -83,11 +82,7 @@ export function subscriptionStatusText(s: SubscriptionRow): {
   return { text: "Expired", tone: "none" };
 }
 
-export async function billingView(
-  db: Kysely<Database>,
-  user: User,
-  now: Date,
-): Promise<BillingView> {
+export async function billingView(db: DB, user: User, now: Date): Promise<BillingView> {
   const subscriptions = await db
     .selectFrom("subscriptions")
     .selectAll()

@@ -1,7 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-
-type DB = Kysely<Database>;
+import type { DB } from "../../db/schema";
 
 /** Refunds made by the app to resolve a second membership carry this; their email is that one. */
 export const CONFLICT_REFUND_MARK = "membership_conflict";

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { memberView, type MemberView } from "./member-view";
 
@@ -11,7 +10,7 @@ export const HISTORY_LIMIT = 100;
  * latest invoices and the latest payments (not the abandoned checkouts).
  */
 export async function loadMemberView(
-  db: Kysely<Database>,
+  db: DB,
   user: Pick<User, "id" | "role" | "subscription_status" | "access_expires_at">,
   now: Date,
 ): Promise<MemberView> {

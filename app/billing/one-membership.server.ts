@@ -1,14 +1,11 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
 import { formatMoney, planForRole } from "../payments/pricing";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { CONFLICT_REFUND_MARK, recordConflict } from "./conflicts.server";
-
-type DB = Kysely<Database>;
 
 // One membership at a time (decision 17). When a Checkout completes, the member's other open
 // sessions are expired at Stripe. If a second product still completes (two tabs paid in the

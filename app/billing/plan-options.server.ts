@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { nextAccessPeriod } from "../payments/access";
 import {
@@ -40,11 +39,7 @@ export interface PlanOption {
  * catalog, dates from `now` (the trial's end, the paid year's end), the yearly saving against
  * twelve months, and why the paid-once plan exists beside the yearly one.
  */
-export async function planOptions(
-  db: Kysely<Database>,
-  user: User,
-  now: Date,
-): Promise<PlanOption[]> {
+export async function planOptions(db: DB, user: User, now: Date): Promise<PlanOption[]> {
   const currency = env().pricingCurrency;
   const once = planForRole(user.role, currency);
   const trialDays = await trialDaysFor(db, user.id);

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { remember } from "@epic-web/remember";
 import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
@@ -36,7 +35,7 @@ const recentPortals = remember(
  * past the limit (decision 0008). The reuse is per process; the limits hold across instances.
  */
 export async function openCustomerPortalLimited(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   user: Pick<User, "id" | "role" | "locale">,
   request: Request,
@@ -77,7 +76,7 @@ export async function openCustomerPortalLimited(
  * page. Only the member's customer id from our table is used; nothing comes from the client.
  */
 export async function openCustomerPortal(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   user: Pick<User, "id" | "role" | "locale">,
   /** update_card: the portal opens straight on replacing the card (after a failed payment) */

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { recurringCatalog } from "../payments/catalog";
 
 // A one-time payment's card and receipt live on its Stripe charge. They are read once, when a
@@ -23,7 +22,7 @@ async function chargeOf(stripe: Stripe, paymentIntentId: string): Promise<Charge
 }
 
 async function recordCharge(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   payment: { id: number; stripe_payment_intent_id: string },
 ): Promise<ChargeFacts | null> {
@@ -50,7 +49,7 @@ async function recordCharge(
  * null when the payment is not theirs, not paid, or Stripe has no receipt for it.
  */
 export async function receiptUrlFor(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   user: Pick<User, "id">,
   paymentId: number,
@@ -85,7 +84,7 @@ export async function receiptUrlFor(
  * true when it stored something new. No Stripe call once it is stored.
  */
 export async function recordOneTimeCard(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   user: Pick<User, "id">,
 ): Promise<boolean> {

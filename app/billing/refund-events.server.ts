@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import { afterCommit, forUpdate } from "../../db/dialect";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { applyAccess } from "./sync.server";
 import { CONFLICT_REFUND_MARK } from "./conflicts.server";
 import { enqueueEmail } from "../email/outbox.server";
@@ -10,8 +9,6 @@ import { planById } from "../payments/catalog";
 import { countPayment } from "../observability/metrics.server";
 import { formatMoney } from "../payments/pricing";
 import type { DisputeEffect } from "../../emails/dispute-notice";
-
-type DB = Kysely<Database>;
 
 // Refunds (charge.refunded, refund.created, refund.updated) and disputes (charge.dispute.*),
 // for the Stripe event table. `prepare` reads the charge and its refunds (or the dispute) from

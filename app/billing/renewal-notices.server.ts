@@ -1,11 +1,8 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
 import { writeTransaction } from "../payments/write-transaction.server";
-
-type DB = Kysely<Database>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PAGE = 500;

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { syncSubscription } from "./sync.server";
 
 const CUSTOMERS_PER_PAGE = 500;
@@ -20,7 +19,7 @@ export interface ResyncReport {
  * any time and as often as wanted: a second run finds no drift.
  */
 export async function resyncAll(
-  db: Kysely<Database>,
+  db: DB,
   stripe: Stripe,
   now: () => Date,
   { customersPerPage = CUSTOMERS_PER_PAGE }: { customersPerPage?: number } = {},

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import {
@@ -18,8 +17,6 @@ import {
 import type { Plan } from "../payments/pricing";
 import { isRunningSubscription } from "./access-status";
 import { priceIdFor } from "./catalog-sync.server";
-
-type DB = Kysely<Database>;
 
 export const STRIPE_UNREACHABLE =
   "Stripe is unreachable, nothing was charged, try again in a moment.";

@@ -1,10 +1,7 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { resolveSubscriptionConflict } from "./one-membership.server";
 import { invoiceSubscriptionId, syncSubscription, type SyncResult } from "./sync.server";
-
-type DB = Kysely<Database>;
 
 // The billing side of the Stripe event table (app/stripe-events/table.server.ts): every
 // subscription and invoice event, and a Checkout Session of subscription mode, makes the app

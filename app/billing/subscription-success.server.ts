@@ -1,14 +1,11 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { formatDate } from "../payments/format.server";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { syncSubscription } from "./sync.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
-
-type DB = Kysely<Database>;
 
 export type SubscriptionReturn =
   | {

@@ -1,12 +1,5 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type {
-  Database,
-  NewInvoiceRow,
-  NewSubscriptionRow,
-  SubscriptionRow,
-  User,
-} from "../../db/schema";
+import type { DB, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { afterCommit, forUpdate } from "../../db/dialect";
 import { log } from "../observability/log.server";
@@ -25,8 +18,6 @@ import { withKeyLock } from "./key-lock.server";
 import { catalogPrices } from "./catalog-sync.server";
 import { recordConflict } from "./conflicts.server";
 import { earlierMembership, resolvedAsConflict } from "./one-membership.server";
-
-type DB = Kysely<Database>;
 
 /** Invoices read per sync: the newest ones of the subscription, enough to heal lost events. */
 const INVOICES_PER_SYNC = 24;

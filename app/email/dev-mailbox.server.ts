@@ -1,8 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database, EmailOutboxMessage } from "../../db/schema";
+import type { DB, EmailOutboxMessage } from "../../db/schema";
 import { DEV_MAILBOX_PREFIX } from "./transport.server";
-
-type DB = Kysely<Database>;
 
 /** A delivered message as the mailbox shows it: a sent row always has its body until retention drops it. */
 export type DevMailboxMessage = Omit<EmailOutboxMessage, "subject" | "html" | "text"> & {

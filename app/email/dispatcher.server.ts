@@ -1,14 +1,11 @@
-import type { Kysely } from "kysely";
 import { Errors as PostmarkErrors } from "postmark";
 import { forUpdateSkipLocked } from "../../db/dialect";
-import type { Database, EmailOutboxMessage } from "../../db/schema";
+import type { DB, EmailOutboxMessage } from "../../db/schema";
 import { recipientLanguage } from "../i18n/member-language.server";
 import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
 import { errorMessage, log, maskEmail } from "../observability/log.server";
 import { countEmail } from "../observability/metrics.server";
-
-type DB = Kysely<Database>;
 
 /**
  * A claimed row is held this long; a crashed sender's claim lapses and another retries it. It

@@ -1,7 +1,6 @@
 import { remember } from "@epic-web/remember";
-import type { Kysely } from "kysely";
 import { afterCommit } from "../../db/dialect";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { systemNow } from "../lib/clock.server";
 import { templateVersion, type TemplateName, type TemplateProps } from "./templates.server";
 
@@ -42,7 +41,7 @@ function emailQueued(): void {
  * For a write that makes an outbox row due without enqueueEmail (a staff resend or retry):
  * the dispatcher is woken once `trx` commits.
  */
-export function wakeDispatcherAfterCommit(trx: Kysely<Database>): void {
+export function wakeDispatcherAfterCommit(trx: DB): void {
   afterCommit(trx, emailQueued);
 }
 
@@ -53,7 +52,7 @@ export function wakeDispatcherAfterCommit(trx: Kysely<Database>): void {
  * email with the same dedupe key was already there.
  */
 export async function enqueueEmail(
-  trx: Kysely<Database>,
+  trx: DB,
   email: OutgoingEmail,
   /** when it is due; the machine's time by default (the outbox runs on it, not the app's clock) */
   { dueAt = systemNow() }: { dueAt?: Date } = {},

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
-import type { DB } from "../lib/db.server";
 import { now } from "../lib/clock.server";
 import type { Language } from "./config";
 import { DEFAULT_LANGUAGE, parseLanguage } from "./config";
+import type { DB } from "../../db/schema";
 
 /** Saves the member's language on the account (emails and Stripe read it from there). */
 export async function saveMemberLanguage(

@@ -1,8 +1,7 @@
 import { remember } from "@epic-web/remember";
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import { isDatabaseUnavailable } from "../../db/dialect";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { runRenewalReminderSweep } from "../access/renewal-reminders.server";
 import { catalogPrices } from "../billing/catalog-sync.server";
 import { DISPATCH_BATCH_SIZE, dispatchDueEmails } from "../email/dispatcher.server";
@@ -26,8 +25,6 @@ import { errorMessage, log } from "../observability/log.server";
 // - billing: the catalog made to match Stripe at start, then the daily re-sync from Stripe.
 // The server starts it once (entry.server.tsx) and stops it on shutdown; a test starts it with
 // its own database and transport and stops it, so the same loops run in both.
-
-type DB = Kysely<Database>;
 
 export interface BackgroundOptions {
   db?: () => DB;

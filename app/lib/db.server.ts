@@ -1,11 +1,8 @@
 import { remember } from "@epic-web/remember";
-import type { Kysely } from "kysely";
 import { createDatabase, SERVER_TIMEOUTS } from "../../db/connection";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { env } from "./env.server";
 import { log } from "../observability/log.server";
-
-export type DB = Kysely<Database>;
 
 // One Kysely instance a process, remembered so the dev server's reloads reuse it.
 const database = remember("database", () => ({

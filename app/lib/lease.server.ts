@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-
-type DB = Kysely<Database>;
+import type { DB } from "../../db/schema";
 
 export type LeaseOutcome<T> = { ran: true; result: T } | { ran: false };
 

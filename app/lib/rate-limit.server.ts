@@ -1,8 +1,7 @@
 import { remember } from "@epic-web/remember";
 import type { HeadersFunction } from "@remix-run/node";
-import type { Kysely } from "kysely";
 import { forUpdate, writeTransaction } from "../../db/dialect";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { clientAddress, rateLimitKey } from "./client-address.server";
 import { db as appDb } from "./db.server";
 import { env } from "./env.server";
@@ -93,7 +92,7 @@ export interface SharedRateLimiter {
 }
 
 export function createSharedRateLimiter(
-  db: () => Kysely<Database>,
+  db: () => DB,
   { name, limit, windowMs }: { name: string; limit: number; windowMs: number },
 ): SharedRateLimiter {
   const rowKey = (key: string) => `${name}:${key}`;
@@ -150,7 +149,7 @@ export function createSharedRateLimiter(
 }
 
 /** Deletes the windows nobody hit for a whole window (the sweep runs it); returns how many. */
-export async function pruneRateLimits(db: Kysely<Database>, now: Date): Promise<number> {
+export async function pruneRateLimits(db: DB, now: Date): Promise<number> {
   const result = await db
     .deleteFrom("rate_limits")
     .where("expires_at", "<", now.toISOString())

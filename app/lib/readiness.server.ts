@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { migrations } from "../../db/migrations/index";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { isShuttingDown } from "./lifecycle.server";
 
 /** A readiness probe answers within this even when the database does not (a load balancer's probe times out too). */
@@ -19,7 +18,7 @@ export interface Readiness {
  * migration this build knows is applied (a server started before `db:migrate` ran, or after a
  * rollback, is not ready). One small indexed read of Kysely's migration table.
  */
-export async function readiness(db: () => Kysely<Database>): Promise<Readiness> {
+export async function readiness(db: () => DB): Promise<Readiness> {
   const failed: ReadinessProblem[] = [];
   if (isShuttingDown()) failed.push("shutting_down");
   else {

@@ -1,7 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-
-type DB = Kysely<Database>;
+import type { DB } from "../../db/schema";
 
 /**
  * How long rows keep what they do not need forever. Sent email bodies (the rendered HTML and

@@ -1,12 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import type { Cookie } from "@remix-run/node";
-import type { Kysely } from "kysely";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { systemNow } from "./clock.server";
 import { env } from "./env.server";
-
-type DB = Kysely<Database>;
 
 export const SESSION_COOKIE_NAME = "__session";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;

@@ -1,9 +1,6 @@
-import type { Kysely } from "kysely";
-import type { Database, Role, User } from "../../db/schema";
+import type { DB, Role, User } from "../../db/schema";
 import { isUniqueViolation } from "../../db/dialect";
 import { now as appNow } from "./clock.server";
-
-type DB = Kysely<Database>;
 
 export class EmailTakenError extends Error {
   override name = "EmailTakenError";

@@ -1,15 +1,12 @@
 import { remember } from "@epic-web/remember";
-import type { Kysely } from "kysely";
 import client from "prom-client";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { log } from "./log.server";
 
 // What Prometheus scrapes from GET /metrics (decision 0020). Counters and histograms move where
 // things happen; the gauges that need the database are read at scrape time with small indexed
 // queries. One registry a process (remember: the dev server re-imports modules on changes).
-
-type DB = Kysely<Database>;
 
 export type WebhookOutcome = "processed" | "duplicate" | "ignored" | "failed" | "bad_signature";
 export type PaymentOutcome = "paid" | "failed" | "expired" | "refunded";

@@ -1,9 +1,6 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { applyExpiry, applyFailure, applyFulfilment } from "./fulfilment.server";
-
-type DB = Kysely<Database>;
 
 // The effects of a one-time payment's Checkout events (the annual year), each applied inside
 // the event's transaction and returning the note kept in the ledger (null: nothing to say).

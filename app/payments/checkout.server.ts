@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database, Payment, User } from "../../db/schema";
+import type { DB, Payment, User } from "../../db/schema";
 import { invoiceParams } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import { canPay, RENEWAL_WINDOW_DAYS } from "./access";
@@ -10,8 +9,6 @@ import { formatDate } from "./format.server";
 import { planForRole, type Plan } from "./pricing";
 import { forUpdate } from "../../db/dialect";
 import { writeTransaction } from "./write-transaction.server";
-
-type DB = Kysely<Database>;
 
 /** A pending payment younger than this is reused instead of starting another checkout. */
 export const REUSE_WINDOW_MS = 30 * 60 * 1000;

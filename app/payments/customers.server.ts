@@ -1,10 +1,7 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { stripeLocale } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
-
-type DB = Kysely<Database>;
 
 /**
  * The user's Stripe customer id; one customer per user. Creation uses a per-user

@@ -1,7 +1,6 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import { afterCommit, forUpdate } from "../../db/dialect";
-import type { Database, Payment, User } from "../../db/schema";
+import type { Database, DB, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { log } from "../observability/log.server";
@@ -9,8 +8,6 @@ import { countPayment } from "../observability/metrics.server";
 import { nextAccessPeriod } from "./access";
 import { planForRole } from "./pricing";
 import { writeTransaction } from "./write-transaction.server";
-
-type DB = Kysely<Database>;
 
 export type FulfilmentOutcome =
   | { kind: "fulfilled"; paymentId: number; userId: number; accessEndsAt: string }

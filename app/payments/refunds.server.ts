@@ -1,9 +1,6 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { formatMoney } from "./pricing";
-
-type DB = Kysely<Database>;
 
 /** Stripe's own refund reasons. */
 export const REFUND_REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;

@@ -1,13 +1,10 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database, User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { effectiveStatus } from "./access";
 import { formatDate } from "./format.server";
 import { planForRole } from "./pricing";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
-
-type DB = Kysely<Database>;
 
 export type CheckoutReturn =
   | {

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 
 /** Stripe statuses of a subscription that still grants access (past_due during its retries). */
 const RUNNING_SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due"];
@@ -14,7 +13,7 @@ export const RENEWAL_GRACE_MS = 24 * 60 * 60 * 1000;
  * Writes EXPIRED for every ACTIVE user whose access ended, except members whose auto-renewing
  * subscription is running and within the renewal grace; returns how many changed.
  */
-export async function expireLapsedAccess(db: Kysely<Database>, now: Date): Promise<number> {
+export async function expireLapsedAccess(db: DB, now: Date): Promise<number> {
   const nowIso = now.toISOString();
   const graceIso = new Date(now.getTime() - RENEWAL_GRACE_MS).toISOString();
   const result = await db

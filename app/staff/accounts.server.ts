@@ -1,5 +1,5 @@
-import type { DB } from "../lib/db.server";
 import { normalizeEmail } from "../lib/auth.server";
+import type { DB } from "../../db/schema";
 
 export type StaffFlagResult =
   | { kind: "changed"; email: string; isStaff: boolean }

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { StaffAuditEntry, User } from "../../db/schema";
-import type { DB } from "../lib/db.server";
+import type { DB, StaffAuditEntry, User } from "../../db/schema";
 
 // The staff audit log: one row per staff action, written in the action's own transaction when
 // the action is a database change, or after Stripe answered when it is a call to Stripe. The

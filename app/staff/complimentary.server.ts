@@ -1,6 +1,5 @@
-import type { ComplimentaryAccess, User } from "../../db/schema";
+import type { ComplimentaryAccess, DB, User } from "../../db/schema";
 import { applyAccess } from "../billing/sync.server";
-import type { DB } from "../lib/db.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { recordAudit } from "./audit.server";
 

@@ -1,7 +1,6 @@
 import { redirect } from "@remix-run/node";
-import type { User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { db } from "../lib/db.server";
-import type { DB } from "../lib/db.server";
 import { readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { getSessionUser, sessionRowId } from "../lib/session.server";

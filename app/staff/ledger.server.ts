@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import type Stripe from "stripe";
-import type { User } from "../../db/schema";
-import type { DB } from "../lib/db.server";
+import type { DB, User } from "../../db/schema";
 import { processVerifiedEvent } from "../stripe-events/process.server";
 import { recordAudit } from "./audit.server";
 

@@ -1,8 +1,7 @@
 import Stripe from "stripe";
-import type { User } from "../../db/schema";
+import type { DB, User } from "../../db/schema";
 import { applyAccess, syncSubscription } from "../billing/sync.server";
 import { wakeDispatcherAfterCommit } from "../email/outbox.server";
-import type { DB } from "../lib/db.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { recordAudit } from "./audit.server";
 

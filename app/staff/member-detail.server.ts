@@ -1,6 +1,6 @@
-import type { DB } from "../lib/db.server";
 import { listAudit } from "./audit.server";
 import { listComplimentary } from "./complimentary.server";
+import type { DB } from "../../db/schema";
 
 const DETAIL_ROWS = 100;
 

@@ -1,8 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
-import type { Role, SubscriptionStatus } from "../../db/schema";
+import type { DB, Role, SubscriptionStatus } from "../../db/schema";
 import { likeIgnoringCase } from "../../db/dialect";
-import type { DB } from "../lib/db.server";
 import { ROLES } from "../payments/pricing";
 
 import { MAX_SEARCH, MEMBERS_PAGE_SIZE, STATUSES } from "./constants";

@@ -1,6 +1,5 @@
-import type { OutboxStatus } from "../../db/schema";
+import type { DB, OutboxStatus } from "../../db/schema";
 import { renderStoredTemplate } from "../email/templates.server";
-import type { DB } from "../lib/db.server";
 
 export const OUTBOX_PAGE_SIZE = 50;
 

@@ -1,5 +1,4 @@
-import type { Role } from "../../db/schema";
-import type { DB } from "../lib/db.server";
+import type { DB, Role } from "../../db/schema";
 import { planById } from "../payments/catalog";
 import { ROLES } from "../payments/pricing";
 import { STATUSES } from "./members.server";

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import { z } from "zod";
-import type { Role } from "../../db/schema";
-import type { DB } from "../lib/db.server";
+import type { DB, Role } from "../../db/schema";
 import { ROLES } from "../payments/pricing";
 import { csvLine } from "./csv";
 

@@ -1,6 +1,6 @@
-import type { DB } from "../lib/db.server";
 import { verifyPassword } from "../lib/password.server";
 import type { StaffSession } from "./guard.server";
+import type { DB } from "../../db/schema";
 
 /** Money actions ask for the password again when the session last proved it longer ago than this. */
 export const REAUTH_AFTER_MS = 15 * 60 * 1000;

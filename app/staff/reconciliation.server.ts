@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { DB } from "../lib/db.server";
+import type { DB } from "../../db/schema";
 
 // The books against Stripe for one month: what the app recorded as paid, refunded and disputed
 // beside what Stripe's API lists for the same period (charges, refunds, disputes, and the fees

@@ -1,6 +1,5 @@
 import type Stripe from "stripe";
-import type { Payment, User } from "../../db/schema";
-import type { DB } from "../lib/db.server";
+import type { DB, Payment, User } from "../../db/schema";
 import { formatMoney } from "../payments/pricing";
 import { requestRefund } from "../payments/refunds.server";
 import { auditedRequest, recordAudit } from "./audit.server";

@@ -1,8 +1,5 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
-
-type DB = Kysely<Database>;
+import type { DB } from "../../db/schema";
 
 /** Who handed the event in: Stripe's delivery, a staff replay, or the reconciliation command. */
 export type EventSource = "webhook" | "replay" | "sync";

@@ -1,13 +1,10 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { isDatabaseUnavailable, writeTransaction } from "../../db/dialect";
 import { log } from "../observability/log.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
 import { stripeEvents } from "./table.server";
-
-type DB = Kysely<Database>;
 
 export type ProcessResult =
   | { ok: true; status: "processed" | "duplicate" }

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { resyncAll, type ResyncReport } from "../billing/resync.server";
 import { runRenewalNotices } from "../billing/renewal-notices.server";
 import { syncForCheckout } from "../billing/subscription-events.server";
@@ -14,8 +13,6 @@ import {
 } from "../payments/fulfilment.server";
 import { writeTransaction } from "../payments/write-transaction.server";
 import { processVerifiedEvent } from "./process.server";
-
-type DB = Kysely<Database>;
 
 /** A pending payment younger than this may still be on its way through the webhook. */
 export const PENDING_GRACE_MS = 5 * 60 * 1000;

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import { now as appNow } from "../lib/clock.server";
 import { constructWebhookEvent, WebhookSignatureError } from "../lib/stripe.server";
 import { RETRY_AFTER_SECONDS } from "../lib/unavailable.server";
@@ -8,8 +7,6 @@ import { requestLog } from "../observability/log.server";
 import { countWebhook, type WebhookOutcome } from "../observability/metrics.server";
 import { processVerifiedEvent, type ProcessOptions } from "./process.server";
 import { stripeEvents } from "./table.server";
-
-type DB = Kysely<Database>;
 
 /** Stripe's own events are a few kB; anything this large is not from Stripe. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
