@@ -13,6 +13,8 @@ import {
   saveDetailsOnCustomer,
   sessionCustomerDetails,
 } from "./checkout-details.js";
+import { authenticationUrl } from "./checkout-result.js";
+import type { CheckoutPayResult, Payer } from "./checkout-result.js";
 import { createCustomer } from "./customers.js";
 import {
   CANCELABLE_STATUSES,
@@ -21,29 +23,6 @@ import {
   createPaymentIntent,
   failAuthentication,
 } from "./payments.js";
-
-export type CheckoutPayResult =
-  /** paymentIntent is null in subscription and setup mode. */
-  | {
-      kind: "completed";
-      session: Stripe.Checkout.Session;
-      paymentIntent: Stripe.PaymentIntent | null;
-    }
-  | {
-      kind: "requires_action";
-      session: Stripe.Checkout.Session;
-      paymentIntent: Stripe.PaymentIntent;
-    }
-  | {
-      kind: "declined";
-      session: Stripe.Checkout.Session;
-      paymentIntent: Stripe.PaymentIntent;
-      error: { message: string; code?: string; decline_code?: string } & Record<string, unknown>;
-    };
-
-export function authenticationUrl(ctx: SimContext, sessionId: string): string {
-  return `${ctx.baseUrl()}/c/pay/${sessionId}/authenticate`;
-}
 
 /** Reads a session, expiring it first when its expires_at has passed (the lazy half of expiry). */
 export function loadSession(ctx: SimContext, id: string): Stripe.Checkout.Session | undefined {
@@ -96,11 +75,6 @@ export function expireSession(
   ctx.store.replace("checkout_sessions", expired);
   ctx.events.emit("checkout.session.expired", expired, origin);
   return expired;
-}
-
-export interface Payer {
-  email: string | null;
-  name: string | null;
 }
 
 /**

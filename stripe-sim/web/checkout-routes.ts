@@ -15,7 +15,7 @@ import {
   paymentIntentOf,
   resolveAuthentication,
 } from "../domain/checkout.js";
-import type { CheckoutPayResult } from "../domain/checkout.js";
+import type { CheckoutPayResult } from "../domain/checkout-result.js";
 import { StripeApiError } from "../http/errors.js";
 import { createCardPaymentMethod } from "../domain/payment-methods.js";
 import { AUTHENTICATION_FAILED_MESSAGE } from "../domain/payments.js";
