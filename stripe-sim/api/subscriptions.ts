@@ -6,6 +6,7 @@ import {
   runBilling,
 } from "../domain/billing-clock.js";
 import { idOf } from "../ids.js";
+import { withCancelAtPeriodEnd, withRenewal } from "../domain/cancellation.js";
 import { requireCustomer } from "../domain/customers.js";
 import { customerNow } from "../domain/customer-time.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "../domain/payment-methods.js";
@@ -352,35 +353,8 @@ export const subscriptionRoutes: ApiRoute[] = [
             ? null
             : resolveDefaultPaymentMethod(ctx, customerId, p.default_payment_method, req.origin);
       }
-      const periodEnd = next.items.data[0]?.current_period_end ?? now;
       if (p.cancel_at_period_end !== undefined) {
-        next = p.cancel_at_period_end
-          ? {
-              ...next,
-              cancel_at_period_end: true,
-              cancel_at: periodEnd,
-              canceled_at: now,
-              cancellation_details: {
-                ...(next.cancellation_details ?? {
-                  comment: null,
-                  feedback: null,
-                  feedback_option: null,
-                }),
-                reason: "cancellation_requested",
-              },
-            }
-          : {
-              ...next,
-              cancel_at_period_end: false,
-              cancel_at: null,
-              canceled_at: null,
-              cancellation_details: {
-                comment: null,
-                feedback: null,
-                feedback_option: null,
-                reason: null,
-              },
-            };
+        next = p.cancel_at_period_end ? withCancelAtPeriodEnd(next, now) : withRenewal(next);
       }
       if (p.cancel_at !== undefined) {
         if (p.cancel_at !== "" && p.cancel_at <= now)
