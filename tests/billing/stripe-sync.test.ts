@@ -6,7 +6,7 @@ import { createUser, reloadUser } from "../support/factories";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { TEST_WEBHOOK_SECRETS } from "../support/app";
 import { clockNow, DAY, subscribe, subscriptionRow } from "./support";
-import { advanceTo } from "../stripe-sim/billing-helpers";
+import { advanceTo } from "../support/stand-in";
 
 const run = promisify(execFile);
 

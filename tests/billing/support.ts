@@ -4,7 +4,7 @@ import { priceIdFor } from "../../app/billing/catalog-sync.server";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
 import { recurringPlan } from "../../app/payments/catalog";
 import type { Database, User } from "../../db/schema";
-import { advanceTo } from "../stripe-sim/billing-helpers";
+import { advanceTo } from "../support/stand-in";
 import { renderStoredTemplate } from "../../app/email/templates.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { args } from "../support/requests";

@@ -1,7 +1,5 @@
-import { rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PORTAL_REUSE_MS } from "../../app/billing/portal.server";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
@@ -20,28 +18,26 @@ import {
 } from "../../app/routes/payment.success";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
 import type { User } from "../../db/schema";
-import { startStripeSim, type StripeSim } from "../../stripe-sim/index";
-import { makeTempDir, setupTestApp, TEST_APP_URL, type TestApp } from "../support/app";
+import { setupTestApp, TEST_APP_URL, type TestApp } from "../support/app";
+import { startStandIn, type SimHarness } from "../support/stand-in";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, run } from "../support/requests";
 
 // The app talks to the stand-in through a proxy that counts every Stripe API request, so each
 // test can say how many calls an attacker's burst made at Stripe.
 let app: TestApp;
-let sim: StripeSim;
+let standIn: SimHarness;
 let proxy: Server;
-let simDir: string;
 const stripeCalls: string[] = [];
 
 beforeAll(async () => {
-  simDir = makeTempDir("stripe-limits-");
-  sim = await startStripeSim({ port: 0, dbPath: join(simDir, "sim.db"), forwardTo: null });
+  standIn = await startStandIn();
   proxy = createServer((req, res) => {
     stripeCalls.push(`${req.method} ${req.url?.split("?")[0]}`);
     const upstream = httpRequest(
       {
         host: "127.0.0.1",
-        port: sim.port,
+        port: standIn.sim.port,
         path: req.url,
         method: req.method,
         headers: req.headers,
@@ -61,8 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await new Promise((resolve) => proxy.close(resolve));
-  await sim.close();
-  rmSync(simDir, { recursive: true, force: true });
+  await standIn.cleanup();
 });
 afterEach(() => vi.useRealTimers());
 

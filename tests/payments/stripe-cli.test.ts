@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
-import { stripeTrigger } from "../stripe-sim/helpers";
+import { stripeTrigger } from "../support/stand-in";
 import { makeTempDir } from "../support/app";
 import { args } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cardFields, postForm, rejection, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import { cardFields, postForm, rejection, startHarness } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

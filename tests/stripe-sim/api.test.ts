@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejection, startHarness, stripeClient } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import { rejection, startHarness, stripeClient } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

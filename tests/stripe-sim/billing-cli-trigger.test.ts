@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, startReceiver, stripeTrigger, WEBHOOK_SECRET } from "./helpers.js";
-import type { Receiver, SimHarness } from "./helpers.js";
+import { startHarness, startReceiver, stripeTrigger, WEBHOOK_SECRET } from "../support/stand-in";
+import type { Receiver, SimHarness } from "../support/stand-in";
 
 const verifier = new Stripe("sk_test_verifier");
 

@@ -1,8 +1,14 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPage, postForm, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
-import { clockCustomer, DAY, monthlyPrice } from "./billing-helpers.js";
+import {
+  getPage,
+  postForm,
+  startHarness,
+  clockCustomer,
+  DAY,
+  monthlyPrice,
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

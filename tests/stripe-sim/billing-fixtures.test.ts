@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
-import { clockCustomer, DAY, monthlyPrice } from "./billing-helpers.js";
+import { startHarness, clockCustomer, DAY, monthlyPrice } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 import { extractFieldTypes, readFieldTypes } from "../tools/fixture-field-types.js";
 import { sdkFieldsByObject } from "../tools/sdk-fields.js";

@@ -1,8 +1,17 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cardFields, getPage, postForm, rejection, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
-import { advanceTo, clockCustomer, eventsFor, monthlyPrice } from "./billing-helpers.js";
+import {
+  cardFields,
+  getPage,
+  postForm,
+  rejection,
+  startHarness,
+  advanceTo,
+  clockCustomer,
+  eventsFor,
+  monthlyPrice,
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -3,9 +3,8 @@ import { chromium } from "@playwright/test";
 import type { Browser, Page } from "@playwright/test";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentSession, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
-import { monthlyPrice } from "./billing-helpers.js";
+import { createPaymentSession, startHarness, monthlyPrice } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

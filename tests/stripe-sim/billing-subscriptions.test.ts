@@ -1,8 +1,15 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejection, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
-import { advanceTo, clockCustomer, DAY, eventsFor, monthlyPrice } from "./billing-helpers.js";
+import {
+  rejection,
+  startHarness,
+  advanceTo,
+  clockCustomer,
+  DAY,
+  eventsFor,
+  monthlyPrice,
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentSession, rejection, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import { createPaymentSession, rejection, startHarness } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { tempDbPath } from "./helpers.js";
+import { tempDbPath } from "../support/stand-in";
 
 const temp = tempDbPath();
 afterAll(() => temp.cleanup());

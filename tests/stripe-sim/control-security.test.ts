@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir } from "../support/app";
-import { startStripeSim, type StripeSim } from "../../stripe-sim/index";
-import { join } from "node:path";
-import { rmSync } from "node:fs";
+import type { StripeSim } from "../../stripe-sim/index";
+import { startStandIn, type SimHarness } from "../support/stand-in";
 
+let standIn: SimHarness;
 let sim: StripeSim;
-let dir: string;
 beforeAll(async () => {
-  dir = makeTempDir("stripe-sim-control-");
-  sim = await startStripeSim({ port: 0, dbPath: join(dir, "sim.db"), forwardTo: null });
+  standIn = await startStandIn();
+  sim = standIn.sim;
 });
 afterAll(async () => {
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await standIn.cleanup();
 });
 
 async function clockOffset(): Promise<number> {

@@ -3,8 +3,8 @@ import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cardFields, createPaymentSession, postForm, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import { cardFields, createPaymentSession, postForm, startHarness } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

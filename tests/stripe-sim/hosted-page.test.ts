@@ -1,7 +1,13 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cardFields, createPaymentSession, getPage, postForm, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import {
+  cardFields,
+  createPaymentSession,
+  getPage,
+  postForm,
+  startHarness,
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -8,8 +8,8 @@ import {
   postForm,
   rejection,
   startHarness,
-} from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -7,8 +7,8 @@ import {
   rejection,
   startHarness,
   startReceiver,
-} from "./helpers.js";
-import type { Receiver, SimHarness } from "./helpers.js";
+} from "../support/stand-in";
+import type { Receiver, SimHarness } from "../support/stand-in";
 
 // Stand-in behaviours the app relies on that no other test pins down.
 let h: SimHarness;

@@ -1,9 +1,16 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkFieldsByObject, undeclaredFields } from "../tools/sdk-fields.js";
-import { advanceTo, clockCustomer, DAY, monthlyPrice } from "./billing-helpers.js";
-import { cardFields, postForm, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import {
+  advanceTo,
+  clockCustomer,
+  DAY,
+  monthlyPrice,
+  cardFields,
+  postForm,
+  startHarness,
+} from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 let h: SimHarness;
 let stripe: Stripe;

@@ -11,8 +11,8 @@ import {
   stripeClient,
   waitFor,
   WEBHOOK_SECRET,
-} from "./helpers.js";
-import type { Receiver, SimHarness } from "./helpers.js";
+} from "../support/stand-in";
+import type { Receiver, SimHarness } from "../support/stand-in";
 
 const verifier = new Stripe("sk_test_verifier");
 

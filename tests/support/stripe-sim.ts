@@ -1,15 +1,8 @@
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import type Stripe from "stripe";
-import { startStripeSim, type DeliveryKnobs, type StripeSim } from "../../stripe-sim/index";
+import type { DeliveryKnobs, StripeSim } from "../../stripe-sim/index";
 import { stripe } from "../../app/lib/stripe.server";
-import {
-  makeTempDir,
-  setupTestApp,
-  TEST_WEBHOOK_SECRETS,
-  type TestApp,
-  type TestAppOptions,
-} from "./app";
+import { setupTestApp, TEST_WEBHOOK_SECRETS, type TestApp, type TestAppOptions } from "./app";
+import { startStandIn } from "./stand-in";
 
 export type { StripeSim };
 
@@ -32,23 +25,19 @@ export interface TestStripeOptions extends Omit<TestAppOptions, "stripeApiBase">
 export async function setupTestAppWithStripe(
   options: TestStripeOptions = {},
 ): Promise<TestAppWithStripe> {
-  const simDir = makeTempDir("stripe-sim-test-");
-  const sim = await startStripeSim({
-    port: 0,
-    dbPath: join(simDir, "stripe-sim.db"),
+  const standIn = await startStandIn({
     forwardTo: options.forwardTo ?? null,
     webhookSecret: TEST_WEBHOOK_SECRETS[0],
     delivery: options.delivery,
   });
-  const app = await setupTestApp({ ...options, stripeApiBase: sim.url });
+  const app = await setupTestApp({ ...options, stripeApiBase: standIn.sim.url });
   return {
     ...app,
-    sim,
+    sim: standIn.sim,
     stripe: stripe(),
     async close() {
       await app.close();
-      await sim.close();
-      rmSync(simDir, { recursive: true, force: true });
+      await standIn.cleanup();
     },
   };
 }

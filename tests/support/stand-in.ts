@@ -1,3 +1,8 @@
+// The Stripe stand-in part of the test harness: a stand-in on a free port with its own temp
+// SQLite file, the real stripe SDK pointed at it, a webhook receiver, the hosted pages driven as
+// a browser without JavaScript, test clocks, and the official Stripe CLI. Suites of the stand-in
+// alone (tests/stripe-sim) use only this file; the app's suites get the same stand-in through
+// setupTestAppWithStripe (./stripe-sim.ts).
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -87,8 +92,11 @@ export interface SimHarness {
   cleanup(): Promise<void>;
 }
 
-/** A stand-in on an ephemeral port with its own temp SQLite file and short retry delays. */
-export async function startHarness(options: Partial<StripeSimOptions> = {}): Promise<SimHarness> {
+/**
+ * A stand-in on an ephemeral port with its own temp SQLite file (removed by `cleanup`), no
+ * webhook endpoint unless `forwardTo` is given, signing with WEBHOOK_SECRET unless told.
+ */
+export async function startStandIn(options: Partial<StripeSimOptions> = {}): Promise<SimHarness> {
   const { dbPath, cleanup } = tempDbPath();
   const sim = await startStripeSim({
     port: 0,
@@ -96,7 +104,6 @@ export async function startHarness(options: Partial<StripeSimOptions> = {}): Pro
     forwardTo: null,
     webhookSecret: WEBHOOK_SECRET,
     ...options,
-    delivery: { retryBaseMs: 20, timeoutMs: 2000, ...options.delivery },
   });
   return {
     sim,
@@ -107,6 +114,14 @@ export async function startHarness(options: Partial<StripeSimOptions> = {}): Pro
       cleanup();
     },
   };
+}
+
+/** startStandIn with short retry delays and timeouts, as the stand-in's own suites use it. */
+export function startHarness(options: Partial<StripeSimOptions> = {}): Promise<SimHarness> {
+  return startStandIn({
+    ...options,
+    delivery: { retryBaseMs: 20, timeoutMs: 2000, ...options.delivery },
+  });
 }
 
 export async function createPaymentSession(
@@ -221,5 +236,73 @@ export function stripeTrigger(
         done({ code, output: `${stdout}${stderr}` });
       },
     );
+  });
+}
+
+export const DAY = 24 * 60 * 60;
+
+/** Advances a test clock and waits until Stripe (or the stand-in) reports it ready again. */
+export async function advanceTo(
+  stripe: Stripe,
+  clockId: string,
+  frozenTime: number,
+): Promise<Stripe.TestHelpers.TestClock> {
+  const advancing = await stripe.testHelpers.testClocks.advance(clockId, {
+    frozen_time: frozenTime,
+  });
+  if (advancing.status !== "advancing")
+    throw new Error(`expected advancing, got ${advancing.status}`);
+  for (let i = 0; i < 500; i++) {
+    const clock = await stripe.testHelpers.testClocks.retrieve(clockId);
+    if (clock.status === "ready") return clock;
+    if (clock.status === "internal_failure") throw new Error("test clock advance failed");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("test clock did not become ready");
+}
+
+/** A customer living on a new test clock, with a card as its default payment method. */
+export async function clockCustomer(
+  stripe: Stripe,
+  start: number,
+  paymentMethod: string | null = "pm_card_visa",
+): Promise<{ clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer }> {
+  const clock = await stripe.testHelpers.testClocks.create({
+    frozen_time: start,
+    name: "billing test",
+  });
+  const customer = await stripe.customers.create({
+    email: "talent@example.com",
+    test_clock: clock.id,
+    ...(paymentMethod
+      ? {
+          payment_method: paymentMethod,
+          invoice_settings: { default_payment_method: paymentMethod },
+        }
+      : {}),
+  });
+  return { clock, customer };
+}
+
+export async function monthlyPrice(
+  stripe: Stripe,
+  amount = 3000,
+  interval: "month" | "year" = "month",
+): Promise<Stripe.Price> {
+  return stripe.prices.create({
+    currency: "mad",
+    unit_amount: amount,
+    recurring: { interval },
+    product_data: { name: interval === "month" ? "Monthly membership" : "Annual membership" },
+  });
+}
+
+/** Event types since `sinceId` (exclusive), oldest first, for the objects that concern `customerId`. */
+export async function eventsFor(stripe: Stripe, customerId: string): Promise<Stripe.Event[]> {
+  const all: Stripe.Event[] = [];
+  for await (const event of stripe.events.list({ limit: 100 })) all.push(event);
+  return all.reverse().filter((event) => {
+    const object = event.data.object as { customer?: unknown; id?: string };
+    return object.customer === customerId || object.id === customerId;
   });
 }
