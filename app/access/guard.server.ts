@@ -2,7 +2,7 @@ import type { User } from "../../db/schema";
 import { membershipOffer } from "../billing/offer.server";
 import { requireUser } from "../lib/auth.server";
 import { now } from "../lib/clock.server";
-import { roleLabel } from "../payments/pricing";
+import { roleLabel } from "../lib/roles";
 import type { Feature } from "./rules";
 import { decideAccess, FEATURES, paywallMessage } from "./rules";
 

@@ -3,8 +3,9 @@ import type { DB, Payment, Role } from "../../db/schema";
 import type { RenewalReminderKind } from "../../emails/renewal-reminder";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
-import { RENEWAL_WINDOW_DAYS } from "../payments/access";
-import { planForRole, ROLES } from "../payments/pricing";
+import { RENEWAL_WINDOW_DAYS } from "./period";
+import { ROLES } from "../lib/roles";
+import { planForRole } from "../payments/pricing";
 import { RUNNING_SUBSCRIPTION_STATUSES } from "../billing/access-status";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

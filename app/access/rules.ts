@@ -1,5 +1,5 @@
 import type { Role, SubscriptionStatus } from "../../db/schema";
-import { effectiveStatus } from "../payments/access";
+import { effectiveStatus } from "./period";
 
 // Who may use which feature, decided in one pure function from the user's role and access state
 // (users.subscription_status and users.access_expires_at) and the time. A later subscription

@@ -1,13 +1,12 @@
 import type { DB, SubscriptionRow, User } from "../../db/schema";
-import { effectiveStatus } from "../payments/access";
+import { effectiveStatus } from "../access/period";
+import { formatDate, formatMoney } from "../lib/format";
 import {
   planById,
   recurringCatalog,
   recurringPriceLabel,
   type BillingInterval,
 } from "../payments/catalog";
-import { formatDate } from "../payments/format.server";
-import { formatMoney } from "../payments/pricing";
 import { env } from "../lib/env.server";
 import { isRunningSubscription } from "./access-status";
 

@@ -1,5 +1,5 @@
 import type { Role, SubscriptionStatus } from "../../db/schema";
-import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../payments/access";
+import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../access/period";
 import { planById, recurringCatalog } from "../payments/catalog";
 import { planForRole } from "../payments/pricing";
 

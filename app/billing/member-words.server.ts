@@ -1,6 +1,5 @@
 import { recurringPriceLabel } from "../payments/catalog";
-import { formatDate } from "../payments/format.server";
-import { formatMoney } from "../payments/pricing";
+import { formatDate, formatMoney } from "../lib/format";
 import type {
   HistoryEntry,
   HistoryKind,

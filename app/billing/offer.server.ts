@@ -1,7 +1,8 @@
 import type { Role } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { recurringPlan, recurringPriceLabel } from "../payments/catalog";
-import { formatMoney, planForRole } from "../payments/pricing";
+import { planForRole } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
 
 export interface MembershipOffer {
   /** "300 MAD" */

@@ -3,8 +3,9 @@ import type { DB } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
-import { formatMoney, planForRole } from "../payments/pricing";
-import { writeTransaction } from "../payments/write-transaction.server";
+import { planForRole } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
+import { writeTransaction } from "../../db/dialect";
 import { CONFLICT_REFUND_MARK, recordConflict } from "./conflicts.server";
 
 // One membership at a time (decision 17). When a Checkout completes, the member's other open

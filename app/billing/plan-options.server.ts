@@ -1,14 +1,14 @@
 import type { DB, User } from "../../db/schema";
 import { env } from "../lib/env.server";
-import { nextAccessPeriod } from "../payments/access";
+import { nextAccessPeriod } from "../access/period";
+import { formatDate, formatMoney } from "../lib/format";
 import {
   membershipName,
   recurringPlan,
   recurringPriceLabel,
   type PlanChoice,
 } from "../payments/catalog";
-import { formatDate } from "../payments/format.server";
-import { formatMoney, planForRole } from "../payments/pricing";
+import { planForRole } from "../payments/pricing";
 import { trialDaysFor } from "./subscription-checkout.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
 import { countPayment } from "../observability/metrics.server";
-import { formatMoney } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
 import type { DisputeEffect } from "../../emails/dispute-notice";
 
 // Refunds (charge.refunded, refund.created, refund.updated) and disputes (charge.dispute.*),

@@ -2,7 +2,7 @@ import type { DB } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { planById } from "../payments/catalog";
-import { writeTransaction } from "../payments/write-transaction.server";
+import { writeTransaction } from "../../db/dialect";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PAGE = 500;

@@ -1,9 +1,9 @@
 import Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
-import { formatDate } from "../payments/format.server";
+import { formatDate } from "../lib/format";
+import { writeTransaction } from "../../db/dialect";
 import { planById, recurringPriceLabel, type BillingInterval } from "../payments/catalog";
 import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
-import { writeTransaction } from "../payments/write-transaction.server";
 import { syncSubscription } from "./sync.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
 

@@ -1,10 +1,9 @@
 import Stripe from "stripe";
 import type { DB, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
 import { env } from "../lib/env.server";
-import { afterCommit, forUpdate } from "../../db/dialect";
+import { afterCommit, forUpdate, writeTransaction } from "../../db/dialect";
 import { log } from "../observability/log.server";
-import { writeTransaction } from "../payments/write-transaction.server";
-import { formatMoney } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
 import { planById, type BillingInterval } from "../payments/catalog";
 import { decideAccess, type SubscriptionFacts } from "./access-status";
 import { enqueueEmail } from "../email/outbox.server";

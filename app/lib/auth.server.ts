@@ -3,7 +3,7 @@ import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import type { DB, User } from "../../db/schema";
-import { isRole, ROLES } from "../payments/pricing";
+import { isRole, ROLES } from "./roles";
 import { db } from "./db.server";
 import { rememberDevice } from "./device-cookie.server";
 import type { FieldErrors } from "./forms.server";

@@ -1,5 +1,7 @@
 import type { Role } from "../../db/schema";
-import { formatMoney, planForRole, ROLES, type Plan } from "./pricing";
+import { planForRole, type Plan } from "./pricing";
+import { formatMoney } from "../lib/format";
+import { ROLES } from "../lib/roles";
 
 /**
  * The catalog as code: every plan a member can choose. "once" is the annual plan paid once

@@ -3,12 +3,11 @@ import Stripe from "stripe";
 import type { DB, Payment, User } from "../../db/schema";
 import { invoiceParams } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
-import { canPay, RENEWAL_WINDOW_DAYS } from "./access";
+import { canPay, RENEWAL_WINDOW_DAYS } from "../access/period";
+import { formatDate } from "../lib/format";
 import { getOrCreateStripeCustomer } from "./customers.server";
-import { formatDate } from "./format.server";
 import { planForRole, type Plan } from "./pricing";
-import { forUpdate } from "../../db/dialect";
-import { writeTransaction } from "./write-transaction.server";
+import { forUpdate, writeTransaction } from "../../db/dialect";
 
 /** A pending payment younger than this is reused instead of starting another checkout. */
 export const REUSE_WINDOW_MS = 30 * 60 * 1000;

@@ -1,13 +1,12 @@
 import type Stripe from "stripe";
-import { afterCommit, forUpdate } from "../../db/dialect";
+import { afterCommit, forUpdate, writeTransaction } from "../../db/dialect";
 import type { Database, DB, Payment, User } from "../../db/schema";
 import { enqueueEmail } from "../email/outbox.server";
 import { env } from "../lib/env.server";
 import { log } from "../observability/log.server";
 import { countPayment } from "../observability/metrics.server";
-import { nextAccessPeriod } from "./access";
+import { nextAccessPeriod } from "../access/period";
 import { planForRole } from "./pricing";
-import { writeTransaction } from "./write-transaction.server";
 
 export type FulfilmentOutcome =
   | { kind: "fulfilled"; paymentId: number; userId: number; accessEndsAt: string }

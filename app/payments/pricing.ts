@@ -1,7 +1,5 @@
 import type { Role } from "../../db/schema";
 
-export const ROLES = ["talent", "professional", "company"] as const satisfies readonly Role[];
-
 export interface Plan {
   /** stored in payments.plan and sent to Stripe as metadata */
   id: string;
@@ -41,48 +39,7 @@ const PLANS: Record<Role, Omit<Plan, "currency">> = {
   },
 };
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}
-
 /** The plan a role pays for; the price never comes from the client. */
 export function planForRole(role: Role, currency: string): Plan {
   return { ...PLANS[role], currency: currency.toUpperCase() };
-}
-
-export function roleLabel(role: Role): string {
-  return role === "talent" ? "Talent" : role === "professional" ? "Professional" : "Company";
-}
-
-// Intl formatters are costly to build and every page shows prices: one per currency and shape.
-const formatters = new Map<
-  string,
-  { digits: number; whole: Intl.NumberFormat; fractional: Intl.NumberFormat }
->();
-
-function formattersFor(code: string) {
-  let entry = formatters.get(code);
-  if (!entry) {
-    const digits =
-      new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
-    entry = {
-      digits,
-      whole: new Intl.NumberFormat("en", { maximumFractionDigits: 0 }),
-      fractional: new Intl.NumberFormat("en", {
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-      }),
-    };
-    formatters.set(code, entry);
-  }
-  return entry;
-}
-
-/** "300 MAD", "1,500 MAD", "12.50 USD": the amount as people read it, code after the number. */
-export function formatMoney(amountMinor: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const { digits, whole, fractional } = formattersFor(code);
-  const major = amountMinor / 10 ** digits;
-  return `${(Number.isInteger(major) ? whole : fractional).format(major)} ${code}`;
 }

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import type { DB } from "../../db/schema";
-import { formatMoney } from "./pricing";
+import { formatMoney } from "../lib/format";
 
 /** Stripe's own refund reasons. */
 export const REFUND_REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
-import { effectiveStatus } from "./access";
-import { formatDate } from "./format.server";
+import { effectiveStatus } from "../access/period";
+import { formatDate } from "../lib/format";
 import { planForRole } from "./pricing";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";

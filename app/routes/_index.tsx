@@ -4,7 +4,8 @@ import { SiteHeader } from "../components/site-header";
 import { getUser } from "../lib/auth.server";
 import { env } from "../lib/env.server";
 import { membershipOffer } from "../billing/offer.server";
-import { planForRole, ROLES, roleLabel } from "../payments/pricing";
+import { planForRole } from "../payments/pricing";
+import { roleLabel, ROLES } from "../lib/roles";
 
 export const meta: MetaFunction = () => [
   { title: "Talents Acting" },

@@ -18,8 +18,8 @@ import { db } from "../lib/db.server";
 import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { runningComplimentaryUntil } from "../staff/complimentary.server";
-import { formatDate } from "../payments/format.server";
-import { roleLabel } from "../payments/pricing";
+import { formatDate } from "../lib/format";
+import { roleLabel } from "../lib/roles";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.user.roleLabel} dashboard` : "Dashboard"} | Talents Acting` },

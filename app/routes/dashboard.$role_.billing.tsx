@@ -14,7 +14,7 @@ import { db } from "../lib/db.server";
 import { readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
-import { roleLabel } from "../payments/pricing";
+import { roleLabel } from "../lib/roles";
 import { recordOneTimeCard } from "../billing/receipts.server";
 
 export const headers = retryAfterHeaders;

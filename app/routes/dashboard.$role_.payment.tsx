@@ -17,11 +17,11 @@ import { db } from "../lib/db.server";
 import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
-import { canPay, effectiveStatus } from "../payments/access";
+import { canPay, effectiveStatus } from "../access/period";
+import { formatDate } from "../lib/format";
+import { roleLabel } from "../lib/roles";
 import { isPlanChoice, type PlanChoice } from "../payments/catalog";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
-import { formatDate } from "../payments/format.server";
-import { roleLabel } from "../payments/pricing";
 import { retryAfterHeaders } from "../lib/rate-limit.server";
 import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
 

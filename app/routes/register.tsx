@@ -19,7 +19,7 @@ import { hashPassword, PasswordHashingBusyError } from "../lib/password.server";
 import { checkRateLimit, retryAfterHeaders } from "../lib/rate-limit.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
-import { ROLES, roleLabel } from "../payments/pricing";
+import { roleLabel, ROLES } from "../lib/roles";
 
 export const handle: RouteHandle = { i18n: ["auth"] };
 

@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { ROLES, roleLabel } from "../payments/pricing";
+import { roleLabel, ROLES } from "../lib/roles";
 import { db } from "../lib/db.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { MAX_SEARCH, STATUSES } from "../staff/constants";

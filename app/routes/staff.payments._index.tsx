@@ -2,7 +2,8 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
-import { formatMoney, ROLES, roleLabel } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
+import { roleLabel, ROLES } from "../lib/roles";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { INVOICE_STATUSES, PAYMENT_STATUSES } from "../staff/constants";
 import {

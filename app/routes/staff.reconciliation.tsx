@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
-import { formatMoney } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseMonth, previousMonth, reconcile } from "../staff/reconciliation.server";
 import { useStaffText } from "../staff/text";

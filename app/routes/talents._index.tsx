@@ -9,7 +9,7 @@ import { Paywall } from "../components/paywall";
 import { SiteHeader } from "../components/site-header";
 import { now } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { formatDate } from "../payments/format.server";
+import { formatDate } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "Talent directory | Talents Acting" }];
 

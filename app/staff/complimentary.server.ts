@@ -1,6 +1,6 @@
 import type { ComplimentaryAccess, DB, User } from "../../db/schema";
 import { applyAccess } from "../billing/sync.server";
-import { writeTransaction } from "../payments/write-transaction.server";
+import { writeTransaction } from "../../db/dialect";
 import { recordAudit } from "./audit.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { applyAccess, syncSubscription } from "../billing/sync.server";
 import { wakeDispatcherAfterCommit } from "../email/outbox.server";
-import { writeTransaction } from "../payments/write-transaction.server";
+import { writeTransaction } from "../../db/dialect";
 import { recordAudit } from "./audit.server";
 
 // The member page's actions other than refunds and complimentary access. Each writes one audit

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { DB, Role, SubscriptionStatus } from "../../db/schema";
 import { likeIgnoringCase } from "../../db/dialect";
-import { ROLES } from "../payments/pricing";
+import { ROLES } from "../lib/roles";
 
 import { MAX_SEARCH, MEMBERS_PAGE_SIZE, STATUSES } from "./constants";
 

@@ -1,6 +1,6 @@
 import type { DB, Role } from "../../db/schema";
 import { planById } from "../payments/catalog";
-import { ROLES } from "../payments/pricing";
+import { ROLES } from "../lib/roles";
 import { STATUSES } from "./members.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DB, Role } from "../../db/schema";
-import { ROLES } from "../payments/pricing";
+import { ROLES } from "../lib/roles";
 import { csvLine } from "./csv";
 
 export const PAYMENTS_PAGE_SIZE = 50;

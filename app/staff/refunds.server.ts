@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { DB, Payment, User } from "../../db/schema";
-import { formatMoney } from "../payments/pricing";
+import { formatMoney } from "../lib/format";
 import { requestRefund } from "../payments/refunds.server";
 import { auditedRequest, recordAudit } from "./audit.server";
 

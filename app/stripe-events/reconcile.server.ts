@@ -11,7 +11,7 @@ import {
   isPaidSession,
   settleSubscriptionCheckout,
 } from "../payments/fulfilment.server";
-import { writeTransaction } from "../payments/write-transaction.server";
+import { writeTransaction } from "../../db/dialect";
 import { processVerifiedEvent } from "./process.server";
 
 /** A pending payment younger than this may still be on its way through the webhook. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canPay } from "../../app/payments/access";
+import { canPay } from "../../app/access/period";
 import { startCheckout } from "../../app/payments/checkout.server";
 import { handleStripeWebhook } from "../../app/stripe-events/webhook.server";
 import { stripe } from "../../app/lib/stripe.server";

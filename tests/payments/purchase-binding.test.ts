@@ -4,7 +4,7 @@ import { applyFulfilment, fulfilCheckoutSession } from "../../app/payments/fulfi
 import { confirmCheckoutReturn } from "../../app/payments/success.server";
 import { startCheckout } from "../../app/payments/checkout.server";
 import { processVerifiedEvent } from "../../app/stripe-events/process.server";
-import { writeTransaction } from "../../app/payments/write-transaction.server";
+import { writeTransaction } from "../../db/dialect";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { sessionForPayment, stripeEvent } from "../support/stripe-events";
 import {

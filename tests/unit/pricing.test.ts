@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, isRole, planForRole, roleLabel } from "~/payments/pricing";
+import { planForRole } from "~/payments/pricing";
+import { formatMoney } from "../../app/lib/format";
+import { isRole, roleLabel } from "../../app/lib/roles";
 
 describe("pricing", () => {
   it("prices each role in minor units with the configured currency beside the amount", () => {
