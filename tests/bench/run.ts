@@ -114,7 +114,11 @@ function fulfilmentEvents(payments: PendingPayment[]): Signed[] {
         id: p.sessionId,
         customer: `cus_bench_${p.userId}`,
         client_reference_id: String(p.userId),
-        metadata: { user_id: String(p.userId), payment_id: String(p.paymentId) },
+        metadata: {
+          user_id: String(p.userId),
+          payment_id: String(p.paymentId),
+          plan: "talent_annual_membership",
+        },
         payment_intent: `pi_bench_${p.paymentId}`,
       }),
     ),
