@@ -1,7 +1,7 @@
 import { remember } from "@epic-web/remember";
 import Stripe from "stripe";
 import { env } from "./env.server";
-import { instrumentStripe } from "../observability/metrics.server";
+import { instrumentStripe, stripeHttpClient } from "../observability/metrics.server";
 
 export type { Stripe };
 
@@ -34,6 +34,7 @@ export function createStripeClient(secretKey: string, apiBase: string): Stripe {
     maxNetworkRetries: 2,
     timeout: 20_000,
     appInfo: { name: "talents-acting-payments" },
+    httpClient: stripeHttpClient(),
   });
   return instrumentStripe(client);
 }

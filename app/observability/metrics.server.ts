@@ -1,6 +1,6 @@
 import { remember } from "@epic-web/remember";
 import client from "prom-client";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import type { DB } from "../../db/schema";
 import { log } from "./log.server";
 
@@ -40,7 +40,7 @@ function createMetrics() {
     }),
     stripeRequests: new client.Counter({
       name: "stripe_api_requests_total",
-      help: "Calls to the Stripe API by operation and outcome (ok, client_error, rate_limited, server_error)",
+      help: "Calls to the Stripe API by operation and outcome (ok, client_error, rate_limited, server_error; network_error, timeout: no response)",
       labelNames: ["operation", "outcome"] as const,
       registers: [registry],
     }),
@@ -145,14 +145,54 @@ interface StripeResponseEvent {
   elapsed: number;
 }
 
+/**
+ * The raw errors of HTTP attempts to Stripe that got no response (refused, reset, timed out),
+ * each with how long the attempt took (ms). The SDK wraps the last one of a call into the
+ * StripeConnectionError it rejects with (as `detail`); a failure reading the body of a response
+ * that did arrive is another error, and that call had its "response" event.
+ */
+const unanswered = new WeakMap<object, number>();
+type HttpClient = ReturnType<typeof Stripe.createNodeHttpClient>;
+const countingClients = new WeakSet<object>();
+
+/**
+ * The HTTP client for a Stripe client that `instrumentStripe` will count: stripe-node's own
+ * Node client, noting each attempt that ends without a response.
+ */
+export function stripeHttpClient(): HttpClient {
+  const inner = Stripe.createNodeHttpClient();
+  const client: HttpClient = {
+    getClientName: () => inner.getClientName(),
+    makeRequest: (...args: Parameters<HttpClient["makeRequest"]>) => {
+      const started = performance.now();
+      return inner.makeRequest(...args).catch((error: unknown) => {
+        if (typeof error === "object" && error !== null)
+          unanswered.set(error, performance.now() - started);
+        throw error;
+      });
+    },
+  };
+  countingClients.add(client);
+  return client;
+}
+
+type RequestCallback = Parameters<Stripe["_requestSender"]["_request"]>[7];
+
 const instrumented = new WeakSet<Stripe>();
 
 /**
- * Counts and times every call the client makes, and logs the failed ones with the request id
- * Stripe returns (what Stripe's support asks for).
+ * Counts and times every call the client makes, once a call whatever its retries, and logs the
+ * failed ones with the request id Stripe returns (what Stripe's support asks for). A call with a
+ * response is counted from the SDK's "response" event (emitted once, for its last attempt). A
+ * call whose last attempt got no response has no such event: it is counted where the SDK hands
+ * the call its result (the request sender, the one path every call takes), as `timeout` or
+ * `network_error`, timed by its last attempt like the others. `stripe` must have been built with
+ * `stripeHttpClient()`.
  */
 export function instrumentStripe(stripe: Stripe): Stripe {
   if (instrumented.has(stripe)) return stripe;
+  if (!countingClients.has(stripe.getApiField("httpClient") as object))
+    throw new Error("instrumentStripe needs a Stripe client built with stripeHttpClient()");
   instrumented.add(stripe);
   stripe.on("response", (event: StripeResponseEvent) => {
     const operation = stripeOperation(event.method, event.path);
@@ -165,7 +205,36 @@ export function instrumentStripe(stripe: Stripe): Stripe {
       );
     }
   });
+  const sender = stripe._requestSender;
+  const send = sender._request.bind(sender);
+  sender._request = (method, host, path, data, auth, options, usage, callback, processor) => {
+    const counted: RequestCallback = (error, response) => {
+      if (error instanceof Stripe.errors.StripeConnectionError)
+        countUnanswered(method, path, error);
+      callback(error, response);
+    };
+    send(method, host, path, data, auth, options, usage, counted, processor);
+  };
   return stripe;
+}
+
+function countUnanswered(
+  method: string,
+  path: string,
+  error: InstanceType<typeof Stripe.errors.StripeConnectionError>,
+): void {
+  const cause: unknown = error.detail;
+  const ms = typeof cause === "object" && cause !== null ? unanswered.get(cause) : undefined;
+  if (ms === undefined) return; // the response arrived (its event counted the call)
+  const code = (cause as { code?: unknown }).code;
+  const outcome = code === Stripe.HttpClient.TIMEOUT_ERROR_CODE ? "timeout" : "network_error";
+  const operation = stripeOperation(method, path);
+  metrics.stripeRequests.inc({ operation, outcome });
+  metrics.stripeSeconds.observe({ operation }, ms / 1000);
+  log.warn(
+    { operation, outcome, code: typeof code === "string" ? code : undefined, ms: Math.round(ms) },
+    "Stripe API call got no response",
+  );
 }
 
 /** The most pending emails counted exactly; beyond it the gauge says this many (a scrape stays cheap). */

@@ -1,5 +1,7 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, SERVER_TIMEOUTS } from "../../db/connection";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
@@ -8,7 +10,7 @@ import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { markShuttingDown } from "../../app/lib/lifecycle.server";
 import { readiness } from "../../app/lib/readiness.server";
 import { metricsAccess } from "../../app/observability/metrics-access.server";
-import { metrics, stripeOperation } from "../../app/observability/metrics.server";
+import { instrumentStripe, metrics, stripeOperation } from "../../app/observability/metrics.server";
 import { compileRoutes, routeLabel } from "../../app/observability/http.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import { loader as metricsLoader } from "../../app/routes/metrics";
@@ -21,6 +23,8 @@ import { stripeEvent, webhookRequest } from "../support/stripe-events";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { paidCheckoutEvents } from "./webhook-sender";
 import { migrateToLatest } from "../../db/migrator";
+import { createStripeClient } from "../../app/lib/stripe.server";
+import { freePort } from "../tools/postgres-cluster";
 
 // GET /metrics, /healthz and /readyz in the app's process: the exposition parses and names
 // every metric; each webhook outcome, payment, email and Stripe call moves its counter by
@@ -282,6 +286,112 @@ describe("counters move by exactly one per outcome", () => {
     expect(stripeOperation("get", `/v1/customers/${customer.id}/sources?limit=3`)).toBe(
       "GET /v1/customers/:id/sources",
     );
+  });
+});
+
+describe("Stripe API calls that get no response", () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  /** A local HTTP server answering with `handle`; the app's own client pointed at it. */
+  async function stripeAt(handle: Parameters<typeof createServer>[1]): Promise<Stripe> {
+    const server = createServer(handle);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return createStripeClient("sk_test_metrics", `http://127.0.0.1:${port}`);
+  }
+
+  const stripeCount = (operation: string, outcome: string) =>
+    counter(metrics.stripeRequests, { operation, outcome });
+  const durationCount = async (operation: string) => {
+    const { values } = await metrics.stripeSeconds.get();
+    return (
+      values.find(
+        (v) => v.metricName?.endsWith("_count") && (v.labels.operation as string) === operation,
+      )?.value ?? 0
+    );
+  };
+
+  it("counts each call refused by a closed port once, as network_error, whatever its retries", async () => {
+    // the app's client retries twice: three refused connections a call, one call counted
+    const closed = createStripeClient("sk_test_metrics", `http://127.0.0.1:${await freePort()}`);
+    const operation = "GET /v1/balance";
+    const before = {
+      error: await stripeCount(operation, "network_error"),
+      timed: await durationCount(operation),
+    };
+    await expect(closed.balance.retrieve()).rejects.toBeInstanceOf(
+      closed.errors.StripeConnectionError,
+    );
+    expect(await stripeCount(operation, "network_error")).toBe(before.error + 1);
+    await expect(closed.balance.retrieve()).rejects.toBeInstanceOf(
+      closed.errors.StripeConnectionError,
+    );
+    expect(await stripeCount(operation, "network_error")).toBe(before.error + 2);
+    expect(await durationCount(operation)).toBe(before.timed + 2);
+  });
+
+  it("counts a call whose connection timed out once, as timeout", async () => {
+    const silent = await stripeAt(() => {
+      // never answers
+    });
+    const operation = "GET /v1/customers";
+    const before = await stripeCount(operation, "timeout");
+    await expect(
+      silent.customers.list({}, { timeout: 200, maxNetworkRetries: 0 }),
+    ).rejects.toBeInstanceOf(silent.errors.StripeConnectionError);
+    expect(await stripeCount(operation, "timeout")).toBe(before + 1);
+    expect(await stripeCount(operation, "network_error")).toBe(0);
+  });
+
+  it("counts a call answered after a dropped attempt once, as ok, and nothing for the dropped attempt", async () => {
+    let attempts = 0;
+    const flaky = await stripeAt((request, response) => {
+      attempts++;
+      if (attempts === 1) {
+        request.socket.destroy();
+        return;
+      }
+      response.writeHead(200, { "Content-Type": "application/json", "Request-Id": "req_ok" });
+      response.end(JSON.stringify({ id: "price_flaky", object: "price" }));
+    });
+    const operation = "GET /v1/prices/:id";
+    const before = {
+      ok: await stripeCount(operation, "ok"),
+      error: await stripeCount(operation, "network_error"),
+      timed: await durationCount(operation),
+    };
+    const price = await flaky.prices.retrieve("price_flaky");
+    expect(price.id).toBe("price_flaky");
+    expect(attempts).toBe(2);
+    expect(await stripeCount(operation, "ok")).toBe(before.ok + 1);
+    expect(await stripeCount(operation, "network_error")).toBe(before.error);
+    expect(await durationCount(operation)).toBe(before.timed + 1);
+  });
+
+  it("counts a call whose response was cut mid-body once, from its response event", async () => {
+    const cut = await stripeAt((_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
+      response.write('{"id":"prod_cut",');
+      setImmediate(() => response.socket?.destroy());
+    });
+    const operation = "GET /v1/products/:id";
+    const before = await stripeCount(operation, "ok");
+    await expect(cut.products.retrieve("prod_cut")).rejects.toBeInstanceOf(
+      cut.errors.StripeConnectionError,
+    );
+    expect(await stripeCount(operation, "ok")).toBe(before + 1);
+    expect(await stripeCount(operation, "network_error")).toBe(0);
+  });
+
+  it("refuses to instrument a client built without the counting HTTP client", () => {
+    expect(() => instrumentStripe(new Stripe("sk_test_metrics"))).toThrow(/stripeHttpClient/);
   });
 });
 
