@@ -19,7 +19,7 @@ let server: ServerProcess;
 
 describe("what the server logs during a flow", () => {
   beforeAll(async () => {
-    buildApp();
+    await buildApp();
     app = await setupTestApp();
     server = await startServerProcess({ LOG_LEVEL: "info" });
   }, 300_000);

@@ -33,7 +33,7 @@ let server: ServerProcess;
 
 describeOnPostgres("PostgreSQL frozen, then stopped, under webhooks", () => {
   beforeAll(async () => {
-    buildApp();
+    await buildApp();
     cluster = await startCluster(binDir!);
     process.env.TEST_DATABASE_URL = cluster.url;
     app = await setupTestApp();

@@ -22,7 +22,7 @@ const servers: ServerProcess[] = [];
 
 describe("graceful shutdown under a webhook burst", () => {
   beforeAll(async () => {
-    buildApp();
+    await buildApp();
     app = await setupTestApp();
   }, 300_000);
 
@@ -32,9 +32,12 @@ describe("graceful shutdown under a webhook burst", () => {
   }, 60_000);
 
   it("exits 0 within 10 s, keeps what it acknowledged, and the retries after a restart apply everything once", async () => {
+    // The events' rows are written before the server starts: on SQLite, this process writing
+    // while the server runs holds the write lock the server then meets, and the server answers
+    // its webhooks 503 for a second by design (decision 0019), before any signal.
+    const events = await paidCheckoutEvents(app.db, 100, "sigterm");
     const first = await startServerProcess();
     servers.push(first);
-    const events = await paidCheckoutEvents(app.db, 100, "sigterm");
     const answers = new Map<string, Delivery>();
     let answered = 0;
     let signalledAt = 0;
@@ -57,7 +60,8 @@ describe("graceful shutdown under a webhook burst", () => {
     expect(first.output()).toContain("Shut down");
     const accepted = events.filter((e) => answers.get(e.id)!.status === 200);
     const refused = events.filter((e) => answers.get(e.id)!.status !== 200);
-    expect(accepted.length).toBeGreaterThanOrEqual(12);
+    const statuses = events.map((e) => answers.get(e.id)!.status);
+    expect(accepted.length, `${statuses.join(",")}\n${first.output()}`).toBeGreaterThanOrEqual(12);
     expect(refused.length).toBeGreaterThan(0);
     // every acknowledged event is stored, processed
     await expectEachProcessedOnce(app.db, accepted);

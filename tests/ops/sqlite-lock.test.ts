@@ -28,6 +28,8 @@ const describeOnSqlite = testBackend === "sqlite" ? describe : describe.skip;
 let app: TestApp;
 let server: ServerProcess;
 let holder: ChildProcess | undefined;
+let events: Awaited<ReturnType<typeof paidCheckoutEvents>>;
+let cookie: string;
 
 /** Another process holding the write lock for `ms`; resolves once it holds it. */
 async function holdWriteLock(path: string, ms: number): Promise<ChildProcess> {
@@ -54,8 +56,13 @@ async function holdWriteLock(path: string, ms: number): Promise<ChildProcess> {
 
 describeOnSqlite("SQLite's write lock held by another process", () => {
   beforeAll(async () => {
-    buildApp();
+    await buildApp();
     app = await setupTestApp();
+    // Written before the server starts: this process's writes would hold the lock the server
+    // then meets, and it would fail its writes for a second before the test holds it.
+    events = await paidCheckoutEvents(app.db, 20, "lock");
+    const member = await createUser(app.db, { email: "lock-page@example.test" });
+    cookie = await sessionCookieFor(app.db, member);
     server = await startServerProcess();
   }, 300_000);
 
@@ -66,9 +73,6 @@ describeOnSqlite("SQLite's write lock held by another process", () => {
   }, 60_000);
 
   it("for 15 s: webhooks 5xx and writing pages 503 within the bound, reading pages still served, everything applied once after release", async () => {
-    const events = await paidCheckoutEvents(app.db, 20, "lock");
-    const member = await createUser(app.db, { email: "lock-page@example.test" });
-    const cookie = await sessionCookieFor(app.db, member);
     for (const event of events.slice(0, 3))
       expect((await deliver(server.url, event)).status).toBe(200);
 

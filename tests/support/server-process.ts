@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
 import { vi } from "vitest";
-import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { freePort } from "../tools/postgres-cluster";
 
@@ -22,8 +22,18 @@ export interface ServerProcess {
 
 const root = process.cwd();
 
-export function buildApp(): void {
-  if (buildIfNeeded(root) !== 0) throw new Error("the production build failed");
+/**
+ * Builds the production server when a source is newer than it (tests/tools/build-app.ts), in a
+ * child process so that this worker keeps answering Vitest while the build runs.
+ */
+export async function buildApp(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [join(root, "node_modules/tsx/dist/cli.mjs"), "tests/tools/build-app.ts"],
+    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error("the production build failed");
 }
 
 export async function startServerProcess(
