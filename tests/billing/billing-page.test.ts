@@ -19,7 +19,7 @@ import {
   subscriptionRow,
   setupBillingApp,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 let app: BillingTestApp;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import {
   subscribe,
   subscriptionRow,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 let app: BillingTestApp;
 beforeAll(async () => {

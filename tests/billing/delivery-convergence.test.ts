@@ -14,7 +14,7 @@ import {
   subscribe,
   setupBillingApp,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 // The same full lifecycle for two members: one with every event delivered once and in order,
 // one with every event delivered three times and shuffled. The rows must end the same.

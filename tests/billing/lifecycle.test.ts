@@ -18,7 +18,7 @@ import {
   subscriptionRow,
   setupBillingApp,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 // The real SDK against the stand-in, which delivers its signed webhooks over HTTP to the real
 // route; each member's customer lives on its own test clock.

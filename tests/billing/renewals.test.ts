@@ -11,7 +11,7 @@ import {
   subscribe,
   subscriptionRow,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 let app: BillingTestApp;
 beforeAll(async () => {

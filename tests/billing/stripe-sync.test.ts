@@ -5,7 +5,7 @@ import { resyncAll } from "../../app/billing/resync.server";
 import { createUser, reloadUser } from "../support/factories";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { TEST_WEBHOOK_SECRETS } from "../support/app";
-import { clockNow, DAY, subscribe, subscriptionRow } from "./support";
+import { clockNow, DAY, subscribe, subscriptionRow } from "../support/billing";
 import { advanceTo } from "../support/stand-in";
 
 const run = promisify(execFile);

@@ -12,7 +12,7 @@ import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
 import { serveRoute, type RouteServer } from "../support/route-server";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
-import { renderedEmails } from "./support";
+import { renderedEmails } from "../support/billing";
 import {
   payOnHostedPage,
   setupTestAppWithStripe,

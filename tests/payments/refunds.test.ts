@@ -5,7 +5,7 @@ import { requestRefund } from "../../app/payments/refunds.server";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser } from "../support/factories";
 import { payOnHostedPage } from "../support/stripe-sim";
-import { setupBillingApp, subscribe, type BillingTestApp } from "../billing/support";
+import { setupBillingApp, subscribe, type BillingTestApp } from "../support/billing";
 
 // The real SDK against the stand-in, which delivers its signed webhooks to the real route.
 let app: BillingTestApp;

@@ -1,17 +1,20 @@
+// The billing part of the test harness: the app with the stand-in delivering its signed
+// webhooks over HTTP to the real webhook route, members subscribed on their own test clocks,
+// and the rows and emails a subscription leaves behind.
 import type { Kysely } from "kysely";
 import type Stripe from "stripe";
 import { priceIdFor } from "../../app/billing/catalog-sync.server";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
 import { recurringPlan } from "../../app/payments/catalog";
 import type { Database, User } from "../../db/schema";
-import { advanceTo } from "../support/stand-in";
+import { advanceTo, DAY } from "./stand-in";
 import { renderStoredTemplate } from "../../app/email/templates.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
-import { args } from "../support/requests";
-import { serveRoute, type RouteServer } from "../support/route-server";
-import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
+import { args } from "./requests";
+import { serveRoute, type RouteServer } from "./route-server";
+import { setupTestAppWithStripe, type TestAppWithStripe } from "./stripe-sim";
 
-export const DAY = 24 * 60 * 60;
+export { DAY };
 
 export interface Member {
   user: User;
