@@ -44,6 +44,9 @@ export default defineConfig({
     ? [["list"]]
     : [["list"], ["html", { open: "never", outputFolder: "../playwright-report" }]],
   use: {
+    // The pages answer in the browser's language, French by default (decision 0022): the specs
+    // read English words, so the browser says English; tests/e2e/i18n.spec.ts asks for French.
+    locale: "en-US",
     trace: "retain-on-failure",
     launchOptions: {
       executablePath,

@@ -135,6 +135,8 @@ export interface HistoryEntry {
   key: string;
   /** ISO time of the charge (paid, else created) */
   at: string;
+  /** the plan's id, for its name in the reader's language; null for an invoice of no plan */
+  planId: string | null;
   planName: string;
   kind: HistoryKind;
   amount: Money;
@@ -246,6 +248,7 @@ export function chargeHistory(
     entries.push({
       key: i.stripe_invoice_id,
       at: i.paid_at ?? i.stripe_created_at,
+      planId: subscription?.plan ?? oneTime?.plan ?? null,
       planName: subscription
         ? planNameOf(subscription.plan, subscription.currency)
         : oneTime
@@ -266,6 +269,7 @@ export function chargeHistory(
     entries.push({
       key: `payment-${p.id}`,
       at: p.paid_at ?? p.created_at,
+      planId: p.plan,
       planName: planNameOf(p.plan, p.currency),
       kind: "paid_once",
       amount: { amount: p.amount, currency: p.currency },

@@ -1,5 +1,4 @@
-import { recurringPriceLabel } from "../payments/catalog";
-import { formatDate, formatMoney } from "../lib/format";
+import type { Words } from "../i18n/words.server";
 import type {
   HistoryEntry,
   HistoryKind,
@@ -7,12 +6,12 @@ import type {
   MemberAction,
   MemberState,
   MemberView,
-  Money,
   Tone,
 } from "./member-view";
 
 // The member view (member-view.ts) in words, the same on every page: what the dashboard, the
-// billing page and the payment page show of the member's state.
+// billing page and the payment page show of the member's state, in the reader's language
+// (the billing namespace's catalogs).
 
 export interface ActionWords {
   kind: MemberAction["kind"];
@@ -30,7 +29,7 @@ export interface ChargeWords {
   amount: string;
   status: HistoryStatus;
   statusLabel: string;
-  /** the invoice number, or "Receipt"; null when there is nothing to open */
+  /** the invoice number, or "Receipt" in the reader's language; null when there is nothing to open */
   reference: { label: string; href: string | null } | null;
   pdfHref: string | null;
 }
@@ -53,133 +52,129 @@ export interface MemberSummary {
   history: ChargeWords[];
 }
 
-const money = (m: Money) => formatMoney(m.amount, m.currency);
-const on = (iso: string | null) => (iso ? formatDate(iso) : "-");
+/** "30,00 MAD par mois": a recurring price in the reader's language. */
+export function recurringPrice(
+  w: Words,
+  price: { amount: number; currency: string; interval: "month" | "year" },
+): string {
+  return price.interval === "month"
+    ? w.t("billing:price.month", { amount: w.money(price) })
+    : w.t("billing:price.year", { amount: w.money(price) });
+}
 
-function statusLine(view: MemberView): string {
+function statusLine(w: Words, view: MemberView): string {
+  const { t } = w;
+  const date = w.date(view.until);
   switch (view.state) {
     case "new":
-      return "No plan yet";
+      return t("billing:status.new");
     case "paid_once":
-      return `Active until ${on(view.until)}`;
+      return t("billing:status.paidOnce", { date });
     case "trialing":
-      return `Free trial until ${on(view.until)}`;
+      return t("billing:status.trialing", { date });
     case "active":
-      return `Active, renews on ${on(view.until)}`;
+      return t("billing:status.active", { date });
     case "past_due":
-      return "Payment failed";
+      return t("billing:status.pastDue");
     case "incomplete":
-      return "Waiting for the first payment";
+      return t("billing:status.incomplete");
     case "cancelling":
-      return `Cancels on ${on(view.until)}`;
+      return t("billing:status.cancelling", { date });
     case "cancelled":
-      return view.until ? `Cancelled, access ended on ${on(view.until)}` : "Cancelled";
+      return view.until ? t("billing:status.cancelledOn", { date }) : t("billing:status.cancelled");
     case "expired":
-      return view.until ? `Expired on ${on(view.until)}` : "Expired";
+      return view.until ? t("billing:status.expiredOn", { date }) : t("billing:status.expired");
     case "refunded":
-      return "Refunded, no access";
+      return t("billing:status.refunded");
     case "suspended":
-      return "Suspended while a payment is disputed";
+      return t("billing:status.suspended");
   }
 }
 
-function warning(view: MemberView): string | null {
-  const w = view.warning;
-  if (w?.kind === "payment_failed") {
-    const retry = w.retryOn ? ` We will try again on ${on(w.retryOn)}.` : "";
-    const stops = w.accessStopsOn
-      ? ` Your access stops on ${on(w.accessStopsOn)} unless a payment goes through.`
-      : "";
-    return `Your last payment failed.${retry}${stops} Update your card, or pay the open invoice now.`;
+function warning(w: Words, view: MemberView): string | null {
+  const { t } = w;
+  const warn = view.warning;
+  if (warn?.kind === "payment_failed") {
+    return [
+      t("billing:warning.paymentFailed"),
+      warn.retryOn ? t("billing:warning.retryOn", { date: w.date(warn.retryOn) }) : null,
+      warn.accessStopsOn
+        ? t("billing:warning.accessStops", { date: w.date(warn.accessStopsOn) })
+        : null,
+      t("billing:warning.updateCard"),
+    ]
+      .filter(Boolean)
+      .join(" ");
   }
-  if (w?.kind === "incomplete")
-    return "Your first payment has not gone through yet. Pay the open invoice to start your plan.";
-  if (view.state === "suspended")
-    return "A payment is disputed with your bank, so your access is on hold until it is settled.";
+  if (warn?.kind === "incomplete") return t("billing:warning.incomplete");
+  if (view.state === "suspended") return t("billing:warning.suspended");
   if (view.state === "cancelling")
-    return `Your plan will not renew. Access continues until ${on(view.until)}; you can resume it from billing before then.`;
+    return t("billing:warning.cancelling", { date: w.date(view.until) });
   return null;
 }
 
-function action(a: MemberAction | null): ActionWords | null {
+function action(w: Words, a: MemberAction | null): ActionWords | null {
   if (!a) return null;
+  const { t } = w;
+  const link = (label: string): ActionWords => ({
+    kind: a.kind,
+    label,
+    href: a.href,
+    method: "get",
+    intent: null,
+  });
   switch (a.kind) {
     case "choose_plan":
-      return { kind: a.kind, label: "Choose a plan", href: a.href, method: "get", intent: null };
+      return link(t("billing:action.choosePlan"));
     case "renew":
-      return {
-        kind: a.kind,
-        label: `Renew for ${money(a.price)}`,
-        href: a.href,
-        method: "get",
-        intent: null,
-      };
+      return link(t("billing:action.renew", { amount: w.money(a.price) }));
     case "subscribe_again":
-      return { kind: a.kind, label: "Subscribe again", href: a.href, method: "get", intent: null };
+      return link(t("billing:action.subscribeAgain"));
     case "update_card":
-      return {
-        kind: a.kind,
-        label: "Update your card",
-        href: a.href,
-        method: "post",
-        intent: "update_card",
-      };
+      return { ...link(t("billing:action.updateCard")), method: "post", intent: "update_card" };
     case "pay_invoice":
-      return {
-        kind: a.kind,
-        label: `Pay the open invoice (${money(a.price)})`,
-        href: a.href,
-        method: "get",
-        intent: null,
-      };
+      return link(t("billing:action.payInvoice", { amount: w.money(a.price) }));
     case "manage_billing":
-      return {
-        kind: a.kind,
-        label: "Manage billing",
-        href: a.href,
-        method: "post",
-        intent: "manage",
-      };
+      return { ...link(t("billing:action.manageBilling")), method: "post", intent: "manage" };
     case "view_billing":
-      return {
-        kind: a.kind,
-        label: "Billing and receipts",
-        href: a.href,
-        method: "get",
-        intent: null,
-      };
+      return link(t("billing:action.viewBilling"));
   }
 }
 
+// Each kind and status as a catalog key, written out so the catalog test sees them.
 const KIND_WORDS: Record<HistoryKind, string> = {
-  paid_once: "paid once",
-  started: "first payment",
-  renewal: "renewal",
-  plan_change: "plan change",
-  invoice: "invoice",
+  paid_once: "billing:history.kind.paidOnce",
+  started: "billing:history.kind.started",
+  renewal: "billing:history.kind.renewal",
+  plan_change: "billing:history.kind.planChange",
+  invoice: "billing:history.kind.invoice",
 };
 
 const STATUS_WORDS: Record<HistoryStatus, string> = {
-  paid: "Paid",
-  due: "Due",
-  failed: "Failed",
-  refunded: "Refunded",
-  unpaid: "Unpaid",
+  paid: "billing:history.status.paid",
+  due: "billing:history.status.due",
+  failed: "billing:history.status.failed",
+  refunded: "billing:history.status.refunded",
+  unpaid: "billing:history.status.unpaid",
 };
 
-export function chargeWords(entry: HistoryEntry): ChargeWords {
+export function chargeWords(w: Words, entry: HistoryEntry): ChargeWords {
+  const { t } = w;
   return {
     key: entry.key,
-    date: formatDate(entry.at),
-    description: `${entry.planName}, ${KIND_WORDS[entry.kind]}`,
-    amount: money(entry.amount),
+    date: w.date(entry.at),
+    description: t("billing:history.description", {
+      plan: entry.planId ? w.plan(entry.planId, entry.planName) : t("billing:history.invoice"),
+      kind: t(KIND_WORDS[entry.kind]),
+    }),
+    amount: w.money(entry.amount),
     status: entry.status,
-    statusLabel: STATUS_WORDS[entry.status],
+    statusLabel: t(STATUS_WORDS[entry.status]),
     reference:
       entry.number !== null
         ? { label: entry.number, href: entry.href }
         : entry.href
-          ? { label: "Receipt", href: entry.href }
+          ? { label: t("billing:history.receipt"), href: entry.href }
           : null,
     pdfHref: entry.pdfHref,
   };
@@ -189,35 +184,41 @@ function capitalise(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
 
-export function memberSummary(view: MemberView): MemberSummary {
+export function memberSummary(w: Words, view: MemberView): MemberSummary {
+  const { t } = w;
   const plan = view.plan;
   return {
     state: view.state,
     tone: view.tone,
-    statusLine: statusLine(view),
-    planName: plan?.name ?? null,
+    statusLine: statusLine(w, view),
+    planName: plan ? w.plan(plan.id, plan.name) : null,
     price: plan
       ? plan.interval
-        ? recurringPriceLabel({ ...plan.price, interval: plan.interval })
-        : `${money(plan.price)}, paid once for a year`
+        ? recurringPrice(w, { ...plan.price, interval: plan.interval })
+        : t("billing:summary.paidOncePrice", { amount: w.money(plan.price) })
       : null,
     nextCharge: view.nextCharge
-      ? `${money(view.nextCharge)} on ${on(view.nextCharge.on)}`
+      ? t("billing:summary.nextCharge", {
+          amount: w.money(view.nextCharge),
+          date: w.date(view.nextCharge.on),
+        })
       : view.state === "paid_once"
-        ? "None: this plan does not renew by itself"
+        ? t("billing:summary.noNextCharge")
         : null,
-    warning: warning(view),
+    warning: warning(w, view),
     note:
       view.state === "paid_once"
         ? view.renewableFrom
-          ? `You can renew from ${on(view.renewableFrom)}, 30 days before your access ends.`
-          : `Your access ends on ${on(view.until)}: renew now to add a year after that date.`
+          ? t("billing:summary.renewFrom", { date: w.date(view.renewableFrom) })
+          : t("billing:summary.renewNow", { date: w.date(view.until) })
         : null,
-    primary: action(view.primaryAction),
-    secondary: action(view.secondaryAction),
-    card: view.card ? `${capitalise(view.card.brand)} ending in ${view.card.last4}` : null,
+    primary: action(w, view.primaryAction),
+    secondary: action(w, view.secondaryAction),
+    card: view.card
+      ? t("billing:summary.card", { brand: capitalise(view.card.brand), last4: view.card.last4 })
+      : null,
     canManageBilling: view.canManageBilling,
     subscribed: view.subscribed,
-    history: view.history.map(chargeWords),
+    history: view.history.map((entry) => chargeWords(w, entry)),
   };
 }

@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import type { ActionWords, MemberSummary } from "../billing/member-words.server";
 import { StatusButton } from "./ui/status-button";
 
@@ -10,6 +11,7 @@ export function MemberActionButton({
   action: ActionWords;
   secondary?: boolean;
 }) {
+  const { t } = useTranslation("billing");
   const className = secondary ? "button secondary" : "button";
   if (action.method === "get")
     return (
@@ -22,7 +24,7 @@ export function MemberActionButton({
       <input type="hidden" name="intent" value={action.intent ?? "manage"} />
       <StatusButton
         className={secondary ? "secondary" : undefined}
-        pendingLabel="Opening billing..."
+        pendingLabel={t("billing:action.opening")}
         data-testid={`action-${action.kind}`}
       >
         {action.label}
@@ -39,18 +41,19 @@ export function MemberStatus({
   summary: MemberSummary;
   showCard?: boolean;
 }) {
+  const { t } = useTranslation("billing");
   return (
     <>
       <dl className="account-facts">
-        <dt>Plan</dt>
-        <dd>{summary.planName ?? "None yet"}</dd>
+        <dt>{t("billing:summary.plan")}</dt>
+        <dd>{summary.planName ?? t("billing:summary.noPlan")}</dd>
         {summary.price ? (
           <>
-            <dt>Price</dt>
+            <dt>{t("billing:summary.priceLabel")}</dt>
             <dd>{summary.price}</dd>
           </>
         ) : null}
-        <dt>Status</dt>
+        <dt>{t("billing:summary.statusLabel")}</dt>
         <dd>
           <span className={`status-line ${summary.tone}`} data-testid="member-status">
             {summary.statusLine}
@@ -58,13 +61,13 @@ export function MemberStatus({
         </dd>
         {summary.nextCharge ? (
           <>
-            <dt>Next charge</dt>
+            <dt>{t("billing:summary.nextChargeLabel")}</dt>
             <dd data-testid="next-charge">{summary.nextCharge}</dd>
           </>
         ) : null}
         {showCard && summary.card ? (
           <>
-            <dt>Card</dt>
+            <dt>{t("billing:summary.cardLabel")}</dt>
             <dd>{summary.card}</dd>
           </>
         ) : null}

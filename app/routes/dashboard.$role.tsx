@@ -1,6 +1,7 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 import { updateHeadline } from "../access/directory.server";
 import { headlineSchema } from "../access/inputs.server";
 import { MAX_HEADLINE_LENGTH } from "../access/limits";
@@ -12,29 +13,39 @@ import { SiteHeader } from "../components/site-header";
 import { FormError } from "../components/ui/form-alerts";
 import { StatusButton } from "../components/ui/status-button";
 import { TextField } from "../components/ui/text-field";
+import type { Role } from "../../db/schema";
 import { requireUser } from "../lib/auth.server";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { runningComplimentaryUntil } from "../staff/complimentary.server";
-import { formatDate } from "../lib/format";
-import { roleLabel } from "../lib/roles";
+import type { RouteHandle } from "../i18n/handle";
+import { roleName } from "../i18n/plans";
+import { requestWords } from "../i18n/words.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? `${data.user.roleLabel} dashboard` : "Dashboard"} | Talents Acting` },
-];
+const HALF_DAY_MS = 12 * 60 * 60 * 1000;
+
+export const handle: RouteHandle = {
+  i18n: ["dashboard", "billing"],
+  title: (t, data) => {
+    const role = (data as { user?: { role?: Role } } | undefined)?.user?.role;
+    return role ? t("dashboard:title", { role: roleName(t, role) }) : t("common:nav.dashboard");
+  },
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
   const view = await loadMemberView(db(), user, clockNow());
+  const words = await requestWords(request);
   const complimentaryUntil = await runningComplimentaryUntil(db(), user.id, clockNow());
   return {
-    user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
-    member: memberSummary(view),
-    // Access given by staff without payment: "Complimentary access until ..." (the day it ends).
+    user: { name: user.name, role: user.role },
+    member: memberSummary(words, view),
+    // Access given by staff without payment: "Complimentary access until ..." the calendar day
+    // the staff chose (it ends at that day's end, UTC): its noon is the same day in Casablanca.
     complimentaryUntil: complimentaryUntil
-      ? formatDate(new Date(Date.parse(complimentaryUntil) - 1))
+      ? words.date(new Date(Date.parse(complimentaryUntil) - HALF_DAY_MS))
       : null,
     billingPath: `/dashboard/${user.role}/billing`,
     // Only talents are listed in the directory, so only they have a headline.
@@ -50,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireUser(request, { role: params.role });
-  if (user.role !== "talent") throw new Response("Only talents have a headline.", { status: 403 });
+  if (user.role !== "talent") throw new Response(null, { status: 403 });
   const read = await readForm(request);
   if (!read.ok)
     return data(
@@ -78,55 +89,61 @@ export default function Dashboard() {
   const { user, member, complimentaryUntil, billingPath, talent, headlineSaved } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("dashboard");
 
   return (
     <>
       <SiteHeader user={user} />
       <main id="main" className="page dashboard">
-        <h1>{user.roleLabel} dashboard</h1>
+        <h1>{t("dashboard:title", { role: roleName(t, user.role) })}</h1>
         <section className="card" aria-labelledby="account-heading">
-          <h2 id="account-heading">Your membership</h2>
+          <h2 id="account-heading">{t("dashboard:membership")}</h2>
           <MemberStatus summary={member} />
           {complimentaryUntil ? (
             <p data-testid="complimentary-access">
-              Complimentary access until {complimentaryUntil}
+              {t("dashboard:complimentaryUntil", { date: complimentaryUntil })}
             </p>
           ) : null}
           {member.primary?.kind === "view_billing" ? null : (
             <p>
-              <Link to={billingPath}>Billing and receipts</Link>
+              <Link to={billingPath}>{t("billing:action.viewBilling")}</Link>
             </p>
           )}
         </section>
         {talent ? (
           <section className="card" aria-labelledby="listing-heading">
-            <h2 id="listing-heading">Your directory listing</h2>
+            <h2 id="listing-heading">{t("dashboard:listing.heading")}</h2>
             <p className="muted">
-              Your name, member-since date and headline are listed in the{" "}
-              <Link to="/talents">talent directory</Link> while your membership is active.{" "}
-              <Link to={talent.profilePath}>See your profile</Link>
+              <Trans
+                t={t}
+                i18nKey="dashboard:listing.intro"
+                components={{ directory: <Link to="/talents" /> }}
+              />{" "}
+              <Link to={talent.profilePath}>{t("dashboard:listing.profile")}</Link>
             </p>
             {headlineSaved && !actionData ? (
               <p className="notice ok" role="status">
-                Headline saved.
+                {t("dashboard:listing.saved")}
               </p>
             ) : null}
             <Form method="post" noValidate>
               <FormError message={actionData?.formError} />
               <TextField
-                label="Headline"
+                label={t("dashboard:listing.headline")}
                 name="headline"
                 defaultValue={actionData ? actionData.headline : talent.headline}
                 maxLength={MAX_HEADLINE_LENGTH}
                 error={actionData?.fieldErrors.headline}
-                hint={`One line, at most ${MAX_HEADLINE_LENGTH} characters. Leave empty to remove it.`}
+                hint={t("dashboard:listing.hint", { count: MAX_HEADLINE_LENGTH })}
               />
-              <StatusButton pendingLabel="Saving...">Save headline</StatusButton>
+              <StatusButton pendingLabel={t("dashboard:listing.saving")}>
+                {t("dashboard:listing.save")}
+              </StatusButton>
             </Form>
           </section>
         ) : null}
         <section className="card" aria-labelledby="payments-heading">
-          <h2 id="payments-heading">Payment history</h2>
+          <h2 id="payments-heading">{t("dashboard:history")}</h2>
           <ChargeHistory charges={member.history} />
         </section>
       </main>

@@ -1,6 +1,7 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { loadMemberView } from "../billing/member-facts.server";
 import { memberSummary } from "../billing/member-words.server";
 import { openCustomerPortalLimited } from "../billing/portal.server";
@@ -14,12 +15,17 @@ import { db } from "../lib/db.server";
 import { readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
-import { roleLabel } from "../lib/roles";
+import type { RouteHandle } from "../i18n/handle";
+import { translateMessage } from "../i18n/messages";
+import { requestWords } from "../i18n/words.server";
 import { recordOneTimeCard } from "../billing/receipts.server";
 
 export const headers = retryAfterHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
+export const handle: RouteHandle = {
+  i18n: ["billing"],
+  title: (t) => t("billing:page.title"),
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, { role: params.role });
@@ -32,8 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
     view = await loadMemberView(db(), user, now());
   return {
-    user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
-    member: memberSummary(view),
+    user: { name: user.name, role: user.role },
+    member: memberSummary(await requestWords(request), view),
     paymentPath: `/dashboard/${user.role}/payment`,
   };
 }
@@ -56,32 +62,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function BillingPage() {
   const { user, member, paymentPath } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("billing");
   return (
     <>
       <SiteHeader user={user} />
       <main id="main" className="page dashboard">
-        <h1>Billing</h1>
+        <h1>{t("billing:page.title")}</h1>
         {actionData?.error ? (
           <p className="notice bad" role="alert">
-            {actionData.error}
+            {translateMessage(t, actionData.error)}
           </p>
         ) : null}
         <section className="card" aria-labelledby="plan-heading">
-          <h2 id="plan-heading">Your plan</h2>
+          <h2 id="plan-heading">{t("billing:page.plan")}</h2>
           <MemberStatus summary={member} showCard />
-          {member.canManageBilling ? (
-            <p className="muted">
-              Manage billing opens Stripe&apos;s secure page: change plan or card, download
-              invoices, or cancel.
-            </p>
-          ) : null}
+          {member.canManageBilling ? <p className="muted">{t("billing:page.portalHint")}</p> : null}
           <p>
-            <Link to={paymentPath}>Plans and payment</Link> |{" "}
-            <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
+            <Link to={paymentPath}>{t("billing:page.plans")}</Link> |{" "}
+            <Link to={`/dashboard/${user.role}`}>{t("billing:page.back")}</Link>
           </p>
         </section>
         <section className="card" aria-labelledby="history-heading">
-          <h2 id="history-heading">Payments and invoices</h2>
+          <h2 id="history-heading">{t("billing:page.history")}</h2>
           <ChargeHistory charges={member.history} />
         </section>
       </main>

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { setupTestApp, type TestApp } from "../support/app";
+import { TEST_LANGUAGE_HEADER } from "../support/requests";
 
 let ipCounter = 0;
 
@@ -22,6 +23,7 @@ export function formRequest(
   const headers = new Headers({
     "Content-Type": "application/x-www-form-urlencoded",
     "User-Agent": "vitest auth suite",
+    ...TEST_LANGUAGE_HEADER,
     // What the HTTP layer stamps from the socket (see client-address.server.ts).
     [CLIENT_ADDRESS_HEADER]: ip,
   });

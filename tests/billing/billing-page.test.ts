@@ -50,13 +50,13 @@ describe("/dashboard/$role/billing", () => {
     let view = await page(user, cookie);
     expect(view).toMatchObject({
       planName: "Talent membership, monthly",
-      price: "30 MAD a month",
+      price: "MAD\u00a030.00 a month",
       card: "Visa ending in 4242",
       canManageBilling: true,
       primary: { label: "Manage billing", method: "post" },
     });
     expect(view.statusLine).toMatch(/^Free trial until \d{1,2} \w+ \d{4}$/);
-    expect(view.nextCharge).toMatch(/^30 MAD on \d{1,2} \w+ \d{4}$/);
+    expect(view.nextCharge).toMatch(/^MAD\s30\.00 on \d{1,2} \w+ \d{4}$/);
     // The trial's 0 MAD invoice is not a charge.
     expect(view.history).toHaveLength(0);
 
@@ -65,7 +65,7 @@ describe("/dashboard/$role/billing", () => {
     expect(view.statusLine).toMatch(/^Active, renews on /);
     expect(view.history[0]).toMatchObject({
       description: "Talent membership, monthly, renewal",
-      amount: "30 MAD",
+      amount: "MAD\u00a030.00",
       statusLabel: "Paid",
     });
     expect(view.history[0]!.reference?.label).toMatch(/^[A-Z0-9]+-\d+$/);
@@ -123,8 +123,8 @@ describe("/dashboard/$role/billing", () => {
     expect(view.warning).toMatch(/We will try again on \d{1,2} \w+ \d{4}\./);
     expect(view.warning).toMatch(/Your access stops on \d{1,2} \w+ \d{4}/);
     expect(view.primary).toMatchObject({ label: "Update your card", intent: "update_card" });
-    expect(view.secondary?.label).toBe("Pay the open invoice (350 MAD)");
-    expect(view.history[0]).toMatchObject({ statusLabel: "Due", amount: "350 MAD" });
+    expect(view.secondary?.label).toBe("Pay the open invoice (MAD\u00a0350.00)");
+    expect(view.history[0]).toMatchObject({ statusLabel: "Due", amount: "MAD\u00a0350.00" });
 
     // Update your card: the portal opens on the card flow.
     const outcome = await run(() =>

@@ -45,8 +45,17 @@ export async function run<T = Record<string, unknown>>(
   return { status: 200, headers: new Headers(), data: result as T, response: null };
 }
 
+/**
+ * The pages answer in the reader's language, French by default (decision 0022). Requests made
+ * here say Accept-Language: en, as an English browser would, so tests read English words;
+ * tests of the language itself (tests/i18n) set their own headers or ?lng=.
+ */
+export const TEST_LANGUAGE_HEADER = { "Accept-Language": "en" };
+
 export function getRequest(path: string, cookie?: string): Request {
-  return new Request(`${TEST_APP_URL}${path}`, { headers: cookie ? { Cookie: cookie } : {} });
+  return new Request(`${TEST_APP_URL}${path}`, {
+    headers: { ...TEST_LANGUAGE_HEADER, ...(cookie ? { Cookie: cookie } : {}) },
+  });
 }
 
 export function formRequest(
@@ -54,7 +63,10 @@ export function formRequest(
   fields: Record<string, string>,
   cookie?: string,
 ): Request {
-  const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
+  const headers = new Headers({
+    "Content-Type": "application/x-www-form-urlencoded",
+    ...TEST_LANGUAGE_HEADER,
+  });
   if (cookie) headers.set("Cookie", cookie);
   return new Request(`${TEST_APP_URL}${path}`, {
     method: "POST",

@@ -1,3 +1,4 @@
+import { wordsFor } from "../../app/i18n/words.server";
 import { describe, expect, it } from "vitest";
 import {
   memberView,
@@ -10,6 +11,7 @@ import {
 } from "../../app/billing/member-view";
 import { memberSummary } from "../../app/billing/member-words.server";
 
+const en = wordsFor("en");
 const NOW = new Date("2027-03-01T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 const at = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
@@ -97,7 +99,7 @@ describe("memberView", () => {
       primaryAction: { kind: "choose_plan", href: "/dashboard/talent/payment" },
       history: [],
     });
-    expect(memberSummary(view)).toMatchObject({
+    expect(memberSummary(en, view)).toMatchObject({
       statusLine: "No plan yet",
       primary: { label: "Choose a plan", method: "get" },
     });
@@ -119,12 +121,16 @@ describe("memberView", () => {
       card: { brand: "visa", last4: "4242" },
       primaryAction: { kind: "view_billing" },
     });
-    const words = memberSummary(view);
+    const words = memberSummary(en, view);
     expect(words.statusLine).toBe("Active until 26 December 2027");
     expect(words.card).toBe("Visa ending in 4242");
     expect(words.history.map((h) => [h.amount, h.statusLabel, h.reference])).toEqual([
-      ["300 MAD", "Paid", { label: "Receipt", href: "/dashboard/talent/billing/receipts/7" }],
-      ["300 MAD", "Failed", null],
+      [
+        "MAD\u00a0300.00",
+        "Paid",
+        { label: "Receipt", href: "/dashboard/talent/billing/receipts/7" },
+      ],
+      ["MAD\u00a0300.00", "Failed", null],
     ]);
   });
 
@@ -140,7 +146,7 @@ describe("memberView", () => {
       href: "/dashboard/talent/payment",
       price: { amount: 30000, currency: "mad" },
     });
-    expect(memberSummary(view).primary?.label).toBe("Renew for 300 MAD");
+    expect(memberSummary(en, view).primary?.label).toBe("Renew for MAD\u00a0300.00");
   });
 
   it("trialing: the next charge is the plan's price on the trial's last day, and the 0 invoice is not a charge", () => {
@@ -163,10 +169,10 @@ describe("memberView", () => {
       primaryAction: { kind: "manage_billing" },
       history: [],
     });
-    const words = memberSummary(view);
+    const words = memberSummary(en, view);
     expect(words.statusLine).toBe("Free trial until 29 July 2027");
-    expect(words.nextCharge).toBe("30 MAD on 29 July 2027");
-    expect(JSON.stringify(words)).not.toMatch(/(^|[^0-9,])0 MAD/);
+    expect(words.nextCharge).toBe("MAD\u00a030.00 on 29 July 2027");
+    expect(JSON.stringify(words)).not.toMatch(/MAD\s0\.00/);
   });
 
   it("active: renews on the period end and lists every charge, one-time and invoices, newest first", () => {
@@ -193,7 +199,7 @@ describe("memberView", () => {
     );
     expect(view.state).toBe("active");
     expect(view.nextCharge).toEqual({ amount: 3000, currency: "mad", on: at(20) });
-    const words = memberSummary(view);
+    const words = memberSummary(en, view);
     expect(words.statusLine).toBe("Active, renews on 21 March 2027");
     expect(words.history.map((h) => [h.description, h.reference?.label])).toEqual([
       ["Talent membership, monthly, renewal", "ABCD-0001"],
@@ -235,12 +241,12 @@ describe("memberView", () => {
       },
       nextCharge: null,
     });
-    const words = memberSummary(view);
+    const words = memberSummary(en, view);
     expect(words.statusLine).toBe("Payment failed");
     expect(words.warning).toContain("We will try again on 4 March 2027.");
     expect(words.warning).toContain("Your access stops on 14 March 2027");
     expect(words.primary).toMatchObject({ method: "post", intent: "update_card" });
-    expect(words.history[0]).toMatchObject({ statusLabel: "Due", amount: "30 MAD" });
+    expect(words.history[0]).toMatchObject({ statusLabel: "Due", amount: "MAD\u00a030.00" });
   });
 
   it("cancelling: the end date, no next charge, the portal to resume", () => {
@@ -256,7 +262,7 @@ describe("memberView", () => {
       nextCharge: null,
       primaryAction: { kind: "manage_billing" },
     });
-    expect(memberSummary(view).statusLine).toBe("Cancels on 21 March 2027");
+    expect(memberSummary(en, view).statusLine).toBe("Cancels on 21 March 2027");
   });
 
   it("cancelled: the end date and Subscribe again; the portal still shows the invoices", () => {
@@ -280,7 +286,7 @@ describe("memberView", () => {
       primaryAction: { kind: "subscribe_again", href: "/dashboard/talent/payment" },
       secondaryAction: { kind: "manage_billing" },
     });
-    expect(memberSummary(view).statusLine).toBe("Cancelled, access ended on 24 February 2027");
+    expect(memberSummary(en, view).statusLine).toBe("Cancelled, access ended on 24 February 2027");
   });
 
   it("expired (a paid year ran out, read through the clock): renew for the annual price", () => {
@@ -296,7 +302,7 @@ describe("memberView", () => {
       canManageBilling: false,
       primaryAction: { kind: "renew", price: { amount: 30000, currency: "MAD" } },
     });
-    expect(memberSummary(view).statusLine).toBe("Expired on 28 February 2027");
+    expect(memberSummary(en, view).statusLine).toBe("Expired on 28 February 2027");
   });
 
   it("refunded: the refunded payment is listed as such and the member chooses a plan again", () => {
@@ -320,7 +326,7 @@ describe("memberView", () => {
       }),
     );
     expect(view).toMatchObject({ state: "suspended", tone: "bad", nextCharge: null });
-    expect(memberSummary(view).warning).toMatch(/disputed/);
+    expect(memberSummary(en, view).warning).toMatch(/disputed/);
   });
 
   it("incomplete: the open invoice is the action", () => {
