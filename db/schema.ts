@@ -78,6 +78,15 @@ export interface PaymentsTable {
   card_brand: ColumnType<string | null, string | null | undefined>;
   card_last4: ColumnType<string | null, string | null | undefined>;
   receipt_url: ColumnType<string | null, string | null | undefined>;
+  /** the invoice Stripe made for a one-time payment (stripe_invoice_id): number, page, PDF */
+  invoice_number: ColumnType<string | null, string | null | undefined>;
+  invoice_url: ColumnType<string | null, string | null | undefined>;
+  invoice_pdf: ColumnType<string | null, string | null | undefined>;
+  /** the buyer as given at Checkout: company (or payer) name, first tax id, address (JSON) */
+  billing_name: ColumnType<string | null, string | null | undefined>;
+  billing_tax_id_type: ColumnType<string | null, string | null | undefined>;
+  billing_tax_id: ColumnType<string | null, string | null | undefined>;
+  billing_address: ColumnType<string | null, string | null | undefined>;
   /** minor units refunded so far (Stripe's charge.amount_refunded) */
   refunded_amount: ColumnType<number, number | undefined>;
   refunded_at: ColumnType<Timestamp | null, Timestamp | null | undefined>;

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { DB } from "../../db/schema";
+import type { CheckoutDocuments } from "./checkout-documents.server";
 import { applyExpiry, applyFailure, applyFulfilment } from "./fulfilment.server";
 
 // The effects of a one-time payment's Checkout events (the annual year), each applied inside
@@ -10,8 +11,9 @@ export async function applyPaidCheckout(
   trx: DB,
   session: Stripe.Checkout.Session,
   now: Date,
+  documents?: CheckoutDocuments,
 ): Promise<string | null> {
-  const outcome = await applyFulfilment(trx, session, now);
+  const outcome = await applyFulfilment(trx, session, now, documents);
   switch (outcome.kind) {
     case "fulfilled":
       return null;

@@ -7,6 +7,13 @@ import { log } from "../observability/log.server";
 import { countPayment } from "../observability/metrics.server";
 import { nextAccessPeriod } from "../access/period";
 import { planForRole } from "./pricing";
+import { invoicePath } from "../billing/member-view";
+import {
+  buyerDetails,
+  recordCheckoutDocuments,
+  sessionDocuments,
+  type CheckoutDocuments,
+} from "./checkout-documents.server";
 
 export type FulfilmentOutcome =
   | { kind: "fulfilled"; paymentId: number; userId: number; accessEndsAt: string }
@@ -26,19 +33,25 @@ export async function fulfilCheckoutSession(
   db: DB,
   session: Stripe.Checkout.Session,
   now: Date,
+  documents: CheckoutDocuments = sessionDocuments(session),
 ): Promise<FulfilmentOutcome> {
-  return writeTransaction(db, (trx) => applyFulfilment(trx, session, now));
+  return writeTransaction(db, (trx) => applyFulfilment(trx, session, now, documents));
 }
 
 export function isPaidSession(session: Stripe.Checkout.Session): boolean {
   return session.payment_status === "paid" || session.payment_status === "no_payment_required";
 }
 
-/** Fulfilment inside the caller's transaction; only awaits database work. */
+/**
+ * Fulfilment inside the caller's transaction; only awaits database work. `documents` (the
+ * session's invoice and charge, read before the transaction) and the buyer's details are kept
+ * on the payment whenever the session is applied, so a late read still fills them in.
+ */
 export async function applyFulfilment(
   trx: DB,
   session: Stripe.Checkout.Session,
   now: Date,
+  documents: CheckoutDocuments = sessionDocuments(session),
 ): Promise<FulfilmentOutcome> {
   // Only a payment-mode session buys the year: a subscription's session goes through the
   // billing sync alone, whatever page or event brings it here.
@@ -48,7 +61,10 @@ export async function applyFulfilment(
   // on two instances fulfil one after the other, and the second sees "paid".
   const payment = await findPaymentForSession(trx, session, { adoptAt: now, lock: true });
   if (!payment) return { kind: "unknown_session" };
-  if (isSettled(payment.status)) return { kind: "already_paid", paymentId: payment.id };
+  if (isSettled(payment.status)) {
+    await recordCheckoutDocuments(trx, payment, documents, buyerDetails(session), now);
+    return { kind: "already_paid", paymentId: payment.id };
+  }
 
   const user = await forUpdate(
     trx,
@@ -64,6 +80,9 @@ export async function applyFulfilment(
       .execute();
     return { kind: "mismatch", paymentId: payment.id, message: mismatch };
   }
+
+  await recordCheckoutDocuments(trx, payment, documents, buyerDetails(session), now);
+  const invoice = invoiceLinks(payment, documents, user);
 
   const period = nextAccessPeriod(user, now);
   const accessEndsAt = period.endsAt.toISOString();
@@ -104,6 +123,7 @@ export async function applyFulfilment(
       reference: paymentReference(session),
       accessEndsOn: period.endsAt.toISOString(),
       dashboardUrl: `${env().appUrl}/dashboard/${user.role}`,
+      ...invoice,
     },
   });
   afterCommit(trx, () => {
@@ -273,6 +293,28 @@ function purchaseMismatch(
   const currency = session.currency?.toLowerCase() ?? null;
   if (session.amount_total === payment.amount && currency === payment.currency) return null;
   return `Amount mismatch: Stripe reported ${session.amount_total ?? "no amount"} ${currency ?? "(no currency)"}, expected ${payment.amount} ${payment.currency}`;
+}
+
+/**
+ * The confirmation email's invoice: Stripe's hosted page and PDF when known (from this
+ * session's read or an invoice event applied before), else, when only the invoice's id is
+ * known, the app's invoice link (it redirects to the page once it is known).
+ */
+function invoiceLinks(
+  payment: Payment,
+  documents: CheckoutDocuments,
+  user: Pick<User, "role">,
+): { invoiceNumber: string | null; invoiceUrl: string | null; invoicePdfUrl: string | null } {
+  const kept = payment.stripe_invoice_id;
+  const read =
+    documents.invoice && (!kept || kept === documents.invoice.id) ? documents.invoice : null;
+  const id = kept ?? read?.id ?? null;
+  const hosted = read?.hostedUrl ?? payment.invoice_url;
+  return {
+    invoiceNumber: read?.number ?? payment.invoice_number,
+    invoiceUrl: hosted ?? (id ? `${env().appUrl}${invoicePath(user.role, id)}` : null),
+    invoicePdfUrl: read?.pdfUrl ?? payment.invoice_pdf,
+  };
 }
 
 function paymentIntentId(session: Stripe.Checkout.Session): string | null {

@@ -3,6 +3,7 @@ import type { DB, User } from "../../db/schema";
 import { effectiveStatus } from "../access/period";
 import { formatDate } from "../lib/format";
 import { planForRole } from "./pricing";
+import { SESSION_DOCUMENTS_EXPAND } from "./checkout-documents.server";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
 
@@ -74,7 +75,10 @@ export async function confirmCheckoutReturn(
   const refused = await refusedByLimit(options);
   if (refused) return refused;
   try {
-    session = await stripe.checkout.sessions.retrieve(sessionId);
+    // Expanded: the invoice, receipt and card are kept on the payment as it is fulfilled.
+    session = await stripe.checkout.sessions.retrieve(sessionId, {
+      expand: SESSION_DOCUMENTS_EXPAND,
+    });
   } catch (error) {
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       return { kind: "problem", status: 404, message: NOT_FOUND };

@@ -12,6 +12,7 @@ import {
   settleSubscriptionCheckout,
 } from "../payments/fulfilment.server";
 import { writeTransaction } from "../../db/dialect";
+import { SESSION_DOCUMENTS_EXPAND } from "../payments/checkout-documents.server";
 import { processVerifiedEvent } from "./process.server";
 
 /** A pending payment younger than this may still be on its way through the webhook. */
@@ -69,7 +70,9 @@ export async function reconcilePendingCheckouts(
       const sessionId = row.stripe_checkout_session_id!;
       const label = `payment ${row.id} (${sessionId})`;
       try {
-        const session = await stripe.checkout.sessions.retrieve(sessionId);
+        const session = await stripe.checkout.sessions.retrieve(sessionId, {
+          expand: SESSION_DOCUMENTS_EXPAND,
+        });
         const line = await settleFromSession(db, stripe, session, now);
         if (line) out.changed.push(`${label}: ${line}`);
       } catch (error) {

@@ -12,7 +12,23 @@ import {
   applyFailedCheckout,
   applyPaidCheckout,
 } from "../payments/checkout-events.server";
-import { applyRefundedYear, settleSubscriptionCheckout } from "../payments/fulfilment.server";
+import {
+  applyRefundedYear,
+  isPaidSession,
+  settleSubscriptionCheckout,
+} from "../payments/fulfilment.server";
+import {
+  NO_DOCUMENTS,
+  readSessionDocuments,
+  type CheckoutDocuments,
+} from "../payments/checkout-documents.server";
+import {
+  applyOneTimeInvoice,
+  isOneTimeInvoice,
+  readOneTimeInvoice,
+  type OneTimeInvoiceRead,
+} from "../payments/invoice-events.server";
+import { invoiceSubscriptionId } from "../billing/sync.server";
 import { expireOtherOpenCheckouts, refundYearIfSecond } from "../billing/one-membership.server";
 import {
   eventTable,
@@ -52,7 +68,7 @@ const SETUP_NOTE = "setup-mode session: this app buys nothing with it; ignored";
 /** A paid (or, for subscriptions, completed) Checkout: the mode decides what was bought. */
 const checkoutPaid: EventEntry<
   EventOf<"checkout.session.completed" | "checkout.session.async_payment_succeeded">,
-  { synced: string | null; yearRefunded: number | null }
+  { synced: string | null; yearRefunded: number | null; documents: CheckoutDocuments }
 > = {
   prepare: async (event, ctx) => {
     const session = event.data.object;
@@ -64,9 +80,14 @@ const checkoutPaid: EventEntry<
       session.mode === "payment" && !(await ctx.alreadyProcessed())
         ? await refundYearIfSecond(ctx.db, ctx.stripe(), session, ctx.now)
         : null;
-    return { synced, yearRefunded: second?.refunded ?? null };
+    // The invoice Stripe made for the year, its receipt and card: read once, kept on the row.
+    const documents =
+      session.mode === "payment" && isPaidSession(session) && !(await ctx.alreadyProcessed())
+        ? await readSessionDocuments(ctx.stripe(), session)
+        : NO_DOCUMENTS;
+    return { synced, yearRefunded: second?.refunded ?? null, documents };
   },
-  apply: async (trx, event, { synced, yearRefunded }, { now }) => {
+  apply: async (trx, event, { synced, yearRefunded, documents }, { now }) => {
     const session = event.data.object;
     if (session.mode === "payment" && yearRefunded !== null)
       return applyRefundedYear(trx, session, yearRefunded, now);
@@ -78,13 +99,33 @@ const checkoutPaid: EventEntry<
     if (session.mode === "setup") return SETUP_NOTE;
     if (event.type === "checkout.session.completed" && session.payment_status === "unpaid")
       return "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
-    return applyPaidCheckout(trx, session, now);
+    return applyPaidCheckout(trx, session, now, documents);
   },
 };
 
-/** Every subscription and invoice event: read the subscription from Stripe and store it. */
+/**
+ * An invoice event: a subscription's invoice syncs its subscription; the invoice of a one-time
+ * payment (invoice_creation, metadata.payment_id) is read from Stripe and kept on its payment,
+ * whether it comes before or after the session's event.
+ */
+const invoiceEvent: EventEntry<
+  EventOf<Extract<Stripe.Event.Type, `invoice.${string}`>>,
+  { synced: string | null; oneTime: OneTimeInvoiceRead | null }
+> = {
+  prepare: async (event, ctx) => {
+    if (await ctx.alreadyProcessed()) return { synced: null, oneTime: null };
+    const invoice = event.data.object;
+    if (invoiceSubscriptionId(invoice) === null && isOneTimeInvoice(invoice))
+      return { synced: null, oneTime: await readOneTimeInvoice(ctx.stripe(), event.type, invoice) };
+    return { synced: await syncForEvent(ctx.db, ctx.stripe(), event, ctx.now), oneTime: null };
+  },
+  apply: async (trx, _event, { synced, oneTime }, { now }) =>
+    oneTime ? applyOneTimeInvoice(trx, oneTime, now) : synced,
+};
+
+/** Every subscription event: read the subscription from Stripe and store it. */
 const subscriptionSync: EventEntry<
-  EventOf<Extract<Stripe.Event.Type, `customer.subscription.${string}` | `invoice.${string}`>>,
+  EventOf<Extract<Stripe.Event.Type, `customer.subscription.${string}`>>,
   string | null
 > = {
   prepare: async (event, ctx) =>
@@ -169,24 +210,25 @@ export const stripeEvents: EventTable = eventTable([
   // Also queues the trial-ending email, which only this event announces.
   on("customer.subscription.trial_will_end", subscriptionSync),
 
-  // Invoices (each syncs the subscription it belongs to, and the invoice itself) ----------------
-  on("invoice.created", subscriptionSync),
-  on("invoice.finalized", subscriptionSync),
-  on("invoice.finalization_failed", subscriptionSync),
-  on("invoice.updated", subscriptionSync),
-  on("invoice.sent", subscriptionSync),
-  on("invoice.paid", subscriptionSync),
-  on("invoice.payment_succeeded", subscriptionSync),
-  on("invoice.payment_failed", subscriptionSync),
-  on("invoice.payment_action_required", subscriptionSync),
-  on("invoice.payment_attempt_required", subscriptionSync),
-  on("invoice.overdue", subscriptionSync),
-  on("invoice.overpaid", subscriptionSync),
-  on("invoice.will_be_due", subscriptionSync),
-  on("invoice.upcoming", subscriptionSync),
-  on("invoice.marked_uncollectible", subscriptionSync),
-  on("invoice.voided", subscriptionSync),
-  on("invoice.deleted", subscriptionSync),
+  // Invoices (a subscription's syncs the subscription and the invoice; a one-time payment's is
+  // kept on the payment) -------------------------------------------------------------------------
+  on("invoice.created", invoiceEvent),
+  on("invoice.finalized", invoiceEvent),
+  on("invoice.finalization_failed", invoiceEvent),
+  on("invoice.updated", invoiceEvent),
+  on("invoice.sent", invoiceEvent),
+  on("invoice.paid", invoiceEvent),
+  on("invoice.payment_succeeded", invoiceEvent),
+  on("invoice.payment_failed", invoiceEvent),
+  on("invoice.payment_action_required", invoiceEvent),
+  on("invoice.payment_attempt_required", invoiceEvent),
+  on("invoice.overdue", invoiceEvent),
+  on("invoice.overpaid", invoiceEvent),
+  on("invoice.will_be_due", invoiceEvent),
+  on("invoice.upcoming", invoiceEvent),
+  on("invoice.marked_uncollectible", invoiceEvent),
+  on("invoice.voided", invoiceEvent),
+  on("invoice.deleted", invoiceEvent),
 
   // Refunds and disputes (decision 17) -----------------------------------------------------------
   on("charge.refunded", chargeRefunds),

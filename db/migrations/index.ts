@@ -9,6 +9,7 @@ import * as paymentRefundedStatus from "./20261206_0031_payment_refunded_status"
 import * as metricsIndexes from "./20261206_0050_metrics_indexes";
 import * as openDisputesIndex from "./20261206_0051_open_disputes_index";
 import * as memberView from "./20261206_0060_member_view";
+import * as paymentInvoice from "./20261206_0061_payment_invoice";
 import * as userLocale from "./20261206_0070_user_locale";
 import * as staffConsole from "./20261206_0080_staff_console";
 import * as staffConsoleOverview from "./20261206_0081_staff_console_overview";
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "20261206_0050_metrics_indexes": metricsIndexes,
   "20261206_0051_open_disputes_index": openDisputesIndex,
   "20261206_0060_member_view": memberView,
+  "20261206_0061_payment_invoice": paymentInvoice,
   "20261206_0070_user_locale": userLocale,
   "20261206_0080_staff_console": staffConsole,
   "20261206_0081_staff_console_overview": staffConsoleOverview,

@@ -46,6 +46,9 @@ export interface CardPayment {
   cardNumber?: string;
   email?: string;
   billingName?: string;
+  /** a business's name and tax id (asked of Professionals and Companies: tax_id_collection) */
+  businessName?: string;
+  taxId?: string;
 }
 
 /**
@@ -69,6 +72,8 @@ export async function payOnHostedPage(
       // Asked of Professionals and Companies (billing_address_collection=required).
       billingAddressLine1: "1 Boulevard d'Anfa",
       billingLocality: "Casablanca",
+      ...(card.businessName ? { businessName: card.businessName } : {}),
+      ...(card.taxId ? { taxIdType: "ma_vat", taxId: card.taxId } : {}),
     }),
   });
 }
