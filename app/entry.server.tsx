@@ -30,7 +30,9 @@ export const streamTimeout = 5_000;
 startBackground();
 installGracefulShutdown(stopBackground);
 installClientAddressHeader();
-installHttpInstrumentation(() => serverBuild.routes);
+// HTTP_METRICS=off leaves out the request ids and durations at the HTTP layer; only the bench
+// sets it, to print what that instrumentation costs a request.
+if (process.env.HTTP_METRICS !== "off") installHttpInstrumentation(() => serverBuild.routes);
 
 /** The language the root loader chose; detected again only when it did not run (an error). */
 async function documentLanguage(request: Request, remixContext: EntryContext) {

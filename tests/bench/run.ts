@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -40,6 +40,8 @@ const PAGE_ROUNDS = Math.max(1, Number(process.env.BENCH_PAGE_ROUNDS ?? 5));
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
 const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT ?? 3401);
 const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 12411);
+// The server without instrumentation (request ids, durations, info logs) whose CPU is compared.
+const UNINSTRUMENTED_PORT = Number(process.env.BENCH_UNINSTRUMENTED_PORT ?? APP_PORT + 4);
 const SIZES = (process.env.BENCH_SIZES ?? "empty,large").split(",").map((s) => s.trim()) as (
   "empty" | "large"
 )[];
@@ -396,20 +398,32 @@ async function startSize(
     forwardTo: null,
     webhookSecret: SECRET,
   });
+  const app = await startApp(port, databaseUrl, sim);
+  return { size, databaseUrl, appUrl, app, sim, pending };
+}
+
+/** The production server on `port` and `databaseUrl`, calling `sim`; `extra` adds to its environment. */
+async function startApp(
+  port: number,
+  databaseUrl: string,
+  sim: StripeSim,
+  extra: Record<string, string> = {},
+): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     PORT: String(port),
-    APP_URL: appUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: "",
     STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_SIM_PORT: String(simPort),
+    STRIPE_SIM_PORT: new URL(sim.url).port,
     STRIPE_API_BASE: sim.url,
     PRICING_CURRENCY: "MAD",
     RATE_LIMIT_PER_MINUTE: "100000",
     // BENCH_NODE_OPTIONS tries V8 settings on the server, e.g. "--max-old-space-size=128".
     NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
+    ...extra,
   };
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server for a closer look.
   const profile = process.env.BENCH_CPU_PROF
@@ -422,7 +436,31 @@ async function startSize(
   });
   children.push(app);
   await waitForLine(app, /remix-serve/);
-  return { size, databaseUrl, appUrl, app, sim, pending };
+  return app;
+}
+
+/**
+ * The same server without its instrumentation, on an empty database of its own: no request
+ * ids or durations at the HTTP layer (HTTP_METRICS=off) and no info log lines (LOG_LEVEL=warn).
+ * The webhook counters stay (a counter's increment is a few nanoseconds).
+ */
+async function startUninstrumented(sim: StripeSim): Promise<SizeServer> {
+  const databaseUrl = join(dir, "uninstrumented", "app.db");
+  mkdirSync(join(dir, "uninstrumented"));
+  const database = createDatabase(databaseUrl);
+  await migrateToLatest(database);
+  await database.destroy();
+  const app = await startApp(UNINSTRUMENTED_PORT, databaseUrl, sim, {
+    HTTP_METRICS: "off",
+    LOG_LEVEL: "warn",
+  });
+  return {
+    size: "empty",
+    databaseUrl,
+    appUrl: `http://127.0.0.1:${UNINSTRUMENTED_PORT}`,
+    app,
+    sim,
+  };
 }
 
 async function benchWebhooks(
@@ -526,7 +564,8 @@ async function benchWebhooks(
 async function benchPages(
   servers: SizeServer[],
   members: { cookie: string; email: string }[],
-): Promise<PageResult[]> {
+  extra: Page[] = [],
+): Promise<{ sizes: PageResult[]; extra: Figures[] }> {
   const pages: Page[] = [];
   for (const [i, { appUrl, databaseUrl, app }] of servers.entries()) {
     const { cookie, email } = members[i]!;
@@ -547,9 +586,9 @@ async function benchPages(
       { url: `${appUrl}/metrics`, pid },
     );
   }
-  const figures = await pageRounds(pages);
+  const figures = await pageRounds([...pages, ...extra]);
   const perServer = 10;
-  return servers.map((_, i) => {
+  const sizes = servers.map((_, i) => {
     const [
       payment,
       dashboard,
@@ -586,6 +625,50 @@ async function benchPages(
       metrics,
     };
   });
+  return { sizes, extra: figures.slice(pages.length) };
+}
+
+/** The uninstrumented server's pages, measured in the same rounds as the others. */
+function uninstrumentedPages(server: SizeServer, cookie: string): Page[] {
+  const pid = server.app.pid!;
+  return [
+    { url: `${server.appUrl}/dashboard/talent/payment`, pid, cookie },
+    { url: `${server.appUrl}/login`, pid },
+    { url: `${server.appUrl}/api/webhooks/stripe`, pid },
+    { url: `${server.appUrl}/healthz`, pid },
+  ];
+}
+
+/** Webhook intake of unknown-session events, the uninstrumented server then the instrumented one. */
+async function instrumentationWebhooks(
+  instrumented: SizeServer,
+  uninstrumented: SizeServer,
+): Promise<{ on: Figures; off: Figures }> {
+  const port = (server: SizeServer) => Number(new URL(server.appUrl).port);
+  await webhookLoad(port(uninstrumented), uninstrumented.app.pid!, unknownSessionEvents(200));
+  const off = await webhookLoad(
+    port(uninstrumented),
+    uninstrumented.app.pid!,
+    unknownSessionEvents(UNKNOWN_EVENTS),
+  );
+  const on = await webhookLoad(
+    port(instrumented),
+    instrumented.app.pid!,
+    unknownSessionEvents(UNKNOWN_EVENTS),
+  );
+  return { on, off };
+}
+
+function printInstrumentationCost(rows: [string, Figures, Figures][]): void {
+  console.log(
+    "\n== instrumentation cost: the first size's server against the same server with HTTP_METRICS=off LOG_LEVEL=warn (no request ids or durations, no info logs) on an empty database of its own (target <= 0.05 ms CPU per request) ==",
+  );
+  for (const [label, on, off] of rows) {
+    const cost = on.cpuMsPerRequest - off.cpuMsPerRequest;
+    console.log(
+      `${label.padEnd(34)} on ${on.cpuMsPerRequest.toFixed(3)}  off ${off.cpuMsPerRequest.toFixed(3)}  cost ${cost >= 0 ? "+" : ""}${cost.toFixed(3)} ms CPU/request`,
+    );
+  }
 }
 
 function printPages(size: string, pages: PageResult): void {
@@ -652,6 +735,7 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error("build failed");
   const servers: SizeServer[] = [];
   const webhooks: WebhookResult[] = [];
+  let bare: SizeServer | undefined;
   try {
     for (const [index, size] of SIZES.entries()) {
       const { pending, ...server } = await startSize(size, index);
@@ -663,8 +747,23 @@ async function main(): Promise<void> {
     );
     const members = [];
     for (const server of servers) members.push(await signIn(server.appUrl));
-    const pages = await benchPages(servers, members);
+    bare = await startUninstrumented(servers[0]!.sim);
+    const bareMember = await signIn(bare.appUrl);
+    const intake = await instrumentationWebhooks(servers[0]!, bare);
+    const { sizes: pages, extra } = await benchPages(
+      servers,
+      members,
+      uninstrumentedPages(bare, bareMember.cookie),
+    );
     for (const [i, server] of servers.entries()) printPages(server.size, pages[i]!);
+    const first = pages[0]!;
+    printInstrumentationCost([
+      ["webhook, unknown sessions", intake.on, intake.off],
+      ["payment page", first.payment, extra[0]!],
+      ["floor: signed-out login page", first.documentFloor, extra[1]!],
+      ["floor: GET on the webhook (405)", first.resourceFloor, extra[2]!],
+      ["GET /healthz", first.healthz, extra[3]!],
+    ]);
     const js = await shippedJavaScriptKb(servers[0]!.appUrl, members[0]!.cookie);
     console.log(
       `\n(c) JavaScript the payment page ships: ${js.gzipKb.toFixed(1)} KB gzipped in ${js.files} files (target <= 120 KB)`,
@@ -679,6 +778,7 @@ async function main(): Promise<void> {
     if (empty >= 0 && large >= 0)
       compare({ ...webhooks[empty]!, ...pages[empty]! }, { ...webhooks[large]!, ...pages[large]! });
   } finally {
+    if (bare) await stop(bare.app);
     for (const server of servers) {
       await stop(server.app);
       await server.sim.close();
