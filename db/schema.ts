@@ -186,6 +186,8 @@ export interface SubscriptionsTable {
   off_catalog: ColumnType<number, number | undefined>;
   stripe_created_at: Timestamp;
   synced_at: Timestamp;
+  /** when the Stripe read that wrote this row started: a row is only replaced by a later read */
+  stripe_read_at: ColumnType<Timestamp | null, Timestamp | null | undefined>;
   created_at: CreatedAt;
 }
 

@@ -86,6 +86,8 @@ function syncNote(result: SyncResult): string {
   switch (result.kind) {
     case "synced":
       return `subscription synced: ${result.status}${result.emails.length > 0 ? `; queued ${result.emails.join(", ")}` : ""}`;
+    case "superseded":
+      return `subscription read older than the stored one (read at ${result.storedReadAt}); kept the stored state`;
     case "unknown_customer":
       return `customer ${result.customerId} not created by this app; ignored`;
     case "not_found":

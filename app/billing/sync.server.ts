@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import type { DB, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, User } from "../../db/schema";
 import { env } from "../lib/env.server";
+import { systemNow } from "../lib/clock.server";
 import { afterCommit, forUpdate, writeTransaction } from "../../db/dialect";
 import { log } from "../observability/log.server";
 import { formatMoney } from "../lib/format";
@@ -40,6 +41,8 @@ export type SyncResult =
       drift: string[];
       emails: string[];
     }
+  /** a read that started later was stored first: this older one changed nothing */
+  | { kind: "superseded"; userId: number; storedReadAt: string }
   | { kind: "unknown_customer"; customerId: string }
   | { kind: "not_found" };
 
@@ -65,42 +68,58 @@ export async function syncSubscription(
   subscriptionId: string,
   options: SyncOptions,
 ): Promise<SyncResult> {
-  // Serialised per subscription: a later sync always reads Stripe after the earlier one wrote,
-  // so an older read can never overwrite a newer one.
+  // Serialised per subscription within this process; across instances the row keeps the read
+  // that started last (syncFetched), whichever commits last.
   return withKeyLock(`subscription:${subscriptionId}`, async () => {
-    let subscription: Stripe.Subscription;
-    try {
-      subscription = await stripe.subscriptions.retrieve(subscriptionId, {
-        expand: ["default_payment_method", "latest_invoice.payments"],
-      });
-    } catch (error) {
-      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
-        return { kind: "not_found" };
-      throw error;
-    }
-    const invoices = (
-      await stripe.invoices.list({
-        subscription: subscriptionId,
-        limit: INVOICES_PER_SYNC,
-        expand: ["data.payments"],
-      })
-    ).data;
-    const latest =
-      subscription.latest_invoice && typeof subscription.latest_invoice !== "string"
-        ? subscription.latest_invoice
-        : null;
-    if (latest && !invoices.some((i) => i.id === latest.id)) invoices.push(latest);
-    if (options.invoiceId && !invoices.some((i) => i.id === options.invoiceId)) {
-      invoices.push(await stripe.invoices.retrieve(options.invoiceId, { expand: ["payments"] }));
-    }
-    const card = await cardOf(stripe, subscription);
-    const catalog = await catalogKnowledge(stripe);
-    const actionRequired = await invoicesAwaitingAction(stripe, invoices, [
-      idOf(subscription.latest_invoice),
-      options.invoiceId ?? null,
-    ]);
-    return syncFetched(db, { subscription, invoices, card, catalog, actionRequired }, options);
+    const fetched = await readSubscription(stripe, subscriptionId, options);
+    return fetched ? syncFetched(db, fetched, options) : { kind: "not_found" };
   });
+}
+
+/**
+ * Reads one subscription from Stripe with what its row and emails need: its invoices, card,
+ * the catalog, and which invoices wait for authentication. Null when Stripe has no such
+ * subscription. `readAt` is taken before the first request.
+ */
+export async function readSubscription(
+  stripe: Stripe,
+  subscriptionId: string,
+  options: Pick<SyncOptions, "invoiceId">,
+): Promise<Fetched | null> {
+  // Machine time, not the app's shiftable clock: it orders reads made by different processes.
+  const readAt = systemNow();
+  let subscription: Stripe.Subscription;
+  try {
+    subscription = await stripe.subscriptions.retrieve(subscriptionId, {
+      expand: ["default_payment_method", "latest_invoice.payments"],
+    });
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
+      return null;
+    throw error;
+  }
+  const invoices = (
+    await stripe.invoices.list({
+      subscription: subscriptionId,
+      limit: INVOICES_PER_SYNC,
+      expand: ["data.payments"],
+    })
+  ).data;
+  const latest =
+    subscription.latest_invoice && typeof subscription.latest_invoice !== "string"
+      ? subscription.latest_invoice
+      : null;
+  if (latest && !invoices.some((i) => i.id === latest.id)) invoices.push(latest);
+  if (options.invoiceId && !invoices.some((i) => i.id === options.invoiceId)) {
+    invoices.push(await stripe.invoices.retrieve(options.invoiceId, { expand: ["payments"] }));
+  }
+  const card = await cardOf(stripe, subscription);
+  const catalog = await catalogKnowledge(stripe);
+  const actionRequired = await invoicesAwaitingAction(stripe, invoices, [
+    idOf(subscription.latest_invoice),
+    options.invoiceId ?? null,
+  ]);
+  return { subscription, invoices, card, catalog, actionRequired, readAt };
 }
 
 /**
@@ -166,7 +185,7 @@ export async function catalogKnowledge(stripe: Stripe): Promise<Map<string, Cata
   return known;
 }
 
-interface Fetched {
+export interface Fetched {
   subscription: Stripe.Subscription;
   invoices: Stripe.Invoice[];
   card: { brand: string; last4: string } | null;
@@ -174,6 +193,8 @@ interface Fetched {
   catalog: ReadonlyMap<string, CatalogEntry>;
   /** open invoices whose payment waits for the member to authenticate (requires_action) */
   actionRequired?: ReadonlySet<string>;
+  /** when the read started: the stored row is replaced only by a read that started later */
+  readAt: Date;
 }
 
 function subscriptionRow(
@@ -344,7 +365,10 @@ export async function syncFetched(
   const known = current ?? recorded ?? null;
   // A price of the catalog, of this member's role: anything else is stored, flagged, grants nothing.
   const catalogEntry = known && known.role === user.role ? known : null;
-  const row = subscriptionRow(user.id, subscription, fetched.card, nowIso, catalogEntry);
+  const row: NewSubscriptionRow = {
+    ...subscriptionRow(user.id, subscription, fetched.card, nowIso, catalogEntry),
+    stripe_read_at: fetched.readAt.toISOString(),
+  };
   const invoiceRows = fetched.invoices
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
@@ -379,6 +403,45 @@ export async function syncFetched(
       : [];
 
   return writeTransaction(db, async (trx) => {
+    const before = await forUpdate(
+      trx,
+      trx
+        .selectFrom("subscriptions")
+        .selectAll()
+        .where("stripe_subscription_id", "=", subscription.id),
+    ).executeTakeFirst();
+    // The row keeps the state of the read that started last: another instance may have stored a
+    // read that started after this one while this one was under way. A losing read writes
+    // nothing (no row, history, invoices, access or emails): the winner's effects stand.
+    const stored = await trx
+      .insertInto("subscriptions")
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column("stripe_subscription_id")
+          .doUpdateSet({ ...row, stripe_subscription_id: undefined })
+          .where((eb) =>
+            eb.or([
+              eb("subscriptions.stripe_read_at", "is", null),
+              eb("subscriptions.stripe_read_at", "<=", eb.ref("excluded.stripe_read_at")),
+            ]),
+          ),
+      )
+      .returning("id")
+      .executeTakeFirst();
+    if (!stored) {
+      const newer = await trx
+        .selectFrom("subscriptions")
+        .select("stripe_read_at")
+        .where("stripe_subscription_id", "=", subscription.id)
+        .executeTakeFirstOrThrow();
+      return {
+        kind: "superseded" as const,
+        userId: user.id,
+        storedReadAt: newer.stripe_read_at ?? "",
+      };
+    }
+    const drift = driftOf(before, row);
     if (current)
       await trx
         .insertInto("catalog_prices")
@@ -407,21 +470,6 @@ export async function syncFetched(
         },
         now,
       );
-    const before = await trx
-      .selectFrom("subscriptions")
-      .selectAll()
-      .where("stripe_subscription_id", "=", subscription.id)
-      .executeTakeFirst();
-    const drift = driftOf(before, row);
-    await trx
-      .insertInto("subscriptions")
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .column("stripe_subscription_id")
-          .doUpdateSet({ ...row, stripe_subscription_id: undefined }),
-      )
-      .execute();
     if (before?.status !== row.status) {
       await trx
         .insertInto("subscription_status_history")

@@ -4,6 +4,7 @@ import * as outboxTemplates from "./20261122_0002_outbox_templates_and_retention
 import * as talentHeadline from "./20261122_0003_talent_headline";
 import * as billing from "./20261122_0004_billing";
 import * as sharedState from "./20261122_0012_shared_state";
+import * as subscriptionReadAt from "./20261206_0020_subscription_read_at";
 import * as refundsDisputesConflicts from "./20261206_0030_refunds_disputes_conflicts";
 import * as paymentRefundedStatus from "./20261206_0031_payment_refunded_status";
 import * as metricsIndexes from "./20261206_0050_metrics_indexes";
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "20261122_0003_talent_headline": talentHeadline,
   "20261122_0004_billing": billing,
   "20261122_0012_shared_state": sharedState,
+  "20261206_0020_subscription_read_at": subscriptionReadAt,
   "20261206_0030_refunds_disputes_conflicts": refundsDisputesConflicts,
   "20261206_0031_payment_refunded_status": paymentRefundedStatus,
   "20261206_0050_metrics_indexes": metricsIndexes,
