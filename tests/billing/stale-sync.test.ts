@@ -7,7 +7,7 @@ import {
   subscribe,
   subscriptionRow,
   type BillingTestApp,
-} from "./support";
+} from "../support/billing";
 
 // Two instances sync one subscription at once: each reads Stripe, then writes in its own
 // transaction. The per-subscription lock is per process, so nothing orders them but the
