@@ -6,6 +6,7 @@ import { RemixI18Next } from "remix-i18next/server";
 import { db } from "../lib/db.server";
 import { env } from "../lib/env.server";
 import { getSessionUser, SESSION_COOKIE_NAME } from "../lib/session.server";
+import { log } from "../observability/log.server";
 import type { Language, Namespace } from "./config";
 import { DEFAULT_LANGUAGE, i18nOptions, LANGUAGES, NAMESPACES, parseLanguage } from "./config";
 import { resources } from "./resources.server";
@@ -116,6 +117,11 @@ export function i18nFor(language: Language, namespaces: readonly string[] = NAME
       ns: wanted,
       lng: language,
       initImmediate: false,
+      // A key with no text in this page's catalogs shows raw; say so in the log, where the
+      // every-route test (tests/i18n/every-route.test.ts) and production's logs see it.
+      saveMissing: true,
+      missingKeyHandler: (_languages, namespace, key) =>
+        log.warn({ language, namespace, key }, "i18n missing key"),
     });
     instances.set(key, instance);
   }
