@@ -104,6 +104,10 @@ export interface StripeWebhookEventsTable {
   error_message: string | null;
   note: string | null;
   attempt_count: ColumnType<number, number | undefined>;
+  /** the customer of the event's object, or the customer itself (migration 0083) */
+  stripe_customer_id: ColumnType<string | null, string | null | undefined>;
+  /** the event's PaymentIntent, or the PaymentIntent of its charge, refund or dispute */
+  stripe_payment_intent_id: ColumnType<string | null, string | null | undefined>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -327,6 +331,21 @@ export interface ComplimentaryAccessTable {
   created_at: Timestamp;
 }
 
+/**
+ * Money paid per UTC month, plan and currency (gross: payments paid or refunded), kept by
+ * triggers on payments in the same transaction as each payment write (migration 0082). Read by
+ * the staff overview; never written by application code.
+ */
+export interface RevenueMonthsTable {
+  /** YYYY-MM */
+  month: string;
+  plan: string;
+  currency: string;
+  /** minor units; a string from PostgreSQL's bigint */
+  amount: ColumnType<number | string, number, number>;
+  payments: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -345,6 +364,7 @@ export interface Database {
   catalog_prices: CatalogPricesTable;
   staff_audit_log: StaffAuditLogTable;
   complimentary_access: ComplimentaryAccessTable;
+  revenue_months: RevenueMonthsTable;
 }
 
 export type User = Selectable<UsersTable>;

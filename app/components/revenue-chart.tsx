@@ -10,11 +10,6 @@ const ROLE_COLOURS: Record<Role, string> = {
   professional: "#d08a1f",
   company: "#3c8d5a",
 };
-const ROLE_NAMES: Record<Role, string> = {
-  talent: "Talent",
-  professional: "Professional",
-  company: "Company",
-};
 const ROLES: Role[] = ["talent", "professional", "company"];
 
 const WIDTH = 760;
@@ -37,9 +32,24 @@ function niceMax(value: number): number {
 
 /**
  * Revenue per month as stacked bars by role, drawn on the server as plain SVG: no script, no
- * chart library, nothing added to the page's JavaScript. Amounts are whole MAD.
+ * chart library, nothing added to the page's JavaScript. Amounts are whole MAD. The words come
+ * from the page (its language): the chart's title, the roles' names, the numbers' locale.
  */
-export function RevenueChart({ bars, currency }: { bars: RevenueBar[]; currency: string }) {
+export function RevenueChart({
+  bars,
+  currency,
+  title,
+  roleNames,
+  numberLocale,
+}: {
+  bars: RevenueBar[];
+  currency: string;
+  title: string;
+  roleNames: Record<Role, string>;
+  /** an Intl locale for the axis and the bars' figures */
+  numberLocale: string;
+}) {
+  const number = new Intl.NumberFormat(numberLocale);
   const totals = bars.map((b) => ROLES.reduce((sum, r) => sum + major(b.byRole[r]), 0));
   const max = niceMax(Math.max(0, ...totals));
   const plotWidth = WIDTH - LEFT - 10;
@@ -56,14 +66,12 @@ export function RevenueChart({ bars, currency }: { bars: RevenueBar[]; currency:
       className="revenue-chart"
       width="100%"
     >
-      <title id="revenue-chart-title">
-        {`Revenue per month for the last 12 months, in ${currency.toUpperCase()}, by role`}
-      </title>
+      <title id="revenue-chart-title">{title}</title>
       {ticks.map((t) => (
         <g key={t}>
           <line x1={LEFT} x2={WIDTH - 10} y1={y(t)} y2={y(t)} stroke="#ddd" />
           <text x={LEFT - 6} y={y(t) + 4} textAnchor="end" fontSize="11">
-            {Math.round(t).toLocaleString("en-US")}
+            {number.format(Math.round(t))}
           </text>
         </g>
       ))}
@@ -84,7 +92,7 @@ export function RevenueChart({ bars, currency }: { bars: RevenueBar[]; currency:
                   height={Math.max(0, y(base) - top)}
                   fill={ROLE_COLOURS[role]}
                 >
-                  <title>{`${bar.month} ${ROLE_NAMES[role]}: ${value.toLocaleString("en-US")} ${currency.toUpperCase()}`}</title>
+                  <title>{`${bar.month} ${roleNames[role]}: ${number.format(value)} ${currency.toUpperCase()}`}</title>
                 </rect>
               );
               base += value;
@@ -100,7 +108,7 @@ export function RevenueChart({ bars, currency }: { bars: RevenueBar[]; currency:
         <g key={role}>
           <rect x={LEFT + i * 130} y={6} width={12} height={12} fill={ROLE_COLOURS[role]} />
           <text x={LEFT + i * 130 + 18} y={16} fontSize="12">
-            {ROLE_NAMES[role]}
+            {roleNames[role]}
           </text>
         </g>
       ))}

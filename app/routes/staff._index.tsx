@@ -5,11 +5,18 @@ import { RevenueChart } from "../components/revenue-chart";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { formatMoney } from "../lib/format";
-import { roleLabel } from "../lib/roles";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { REVENUE_CURRENCY, STATUSES } from "../staff/constants";
 import { overview } from "../staff/overview.server";
-import { useStaffText } from "../staff/text";
+import { MEMBER_STATUS_KEYS, ROLE_KEYS, useStaffText } from "../staff/text";
+import { StaffSection } from "../components/staff/table-section";
+import { useTranslation } from "react-i18next";
+import type { RouteHandle } from "../i18n/handle";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:overview.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -19,7 +26,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       ...o,
-      members: o.members.map((m) => ({ ...m, label: roleLabel(m.role) })),
       mrr: o.mrr.map((m) => ({ ...m, text: formatMoney(m.amount, m.currency) })),
       revenueTotals: o.revenue.map((r) => ({
         month: r.month,
@@ -36,19 +42,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function StaffOverview() {
   const tr = useStaffText();
+  const { i18n } = useTranslation();
   const o = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{tr("staff:overview.title")}</h1>
-      <section className="card" aria-labelledby="members-heading">
-        <h2 id="members-heading">Members by role and status</h2>
+      <StaffSection id="members" title={tr("staff:overview.members")}>
         <table>
           <thead>
             <tr>
-              <th scope="col">Role</th>
+              <th scope="col">{tr("staff:members.role")}</th>
               {STATUSES.map((s) => (
                 <th scope="col" key={s}>
-                  {s}
+                  {tr(MEMBER_STATUS_KEYS[s])}
                 </th>
               ))}
             </tr>
@@ -56,7 +62,7 @@ export default function StaffOverview() {
           <tbody>
             {o.members.map((m) => (
               <tr key={m.role}>
-                <th scope="row">{m.label}</th>
+                <th scope="row">{tr(ROLE_KEYS[m.role])}</th>
                 {STATUSES.map((s) => (
                   <td key={s}>
                     <Link to={`/staff/members?role=${m.role}&status=${s}`}>{m.byStatus[s]}</Link>
@@ -67,14 +73,23 @@ export default function StaffOverview() {
           </tbody>
         </table>
         <p className="muted">
-          Complimentary access running (not revenue): {o.complimentaryRunning} member(s).
+          {tr("staff:overview.complimentaryRunning", { n: o.complimentaryRunning })}
         </p>
-      </section>
-      <section className="card" aria-labelledby="revenue-heading">
-        <h2 id="revenue-heading">Revenue per month (MAD, paid, before refunds)</h2>
-        <RevenueChart bars={o.revenue} currency={o.currency} />
+      </StaffSection>
+      <StaffSection id="revenue" title={tr("staff:overview.revenue")}>
+        <RevenueChart
+          bars={o.revenue}
+          currency={o.currency}
+          title={tr("staff:overview.chartTitle", { currency: o.currency.toUpperCase() })}
+          roleNames={{
+            talent: tr(ROLE_KEYS.talent),
+            professional: tr(ROLE_KEYS.professional),
+            company: tr(ROLE_KEYS.company),
+          }}
+          numberLocale={i18n.language === "fr" ? "fr" : "en-GB"}
+        />
         <details>
-          <summary>The figures</summary>
+          <summary>{tr("staff:overview.figures")}</summary>
           <ul>
             {o.revenueTotals.map((r) => (
               <li key={r.month}>
@@ -83,45 +98,46 @@ export default function StaffOverview() {
             ))}
           </ul>
         </details>
-      </section>
-      <section className="card" aria-labelledby="health-heading">
-        <h2 id="health-heading">Subscriptions, payments and delivery</h2>
+      </StaffSection>
+      <StaffSection id="health" title={tr("staff:overview.health")}>
         <dl className="account-facts">
-          <dt>Monthly recurring revenue</dt>
+          <dt>{tr("staff:overview.mrr")}</dt>
           <dd>{o.mrr.length === 0 ? "0" : o.mrr.map((m) => m.text).join(", ")}</dd>
-          <dt>Trials running</dt>
+          <dt>{tr("staff:overview.trialsRunning")}</dt>
           <dd>{o.trialsRunning}</dd>
-          <dt>Trials ending within 7 days</dt>
+          <dt>{tr("staff:overview.trialsEnding")}</dt>
           <dd>{o.trialsEndingWithin7Days}</dd>
-          <dt>Failed payments, last 30 days</dt>
+          <dt>{tr("staff:overview.failedPayments")}</dt>
           <dd>
             <Link to="/staff/payments?status=failed">{o.failedPayments30Days}</Link>
           </dd>
-          <dt>Subscriptions with a failing payment</dt>
+          <dt>{tr("staff:overview.subscriptionsFailing")}</dt>
           <dd>{o.subscriptionsPaymentFailing}</dd>
-          <dt>Open disputes, last 30 days</dt>
+          <dt>{tr("staff:overview.openDisputes")}</dt>
           <dd>{o.openDisputes30Days}</dd>
-          <dt>Webhook events failing</dt>
+          <dt>{tr("staff:overview.failingEvents")}</dt>
           <dd>
             <Link to="/staff/events">{o.failingEvents}</Link>
           </dd>
-          <dt>Emails failing</dt>
+          <dt>{tr("staff:overview.failingEmails")}</dt>
           <dd>
             <Link to="/staff/emails">{o.failingEmails}</Link>
           </dd>
-          <dt>Oldest unsent email</dt>
+          <dt>{tr("staff:overview.oldestUnsent")}</dt>
           <dd>
             {o.oldestUnsent ? (
               <Link to={`/staff/emails/${o.oldestUnsent.id}`}>
-                queued {o.oldestUnsent.created_at.slice(0, 16).replace("T", " ")} to{" "}
-                {o.oldestUnsent.to_email}
+                {tr("staff:overview.queuedTo", {
+                  date: o.oldestUnsent.created_at.slice(0, 16).replace("T", " "),
+                  email: o.oldestUnsent.to_email,
+                })}
               </Link>
             ) : (
-              "none"
+              tr("staff:common.none")
             )}
           </dd>
         </dl>
-      </section>
+      </StaffSection>
     </>
   );
 }

@@ -1,11 +1,19 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { listAudit } from "../staff/audit.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { useStaffText } from "../staff/text";
+import { KeysetPager } from "../components/staff/keyset-pager";
+import { AuditTable } from "../components/staff/audit-table";
+import type { RouteHandle } from "../i18n/handle";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:audit.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -43,54 +51,8 @@ export default function StaffAudit() {
   return (
     <>
       <h1>{tr("staff:audit.title")}</h1>
-      {entries.length === 0 ? (
-        <p className="muted">{tr("staff:audit.empty")}</p>
-      ) : (
-        <table className="staff-audit">
-          <thead>
-            <tr>
-              <th scope="col">{tr("staff:audit.when")}</th>
-              <th scope="col">{tr("staff:audit.who")}</th>
-              <th scope="col">{tr("staff:audit.action")}</th>
-              <th scope="col">{tr("staff:audit.member")}</th>
-              <th scope="col">{tr("staff:audit.target")}</th>
-              <th scope="col">{tr("staff:common.reason")}</th>
-              <th scope="col">{tr("staff:audit.outcome")}</th>
-              <th scope="col">{tr("staff:audit.before")}</th>
-              <th scope="col">{tr("staff:audit.after")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((a) => (
-              <tr key={a.id}>
-                <td>{a.at}</td>
-                <td>{a.who}</td>
-                <td>{a.action}</td>
-                <td>
-                  {a.member ? <Link to={`/staff/members/${a.member}`}>#{a.member}</Link> : "-"}
-                </td>
-                <td>{a.target ?? "-"}</td>
-                <td>{a.reason ?? "-"}</td>
-                <td>
-                  {a.outcome}
-                  {a.error ? `: ${a.error}` : ""}
-                </td>
-                <td>
-                  <code>{a.before ?? "-"}</code>
-                </td>
-                <td>
-                  <code>{a.after ?? "-"}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p>
-        {paged ? <Link to="/staff/audit">{tr("staff:common.first")}</Link> : null}
-        {paged && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
-      </p>
+      <AuditTable entries={entries} full />
+      <KeysetPager firstPath={paged ? "/staff/audit" : null} nextPath={nextPath} />
     </>
   );
 }

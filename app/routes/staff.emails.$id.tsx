@@ -5,6 +5,15 @@ import { db } from "../lib/db.server";
 import { requireStaff, STAFF_HEADERS, staffNotFound } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { renderOutboxEmail } from "../staff/outbox.server";
+import { OUTBOX_STATUS_KEYS, useStaffText } from "../staff/text";
+import { st } from "../staff/text.server";
+import type { RouteHandle } from "../i18n/handle";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t, data) =>
+    `${(data as { subject?: string | null } | undefined)?.subject ?? t("staff:emails.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -13,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
   const id = parseId(params.id);
   const email = id === null ? undefined : await renderOutboxEmail(db(), id);
-  if (!email) throw staffNotFound("There is no such email.");
+  if (!email) throw staffNotFound(st("staff:messages.emailMissing"));
   const { row, shown, renderError } = email;
   return data(
     {
@@ -36,38 +45,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function StaffEmail() {
+  const tr = useStaffText();
   const e = useLoaderData<typeof loader>();
   return (
     <>
-      <h1>{e.subject ?? `Email ${e.id}`}</h1>
+      <h1>{e.subject ?? tr("staff:email.untitled", { id: e.id })}</h1>
       <dl className="account-facts">
-        <dt>To</dt>
+        <dt>{tr("staff:columns.to")}</dt>
         <dd>{e.to}</dd>
-        <dt>Status</dt>
+        <dt>{tr("staff:columns.status")}</dt>
         <dd>
-          {e.status} ({e.attempts} attempt(s)){e.lastError ? `: ${e.lastError}` : ""}
+          {tr(OUTBOX_STATUS_KEYS[e.status])} ({tr("staff:email.attempts", { n: e.attempts })})
+          {e.lastError ? `: ${e.lastError}` : ""}
         </dd>
-        <dt>Template</dt>
+        <dt>{tr("staff:email.template")}</dt>
         <dd>{e.template ?? "-"}</dd>
-        <dt>Queued</dt>
+        <dt>{tr("staff:columns.queued")}</dt>
         <dd>{e.queued}</dd>
-        <dt>Sent</dt>
+        <dt>{tr("staff:columns.sent")}</dt>
         <dd>{e.sent ?? "-"}</dd>
       </dl>
       {e.text !== null ? (
         <>
           <p>
-            {e.source === "preview"
-              ? "Not sent yet: rendered now from its template, as the dispatcher will send it."
-              : "As it was sent."}{" "}
-            <a href={`/staff/emails/${e.id}/html`}>Open the HTML version</a>
+            {tr(e.source === "preview" ? "staff:email.preview" : "staff:email.asSent")}{" "}
+            <a href={`/staff/emails/${e.id}/html`}>{tr("staff:email.openHtml")}</a>
           </p>
           <pre className="staff-email-text">{e.text}</pre>
         </>
       ) : (
         <p className="muted">
-          {e.renderError ??
-            `The content is no longer kept (retention dropped it on ${e.dropped ?? "-"}).`}
+          {e.renderError ?? tr("staff:email.dropped", { date: e.dropped ?? "-" })}
         </p>
       )}
     </>

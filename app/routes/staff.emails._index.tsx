@@ -1,9 +1,13 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import type { OutboxStatus } from "../../db/schema";
-import { StatusButton } from "../components/ui/status-button";
+import { ActionNotice } from "../components/staff/action-notice";
+import { StaffActionForm } from "../components/staff/action-form";
+import { KeysetPager } from "../components/staff/keyset-pager";
+import { TableSection } from "../components/staff/table-section";
+import type { RouteHandle } from "../i18n/handle";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
@@ -12,7 +16,12 @@ import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.
 import { retryEmail } from "../staff/member-actions.server";
 import { parseId } from "../staff/members.server";
 import { listOutbox } from "../staff/outbox.server";
-import { useStaffText } from "../staff/text";
+import { OUTBOX_STATUS_KEYS, staffMessage, useStaffText } from "../staff/text";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:emails.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -60,7 +69,9 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(
       {
         ok: false,
-        message: parsed.ok ? "Choose an email" : (Object.values(parsed.fieldErrors)[0] ?? ""),
+        message: parsed.ok
+          ? staffMessage("staff:messages.chooseEmail")
+          : (Object.values(parsed.fieldErrors)[0] ?? null),
       },
       { status: 400, headers: STAFF_HEADERS },
     );
@@ -76,8 +87,6 @@ export async function action({ request }: ActionFunctionArgs) {
   );
 }
 
-const TITLES: Record<OutboxStatus, string> = { failed: "Failed", pending: "Pending", sent: "Sent" };
-
 export default function StaffEmails() {
   const tr = useStaffText();
   const { nonce, sections } = useLoaderData<typeof loader>();
@@ -85,61 +94,46 @@ export default function StaffEmails() {
   return (
     <>
       <h1>{tr("staff:emails.title")}</h1>
-      {result?.message ? (
-        <p className={`notice ${result.ok ? "good" : "bad"}`} role={result.ok ? "status" : "alert"}>
-          {result.message}
-        </p>
-      ) : null}
+      <ActionNotice result={result} />
       {sections.map((section) => (
-        <section
+        <TableSection
           key={section.status}
-          className="card"
-          aria-labelledby={`${section.status}-heading`}
-        >
-          <h2 id={`${section.status}-heading`}>{TITLES[section.status]}</h2>
-          {section.emails.length === 0 ? (
-            <p className="muted">{tr("staff:emails.empty")}</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Queued</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">{section.status === "sent" ? "Sent" : "Next attempt / error"}</th>
-                  {section.status === "failed" ? (
-                    <th scope="col">{tr("staff:emails.retry")}</th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {section.emails.map((e) => (
-                  <tr key={e.id}>
-                    <td>{e.queued}</td>
-                    <td>{e.to}</td>
-                    <td>
-                      <Link to={`/staff/emails/${e.id}`}>{e.subject}</Link>
-                    </td>
-                    <td>{e.attempts}</td>
-                    <td>{e.sent ?? e.lastError ?? e.next ?? "-"}</td>
-                    {section.status === "failed" ? (
-                      <td>
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="retry" />
-                          <input type="hidden" name="nonce" value={nonce} />
-                          <input type="hidden" name="email" value={e.id} />
-                          <StatusButton>{tr("staff:emails.retry")}</StatusButton>
-                        </Form>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          id={section.status}
+          title={tr(OUTBOX_STATUS_KEYS[section.status])}
+          empty={tr("staff:emails.empty")}
+          headers={[
+            tr("staff:columns.queued"),
+            tr("staff:columns.to"),
+            tr("staff:columns.subject"),
+            tr("staff:columns.attempts"),
+            tr(section.status === "sent" ? "staff:columns.sent" : "staff:columns.nextOrError"),
+            ...(section.status === "failed" ? [tr("staff:emails.retry")] : []),
+          ]}
+          rows={section.emails}
+          row={(e) => (
+            <tr key={e.id}>
+              <td>{e.queued}</td>
+              <td>{e.to}</td>
+              <td>
+                <Link to={`/staff/emails/${e.id}`}>{e.subject}</Link>
+              </td>
+              <td>{e.attempts}</td>
+              <td>{e.sent ?? e.lastError ?? e.next ?? "-"}</td>
+              {section.status === "failed" ? (
+                <td>
+                  <StaffActionForm
+                    intent="retry"
+                    nonce={nonce}
+                    hidden={{ email: e.id }}
+                    label={tr("staff:emails.retry")}
+                  />
+                </td>
+              ) : null}
+            </tr>
           )}
-          {section.nextPath ? <Link to={section.nextPath}>{tr("staff:common.next")}</Link> : null}
-        </section>
+        >
+          <KeysetPager nextPath={section.nextPath} />
+        </TableSection>
       ))}
     </>
   );

@@ -1,8 +1,12 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { StatusButton } from "../components/ui/status-button";
+import { ActionNotice } from "../components/staff/action-notice";
+import { StaffActionForm } from "../components/staff/action-form";
+import { KeysetPager } from "../components/staff/keyset-pager";
+import { TableSection } from "../components/staff/table-section";
+import type { RouteHandle } from "../i18n/handle";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
@@ -12,6 +16,11 @@ import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.
 import { listEvents, replayEvent } from "../staff/ledger.server";
 import { parseId } from "../staff/members.server";
 import { useStaffText } from "../staff/text";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:events.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -59,7 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const replaySchema = z.object({
   intent: z.literal("replay"),
   nonce: nonceField,
-  event: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/, "Choose an event"),
+  event: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/, "staff:messages.chooseEvent"),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -67,7 +76,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(replaySchema, session.form);
   if (!parsed.ok)
     return data(
-      { ok: false, message: Object.values(parsed.fieldErrors)[0] ?? "" },
+      { ok: false, message: Object.values(parsed.fieldErrors)[0] ?? null },
       { status: 400, headers: STAFF_HEADERS },
     );
   const result = await replayEvent(db(), stripe(), {
@@ -84,49 +93,61 @@ export async function action({ request }: ActionFunctionArgs) {
 
 type Row = ReturnType<typeof view>;
 
-function Ledger({ rows, nonce }: { rows: Row[]; nonce: string }) {
+function Ledger({
+  id,
+  title,
+  rows,
+  nonce,
+  nextPath,
+}: {
+  id: string;
+  title: string;
+  rows: Row[];
+  nonce: string;
+  nextPath: string | null;
+}) {
   const tr = useStaffText();
-  if (rows.length === 0) return <p className="muted">{tr("staff:events.empty")}</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Type</th>
-          <th scope="col">Received</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Processed</th>
-          <th scope="col">Note</th>
-          <th scope="col">Error</th>
-          <th scope="col">{tr("staff:events.replay")}</th>
+    <TableSection
+      id={id}
+      title={title}
+      empty={tr("staff:events.empty")}
+      headers={[
+        tr("staff:columns.type"),
+        tr("staff:columns.received"),
+        tr("staff:columns.attempts"),
+        tr("staff:columns.processed"),
+        tr("staff:columns.note"),
+        tr("staff:columns.error"),
+        tr("staff:events.replay"),
+      ]}
+      rows={rows}
+      row={(e) => (
+        <tr key={e.id}>
+          <td>
+            {e.type}
+            <br />
+            <code>{e.eventId}</code>
+          </td>
+          <td>{e.received}</td>
+          <td>{e.attempts}</td>
+          <td>{e.processedAt ?? tr("staff:common.no")}</td>
+          <td>{e.note ?? "-"}</td>
+          <td>{e.error ?? "-"}</td>
+          <td>
+            <StaffActionForm
+              intent="replay"
+              nonce={nonce}
+              hidden={{ event: e.eventId }}
+              label={tr("staff:events.replay")}
+              buttonLabel={`${tr("staff:events.replay")} ${e.eventId}`}
+            />
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((e) => (
-          <tr key={e.id}>
-            <td>
-              {e.type}
-              <br />
-              <code>{e.eventId}</code>
-            </td>
-            <td>{e.received}</td>
-            <td>{e.attempts}</td>
-            <td>{e.processedAt ?? "no"}</td>
-            <td>{e.note ?? "-"}</td>
-            <td>{e.error ?? "-"}</td>
-            <td>
-              <Form method="post">
-                <input type="hidden" name="intent" value="replay" />
-                <input type="hidden" name="nonce" value={nonce} />
-                <input type="hidden" name="event" value={e.eventId} />
-                <StatusButton aria-label={`${tr("staff:events.replay")} ${e.eventId}`}>
-                  {tr("staff:events.replay")}
-                </StatusButton>
-              </Form>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    >
+      <KeysetPager nextPath={nextPath} />
+    </TableSection>
   );
 }
 
@@ -137,21 +158,21 @@ export default function StaffEvents() {
   return (
     <>
       <h1>{tr("staff:events.title")}</h1>
-      {result?.message ? (
-        <p className={`notice ${result.ok ? "good" : "bad"}`} role={result.ok ? "status" : "alert"}>
-          {result.message}
-        </p>
-      ) : null}
-      <section className="card" aria-labelledby="pending-heading">
-        <h2 id="pending-heading">Failed or not processed</h2>
-        <Ledger rows={pending} nonce={nonce} />
-        {pendingNext ? <Link to={pendingNext}>{tr("staff:common.next")}</Link> : null}
-      </section>
-      <section className="card" aria-labelledby="done-heading">
-        <h2 id="done-heading">Processed</h2>
-        <Ledger rows={done} nonce={nonce} />
-        {doneNext ? <Link to={doneNext}>{tr("staff:common.next")}</Link> : null}
-      </section>
+      <ActionNotice result={result} />
+      <Ledger
+        id="pending"
+        title={tr("staff:events.pending")}
+        rows={pending}
+        nonce={nonce}
+        nextPath={pendingNext}
+      />
+      <Ledger
+        id="done"
+        title={tr("staff:events.done")}
+        rows={done}
+        nonce={nonce}
+        nextPath={doneNext}
+      />
     </>
   );
 }

@@ -1,12 +1,20 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { roleLabel, ROLES } from "../lib/roles";
+import { ROLES } from "../lib/roles";
 import { db } from "../lib/db.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { MAX_SEARCH, STATUSES } from "../staff/constants";
 import { listMembers, parseMemberQuery } from "../staff/members.server";
-import { useStaffText } from "../staff/text";
+import { MEMBER_STATUS_KEYS, ROLE_KEYS, useStaffText } from "../staff/text";
+import { KeysetPager } from "../components/staff/keyset-pager";
+import { StaffTable } from "../components/staff/table-section";
+import type { RouteHandle } from "../i18n/handle";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:members.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -28,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: m.id,
         name: m.name,
         email: m.email,
-        role: roleLabel(m.role),
+        role: m.role,
         status: m.subscription_status,
         accessUntil: m.access_expires_at?.slice(0, 10) ?? null,
         since: m.created_at.slice(0, 10),
@@ -58,7 +66,7 @@ export default function StaffMembers() {
             <option value="">{tr("staff:common.all")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {roleLabel(r)}
+                {tr(ROLE_KEYS[r])}
               </option>
             ))}
           </select>
@@ -69,7 +77,7 @@ export default function StaffMembers() {
             <option value="">{tr("staff:common.all")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {tr(MEMBER_STATUS_KEYS[s])}
               </option>
             ))}
           </select>
@@ -78,42 +86,32 @@ export default function StaffMembers() {
           {tr("staff:common.filter")}
         </button>
       </Form>
-      {members.length === 0 ? (
-        <p className="muted">{tr("staff:members.empty")}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{tr("staff:members.name")}</th>
-              <th scope="col">{tr("staff:members.email")}</th>
-              <th scope="col">{tr("staff:members.role")}</th>
-              <th scope="col">{tr("staff:members.status")}</th>
-              <th scope="col">{tr("staff:members.accessUntil")}</th>
-              <th scope="col">{tr("staff:members.since")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  <Link to={`/staff/members/${m.id}`}>{m.name}</Link>
-                  {m.staff ? " (staff)" : null}
-                </td>
-                <td>{m.email}</td>
-                <td>{m.role}</td>
-                <td>{m.status}</td>
-                <td>{m.accessUntil ?? "-"}</td>
-                <td>{m.since}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p>
-        {firstPath ? <Link to={firstPath}>{tr("staff:common.first")}</Link> : null}
-        {firstPath && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
-      </p>
+      <StaffTable
+        empty={tr("staff:members.empty")}
+        headers={[
+          tr("staff:members.name"),
+          tr("staff:members.email"),
+          tr("staff:members.role"),
+          tr("staff:members.status"),
+          tr("staff:members.accessUntil"),
+          tr("staff:members.since"),
+        ]}
+        rows={members}
+        row={(m) => (
+          <tr key={m.id}>
+            <td>
+              <Link to={`/staff/members/${m.id}`}>{m.name}</Link>
+              {m.staff ? ` ${tr("staff:members.staffFlag")}` : null}
+            </td>
+            <td>{m.email}</td>
+            <td>{tr(ROLE_KEYS[m.role])}</td>
+            <td>{tr(MEMBER_STATUS_KEYS[m.status])}</td>
+            <td>{m.accessUntil ?? "-"}</td>
+            <td>{m.since}</td>
+          </tr>
+        )}
+      />
+      <KeysetPager firstPath={firstPath} nextPath={nextPath} />
     </>
   );
 }

@@ -1,9 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { formatMoney } from "../lib/format";
-import { roleLabel, ROLES } from "../lib/roles";
+import { ROLES } from "../lib/roles";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { INVOICE_STATUSES, PAYMENT_STATUSES } from "../staff/constants";
 import {
@@ -12,7 +12,20 @@ import {
   parsePaymentFilters,
   PAYMENTS_PAGE_SIZE,
 } from "../staff/payments-list.server";
-import { useStaffText } from "../staff/text";
+import { PAYMENT_STATUS_KEYS, ROLE_KEYS, useStaffText } from "../staff/text";
+import { KeysetPager } from "../components/staff/keyset-pager";
+import { StaffTable } from "../components/staff/table-section";
+import type { RouteHandle } from "../i18n/handle";
+import type { PaymentStatus } from "../../db/schema";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:payments.title")} | ${t("staff:title")}`,
+};
+
+function isPaymentStatus(status: string): status is PaymentStatus {
+  return (PAYMENT_STATUSES as readonly string[]).includes(status);
+}
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -41,9 +54,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
         date: (r.paid_at ?? r.created_at).slice(0, 10),
         name: r.name,
         email: r.email,
-        role: roleLabel(r.role),
+        role: r.role,
         plan: r.plan ?? "-",
         amount: formatMoney(r.amount, r.currency),
+        kind: r.kind,
         status: r.status,
         refunded: r.refunded_amount > 0 ? formatMoney(r.refunded_amount, r.currency) : null,
         invoice: r.invoice_number,
@@ -60,46 +74,51 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function StaffPayments() {
   const tr = useStaffText();
   const { filters, rows, nextPath, firstPath, csvPath } = useLoaderData<typeof loader>();
-  const statuses = filters.kind === "invoices" ? INVOICE_STATUSES : PAYMENT_STATUSES;
   return (
     <>
       <h1>{tr("staff:payments.title")}</h1>
       <Form method="get" className="card staff-filters">
         <div className="field">
-          <label htmlFor="kind">Kind</label>
+          <label htmlFor="kind">{tr("staff:payments.kind")}</label>
           <select id="kind" name="kind" defaultValue={filters.kind}>
-            <option value="payments">Payments</option>
-            <option value="invoices">Subscription invoices</option>
+            <option value="payments">{tr("staff:payments.kindPayments")}</option>
+            <option value="invoices">{tr("staff:payments.kindInvoices")}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor="status">Status</label>
+          <label htmlFor="status">{tr("staff:columns.status")}</label>
           <select id="status" name="status" defaultValue={filters.status}>
             <option value="">{tr("staff:common.all")}</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            {filters.kind === "invoices"
+              ? INVOICE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))
+              : PAYMENT_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {tr(PAYMENT_STATUS_KEYS[s])}
+                  </option>
+                ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="role">Role</label>
+          <label htmlFor="role">{tr("staff:members.role")}</label>
           <select id="role" name="role" defaultValue={filters.role}>
             <option value="">{tr("staff:common.all")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {roleLabel(r)}
+                {tr(ROLE_KEYS[r])}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="from">From</label>
+          <label htmlFor="from">{tr("staff:columns.from")}</label>
           <input id="from" name="from" type="date" defaultValue={filters.from} />
         </div>
         <div className="field">
-          <label htmlFor="to">To</label>
+          <label htmlFor="to">{tr("staff:columns.to")}</label>
           <input id="to" name="to" type="date" defaultValue={filters.to} />
         </div>
         <button type="submit" className="button">
@@ -111,51 +130,46 @@ export default function StaffPayments() {
           {tr("staff:payments.csv")}
         </a>
       </p>
-      {rows.length === 0 ? (
-        <p className="muted">{tr("staff:common.none")}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Status</th>
-              <th scope="col">Refunded</th>
-              <th scope="col">Invoice</th>
-              <th scope="col">Stripe</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <td>{r.date}</td>
-                <td>
-                  {r.name}
-                  <br />
-                  <span className="muted">{r.email}</span>
-                </td>
-                <td>{r.role}</td>
-                <td>{r.plan}</td>
-                <td className="amount">{r.amount}</td>
-                <td>{r.status}</td>
-                <td>{r.refunded ?? "-"}</td>
-                <td>{r.invoice ?? "-"}</td>
-                <td>
-                  <code>{r.stripeId ?? "-"}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p>
-        {firstPath ? <Link to={firstPath}>{tr("staff:common.first")}</Link> : null}
-        {firstPath && nextPath ? " | " : null}
-        {nextPath ? <Link to={nextPath}>{tr("staff:common.next")}</Link> : null}
-      </p>
+      <StaffTable
+        headers={[
+          tr("staff:columns.date"),
+          tr("staff:columns.member"),
+          tr("staff:members.role"),
+          tr("staff:columns.plan"),
+          tr("staff:columns.amount"),
+          tr("staff:columns.status"),
+          tr("staff:columns.refunded"),
+          tr("staff:columns.invoice"),
+          tr("staff:columns.stripe"),
+        ]}
+        rows={rows}
+        row={(r) => (
+          <tr key={r.key}>
+            <td>{r.date}</td>
+            <td>
+              {r.name}
+              <br />
+              <span className="muted">{r.email}</span>
+            </td>
+            <td>{tr(ROLE_KEYS[r.role])}</td>
+            <td>{r.plan}</td>
+            <td className="amount">{r.amount}</td>
+            <td>
+              {r.kind === "payment" && isPaymentStatus(r.status) ? (
+                tr(PAYMENT_STATUS_KEYS[r.status])
+              ) : (
+                <code>{r.status}</code>
+              )}
+            </td>
+            <td>{r.refunded ?? "-"}</td>
+            <td>{r.invoice ?? "-"}</td>
+            <td>
+              <code>{r.stripeId ?? "-"}</code>
+            </td>
+          </tr>
+        )}
+      />
+      <KeysetPager firstPath={firstPath} nextPath={nextPath} />
     </>
   );
 }

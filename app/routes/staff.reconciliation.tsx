@@ -6,8 +6,21 @@ import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
 import { formatMoney } from "../lib/format";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
-import { parseMonth, previousMonth, reconcile } from "../staff/reconciliation.server";
-import { useStaffText } from "../staff/text";
+import {
+  parseMonth,
+  previousMonth,
+  reconcile,
+  type Difference,
+  type Kind,
+} from "../staff/reconciliation.server";
+import { type StaffKey, useStaffText } from "../staff/text";
+import { StaffSection, StaffTable } from "../components/staff/table-section";
+import type { RouteHandle } from "../i18n/handle";
+
+export const handle: RouteHandle = {
+  i18n: ["staff"],
+  title: (t) => `${t("staff:reconciliation.title")} | ${t("staff:title")}`,
+};
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
@@ -21,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return data(
       {
         month: raw?.slice(0, 20) ?? "",
-        error: "Choose a month that has begun (YYYY-MM).",
+        error: "staff:reconciliation.badMonth" as const,
         report: null,
         stripeError: null,
       },
@@ -38,12 +51,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
           ...report,
           totals: report.totals.map((t) => ({
             currency: t.currency.toUpperCase(),
-            rows: [
-              ["Paid / charged", t.app.paid, t.stripe.charged],
-              ["Refunded", t.app.refunded, t.stripe.refunded],
-              ["Disputed", t.app.disputed, t.stripe.disputed],
-            ].map(([label, app, remote]) => ({
-              label: label as string,
+            rows: (
+              [
+                ["paid", t.app.paid, t.stripe.charged],
+                ["refunded", t.app.refunded, t.stripe.refunded],
+                ["disputed", t.app.disputed, t.stripe.disputed],
+              ] as const
+            ).map(([label, app, remote]) => ({
+              label,
               app: formatMoney(app as number, t.currency),
               stripe: formatMoney(remote as number, t.currency),
               differs: app !== remote,
@@ -68,12 +83,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
         month,
         error: null,
         report: null,
-        stripeError: `Stripe could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        stripeError: error instanceof Error ? error.message : String(error),
       },
       { status: 502, headers: STAFF_HEADERS },
     );
   }
 }
+
+const TOTAL_KEYS: Record<"paid" | "refunded" | "disputed", StaffKey> = {
+  paid: "staff:reconciliation.paid",
+  refunded: "staff:reconciliation.refunded",
+  disputed: "staff:reconciliation.disputed",
+};
+
+const KIND_KEYS: Record<Kind, StaffKey> = {
+  charge: "staff:reconciliation.kindCharge",
+  refund: "staff:reconciliation.kindRefund",
+  dispute: "staff:reconciliation.kindDispute",
+};
+
+const REASON_KEYS: Record<Difference["reason"], StaffKey> = {
+  "missing in the app": "staff:reconciliation.missingInApp",
+  "missing at Stripe": "staff:reconciliation.missingAtStripe",
+  "amount differs": "staff:reconciliation.amountDiffers",
+  "status differs": "staff:reconciliation.statusDiffers",
+  "currency differs": "staff:reconciliation.currencyDiffers",
+};
 
 export default function StaffReconciliation() {
   const tr = useStaffText();
@@ -83,25 +118,27 @@ export default function StaffReconciliation() {
       <h1>{tr("staff:reconciliation.title")}</h1>
       <Form method="get" className="card staff-filters">
         <div className="field">
-          <label htmlFor="month">Month</label>
+          <label htmlFor="month">{tr("staff:reconciliation.month")}</label>
           <input id="month" name="month" type="month" defaultValue={month} required />
-          {error ? <p className="field-error">{error}</p> : null}
+          {error ? <p className="field-error">{tr(error)}</p> : null}
         </div>
         <button type="submit" className="button">
-          Reconcile
+          {tr("staff:reconciliation.submit")}
         </button>
       </Form>
       {stripeError ? (
         <p className="notice bad" role="alert">
-          {stripeError}
+          {tr("staff:reconciliation.stripeError", { message: stripeError })}
         </p>
       ) : null}
       {report ? (
         <>
-          <section className="card" aria-labelledby="totals-heading">
-            <h2 id="totals-heading">Totals for {report.month}</h2>
+          <StaffSection
+            id="totals"
+            title={tr("staff:reconciliation.totals", { month: report.month })}
+          >
             {report.totals.length === 0 ? (
-              <p className="muted">No money moved this month.</p>
+              <p className="muted">{tr("staff:reconciliation.noMoney")}</p>
             ) : null}
             {report.totals.map((t) => (
               <table key={t.currency}>
@@ -109,62 +146,60 @@ export default function StaffReconciliation() {
                 <thead>
                   <tr>
                     <th scope="col" />
-                    <th scope="col">The app</th>
+                    <th scope="col">{tr("staff:reconciliation.app")}</th>
                     <th scope="col">Stripe</th>
                   </tr>
                 </thead>
                 <tbody>
                   {t.rows.map((r) => (
                     <tr key={r.label} className={r.differs ? "differs" : undefined}>
-                      <th scope="row">{r.label}</th>
+                      <th scope="row">{tr(TOTAL_KEYS[r.label])}</th>
                       <td className="amount">{r.app}</td>
                       <td className="amount">{r.stripe}</td>
                     </tr>
                   ))}
                   <tr>
-                    <th scope="row">Stripe fees / net</th>
+                    <th scope="row">{tr("staff:reconciliation.feesNet")}</th>
                     <td />
                     <td className="amount">
-                      {t.fees === null ? "not available" : `${t.fees} / ${t.net}`}
+                      {t.fees === null
+                        ? tr("staff:reconciliation.notAvailable")
+                        : `${t.fees} / ${t.net}`}
                     </td>
                   </tr>
                 </tbody>
               </table>
             ))}
-          </section>
-          <section className="card" aria-labelledby="differences-heading">
-            <h2 id="differences-heading">Differences</h2>
+          </StaffSection>
+          <StaffSection id="differences" title={tr("staff:reconciliation.differences")}>
             {report.differences.length === 0 ? (
               <p data-testid="no-difference">
-                No difference: the app and Stripe agree for {report.month}.
+                {tr("staff:reconciliation.noDifference", { month: report.month })}
               </p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Object</th>
-                    <th scope="col">Id</th>
-                    <th scope="col">Why</th>
-                    <th scope="col">The app</th>
-                    <th scope="col">Stripe</th>
+              <StaffTable
+                headers={[
+                  tr("staff:reconciliation.object"),
+                  "Id",
+                  tr("staff:reconciliation.why"),
+                  tr("staff:reconciliation.app"),
+                  "Stripe",
+                ]}
+                rows={report.differences}
+                row={(d) => (
+                  <tr key={`${d.kind}-${d.id}`}>
+                    <td>{tr(KIND_KEYS[d.kind])}</td>
+                    <td>
+                      <code>{d.id}</code>
+                    </td>
+                    <td>{tr(REASON_KEYS[d.reason])}</td>
+                    <td>{d.appText}</td>
+                    <td>{d.stripeText}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {report.differences.map((d) => (
-                    <tr key={`${d.kind}-${d.id}`}>
-                      <td>{d.kind}</td>
-                      <td>
-                        <code>{d.id}</code>
-                      </td>
-                      <td>{d.reason}</td>
-                      <td>{d.appText}</td>
-                      <td>{d.stripeText}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                )}
+              />
             )}
-          </section>
+          </StaffSection>
         </>
       ) : null}
     </>

@@ -47,7 +47,7 @@ export default function StaffLayout() {
           <span className="muted">{tr("staff:nav.signedInAs", { email: staff.email })}</span>
           <Form method="post" action="/logout">
             <button type="submit" className="button secondary">
-              Log out
+              {tr("staff:nav.logout")}
             </button>
           </Form>
         </nav>

@@ -79,14 +79,14 @@ export function formNonce(): string {
 }
 
 export const nonceField = z
-  .string({ required_error: "This form is out of date: reload the page and submit it again" })
-  .regex(/^[A-Za-z0-9_-]{16,64}$/, "This form is out of date: reload the page and submit it again");
+  .string({ required_error: "staff:messages.formOutOfDate" })
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, "staff:messages.formOutOfDate");
 
 export const reasonField = z
-  .string({ required_error: "Give a reason" })
+  .string({ required_error: "staff:messages.reasonMissing" })
   .trim()
-  .min(3, "Give a reason (at least 3 characters)")
-  .max(500, "Use at most 500 characters");
+  .min(3, "staff:messages.reasonMissing")
+  .max(500, "staff:messages.reasonTooLong");
 
 export const AUDIT_PAGE_SIZE = 50;
 

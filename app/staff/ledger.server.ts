@@ -3,6 +3,8 @@ import type Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { processVerifiedEvent } from "../stripe-events/process.server";
 import { recordAudit } from "./audit.server";
+import type { Message } from "../i18n/messages";
+import { staffMessage } from "./text";
 
 export const LEDGER_PAGE_SIZE = 50;
 
@@ -30,8 +32,8 @@ export async function listEvents(
 }
 
 export type ReplayOutcome =
-  | { ok: true; status: "processed" | "duplicate"; message: string }
-  | { ok: false; status: 404 | 502; message: string };
+  | { ok: true; status: "processed" | "duplicate"; message: Message }
+  | { ok: false; status: 404 | 502; message: Message };
 
 function customerOf(event: Stripe.Event): string | null {
   const object = event.data.object as { customer?: unknown; object?: unknown; id?: unknown };
@@ -57,7 +59,8 @@ export async function replayEvent(
     .select(["processed", "error_message", "attempt_count", "note"])
     .where("event_id", "=", input.eventId)
     .executeTakeFirst();
-  if (!before) return { ok: false, status: 404, message: "There is no such event in the ledger." };
+  if (!before)
+    return { ok: false, status: 404, message: staffMessage("staff:messages.noSuchEvent") };
   let event: Stripe.Event;
   try {
     event = await stripe.events.retrieve(input.eventId);
@@ -74,7 +77,11 @@ export async function replayEvent(
       requestKey: input.requestKey,
       at: input.now,
     });
-    return { ok: false, status: 502, message: `Stripe could not give the event: ${message}` };
+    return {
+      ok: false,
+      status: 502,
+      message: staffMessage("staff:messages.eventUnreadable", { message }),
+    };
   }
   const result = await processVerifiedEvent(event, {
     db: database,
@@ -107,13 +114,17 @@ export async function replayEvent(
     at: input.now,
   });
   if (!result.ok)
-    return { ok: false, status: 502, message: `The event failed again: ${result.error}` };
+    return {
+      ok: false,
+      status: 502,
+      message: staffMessage("staff:messages.eventFailedAgain", { message: result.error }),
+    };
   return {
     ok: true,
     status: result.status,
     message:
       result.status === "duplicate"
-        ? `Event ${input.eventId} was already processed: nothing changed.`
-        : `Event ${input.eventId} processed.`,
+        ? staffMessage("staff:messages.eventDuplicate", { id: input.eventId })
+        : staffMessage("staff:messages.eventProcessed", { id: input.eventId }),
   };
 }

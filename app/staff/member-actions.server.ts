@@ -3,15 +3,18 @@ import type { DB, User } from "../../db/schema";
 import { applyAccess, syncSubscription } from "../billing/sync.server";
 import { wakeDispatcherAfterCommit } from "../email/outbox.server";
 import { writeTransaction } from "../../db/dialect";
+import type { Message } from "../i18n/messages";
 import { recordAudit } from "./audit.server";
+import { staffMessage } from "./text";
 
 // The member page's actions other than refunds and complimentary access. Each writes one audit
 // entry keyed by the form's nonce: a resubmitted form is recognised and does nothing twice.
 
 type Staff = Pick<User, "id" | "email">;
 
+/** What an action answers: a staff catalog key the page translates (decision 0022). */
 export type ActionOutcome =
-  { ok: true; message: string } | { ok: false; status: 400 | 404 | 409 | 502; message: string };
+  { ok: true; message: Message } | { ok: false; status: 400 | 404 | 409 | 502; message: Message };
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -41,7 +44,8 @@ export async function cancelSubscription(
     .where("stripe_subscription_id", "=", input.subscriptionId)
     .where("user_id", "=", input.userId)
     .executeTakeFirst();
-  if (!row) return { ok: false, status: 404, message: "This member has no such subscription." };
+  if (!row)
+    return { ok: false, status: 404, message: staffMessage("staff:messages.noSuchSubscription") };
   const before = {
     status: row.status,
     cancel_at_period_end: row.cancel_at_period_end === 1,
@@ -80,7 +84,11 @@ export async function cancelSubscription(
       );
   } catch (error) {
     await audit("failed", null, errorMessage(error));
-    return { ok: false, status: 502, message: `Stripe refused: ${errorMessage(error)}` };
+    return {
+      ok: false,
+      status: 502,
+      message: staffMessage("staff:messages.stripeRefused", { message: errorMessage(error) }),
+    };
   }
   const result = await syncSubscription(database, stripe, input.subscriptionId, {
     cause: "staff",
@@ -101,8 +109,8 @@ export async function cancelSubscription(
     ok: true,
     message:
       input.when === "now"
-        ? "The subscription is cancelled."
-        : "The subscription will end at the end of its period.",
+        ? staffMessage("staff:messages.cancelledNow")
+        : staffMessage("staff:messages.cancelAtEnd"),
   };
 }
 
@@ -158,8 +166,8 @@ export async function resyncMember(
     });
     const message =
       error instanceof Stripe.errors.StripeError
-        ? `Stripe refused: ${error.message}`
-        : errorMessage(error);
+        ? staffMessage("staff:messages.stripeRefused", { message: error.message })
+        : staffMessage("staff:messages.failed", { message: errorMessage(error) });
     return { ok: false, status: 502, message };
   }
   const after = await database
@@ -182,8 +190,8 @@ export async function resyncMember(
     ok: true,
     message:
       drift.length === 0
-        ? `Re-synced from Stripe (${subscriptions} subscription(s)): nothing differed.`
-        : `Re-synced from Stripe: ${drift.length} correction(s).`,
+        ? staffMessage("staff:messages.resyncNothing", { n: subscriptions })
+        : staffMessage("staff:messages.resyncCorrected", { n: drift.length }),
   };
 }
 
@@ -206,15 +214,15 @@ export async function resendEmail(
     .where("id", "=", input.emailId)
     .where("to_email", "=", user.email)
     .executeTakeFirst();
-  if (!original) return { ok: false, status: 404, message: "This member has no such email." };
+  if (!original)
+    return { ok: false, status: 404, message: staffMessage("staff:messages.noSuchEmail") };
   const hasTemplate = original.template !== null && original.props !== null;
   const hasBody = original.subject !== null && original.html !== null && original.text !== null;
   if (!hasTemplate && !hasBody)
     return {
       ok: false,
       status: 409,
-      message:
-        "This email's content is no longer kept (retention dropped it): it cannot be resent.",
+      message: staffMessage("staff:messages.emailContentDropped"),
     };
   const nowIso = input.now.toISOString();
   await writeTransaction(database, async (trx) => {
@@ -249,7 +257,7 @@ export async function resendEmail(
     wakeDispatcherAfterCommit(trx);
     return true;
   });
-  return { ok: true, message: "A copy of the email is queued." };
+  return { ok: true, message: staffMessage("staff:messages.resendQueued") };
 }
 
 /** Puts a failed email back in the queue for the dispatcher (attempts kept, backoff reset). */
@@ -292,8 +300,9 @@ export async function retryEmail(
     wakeDispatcherAfterCommit(trx);
     return "queued" as const;
   });
-  if (result === "missing") return { ok: false, status: 404, message: "There is no such email." };
+  if (result === "missing")
+    return { ok: false, status: 404, message: staffMessage("staff:messages.emailMissing") };
   if (result === "not-failed")
-    return { ok: false, status: 409, message: "Only a failed email can be retried." };
-  return { ok: true, message: "The email is queued again." };
+    return { ok: false, status: 409, message: staffMessage("staff:messages.retryOnlyFailed") };
+  return { ok: true, message: staffMessage("staff:messages.retryQueued") };
 }

@@ -3,12 +3,58 @@ import { listComplimentary } from "./complimentary.server";
 import type { DB } from "../../db/schema";
 
 const DETAIL_ROWS = 100;
+export const EVENTS_PAGE_SIZE = 50;
+
+/**
+ * The Stripe events that concerned a member, newest first, a page of `limit` by keyset on the
+ * ledger's id: those whose object belongs to one of the member's customers (Checkout Sessions,
+ * PaymentIntents, charges, invoices, subscriptions, the customer itself) or to one of their
+ * PaymentIntents (refunds, disputes). Each of the two reads walks its partial index on
+ * (customer or PaymentIntent, id) from the newest and stops after a page.
+ */
+export async function memberEvents(
+  database: DB,
+  subject: {
+    customers: (string | null)[];
+    paymentIntents: (string | null)[];
+    before: number | null;
+  },
+  limit = EVENTS_PAGE_SIZE,
+) {
+  const ids = (values: (string | null)[]) => [
+    ...new Set(values.filter((v): v is string => v !== null && v !== "")),
+  ];
+  const read = (column: "stripe_customer_id" | "stripe_payment_intent_id", values: string[]) => {
+    if (values.length === 0) return Promise.resolve([]);
+    let select = database
+      .selectFrom("stripe_webhook_events")
+      .selectAll()
+      .where(column, "in", values)
+      .orderBy("id", "desc")
+      .limit(limit + 1);
+    if (subject.before !== null) select = select.where("id", "<", subject.before);
+    return select.execute();
+  };
+  const [byCustomer, byPaymentIntent] = await Promise.all([
+    read("stripe_customer_id", ids(subject.customers)),
+    read("stripe_payment_intent_id", ids(subject.paymentIntents)),
+  ]);
+  const merged = new Map([...byCustomer, ...byPaymentIntent].map((e) => [e.id, e]));
+  const rows = [...merged.values()].sort((a, b) => b.id - a.id).slice(0, limit + 1);
+  const events = rows.slice(0, limit);
+  return { events, next: rows.length > limit ? (events.at(-1)?.id ?? null) : null };
+}
 
 /**
  * Everything the console shows about one member, each list bounded and read through an index
- * on the member (user_id, to_email, target_user_id). Null for an unknown id.
+ * on the member (user_id, to_email, target_user_id, their customers and PaymentIntents), the
+ * events a page from `eventsBefore` (a ledger id). Null for an unknown id.
  */
-export async function memberDetail(database: DB, userId: number) {
+export async function memberDetail(
+  database: DB,
+  userId: number,
+  eventsBefore: number | null = null,
+) {
   const user = await database
     .selectFrom("users")
     .select([
@@ -87,17 +133,14 @@ export async function memberDetail(database: DB, userId: number) {
           .orderBy("id", "desc")
           .limit(DETAIL_ROWS)
           .execute();
-  // The Stripe events that concerned the member: those whose sync changed their subscriptions.
-  const eventIds = [...new Set(history.map((h) => h.cause).filter((c) => c.startsWith("evt_")))];
-  const events =
-    eventIds.length === 0
-      ? []
-      : await database
-          .selectFrom("stripe_webhook_events")
-          .selectAll()
-          .where("event_id", "in", eventIds)
-          .orderBy("id", "desc")
-          .execute();
+  const events = await memberEvents(database, {
+    customers: [
+      ...customers.map((c) => c.stripe_customer_id),
+      ...payments.map((p) => p.stripe_customer_id),
+    ],
+    paymentIntents: payments.map((p) => p.stripe_payment_intent_id),
+    before: eventsBefore,
+  });
   return {
     user,
     payments,
@@ -107,7 +150,8 @@ export async function memberDetail(database: DB, userId: number) {
     emails,
     complimentary,
     history,
-    events,
+    events: events.events,
+    eventsNext: events.next,
     audit: audit.entries,
   };
 }

@@ -4,8 +4,8 @@ import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { stripe } from "../lib/stripe.server";
-import { formatDate, formatMoney } from "../lib/format";
-import { roleLabel } from "../lib/roles";
+import { formatMoney } from "../lib/format";
+import type { Message } from "../i18n/messages";
 import { formNonce, nonceField, reasonField } from "./audit.server";
 import { futureDate, grantComplimentaryAccess } from "./complimentary.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS, staffNotFound } from "./guard.server";
@@ -15,12 +15,19 @@ import { parseId } from "./members.server";
 import { confirmPassword, needsPassword } from "./reauth.server";
 import { refundablePayments, refundAction } from "./refunds.server";
 import { st } from "./text.server";
+import { staffMessage } from "./text";
+
+/** The last day (YYYY-MM-DD, UTC) of access that ends at `endsAt` (exclusive). */
+function lastDay(endsAt: string): string {
+  return new Date(Date.parse(endsAt) - 1).toISOString().slice(0, 10);
+}
 
 /** The member page's data: everything about the member, and a fresh nonce for its forms. */
 export async function memberPageLoader(request: Request, params: { id?: string }) {
   const session = await requireStaff(request);
   const id = parseId(params.id);
-  const detail = id === null ? null : await memberDetail(db(), id);
+  const eventsBefore = parseId(new URL(request.url).searchParams.get("events"));
+  const detail = id === null ? null : await memberDetail(db(), id, eventsBefore);
   if (!detail) throw staffNotFound(st("staff:member.notFound"));
   const now = clockNow();
   const refundable = await refundablePayments(db(), detail.payments);
@@ -32,10 +39,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       today: now.toISOString().slice(0, 10),
       user: {
         ...detail.user,
-        roleLabel: roleLabel(detail.user.role),
-        complimentaryUntil: runningComp
-          ? formatDate(new Date(Date.parse(runningComp.ends_at) - 1))
-          : null,
+        complimentaryUntil: runningComp ? lastDay(runningComp.ends_at) : null,
       },
       customers: detail.customers,
       payments: detail.payments.map((p) => ({
@@ -82,7 +86,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       complimentary: detail.complimentary.map((c) => ({
         id: c.id,
         from: c.starts_at.slice(0, 10),
-        until: formatDate(new Date(Date.parse(c.ends_at) - 1)),
+        until: lastDay(c.ends_at),
         reason: c.reason,
         running: Date.parse(c.ends_at) > now.getTime(),
       })),
@@ -101,6 +105,11 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         at: e.created_at.slice(0, 16).replace("T", " "),
         error: e.error_message,
       })),
+      eventsNextPath:
+        detail.eventsNext === null
+          ? null
+          : `/staff/members/${detail.user.id}?events=${detail.eventsNext}#events`,
+      eventsFirstPath: eventsBefore === null ? null : `/staff/members/${detail.user.id}#events`,
       audit: detail.audit.map((a) => ({
         id: a.id,
         at: a.at.slice(0, 16).replace("T", " "),
@@ -130,8 +139,10 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("cancel"),
     ...base,
-    subscription: z.string().regex(/^sub_[A-Za-z0-9_]{1,200}$/, "Choose a subscription"),
-    when: z.enum(["period_end", "now"], { message: "Choose when" }),
+    subscription: z
+      .string()
+      .regex(/^sub_[A-Za-z0-9_]{1,200}$/, "staff:messages.chooseSubscription"),
+    when: z.enum(["period_end", "now"], { message: "staff:messages.chooseWhen" }),
     reason: reasonField,
   }),
   z.object({
@@ -147,8 +158,9 @@ const actionSchema = z.discriminatedUnion("intent", [
 export type MemberActionData = {
   ok: boolean;
   intent: string | null;
-  message: string | null;
-  fieldErrors: Record<string, string>;
+  /** a staff catalog key (decision 0022): the page translates it */
+  message: Message | null;
+  fieldErrors: Record<string, Message>;
 };
 
 function answer(status: number, body: Partial<MemberActionData>) {
@@ -189,8 +201,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
     if (!proof.ok) {
       const message =
         proof.message === "password-wrong"
-          ? st("staff:common.passwordWrong")
-          : st("staff:common.passwordRequired");
+          ? staffMessage("staff:common.passwordWrong")
+          : staffMessage("staff:common.passwordRequired");
       return answer(401, { intent, fieldErrors: { password: message }, message });
     }
   }
@@ -201,8 +213,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
       if (!until)
         return answer(400, {
           intent,
-          fieldErrors: { until: st("staff:member.pastDate") },
-          message: st("staff:member.pastDate"),
+          fieldErrors: { until: staffMessage("staff:member.pastDate") },
+          message: staffMessage("staff:member.pastDate"),
         });
       const result = await grantComplimentaryAccess(db(), {
         staff,
@@ -216,8 +228,8 @@ export async function memberPageAction(request: Request, params: { id?: string }
         intent,
         message:
           result.kind === "duplicate"
-            ? st("staff:common.alreadyDone")
-            : st("staff:member.grantDone", { date: formatDate(until) }),
+            ? staffMessage("staff:common.alreadyDone")
+            : staffMessage("staff:member.grantDone", { date: until }),
       });
     }
     case "cancel": {
@@ -244,7 +256,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
     case "resend": {
       const emailId = parseId(form.email);
       if (emailId === null)
-        return answer(404, { intent, message: "This member has no such email." });
+        return answer(404, { intent, message: staffMessage("staff:messages.noSuchEmail") });
       const result = await resendEmail(db(), {
         staff,
         userId: member.id,

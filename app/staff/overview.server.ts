@@ -1,17 +1,12 @@
 import type { DB, Role } from "../../db/schema";
 import { planById } from "../payments/catalog";
 import { ROLES } from "../lib/roles";
+import { REVENUE_CURRENCY } from "./constants";
 import { STATUSES } from "./members.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The chart's currency: the platform's prices are in MAD. */
-import { REVENUE_CURRENCY } from "./constants";
 
 export { REVENUE_CURRENCY };
-/** Months before the current one do not change often: their totals are kept this long. */
-const CLOSED_MONTH_TTL_MS = 10 * 60 * 1000;
-/** The current month's total is recomputed at most this often. */
-const CURRENT_MONTH_TTL_MS = 60 * 1000;
 
 export interface MonthRevenue {
   /** YYYY-MM */
@@ -40,90 +35,62 @@ function roleOfPlan(plan: string): Role | null {
   return (ROLES as readonly string[]).includes(role ?? "") ? (role as Role) : null;
 }
 
-/**
- * Money paid in MAD in [from, to), by role: one-time payments (paid, or paid then refunded:
- * gross, before refunds) through the (status, paid_at, plan, currency, amount) covering index,
- * plus paid subscription invoices by their subscription's plan. A subscription Checkout's own
- * payment row is left out (its invoice counts). Complimentary access has no amount and never
- * appears here.
- */
-async function monthRevenue(database: DB, from: Date, to: Date): Promise<Record<Role, number>> {
-  const byRole: Record<Role, number> = { talent: 0, professional: 0, company: 0 };
-  const [payments, invoices] = await Promise.all([
-    database
-      .selectFrom("payments")
-      .select(["plan", (eb) => eb.fn.sum<number>("amount").as("total")])
-      .where("status", "in", ["paid", "refunded"])
-      .where("paid_at", ">=", from.toISOString())
-      .where("paid_at", "<", to.toISOString())
-      .where("currency", "=", REVENUE_CURRENCY)
-      .groupBy("plan")
-      .execute(),
-    database
-      .selectFrom("invoices")
-      .innerJoin(
-        "subscriptions",
-        "subscriptions.stripe_subscription_id",
-        "invoices.stripe_subscription_id",
-      )
-      .select(["subscriptions.plan", (eb) => eb.fn.sum<number>("invoices.amount_paid").as("total")])
-      .where("invoices.status", "=", "paid")
-      .where("invoices.paid_at", ">=", from.toISOString())
-      .where("invoices.paid_at", "<", to.toISOString())
-      .where("invoices.currency", "=", REVENUE_CURRENCY)
-      .groupBy("subscriptions.plan")
-      .execute(),
-  ]);
-  for (const row of payments) {
-    const plan = planById(row.plan, REVENUE_CURRENCY);
-    if (plan && "interval" in plan) continue; // a subscription Checkout: its invoice counts
-    const role = roleOfPlan(row.plan);
-    if (role) byRole[role] += Number(row.total);
-  }
-  for (const row of invoices) {
-    const role = roleOfPlan(row.plan);
-    if (role) byRole[role] += Number(row.total);
-  }
-  return byRole;
+/** Paid subscription invoices in MAD in [from, to), by their subscription's plan. */
+function invoiceRevenue(database: DB, from: Date, to: Date) {
+  return database
+    .selectFrom("invoices")
+    .innerJoin(
+      "subscriptions",
+      "subscriptions.stripe_subscription_id",
+      "invoices.stripe_subscription_id",
+    )
+    .select(["subscriptions.plan", (eb) => eb.fn.sum<number>("invoices.amount_paid").as("total")])
+    .where("invoices.status", "=", "paid")
+    .where("invoices.paid_at", ">=", from.toISOString())
+    .where("invoices.paid_at", "<", to.toISOString())
+    .where("invoices.currency", "=", REVENUE_CURRENCY)
+    .groupBy("subscriptions.plan")
+    .execute();
 }
 
-interface CacheEntry {
-  at: number;
-  value: Record<Role, number>;
-}
-const revenueCache = new Map<string, CacheEntry>();
-
 /**
- * Revenue per month for the last 12 months. Each month's total is kept in memory for a while
- * (10 minutes for closed months, 1 minute for the current one), so the overview does not sum a
- * year of payments on every request: figures can be that much behind (decision 0023).
+ * Money paid in MAD per month for the last 12 months, by role, read live: one-time payments
+ * (paid, or paid then refunded: gross, before refunds) from `revenue_months`, which triggers
+ * on payments keep in the same transaction as every payment write (migration 0082), plus paid
+ * subscription invoices by their subscription's plan through the (status, paid_at) index. A
+ * subscription Checkout's own payment row is left out (its invoice counts). Complimentary
+ * access has no amount and never appears here.
  */
-export async function revenueByMonth(
-  database: DB,
-  now: Date,
-  cacheKey = "",
-): Promise<MonthRevenue[]> {
+export async function revenueByMonth(database: DB, now: Date): Promise<MonthRevenue[]> {
   const months = lastTwelveMonths(now);
-  const current = months.at(-1)!.month;
-  return Promise.all(
-    months.map(async ({ month, from, to }) => {
-      const key = `${cacheKey}|${month}`;
-      const ttl = month === current ? CURRENT_MONTH_TTL_MS : CLOSED_MONTH_TTL_MS;
-      const cached = revenueCache.get(key);
-      if (cached && Date.now() - cached.at < ttl) return { month, byRole: cached.value };
-      const value = await monthRevenue(database, from, to);
-      revenueCache.set(key, { at: Date.now(), value });
-      return { month, byRole: value };
-    }),
-  );
+  const [kept, ...invoices] = await Promise.all([
+    database
+      .selectFrom("revenue_months")
+      .select(["month", "plan", "amount"])
+      .where("currency", "=", REVENUE_CURRENCY)
+      .where("month", ">=", months[0]!.month)
+      .where("month", "<=", months.at(-1)!.month)
+      .execute(),
+    ...months.map(({ from, to }) => invoiceRevenue(database, from, to)),
+  ]);
+  return months.map(({ month }, i) => {
+    const byRole: Record<Role, number> = { talent: 0, professional: 0, company: 0 };
+    for (const row of kept) {
+      if (row.month !== month) continue;
+      const plan = planById(row.plan, REVENUE_CURRENCY);
+      if (plan && "interval" in plan) continue; // a subscription Checkout: its invoice counts
+      const role = roleOfPlan(row.plan);
+      if (role) byRole[role] += Number(row.amount);
+    }
+    for (const row of invoices[i]!) {
+      const role = roleOfPlan(row.plan);
+      if (role) byRole[role] += Number(row.total);
+    }
+    return { month, byRole };
+  });
 }
 
-/** Forgets the kept month totals (tests; a staff action that changes revenue could call it). */
-export function clearRevenueCache(): void {
-  revenueCache.clear();
-}
-
-export async function overview(database: DB, now: Date, cacheKey = "") {
+export async function overview(database: DB, now: Date) {
   const nowIso = now.toISOString();
   const monthAgo = new Date(now.getTime() - 30 * DAY_MS).toISOString();
   const weekAhead = new Date(now.getTime() + 7 * DAY_MS).toISOString();
@@ -146,7 +113,7 @@ export async function overview(database: DB, now: Date, cacheKey = "") {
       .select(["role", "subscription_status", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy(["role", "subscription_status"])
       .execute(),
-    revenueByMonth(database, now, cacheKey),
+    revenueByMonth(database, now),
     database
       .selectFrom("subscriptions")
       .select(["interval", "currency", (eb) => eb.fn.sum<number>("amount").as("total")])

@@ -2,19 +2,21 @@ import type Stripe from "stripe";
 import type { DB, Payment, User } from "../../db/schema";
 import { formatMoney } from "../lib/format";
 import { requestRefund } from "../payments/refunds.server";
+import type { Message } from "../i18n/messages";
 import { auditedRequest, recordAudit } from "./audit.server";
+import { staffMessage } from "./text";
 
 // The console's refund action over the payments module's requestRefund, which validates the
 // refundable amount, calls Stripe with an Idempotency-Key and leaves the effects (payment row,
 // access, the member's email) to the webhook, as for a refund made in Stripe's dashboard.
 
 export type RefundOutcome =
-  | { ok: true; message: string }
+  | { ok: true; message: Message }
   | {
       ok: false;
       status: 400 | 404 | 409 | 502;
-      message: string;
-      fieldErrors?: Record<string, string>;
+      message: Message;
+      fieldErrors?: Record<string, Message>;
     };
 
 /** What is still refundable of each paid payment, in its minor units. */
@@ -69,15 +71,23 @@ export async function refundAction(
           .where("id", "=", input.paymentId)
           .where("user_id", "=", input.userId)
           .executeTakeFirst();
-  if (!payment) return { ok: false, status: 404, message: "This member has no such payment." };
+  if (!payment)
+    return { ok: false, status: 404, message: staffMessage("staff:messages.noSuchPayment") };
   if (!/^[0-9]{1,12}$/.test(input.amount.trim()) || Number(input.amount) <= 0) {
-    const message = "Enter the amount as a whole number of minor units (cents), more than 0.";
+    const message = staffMessage("staff:messages.amountInvalid");
     return { ok: false, status: 400, message, fieldErrors: { amount: message } };
   }
   const amount = Number(input.amount.trim());
   const previous = await auditedRequest(database, input.requestKey);
   if (previous?.outcome === "done")
-    return { ok: true, message: "This refund was already requested; nothing more was done." };
+    return { ok: true, message: staffMessage("staff:messages.refundAlready") };
+  const refundable = (await refundablePayments(database, [payment])).get(payment.id);
+  if (refundable === undefined)
+    return { ok: false, status: 409, message: staffMessage("staff:messages.notRefundable") };
+  if (amount > refundable) {
+    const message = staffMessage("staff:messages.amountTooLarge", { refundable });
+    return { ok: false, status: 400, message, fieldErrors: { amount: message } };
+  }
 
   const before = {
     payment: payment.id,
@@ -94,15 +104,11 @@ export async function refundAction(
     actor: `staff:${input.staff.id}`,
     note: input.reason.slice(0, 500),
   });
-  if (!result.ok && result.status === 400)
-    return {
-      ok: false,
-      status: 400,
-      message: result.message,
-      fieldErrors: { amount: result.message },
-    };
-  if (!result.ok && result.status === 404)
-    return { ok: false, status: 404, message: result.message };
+  // The checks above leave the payments module little to refuse; its words are English.
+  if (!result.ok && (result.status === 400 || result.status === 404)) {
+    const message = staffMessage("staff:messages.refundNotMade", { message: result.message });
+    return { ok: false, status: result.status, message, fieldErrors: { amount: message } };
+  }
   await recordAudit(database, {
     staff: input.staff,
     action: "refund",
@@ -123,9 +129,17 @@ export async function refundAction(
     requestKey: input.requestKey,
     at: input.now,
   });
-  if (!result.ok) return { ok: false, status: result.status, message: result.message };
+  if (!result.ok)
+    return {
+      ok: false,
+      status: result.status,
+      message: staffMessage("staff:messages.refundNotMade", { message: result.message }),
+    };
   return {
     ok: true,
-    message: `Refund of ${formatMoney(result.amount, result.currency)} requested from Stripe (${result.status}).`,
+    message: staffMessage("staff:messages.refundRequested", {
+      amount: formatMoney(result.amount, result.currency),
+      status: result.status,
+    }),
   };
 }

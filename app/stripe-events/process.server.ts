@@ -4,6 +4,7 @@ import { isDatabaseUnavailable, writeTransaction } from "../../db/dialect";
 import { log } from "../observability/log.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
+import { eventSubject } from "./subject";
 import { stripeEvents } from "./table.server";
 
 export type ProcessResult =
@@ -69,6 +70,7 @@ export async function processVerifiedEvent(
         .values({
           event_id: event.id,
           event_type: event.type,
+          ...eventSubject(event),
           created_at: nowIso,
           updated_at: nowIso,
         })
@@ -122,6 +124,7 @@ async function recordFailure(
     .values({
       event_id: event.id,
       event_type: event.type,
+      ...eventSubject(event),
       attempt_count: 1,
       error_message: message.slice(0, 2000),
       created_at: nowIso,

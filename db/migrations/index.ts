@@ -14,6 +14,9 @@ import * as paymentInvoice from "./20261206_0061_payment_invoice";
 import * as userLocale from "./20261206_0070_user_locale";
 import * as staffConsole from "./20261206_0080_staff_console";
 import * as staffConsoleOverview from "./20261206_0081_staff_console_overview";
+import * as revenueMonths from "./20261206_0082_revenue_months";
+import * as ledgerSubjects from "./20261206_0083_ledger_subjects";
+import * as outboxFailedIndex from "./20261206_0084_outbox_failed_index";
 
 // Listed statically (not read from disk) so the same migrations run under tsx, Vitest and the
 // production server bundle. Names sort in the order they apply.
@@ -33,4 +36,7 @@ export const migrations: Record<string, Migration> = {
   "20261206_0070_user_locale": userLocale,
   "20261206_0080_staff_console": staffConsole,
   "20261206_0081_staff_console_overview": staffConsoleOverview,
+  "20261206_0082_revenue_months": revenueMonths,
+  "20261206_0083_ledger_subjects": ledgerSubjects,
+  "20261206_0084_outbox_failed_index": outboxFailedIndex,
 };

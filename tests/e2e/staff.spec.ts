@@ -62,7 +62,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: "Filter" }).click();
       await page.getByRole("link", { name: member.name }).first().click();
       await expect(page.getByRole("heading", { level: 1, name: member.name })).toBeVisible();
-      await expect(page.getByTestId("member-status")).toContainText("ACTIVE");
+      await expect(page.getByTestId("member-status")).toContainText("Active");
 
       const refundForm = page.locator("form.staff-action", {
         has: page.getByRole("button", { name: "Refund" }),
@@ -75,7 +75,7 @@ for (const javaScriptEnabled of [true, false]) {
       );
 
       // The refund's webhook takes the access away.
-      await expect.poll(() => memberStatus(page), { timeout: 20_000 }).not.toContain("ACTIVE");
+      await expect.poll(() => memberStatus(page), { timeout: 20_000 }).not.toContain("Active");
       const audit = page.getByRole("region", { name: "Staff actions about this member" });
       await expect(audit).toContainText("refund");
       await expect(audit).toContainText("Left the programme in the first week");

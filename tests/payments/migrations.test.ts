@@ -15,6 +15,7 @@ const APP_TABLES = [
   "payments",
   "rate_limits",
   "refunds",
+  "revenue_months",
   "sessions",
   "staff_audit_log",
   "stripe_customers",

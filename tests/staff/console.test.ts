@@ -15,7 +15,16 @@ import { loader as dashboardLoader } from "../../app/routes/dashboard.$role";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser, daysFromNow, reloadUser } from "../support/factories";
 import { args, getRequest, run } from "../support/requests";
-import { auditRows, nonce, plainMember, STAFF_PASSWORD, staffMember, staffPost } from "./support";
+import type { MemberActionData } from "../../app/staff/member-page.server";
+import {
+  auditRows,
+  english,
+  nonce,
+  plainMember,
+  STAFF_PASSWORD,
+  staffMember,
+  staffPost,
+} from "./support";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let app: TestApp;
@@ -134,7 +143,7 @@ describe("/staff/members", () => {
 });
 
 async function memberPost(userId: number, fields: Record<string, string>, origin?: string) {
-  return run<{ ok: boolean; message: string; fieldErrors: Record<string, string> }>(() =>
+  return run<MemberActionData>(() =>
     memberAction(
       args(staffPost(`/staff/members/${userId}`, fields, staff.cookie, origin), {
         id: String(userId),
@@ -241,7 +250,7 @@ describe("complimentary access", () => {
         reason: "Because",
       });
       expect(outcome.status).toBe(400);
-      expect(outcome.data?.fieldErrors.until).toBe("Choose a date after today.");
+      expect(english(outcome.data?.fieldErrors.until)).toBe("Choose a date after today.");
     }
     const noReason = await memberPost(user.id, {
       intent: "complimentary",

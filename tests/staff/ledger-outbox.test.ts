@@ -9,9 +9,10 @@ import {
 } from "../../app/routes/staff.emails._index";
 import { loader as emailLoader } from "../../app/routes/staff.emails.$id";
 import { loader as emailHtmlLoader } from "../../app/routes/staff.emails.$id_.html";
+import type { Message } from "../../app/i18n/messages";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { args, getRequest, run } from "../support/requests";
-import { auditRows, nonce, plainMember, staffMember, staffPost } from "./support";
+import { auditRows, english, nonce, plainMember, staffMember, staffPost } from "./support";
 
 let app: TestAppWithStripe;
 let db: Kysely<Database>;
@@ -56,7 +57,7 @@ async function failedEvent(): Promise<string> {
 }
 
 function replay(eventId: string, key = nonce(), cookie = staff.cookie, origin?: string) {
-  return run<{ ok: boolean; message: string }>(() =>
+  return run<{ ok: boolean; message: Message | null }>(() =>
     eventsAction(
       args(
         staffPost(
@@ -86,7 +87,7 @@ describe("/staff/events", () => {
     const eventId = await failedEvent();
     const outcome = await replay(eventId);
     expect(outcome.status).toBe(200);
-    expect(outcome.data?.message).toContain("processed");
+    expect(english(outcome.data?.message)).toBe(`Event ${eventId} processed.`);
     const row = await ledgerRow(eventId);
     expect(row.processed).toBe(1);
     expect(row.attempt_count).toBe(2);
@@ -107,7 +108,7 @@ describe("/staff/events", () => {
     const before = await ledgerRow(eventId);
     const again = await replay(eventId);
     expect(again.status).toBe(200);
-    expect(again.data?.message).toContain("already processed");
+    expect(english(again.data?.message)).toContain("already processed");
     const after = await ledgerRow(eventId);
     expect(after.processed).toBe(1);
     expect(after.attempt_count).toBe(before.attempt_count);
@@ -131,7 +132,7 @@ describe("/staff/events", () => {
       .execute();
     const gone = await replay("evt_gone_at_stripe");
     expect(gone.status).toBe(502);
-    expect(gone.data?.message).toMatch(/Stripe could not give the event/);
+    expect(english(gone.data?.message)).toMatch(/^Stripe could not give the event: /);
     expect((await auditRows(db)).at(-1)).toMatchObject({
       action: "replay-event",
       outcome: "failed",
@@ -174,7 +175,7 @@ async function outboxRow(
 }
 
 function retry(id: number, key = nonce(), cookie = staff.cookie, origin?: string) {
-  return run<{ ok: boolean; message: string }>(() =>
+  return run<{ ok: boolean; message: Message | null }>(() =>
     emailsAction(
       args(
         staffPost(

@@ -5,7 +5,7 @@ import { loader as overviewLoader } from "../../app/routes/staff._index";
 import { loader as paymentsLoader } from "../../app/routes/staff.payments._index";
 import { loader as csvLoader } from "../../app/routes/staff.payments[.csv]";
 import { csvCell } from "../../app/staff/csv";
-import { clearRevenueCache } from "../../app/staff/overview.server";
+import { revenueByMonth } from "../../app/staff/overview.server";
 import { moneyCsvStream } from "../../app/staff/payments-list.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser } from "../support/factories";
@@ -105,7 +105,6 @@ describe("/staff overview", () => {
       amount: 77700,
       at: new Date(now.getTime() - 400 * DAY_MS).toISOString(),
     });
-    clearRevenueCache();
     const outcome = await run<{
       members: { role: string; byStatus: Record<string, number> }[];
       revenue: { month: string; byRole: Record<string, number> }[];
@@ -127,6 +126,73 @@ describe("/staff overview", () => {
     expect(o.failedPayments30Days).toBe(1);
   });
 
+  it("keeps revenue_months equal to a fresh sum of the payments through every write, refunds included", async () => {
+    const someone = await createUser(db, { role: "professional" });
+    const march = "2025-03-10T10:00:00.000Z";
+    const april = "2025-04-02T10:00:00.000Z";
+    const plan = "professional_annual_access";
+    const a = await payment(someone.id, { plan, amount: 150000, at: march });
+    const b = await payment(someone.id, { plan, amount: 150000, at: march });
+    const c = await payment(someone.id, { plan, amount: 150000, status: "failed", at: march });
+    // refunded in full: still gross revenue of its month
+    await db
+      .updateTable("payments")
+      .set({ status: "refunded", refunded_amount: 150000 })
+      .where("id", "=", a.id)
+      .execute();
+    // a failed payment later paid: counts from then
+    await db
+      .updateTable("payments")
+      .set({ status: "paid", paid_at: april, stripe_payment_intent_id: "pi_late_paid" })
+      .where("id", "=", c.id)
+      .execute();
+    // a payment moved to another month, one deleted
+    await db.updateTable("payments").set({ paid_at: april }).where("id", "=", b.id).execute();
+    const d = await payment(someone.id, { plan, amount: 99, at: march });
+    await db.deleteFrom("payments").where("id", "=", d.id).execute();
+
+    const kept = async (month: string) =>
+      db
+        .selectFrom("revenue_months")
+        .select(["amount", "payments"])
+        .where("month", "=", month)
+        .where("plan", "=", plan)
+        .where("currency", "=", "mad")
+        .executeTakeFirst();
+    expect((await kept("2025-03"))!.payments).toBe(1);
+    expect(Number((await kept("2025-03"))!.amount)).toBe(150000);
+    expect(Number((await kept("2025-04"))!.amount)).toBe(300000);
+
+    // and the whole table equals what summing the payments gives
+    const fresh = await db
+      .selectFrom("payments")
+      .select(["plan", "currency", "paid_at", "amount"])
+      .where("status", "in", ["paid", "refunded"])
+      .where("paid_at", "is not", null)
+      .execute();
+    const expected = new Map<string, number>();
+    for (const p of fresh) {
+      const k = `${p.paid_at!.slice(0, 7)}|${p.plan}|${p.currency}`;
+      expected.set(k, (expected.get(k) ?? 0) + p.amount);
+    }
+    const table = await db.selectFrom("revenue_months").selectAll().execute();
+    const actual = new Map(
+      table
+        .filter((r) => Number(r.amount) !== 0 || r.payments !== 0)
+        .map((r) => [`${r.month}|${r.plan}|${r.currency}`, Number(r.amount)]),
+    );
+    expect(actual).toEqual(expected);
+  });
+
+  it("shows a payment in the overview's revenue at once (nothing kept in memory)", async () => {
+    const now = new Date();
+    const before = await revenueByMonth(db, now);
+    const someone = await createUser(db, { role: "talent" });
+    await payment(someone.id, { amount: 30000 });
+    const after = await revenueByMonth(db, now);
+    expect(after.at(-1)!.byRole.talent - before.at(-1)!.byRole.talent).toBe(30000);
+  });
+
   it("renders the revenue chart as SVG on the server (no script)", async () => {
     const { renderToString } = await import("react-dom/server");
     const { createElement } = await import("react");
@@ -135,6 +201,9 @@ describe("/staff overview", () => {
       createElement(RevenueChart, {
         currency: "mad",
         bars: [{ month: "2026-11", byRole: { talent: 30000, professional: 150000, company: 0 } }],
+        title: "Revenue",
+        roleNames: { talent: "Talent", professional: "Professional", company: "Company" },
+        numberLocale: "en-GB",
       }),
     );
     expect(html).toContain("<svg");
@@ -158,7 +227,7 @@ describe("/staff/payments", () => {
       paymentsLoader(args(getRequest(path, staff.cookie))),
     );
     expect(first.data!.rows).toHaveLength(50);
-    expect(first.data!.rows.every((r) => r.role === "Professional")).toBe(true);
+    expect(first.data!.rows.every((r) => r.role === "professional")).toBe(true);
     const second = await run<{ rows: unknown[]; nextPath: string | null }>(() =>
       paymentsLoader(args(getRequest(first.data!.nextPath, staff.cookie))),
     );

@@ -11,7 +11,8 @@ import {
   setupTestAppWithStripe,
   type TestAppWithStripe,
 } from "../support/stripe-sim";
-import { auditRows, nonce, staffMember, staffPost } from "./support";
+import { auditRows, english, nonce, staffMember, staffPost } from "./support";
+import type { MemberActionData } from "../../app/staff/member-page.server";
 
 // Refunds from the member page against the stand-in, whose signed webhooks reach the real
 // webhook handler three times each, shuffled.
@@ -60,7 +61,7 @@ function refund(
   fields: { payment: number; amount: string; reason?: string; nonce?: string },
   origin?: string,
 ) {
-  return run<{ ok: boolean; message: string; fieldErrors: Record<string, string> }>(() =>
+  return run<MemberActionData>(() =>
     memberAction(
       args(
         staffPost(
@@ -183,7 +184,9 @@ describe("refunds from the staff console", () => {
       .execute();
     const outcome = await refund(user.id, { payment: payment.id, amount: String(payment.amount) });
     expect(outcome.status).toBe(409);
-    expect(outcome.data?.message).toMatch(/^Stripe refused the refund: /);
+    expect(english(outcome.data?.message)).toMatch(
+      /^The refund was not made: Stripe refused the refund: /,
+    );
     const entry = (await auditRows(app.db)).at(-1)!;
     expect(entry).toMatchObject({ action: "refund", outcome: "failed", target_user_id: user.id });
     expect(entry.error).toMatch(/Stripe refused the refund/);

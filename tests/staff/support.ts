@@ -3,6 +3,8 @@ import type { Database, User } from "../../db/schema";
 import { hashPassword } from "../../app/lib/password.server";
 import { createUser, sessionCookieFor } from "../support/factories";
 import { TEST_APP_URL } from "../support/app";
+import { translator } from "../../app/i18n/i18next.server";
+import { translateMessage, type Message } from "../../app/i18n/messages";
 
 export const STAFF_PASSWORD = "staff password 123";
 
@@ -54,4 +56,45 @@ export function nonce(): string {
 
 export async function auditRows(db: Kysely<Database>) {
   return db.selectFrom("staff_audit_log").selectAll().orderBy("id").execute();
+}
+
+const englishText = translator("en");
+/** A message an action answered with (a catalog key and its values), as an English page shows it. */
+export function english(message: Message | null | undefined): string {
+  return translateMessage(englishText, message);
+}
+
+/**
+ * Gives a member a Stripe customer `cus_<tag>` and a paid annual payment through `pi_<tag>`
+ * (Checkout Session `cs_<tag>`), as the checkout leaves them.
+ */
+export async function paidCustomer(db: Kysely<Database>, user: User, tag: string): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .insertInto("stripe_customers")
+    .values({
+      user_id: user.id,
+      stripe_customer_id: `cus_${tag}`,
+      email: user.email,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db
+    .insertInto("payments")
+    .values({
+      user_id: user.id,
+      plan: "talent_annual_membership",
+      amount: 30000,
+      currency: "mad",
+      status: "paid",
+      idempotency_key: `paid-${tag}`,
+      stripe_checkout_session_id: `cs_${tag}`,
+      stripe_payment_intent_id: `pi_${tag}`,
+      stripe_customer_id: `cus_${tag}`,
+      paid_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
