@@ -1,4 +1,4 @@
-import { formRequest, withAuthTestDatabase } from "./harness";
+import { formRequest, withAuthTestDatabase } from "../support/auth";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/lib/db.server";
 import { DEVICE_COOKIE_NAME } from "../../app/lib/device-cookie.server";

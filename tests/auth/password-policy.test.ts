@@ -1,4 +1,4 @@
-import { cookiePair, formRequest, withAuthTestDatabase } from "./harness";
+import { cookiePair, formRequest, withAuthTestDatabase } from "../support/auth";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/lib/db.server";
 import {

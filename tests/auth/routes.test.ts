@@ -1,4 +1,4 @@
-import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "./harness";
+import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "../support/auth";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { INVALID_LOGIN, requireUser } from "../../app/lib/auth.server";

@@ -1,4 +1,4 @@
-import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "./harness";
+import { cookiePair, formRequest, freshIp, withAuthTestDatabase } from "../support/auth";
 import { testBackend } from "../support/app";
 import { readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";

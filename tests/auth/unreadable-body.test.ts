@@ -1,4 +1,4 @@
-import { formRequest, withAuthTestDatabase } from "./harness";
+import { formRequest, withAuthTestDatabase } from "../support/auth";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/lib/db.server";
 import { UNREADABLE_FORM } from "../../app/lib/forms.server";

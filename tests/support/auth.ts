@@ -1,11 +1,11 @@
-// The auth suites' helpers on the shared harness (tests/support/app.ts): each file gets a fresh
-// database on the backend of its Vitest project (SQLite, or PostgreSQL with TEST_DATABASE_URL).
-// run/args/getRequest come from tests/support/requests; formRequest here differs: each request
-// comes from its own client address.
+// The auth part of the test harness: each file gets a fresh database on the backend of its
+// Vitest project (SQLite, or PostgreSQL with TEST_DATABASE_URL) with a low rate limit.
+// run/args/getRequest come from ./requests; formRequest here differs from its namesake there:
+// each request comes from its own client address.
 import { afterAll, beforeAll } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
-import { setupTestApp, type TestApp } from "../support/app";
-import { TEST_LANGUAGE_HEADER } from "../support/requests";
+import { setupTestApp, TEST_APP_URL, type TestApp } from "./app";
+import { TEST_LANGUAGE_HEADER } from "./requests";
 
 let ipCounter = 0;
 
@@ -28,7 +28,7 @@ export function formRequest(
     [CLIENT_ADDRESS_HEADER]: ip,
   });
   if (cookie) headers.set("Cookie", cookie);
-  return new Request(`http://localhost:3000${path}`, {
+  return new Request(`${TEST_APP_URL}${path}`, {
     method: "POST",
     headers,
     body: new URLSearchParams(fields),
