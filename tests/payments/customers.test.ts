@@ -1,29 +1,23 @@
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/connection";
-import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
-import { makeTempDir } from "../support/app";
+import { setupSecondDatabase, type SecondDatabase } from "../support/app";
 import { createUser } from "../support/factories";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 
 let app: TestAppWithStripe;
-let resetDir: string;
+let reset: SecondDatabase;
 let resetDb: Kysely<Database>;
 
 beforeAll(async () => {
   app = await setupTestAppWithStripe();
   // A second, fresh app database talking to the same Stripe account: the app's database was reset.
-  resetDir = makeTempDir("customers-reset-");
-  resetDb = createDatabase(join(resetDir, "app.db"));
-  await migrateToLatest(resetDb);
+  reset = await setupSecondDatabase();
+  resetDb = reset.db;
 });
 afterAll(async () => {
-  await resetDb.destroy();
-  rmSync(resetDir, { recursive: true, force: true });
+  await reset.close();
   await app.close();
 });
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import pg from "pg";
+import { createDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
 import { db } from "../../app/lib/db.server";
@@ -175,6 +176,32 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: database,
     appUrl: TEST_APP_URL,
     webhookSecrets: TEST_WEBHOOK_SECRETS,
+    async close() {
+      await database.destroy();
+      await testDatabase.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SecondDatabase {
+  url: string;
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/**
+ * Another fresh, migrated database on the test backend, with its own Kysely instance; the
+ * app's db() stays on setupTestApp's. For a test of a second instance or a reset database.
+ */
+export async function setupSecondDatabase(): Promise<SecondDatabase> {
+  const dir = makeTempDir("payments-test-second-");
+  const testDatabase = await createTestDatabase(dir);
+  const database = createDatabase(testDatabase.url);
+  await migrateToLatest(database);
+  return {
+    url: testDatabase.url,
+    db: database,
     async close() {
       await database.destroy();
       await testDatabase.drop();
