@@ -1,62 +1,132 @@
+import { z } from "zod";
 import type { DeliveryKnobs, StripeSimOptions } from "./options.js";
-import { DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET } from "./options.js";
+import {
+  DEFAULT_APP_URL,
+  DEFAULT_DB_PATH,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_WEBHOOK_SECRET,
+} from "./options.js";
 
-/** The environment variables `npm run stripe-sim` understands; see README.md. */
+/**
+ * The environment `npm run stripe-sim` (cli.ts) and the app's start script read, as one schema
+ * parsed once: every variable, its format and its default (from options.ts) in one place; see
+ * README.md. A malformed variable is named in the error, never guessed around.
+ */
 type Env = Record<string, string | undefined>;
 
-function numberFrom(env: Env, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return value;
-}
+/** Unset and blank are the same: the default applies. */
+const blankIsUnset = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
 
-function booleanFrom(env: Env, name: string): boolean | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === "") return undefined;
-  if (["1", "true", "yes", "on"].includes(raw)) return true;
-  if (["0", "false", "no", "off"].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${env[name]}"`);
-}
+const optionalText = z.preprocess(
+  blankIsUnset,
+  z
+    .string()
+    .transform((v) => v.trim())
+    .optional(),
+);
 
+const nonNegative = (name: string) =>
+  z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ invalid_type_error: `${name} must be a non-negative number` })
+      .finite(`${name} must be a non-negative number`)
+      .min(0, `${name} must be a non-negative number`)
+      .optional(),
+  );
+
+const TRUE_WORDS = ["1", "true", "yes", "on"];
+const FALSE_WORDS = ["0", "false", "no", "off"];
+
+const schema = z.object({
+  STRIPE_SIM_PORT: z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ invalid_type_error: "STRIPE_SIM_PORT must be a port number (0 = any free port)" })
+      .int("STRIPE_SIM_PORT must be a port number (0 = any free port)")
+      .min(0, "STRIPE_SIM_PORT must be a port number (0 = any free port)")
+      .max(65535, "STRIPE_SIM_PORT must be a port number (0 = any free port)")
+      .default(DEFAULT_PORT),
+  ),
+  STRIPE_SIM_HOST: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:-]+$/, "STRIPE_SIM_HOST must be a host name or an IP address")
+      .default(DEFAULT_HOST),
+  ),
+  STRIPE_SIM_DB: z.preprocess(blankIsUnset, z.string().default(DEFAULT_DB_PATH)),
+  APP_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine((v) => URL.canParse(v), "APP_URL must be an absolute URL")
+      .default(DEFAULT_APP_URL),
+  ),
+  /** A URL, or `none` for no default endpoint; unset forwards to the app's webhook route. */
+  STRIPE_SIM_FORWARD_TO: optionalText.refine(
+    (v) => v === undefined || v === "none" || URL.canParse(v),
+    {
+      message: "STRIPE_SIM_FORWARD_TO must be an absolute URL or none",
+    },
+  ),
+  /** Several comma-separated secrets (rotation): the first one signs. */
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_SIM_DUPLICATES: nonNegative("STRIPE_SIM_DUPLICATES"),
+  STRIPE_SIM_DELAY_MS: nonNegative("STRIPE_SIM_DELAY_MS"),
+  STRIPE_SIM_RETRY_BASE_MS: nonNegative("STRIPE_SIM_RETRY_BASE_MS"),
+  STRIPE_SIM_MAX_ATTEMPTS: nonNegative("STRIPE_SIM_MAX_ATTEMPTS"),
+  STRIPE_SIM_TIMEOUT_MS: nonNegative("STRIPE_SIM_TIMEOUT_MS"),
+  STRIPE_SIM_SHUFFLE: optionalText.refine(
+    (v) => v === undefined || [...TRUE_WORDS, ...FALSE_WORDS].includes(v.toLowerCase()),
+    { message: "STRIPE_SIM_SHUFFLE must be true or false" },
+  ),
+  STRIPE_SIM_AFTER_FAILED_RETRIES: optionalText.refine(
+    (v) => v === undefined || v === "cancel" || v === "unpaid",
+    { message: "STRIPE_SIM_AFTER_FAILED_RETRIES must be cancel or unpaid" },
+  ),
+});
+
+/** Reads the stand-in's options from the environment; throws naming every malformed variable. */
 export function optionsFromEnv(env: Env): StripeSimOptions {
-  const appUrl = (env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");
-  const forwardRaw = env.STRIPE_SIM_FORWARD_TO?.trim();
-  const forwardTo = forwardRaw === "none" ? null : forwardRaw || `${appUrl}/api/webhooks/stripe`;
-  // STRIPE_WEBHOOK_SECRET may list several secrets (rotation); the first one signs.
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      const raw = env[name];
+      return `${issue.message}${raw === undefined ? "" : `, got "${raw}"`}`;
+    });
+    throw new Error(lines.join("; "));
+  }
+  const raw = result.data;
+  const appUrl = raw.APP_URL.replace(/\/+$/, "");
+  const forwardTo =
+    raw.STRIPE_SIM_FORWARD_TO === "none"
+      ? null
+      : (raw.STRIPE_SIM_FORWARD_TO ?? `${appUrl}/api/webhooks/stripe`);
   const webhookSecret =
-    (env.STRIPE_WEBHOOK_SECRET ?? "")
+    (raw.STRIPE_WEBHOOK_SECRET ?? "")
       .split(",")
       .map((s) => s.trim())
       .find(Boolean) ?? DEFAULT_WEBHOOK_SECRET;
   const delivery: Partial<DeliveryKnobs> = {};
-  const knobs: Array<[keyof DeliveryKnobs, string]> = [
-    ["duplicates", "STRIPE_SIM_DUPLICATES"],
-    ["delayMs", "STRIPE_SIM_DELAY_MS"],
-    ["retryBaseMs", "STRIPE_SIM_RETRY_BASE_MS"],
-    ["maxAttempts", "STRIPE_SIM_MAX_ATTEMPTS"],
-    ["timeoutMs", "STRIPE_SIM_TIMEOUT_MS"],
-  ];
-  for (const [knob, name] of knobs) {
-    const value = numberFrom(env, name);
-    if (value !== undefined) (delivery as Record<string, number>)[knob] = value;
-  }
-  const shuffle = booleanFrom(env, "STRIPE_SIM_SHUFFLE");
-  if (shuffle !== undefined) delivery.shuffle = shuffle;
-  const afterRetries = env.STRIPE_SIM_AFTER_FAILED_RETRIES?.trim();
-  if (afterRetries && afterRetries !== "cancel" && afterRetries !== "unpaid") {
-    throw new Error(
-      `STRIPE_SIM_AFTER_FAILED_RETRIES must be cancel or unpaid, got "${afterRetries}"`,
-    );
-  }
+  if (raw.STRIPE_SIM_DUPLICATES !== undefined) delivery.duplicates = raw.STRIPE_SIM_DUPLICATES;
+  if (raw.STRIPE_SIM_DELAY_MS !== undefined) delivery.delayMs = raw.STRIPE_SIM_DELAY_MS;
+  if (raw.STRIPE_SIM_RETRY_BASE_MS !== undefined)
+    delivery.retryBaseMs = raw.STRIPE_SIM_RETRY_BASE_MS;
+  if (raw.STRIPE_SIM_MAX_ATTEMPTS !== undefined) delivery.maxAttempts = raw.STRIPE_SIM_MAX_ATTEMPTS;
+  if (raw.STRIPE_SIM_TIMEOUT_MS !== undefined) delivery.timeoutMs = raw.STRIPE_SIM_TIMEOUT_MS;
+  if (raw.STRIPE_SIM_SHUFFLE !== undefined)
+    delivery.shuffle = TRUE_WORDS.includes(raw.STRIPE_SIM_SHUFFLE.toLowerCase());
+  const afterRetries = raw.STRIPE_SIM_AFTER_FAILED_RETRIES as "cancel" | "unpaid" | undefined;
   return {
-    ...(afterRetries === "cancel" || afterRetries === "unpaid"
-      ? { subscriptionAfterFailedRetries: afterRetries }
-      : {}),
-    port: numberFrom(env, "STRIPE_SIM_PORT") ?? DEFAULT_PORT,
-    dbPath: env.STRIPE_SIM_DB || "./data/stripe-sim.db",
+    ...(afterRetries ? { subscriptionAfterFailedRetries: afterRetries } : {}),
+    port: raw.STRIPE_SIM_PORT,
+    host: raw.STRIPE_SIM_HOST,
+    dbPath: raw.STRIPE_SIM_DB,
     forwardTo,
     webhookSecret,
     delivery,

@@ -38,8 +38,13 @@ export interface StripeSimOptions {
   log?: (line: string) => void;
 }
 
+/** The defaults, one place each: startStripeSim and the environment schema (env.ts) use them. */
 export const DEFAULT_PORT = 12111;
 export const DEFAULT_HOST = "127.0.0.1";
+/** The CLI's state file; in-process callers always pass dbPath. */
+export const DEFAULT_DB_PATH = "./data/stripe-sim.db";
+/** Where the app runs when APP_URL is unset: the CLI forwards webhooks to its webhook route. */
+export const DEFAULT_APP_URL = "http://localhost:3000";
 export const DEFAULT_MERCHANT_NAME = "Talents Acting";
 export const DEFAULT_WEBHOOK_SECRET = "whsec_stripe_sim_local_default_secret";
 
