@@ -6,6 +6,7 @@ import { SimClock } from "./clock.js";
 import { runBilling } from "./domain/billing-clock.js";
 import { sweepExpiredSessions } from "./domain/checkout.js";
 import { openDueDisputes } from "./domain/disputes.js";
+import { settleDueDebits } from "./domain/sepa-debit.js";
 import { EventRecorder } from "./domain/events.js";
 import { handleApi } from "./http/api.js";
 import { boundHostName, hostAllowed } from "./http/host.js";
@@ -109,12 +110,14 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
     forwardUrl: forwardTo,
   };
 
-  // Disputes of test cards open after the request that paid the charge, as Stripe's come later.
-  const openDisputes = () => {
+  // Disputes of test cards open, and SEPA debits due now settle, after the request that paid
+  // the charge, as Stripe's come later.
+  const afterPayments = (): number => {
     try {
-      db.transaction(() => openDueDisputes(ctx))();
+      return db.transaction(() => openDueDisputes(ctx) + settleDueDebits(ctx))();
     } catch (error) {
-      log(`stripe-sim: opening disputes failed: ${String(error)}`);
+      log(`stripe-sim: opening disputes or settling debits failed: ${String(error)}`);
+      return 0;
     }
   };
 
@@ -174,7 +177,7 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
         );
       })
       .finally(() => {
-        openDisputes();
+        afterPayments();
         worker.wake();
       });
   });
@@ -208,7 +211,7 @@ export async function startStripeSim(options: StripeSimOptions): Promise<StripeS
       // Subscriptions without a test clock renew on the stand-in's own clock.
       if (db.transaction(() => runBilling(ctx, null, clock.nowSeconds(), () => undefined))() > 0)
         worker.wake();
-      openDisputes();
+      if (afterPayments() > 0) worker.wake();
       idempotency.purgeExpired(clock.nowSeconds() * 1000);
     } catch (error) {
       log(`stripe-sim: expiry sweep failed: ${String(error)}`);

@@ -13,7 +13,7 @@ import { expand } from "./expand.js";
 import { checkLimit, listObjects } from "./list.js";
 import {
   bool,
-  checkCardOnly,
+  checkPaymentMethodTypes,
   int,
   listShape,
   mergeMetadata,
@@ -460,6 +460,35 @@ function trialOf(
   return null;
 }
 
+/**
+ * SEPA Direct Debit takes euros only, as Stripe's Checkout requires; the stand-in serves it in
+ * payment mode without invoice_creation (subscription and setup modes take cards only).
+ */
+function checkSepaDebitSession(
+  p: { mode: string; invoice_creation?: { enabled?: boolean } | undefined },
+  currencies: Set<string>,
+): void {
+  const other = [...currencies].find((currency) => currency !== "eur");
+  if (other) {
+    throw invalidRequest(
+      `The currency provided (${other}) is invalid. Payment method type \`sepa_debit\` only supports \`eur\`.`,
+      "payment_method_types",
+    );
+  }
+  if (p.mode !== "payment") {
+    throw invalidRequest(
+      `stripe-sim supports \`sepa_debit\` in \`payment\` mode only, not \`${p.mode}\`.`,
+      "payment_method_types",
+    );
+  }
+  if (p.invoice_creation?.enabled) {
+    throw invalidRequest(
+      "stripe-sim does not support invoice_creation with `sepa_debit`.",
+      "invoice_creation",
+    );
+  }
+}
+
 export const checkoutSessionRoutes: ApiRoute[] = [
   {
     method: "POST",
@@ -472,7 +501,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
           "customer_email",
         );
       }
-      checkCardOnly(p);
+      checkPaymentMethodTypes(p, ["card", "sepa_debit"]);
       if (p.customer_update && !p.customer) {
         throw invalidRequest("customer_update can only be used with customer.", "customer_update");
       }
@@ -500,6 +529,8 @@ export const checkoutSessionRoutes: ApiRoute[] = [
       if (currencies.size > 1) {
         throw invalidRequest("All line items must use the same currency.", "line_items");
       }
+      const paymentMethodTypes = [...new Set(p.payment_method_types ?? ["card"])];
+      if (paymentMethodTypes.includes("sepa_debit")) checkSepaDebitSession(p, currencies);
       if (p.mode === "subscription") {
         checkSameInterval(
           items.map((item) => ({ price: item.price, quantity: item.quantity, metadata: {} })),
@@ -535,7 +566,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
         successUrl: orNull(p.success_url),
         cancelUrl: orNull(p.cancel_url),
         expiresAt,
-        paymentMethodTypes: ["card"],
+        paymentMethodTypes,
         allowedPaymentMethodTypes: p.allowed_payment_method_types ?? null,
         locale: (p.locale ?? null) as Stripe.Checkout.Session.Locale | null,
         allowPromotionCodes: p.allow_promotion_codes ?? null,

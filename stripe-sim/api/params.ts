@@ -143,18 +143,23 @@ export function orNull(value: string | undefined): string | null {
 }
 
 /**
- * Only cards exist here. Newer API versions name the choice `allowed_payment_method_types` /
- * `excluded_payment_method_types`; older ones (and the Stripe CLI) send `payment_method_types`.
+ * Cards everywhere, and SEPA Direct Debit where the caller says so (Checkout Sessions). Newer API
+ * versions name the choice `allowed_payment_method_types` / `excluded_payment_method_types`;
+ * older ones (and the Stripe CLI) send `payment_method_types`.
  */
-export function checkCardOnly(p: {
-  payment_method_types?: string[] | undefined;
-  allowed_payment_method_types?: string[] | undefined;
-  excluded_payment_method_types?: string[] | undefined;
-}): void {
-  const unsupported = (p.payment_method_types ?? []).find((type) => type !== "card");
+export function checkPaymentMethodTypes(
+  p: {
+    payment_method_types?: string[] | undefined;
+    allowed_payment_method_types?: string[] | undefined;
+    excluded_payment_method_types?: string[] | undefined;
+  },
+  supported: ReadonlyArray<string> = ["card"],
+): void {
+  const unsupported = (p.payment_method_types ?? []).find((type) => !supported.includes(type));
   if (unsupported) {
+    const list = supported.map((type) => `\`${type}\``).join(" and ");
     throw invalidRequest(
-      `The payment method type \`${unsupported}\` is not supported by stripe-sim; only \`card\` is.`,
+      `The payment method type \`${unsupported}\` is not supported by stripe-sim; only ${list} ${supported.length > 1 ? "are" : "is"}.`,
       "payment_method_types",
     );
   }

@@ -6,7 +6,7 @@ import { settleInvoiceOfPaymentIntent } from "../domain/invoices.js";
 import {
   CANCELABLE_STATUSES,
   cancelPaymentIntent,
-  confirmPayment,
+  confirmAnyPayment,
   createPaymentIntent,
 } from "../domain/payments.js";
 import { errorEnvelope, invalidRequest, noSuch } from "../http/errors.js";
@@ -18,7 +18,7 @@ import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import {
   bool,
-  checkCardOnly,
+  checkPaymentMethodTypes,
   int,
   listShape,
   mergeMetadata,
@@ -134,7 +134,7 @@ function confirmAndRespond(
     throw unexpectedState(paymentIntent, "confirm");
   }
   const paymentMethod = resolvePaymentMethod(ctx, paymentMethodId, "payment_method");
-  const result = confirmPayment(ctx, paymentIntent, paymentMethod, origin);
+  const result = confirmAnyPayment(ctx, paymentIntent, paymentMethod, origin);
   // An invoice's PaymentIntent confirmed by the client (payment_behavior=default_incomplete) pays the invoice.
   if (result.kind === "succeeded")
     settleInvoiceOfPaymentIntent(ctx, result.paymentIntent, result.charge.id, origin);
@@ -149,7 +149,7 @@ export const paymentIntentRoutes: ApiRoute[] = [
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
       checkAmount(p.amount);
-      checkCardOnly(p);
+      checkPaymentMethodTypes(p);
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const paymentIntent = createPaymentIntent(
         ctx,

@@ -8,6 +8,7 @@ import {
   resolvePaymentMethod,
   testCardNumber,
 } from "../domain/payment-methods.js";
+import { createSepaDebitPaymentMethod } from "../domain/sepa-debit.js";
 import { invalidRequest, noSuch, StripeApiError } from "../http/errors.js";
 import { billingDetails } from "../objects/payment-method.js";
 import type { JsonFilter } from "../store/objects.js";
@@ -38,6 +39,7 @@ const createParams = withExpand({
     cvc: str.optional(),
     networks: obj({ preferred: str.optional() }).optional(),
   }).optional(),
+  sepa_debit: obj({ iban: str }).optional(),
   billing_details: obj({
     address: address.optional(),
     email: str.optional(),
@@ -98,9 +100,24 @@ export const paymentMethodRoutes: ApiRoute[] = [
     path: "/v1/payment_methods",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
+      if (p.type === "sepa_debit") {
+        if (!p.sepa_debit)
+          throw invalidRequest(
+            "Missing required param: sepa_debit.",
+            "sepa_debit",
+            "parameter_missing",
+          );
+        const paymentMethod = createSepaDebitPaymentMethod(
+          ctx,
+          p.sepa_debit.iban,
+          billingDetails(p.billing_details),
+          mergeMetadata({}, p.metadata),
+        );
+        return ok(expand(ctx, paymentMethod, p.expand));
+      }
       if (p.type !== "card") {
         throw invalidRequest(
-          `stripe-sim only supports PaymentMethods of type \`card\`, not \`${p.type}\`.`,
+          `stripe-sim only supports PaymentMethods of type \`card\` and \`sepa_debit\`, not \`${p.type}\`.`,
           "type",
         );
       }

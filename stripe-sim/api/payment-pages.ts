@@ -69,6 +69,12 @@ export const paymentPageRoutes: ApiRoute[] = [
         );
       }
       const paymentMethod = resolvePaymentMethod(ctx, p.payment_method, "payment_method");
+      if (!session.payment_method_types.includes(paymentMethod.type)) {
+        throw invalidRequest(
+          `The PaymentMethod's type \`${paymentMethod.type}\` is not one of this Checkout Session's payment_method_types (${session.payment_method_types.join(", ")}).`,
+          "payment_method",
+        );
+      }
       const billing = paymentMethod.billing_details;
       const payer = {
         email: p.email ?? billing.email ?? session.customer_email,

@@ -10,7 +10,7 @@ import { expand } from "./expand.js";
 import { listObjects } from "./list.js";
 import {
   bool,
-  checkCardOnly,
+  checkPaymentMethodTypes,
   listShape,
   metadata,
   parseParams,
@@ -45,7 +45,7 @@ export const setupIntentRoutes: ApiRoute[] = [
     path: "/v1/setup_intents",
     handler: (ctx, req) => {
       const p = parseParams(createParams, req.params);
-      checkCardOnly(p);
+      checkPaymentMethodTypes(p);
       const customer = p.customer ? requireCustomer(ctx, p.customer, "customer") : undefined;
       const paymentMethod = p.payment_method
         ? resolvePaymentMethod(ctx, p.payment_method, "payment_method")

@@ -73,3 +73,22 @@ export function withCurrentStatus(
   const status = transaction.available_on <= ctx.clock.nowSeconds() ? "available" : "pending";
   return status === transaction.status ? transaction : { ...transaction, status };
 }
+
+/** The balance transaction of a paid charge (type `charge`); returns its id. */
+export function recordChargeTransaction(
+  ctx: SimContext,
+  charge: Stripe.Charge,
+  fee: number,
+  created: number,
+): string {
+  return recordBalanceTransaction(ctx, {
+    amount: charge.amount,
+    fee,
+    currency: charge.currency,
+    type: "charge",
+    reportingCategory: "charge",
+    source: charge.id,
+    description: charge.description,
+    created,
+  });
+}

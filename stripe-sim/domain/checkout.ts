@@ -19,6 +19,7 @@ import { createCustomer } from "./customers.js";
 import {
   CANCELABLE_STATUSES,
   cancelPaymentIntent,
+  confirmAnyPayment,
   confirmPayment,
   createPaymentIntent,
   failAuthentication,
@@ -136,7 +137,7 @@ export function payCheckoutSession(
     ctx.store.replace("checkout_sessions", current);
   }
 
-  const result = confirmPayment(ctx, paymentIntent, paymentMethod, origin, {
+  const result = confirmAnyPayment(ctx, paymentIntent, paymentMethod, origin, {
     nextActionUrl: authenticationUrl(ctx, current.id),
   });
   if (result.kind === "declined") {
@@ -150,7 +151,10 @@ export function payCheckoutSession(
   if (result.kind === "requires_action") {
     return { kind: "requires_action", session: current, paymentIntent: result.paymentIntent };
   }
-  const completed = completeSession(ctx, current, paymentMethod, payer, origin);
+  // A debit still processing completes the session unpaid; checkout.session.async_payment_*
+  // follows when it settles (domain/sepa-debit.ts).
+  const paid = result.kind === "succeeded";
+  const completed = completeSession(ctx, current, paymentMethod, payer, origin, paid);
   return { kind: "completed", session: completed, paymentIntent: result.paymentIntent };
 }
 
@@ -201,6 +205,7 @@ function completeSession(
   paymentMethod: Stripe.PaymentMethod,
   payer: Payer,
   origin: EventOrigin,
+  paid = true,
 ): Stripe.Checkout.Session {
   const details = sessionCustomerDetails(ctx, session, {
     email: payer.email,
@@ -224,7 +229,7 @@ function completeSession(
   const completed: Stripe.Checkout.Session = {
     ...current,
     status: "complete",
-    payment_status: "paid",
+    payment_status: paid ? "paid" : "unpaid",
     customer_details: details,
   };
   ctx.store.replace("checkout_sessions", completed);

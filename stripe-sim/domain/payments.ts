@@ -6,9 +6,10 @@ import { newId } from "../ids.js";
 import { buildCharge } from "../objects/charge.js";
 import { buildPaymentIntent } from "../objects/payment-intent.js";
 import type { PaymentIntentFields } from "../objects/payment-intent.js";
-import { cardFee, recordBalanceTransaction } from "./balance.js";
+import { cardFee, recordChargeTransaction } from "./balance.js";
 import { behaviourForFingerprint } from "./cards.js";
 import { scheduleTestDispute } from "./disputes.js";
+import { incompatiblePaymentMethod, startDebit } from "./sepa-debit.js";
 
 export type ConfirmResult =
   | { kind: "succeeded"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }
@@ -36,6 +37,25 @@ export function createPaymentIntent(
 }
 
 /**
+ * Confirms with a card (confirmPayment) or submits a SEPA Direct Debit (startDebit), which
+ * answers `processing`; the PaymentIntent's payment_method_types must list the method's type.
+ */
+export function confirmAnyPayment(
+  ctx: SimContext,
+  paymentIntent: Stripe.PaymentIntent,
+  paymentMethod: Stripe.PaymentMethod,
+  origin: EventOrigin,
+  options: { nextActionUrl?: string } = {},
+): ConfirmResult | { kind: "processing"; paymentIntent: Stripe.PaymentIntent } {
+  if (paymentMethod.type === "sepa_debit") {
+    const now = ctx.clock.nowSeconds();
+    const processing = startDebit(ctx, paymentIntent, paymentMethod, origin, now);
+    return { kind: "processing", paymentIntent: processing };
+  }
+  return confirmPayment(ctx, paymentIntent, paymentMethod, origin, options);
+}
+
+/**
  * Charges the card the way Stripe's test mode does for the card's number: success, a decline
  * (failed charge, PaymentIntent back to requires_payment_method) or a 3-D Secure challenge.
  * `authenticated` is set when the customer has just passed that challenge.
@@ -48,6 +68,7 @@ export function confirmPayment(
   /** `now`: the time to stamp the charge with (a test clock's time for invoices on one). */
   options: { authenticated?: boolean; nextActionUrl?: string; now?: number } = {},
 ): ConfirmResult {
+  if (paymentMethod.type !== "card") throw incompatiblePaymentMethod(paymentIntent, paymentMethod);
   const behaviour = behaviourForFingerprint(paymentMethod.card?.fingerprint);
   if (behaviour.kind === "authenticate" && !options.authenticated) {
     const waiting: Stripe.PaymentIntent = {
@@ -119,16 +140,7 @@ export function confirmPayment(
   );
   const charge: Stripe.Charge = {
     ...built,
-    balance_transaction: recordBalanceTransaction(ctx, {
-      amount: built.amount,
-      fee: cardFee(built.amount),
-      currency: built.currency,
-      type: "charge",
-      reportingCategory: "charge",
-      source: built.id,
-      description: built.description,
-      created: now,
-    }),
+    balance_transaction: recordChargeTransaction(ctx, built, cardFee(built.amount), now),
   };
   ctx.store.insert("charges", charge);
   scheduleTestDispute(ctx, charge, paymentMethod);

@@ -29,6 +29,26 @@ export function billingDetails(
   };
 }
 
+/** What every PaymentMethod carries besides its type's own hash. */
+function paymentMethodEnvelope(
+  id: string,
+  created: number,
+  billing: Stripe.PaymentMethod.BillingDetails,
+  metadata: Record<string, string>,
+) {
+  return {
+    id,
+    object: "payment_method" as const,
+    allow_redisplay: "unspecified" as const,
+    billing_details: billing,
+    created,
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata,
+  };
+}
+
 export function buildCardPaymentMethod(
   id: string,
   created: number,
@@ -37,10 +57,7 @@ export function buildCardPaymentMethod(
   metadata: Record<string, string>,
 ): Stripe.PaymentMethod {
   return {
-    id,
-    object: "payment_method",
-    allow_redisplay: "unspecified",
-    billing_details: billing,
+    ...paymentMethodEnvelope(id, created, billing, metadata),
     card: {
       brand: card.brand,
       checks: {
@@ -61,11 +78,34 @@ export function buildCardPaymentMethod(
       three_d_secure_usage: { supported: true },
       wallet: null,
     },
-    created,
-    customer: null,
-    customer_account: null,
-    livemode: false,
-    metadata,
     type: "card",
+  };
+}
+
+export interface SepaDebitDetails {
+  country: string;
+  bankCode: string;
+  fingerprint: string;
+  last4: string;
+}
+
+export function buildSepaDebitPaymentMethod(
+  id: string,
+  created: number,
+  account: SepaDebitDetails,
+  billing: Stripe.PaymentMethod.BillingDetails,
+  metadata: Record<string, string>,
+): Stripe.PaymentMethod {
+  return {
+    ...paymentMethodEnvelope(id, created, billing, metadata),
+    sepa_debit: {
+      bank_code: account.bankCode,
+      branch_code: "",
+      country: account.country,
+      fingerprint: account.fingerprint,
+      generated_from: { charge: null, setup_attempt: null },
+      last4: account.last4,
+    },
+    type: "sepa_debit",
   };
 }

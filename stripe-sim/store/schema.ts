@@ -68,6 +68,12 @@ export const SCHEMA_SQL = [
     charge_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL
   );`,
+  // SEPA Direct Debit charges waiting to succeed or fail (domain/sepa-debit.ts), due on the
+  // stand-in's clock.
+  `CREATE TABLE IF NOT EXISTS pending_debits (
+    charge_id TEXT PRIMARY KEY,
+    due_at INTEGER NOT NULL
+  );`,
   `CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY,
     request_fingerprint TEXT NOT NULL,
