@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentSession, eventTypes, rejection, startHarness } from "./helpers.js";
-import type { SimHarness } from "./helpers.js";
+import { createPaymentSession, eventTypes, rejection, startHarness } from "../support/stand-in";
+import type { SimHarness } from "../support/stand-in";
 
 /**
  * SEPA Direct Debit in Checkout, as Stripe's test mode runs it: the session completes `unpaid`
