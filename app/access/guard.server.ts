@@ -4,7 +4,7 @@ import { requireUser } from "../lib/auth.server";
 import { now } from "../lib/clock.server";
 import { roleLabel } from "../lib/roles";
 import type { Feature } from "./rules";
-import { decideAccess, FEATURES, paywallMessage } from "./rules";
+import { decideFeatureAccess, FEATURES, paywallMessage } from "./rules";
 
 /** Premium answers depend on who asks and on access that can end at any request: never cached. */
 export const PREMIUM_CACHE_CONTROL = "private, no-store";
@@ -54,7 +54,7 @@ export async function premiumAccess(request: Request, feature: Feature): Promise
 
 /** The same decision for a user a loader already holds (a page that shows several features). */
 export function accessFor(user: User, feature: Feature): PremiumAccess {
-  const decision = decideAccess(user, feature, now());
+  const decision = decideFeatureAccess(user, feature, now());
   if (decision.allowed) return { user, allowed: true };
   return { user, allowed: false, paywall: paywallFor(user, feature, decision.reason) };
 }

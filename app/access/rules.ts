@@ -33,7 +33,7 @@ export interface AccessSubject {
   access_expires_at: string | null;
 }
 
-export type AccessDecision =
+export type FeatureAccessDecision =
   | { allowed: true }
   /** paying (or renewing) the role's plan would allow it */
   | { allowed: false; reason: "needs-access" }
@@ -46,7 +46,11 @@ export function hasAccess(user: Omit<AccessSubject, "role">, now: Date): boolean
 }
 
 /** May this user use this feature now? */
-export function decideAccess(user: AccessSubject, feature: Feature, now: Date): AccessDecision {
+export function decideFeatureAccess(
+  user: AccessSubject,
+  feature: Feature,
+  now: Date,
+): FeatureAccessDecision {
   const rule = FEATURES[feature];
   if (!(rule.roles as readonly Role[]).includes(user.role))
     return { allowed: false, reason: "role" };

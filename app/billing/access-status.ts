@@ -28,7 +28,7 @@ export interface AccessInput {
   withdrawnAt?: string | null;
 }
 
-export interface AccessDecision {
+export interface MembershipStatusDecision {
   subscription_status: SubscriptionStatus;
   /** end of the current paid period or trial; when nothing grants access, when it last ended */
   access_expires_at: string | null;
@@ -73,7 +73,7 @@ function endedStatus(s: SubscriptionFacts): SubscriptionStatus {
  * nothing was ever paid or started. Stripe's status decides for subscriptions (its clock, which
  * a test clock moves, is the one that counts); `now` only decides whether a paid year runs.
  */
-export function decideAccess(input: AccessInput): AccessDecision {
+export function decideMembershipStatus(input: AccessInput): MembershipStatusDecision {
   const decision = decideFromGrants(input);
   const withdrawnAt = input.withdrawnAt ?? null;
   // Nothing grants any more because a grant was taken back: access ended then, by the business.
@@ -96,7 +96,7 @@ function decideFromGrants({
   complimentaryUntil = null,
   subscriptions,
   now,
-}: AccessInput): AccessDecision {
+}: AccessInput): MembershipStatusDecision {
   // Complimentary access counts for access exactly as a paid year does (never for revenue).
   const paidYearEndsAt = later(paidYear, complimentaryUntil);
   const yearRuns = paidYearEndsAt !== null && Date.parse(paidYearEndsAt) > now.getTime();

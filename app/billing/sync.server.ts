@@ -6,7 +6,7 @@ import { afterCommit, forUpdate, writeTransaction } from "../../db/dialect";
 import { log } from "../observability/log.server";
 import { formatMoney } from "../lib/format";
 import { planById, type BillingInterval } from "../payments/catalog";
-import { decideAccess, type SubscriptionFacts } from "./access-status";
+import { decideMembershipStatus, type SubscriptionFacts } from "./access-status";
 import { enqueueEmail } from "../email/outbox.server";
 import { billingEmailKeys, type BillingEmail } from "./emails.server";
 import {
@@ -329,7 +329,7 @@ function driftOf(before: SubscriptionRow | undefined, after: NewSubscriptionRow)
 /**
  * Stores what was read from Stripe, in one write transaction: the subscription row, a status
  * history row when the status changed, every invoice read, the member's access (one rule,
- * decideAccess) and the lifecycle emails, each once per Stripe object. Whatever order events
+ * decideMembershipStatus) and the lifecycle emails, each once per Stripe object. Whatever order events
  * arrive in, and however many are lost or repeated, the rows end as Stripe's state.
  */
 export async function syncFetched(
@@ -551,7 +551,7 @@ export async function applyAccess(trx: DB, userId: number, now: Date): Promise<s
     .select((eb) => eb.fn.max("ends_at").as("ends"))
     .where("user_id", "=", userId)
     .executeTakeFirst();
-  const decision = decideAccess({
+  const decision = decideMembershipStatus({
     ...grants,
     complimentaryUntil: (complimentary?.ends as string | null | undefined) ?? null,
     now,
@@ -577,7 +577,7 @@ export async function applyAccess(trx: DB, userId: number, now: Date): Promise<s
 const SETTLED_DISPUTE_STATUSES = ["won", "warning_closed", "prevented"];
 
 /**
- * What grants the member access, for decideAccess: paid years (not refunded, not under a dispute
+ * What grants the member access, for decideMembershipStatus: paid years (not refunded, not under a dispute
  * that is open or lost), catalog subscriptions (none of whose invoices is under such a dispute),
  * and when a grant was last taken back (a full refund of a year, a dispute opened).
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Role, SubscriptionStatus } from "../../db/schema";
 import type { Feature } from "../../app/access/rules";
-import { decideAccess, FEATURES, hasAccess, paywallMessage } from "../../app/access/rules";
+import { decideFeatureAccess, FEATURES, hasAccess, paywallMessage } from "../../app/access/rules";
 
 const NOW = new Date("2027-03-10T12:00:00.000Z");
 const MS = 1;
@@ -31,7 +31,7 @@ const NEEDS_ACCESS: Record<Feature, boolean> = {
   "talent-contact": true,
 };
 
-describe("decideAccess: role x status x expiry x feature", () => {
+describe("decideFeatureAccess: role x status x expiry x feature", () => {
   for (const feature of Object.keys(FEATURES) as Feature[]) {
     for (const role of ROLES) {
       for (const status of STATUSES) {
@@ -44,7 +44,7 @@ describe("decideAccess: role x status x expiry x feature", () => {
               ? { allowed: false, reason: "needs-access" }
               : { allowed: true };
           it(`${feature}: ${role}, ${status}, ${expiry.label} -> ${expected.allowed ? "allowed" : expected.reason}`, () => {
-            const decision = decideAccess(
+            const decision = decideFeatureAccess(
               { role, subscription_status: status, access_expires_at: expiry.at },
               feature,
               NOW,

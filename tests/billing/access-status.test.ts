@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  decideAccess,
+  decideMembershipStatus,
   isRunningSubscription,
   type SubscriptionFacts,
 } from "../../app/billing/access-status";
@@ -126,7 +126,7 @@ const subscriptions: SubscriptionCase[] = [
   },
 ];
 
-/** The rule written out once more, case by case, to check decideAccess against. */
+/** The rule written out once more, case by case, to check decideMembershipStatus against. */
 function expected(year: YearCase, s: SubscriptionCase) {
   const yearRuns = year.paidYearEndsAt === LATER;
   if (yearRuns || s.grants) {
@@ -155,11 +155,11 @@ function expected(year: YearCase, s: SubscriptionCase) {
   return { subscription_status: "NONE", access_expires_at: null, paymentFailing: false };
 }
 
-describe("decideAccess over every combination of paid year and subscription", () => {
+describe("decideMembershipStatus over every combination of paid year and subscription", () => {
   for (const year of years) {
     for (const s of subscriptions) {
       it(`${year.name} + ${s.name}`, () => {
-        const decision = decideAccess({
+        const decision = decideMembershipStatus({
           paidYearEndsAt: year.paidYearEndsAt,
           subscriptions: s.facts ? [s.facts] : [],
           now: NOW,
@@ -170,9 +170,9 @@ describe("decideAccess over every combination of paid year and subscription", ()
   }
 
   it("spot checks read as the issue states them", () => {
-    const none = decideAccess({ paidYearEndsAt: null, subscriptions: [], now: NOW });
+    const none = decideMembershipStatus({ paidYearEndsAt: null, subscriptions: [], now: NOW });
     expect(none.subscription_status).toBe("NONE");
-    const trial = decideAccess({
+    const trial = decideMembershipStatus({
       paidYearEndsAt: null,
       subscriptions: [sub({ status: "trialing", trial_end: FUTURE, current_period_end: FUTURE })],
       now: NOW,
@@ -182,13 +182,13 @@ describe("decideAccess over every combination of paid year and subscription", ()
       access_expires_at: FUTURE,
       paymentFailing: false,
     });
-    const pastDue = decideAccess({
+    const pastDue = decideMembershipStatus({
       paidYearEndsAt: null,
       subscriptions: [sub({ status: "past_due" })],
       now: NOW,
     });
     expect(pastDue).toMatchObject({ subscription_status: "ACTIVE", paymentFailing: true });
-    const yearOver = decideAccess({ paidYearEndsAt: PAST, subscriptions: [], now: NOW });
+    const yearOver = decideMembershipStatus({ paidYearEndsAt: PAST, subscriptions: [], now: NOW });
     expect(yearOver).toEqual({
       subscription_status: "EXPIRED",
       access_expires_at: PAST,
@@ -197,7 +197,7 @@ describe("decideAccess over every combination of paid year and subscription", ()
   });
 
   it("a paid year that ends exactly now no longer runs", () => {
-    const decision = decideAccess({
+    const decision = decideMembershipStatus({
       paidYearEndsAt: NOW.toISOString(),
       subscriptions: [],
       now: NOW,
@@ -214,7 +214,11 @@ describe("decideAccess over every combination of paid year and subscription", ()
     });
     const running = sub({ status: "active", current_period_end: LATER, stripe_created_at: PAST });
     expect(
-      decideAccess({ paidYearEndsAt: null, subscriptions: [cancelled, running], now: NOW }),
+      decideMembershipStatus({
+        paidYearEndsAt: null,
+        subscriptions: [cancelled, running],
+        now: NOW,
+      }),
     ).toEqual({
       subscription_status: "ACTIVE",
       access_expires_at: LATER,
@@ -236,11 +240,14 @@ describe("decideAccess over every combination of paid year and subscription", ()
       cancellation_reason: "cancellation_requested",
     });
     expect(
-      decideAccess({ paidYearEndsAt: null, subscriptions: [cancelledRecent, unpaidOld], now: NOW })
-        .subscription_status,
+      decideMembershipStatus({
+        paidYearEndsAt: null,
+        subscriptions: [cancelledRecent, unpaidOld],
+        now: NOW,
+      }).subscription_status,
     ).toBe("CANCELLED");
     expect(
-      decideAccess({ paidYearEndsAt: null, subscriptions: [unpaidOld], now: NOW })
+      decideMembershipStatus({ paidYearEndsAt: null, subscriptions: [unpaidOld], now: NOW })
         .subscription_status,
     ).toBe("EXPIRED");
   });
