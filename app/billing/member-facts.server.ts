@@ -1,5 +1,6 @@
 import type { DB, User } from "../../db/schema";
 import { env } from "../lib/env.server";
+import { DOCUMENT_COLUMNS } from "../payments/checkout-documents.server";
 import { memberView, type MemberView } from "./member-view";
 
 /** How many charges the pages list (newest first); older ones stay on Stripe's invoices. */
@@ -66,13 +67,12 @@ export async function loadMemberView(
         "amount",
         "currency",
         "status",
-        "stripe_invoice_id",
         "stripe_payment_intent_id",
         "access_ends_at",
         "paid_at",
         "created_at",
-        "card_brand",
-        "card_last4",
+        // the invoice, receipt, card and buyer kept at fulfilment
+        ...DOCUMENT_COLUMNS,
       ])
       .where("user_id", "=", user.id)
       .where("status", "not in", ["pending", "expired", "canceled"])

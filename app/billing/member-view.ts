@@ -2,6 +2,7 @@ import type { Role, SubscriptionStatus } from "../../db/schema";
 import { canPay, effectiveStatus, RENEWAL_WINDOW_DAYS } from "../access/period";
 import { planById, recurringCatalog } from "../payments/catalog";
 import { planForRole } from "../payments/pricing";
+import { parseBillingAddress, type BillingAddress } from "../payments/billing-address";
 
 // The member's billing state, decided in one place (decision 0021): the dashboard, the billing
 // page, the payment page and the billing emails all read the state, the next charge, the warning
@@ -86,6 +87,15 @@ export interface PaymentFacts {
   created_at: string;
   card_brand?: string | null;
   card_last4?: string | null;
+  /** the invoice Stripe made for a one-time payment (invoice_creation), kept on the row */
+  invoice_number?: string | null;
+  invoice_url?: string | null;
+  invoice_pdf?: string | null;
+  /** the buyer as given at Checkout: company (or payer) name, tax id, address (JSON) */
+  billing_name?: string | null;
+  billing_tax_id_type?: string | null;
+  billing_tax_id?: string | null;
+  billing_address?: string | null;
 }
 
 export interface MemberFacts {
@@ -146,6 +156,16 @@ export interface HistoryEntry {
   /** the app's link to the invoice page or the receipt (they check the row is the member's) */
   href: string | null;
   pdfHref: string | null;
+  /** the charge's receipt, when `href` is the invoice (a one-time payment with both) */
+  receiptHref: string | null;
+}
+
+/** The company a Professional or Company gave at its last one-time Checkout. */
+export interface CompanyDetails {
+  name: string | null;
+  /** Stripe's type (ma_vat for Morocco's ICE) and the value typed */
+  taxId: { type: string; value: string } | null;
+  address: BillingAddress | null;
 }
 
 export interface MemberView {
@@ -170,6 +190,8 @@ export interface MemberView {
   canManageBilling: boolean;
   card: { brand: string; last4: string } | null;
   history: HistoryEntry[];
+  /** Professionals and Companies: the details on their invoices; null for talents and none given */
+  company: CompanyDetails | null;
 }
 
 const RUNNING = new Set(["trialing", "active", "past_due", "unpaid", "incomplete", "paused"]);
@@ -260,12 +282,17 @@ export function chargeHistory(
       number: i.number,
       href: i.hosted_invoice_url ? invoicePath(role, i.stripe_invoice_id) : null,
       pdfHref: i.invoice_pdf ? invoicePath(role, i.stripe_invoice_id, true) : null,
+      receiptHref: null,
     });
   }
   for (const p of payments) {
     const status = PAYMENT_STATUS[p.status];
     if (!status || recurringIds.has(p.plan)) continue;
     if (p.stripe_invoice_id && invoiceIds.has(p.stripe_invoice_id)) continue;
+    const receipt =
+      p.stripe_payment_intent_id && status !== "failed" ? receiptPath(role, p.id) : null;
+    // The invoice of a one-time payment (invoice_creation): its number, page and PDF.
+    const invoiceId = p.stripe_invoice_id && p.invoice_url ? p.stripe_invoice_id : null;
     entries.push({
       key: `payment-${p.id}`,
       at: p.paid_at ?? p.created_at,
@@ -274,12 +301,26 @@ export function chargeHistory(
       kind: "paid_once",
       amount: { amount: p.amount, currency: p.currency },
       status,
-      number: null,
-      href: p.stripe_payment_intent_id && status !== "failed" ? receiptPath(role, p.id) : null,
-      pdfHref: null,
+      number: invoiceId ? (p.invoice_number ?? null) : null,
+      href: invoiceId ? invoicePath(role, invoiceId) : receipt,
+      pdfHref: invoiceId && p.invoice_pdf ? invoicePath(role, invoiceId, true) : null,
+      receiptHref: invoiceId ? receipt : null,
     });
   }
   return byNewest(entries, (e) => e.at);
+}
+
+/** The details of the newest one-time payment that has any (what its invoice printed). */
+function companyOf(payments: readonly PaymentFacts[]): CompanyDetails | null {
+  for (const p of payments) {
+    const taxId =
+      p.billing_tax_id && p.billing_tax_id_type
+        ? { type: p.billing_tax_id_type, value: p.billing_tax_id }
+        : null;
+    const address = parseBillingAddress(p.billing_address ?? null);
+    if (p.billing_name || taxId || address) return { name: p.billing_name ?? null, taxId, address };
+  }
+  return null;
 }
 
 function subscriptionPlan(s: SubscriptionFacts): MemberView["plan"] {
@@ -321,6 +362,7 @@ export function memberView(facts: MemberFacts): MemberView {
     subscribed: running !== undefined,
     canManageBilling,
     history,
+    company: role === "talent" ? null : companyOf(oneTime),
     renewableFrom: null,
     secondaryAction: null,
     warning: null,

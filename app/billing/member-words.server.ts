@@ -1,5 +1,6 @@
 import type { Words } from "../i18n/words.server";
 import type {
+  CompanyDetails,
   HistoryEntry,
   HistoryKind,
   HistoryStatus,
@@ -32,6 +33,17 @@ export interface ChargeWords {
   /** the invoice number, or "Receipt" in the reader's language; null when there is nothing to open */
   reference: { label: string; href: string | null } | null;
   pdfHref: string | null;
+  /** the receipt, beside the invoice of a one-time payment */
+  receiptHref: string | null;
+}
+
+/** The company's details as its invoices print them, for the billing page. */
+export interface CompanyWords {
+  name: string | null;
+  /** "ICE" for Morocco's ma_vat, else Stripe's type; the value as typed at Checkout */
+  taxId: { label: string; value: string } | null;
+  /** the address's lines, the country in the reader's language */
+  address: string[];
 }
 
 export interface MemberSummary {
@@ -50,6 +62,7 @@ export interface MemberSummary {
   canManageBilling: boolean;
   subscribed: boolean;
   history: ChargeWords[];
+  company: CompanyWords | null;
 }
 
 /** "30,00 MAD par mois": a recurring price in the reader's language. */
@@ -177,6 +190,45 @@ export function chargeWords(w: Words, entry: HistoryEntry): ChargeWords {
           ? { label: t("billing:history.receipt"), href: entry.href }
           : null,
     pdfHref: entry.pdfHref,
+    receiptHref: entry.receiptHref,
+  };
+}
+
+const TAX_ID_LABELS: Record<string, string> = {
+  ma_vat: "billing:company.taxIdTypes.ma_vat",
+  eu_vat: "billing:company.taxIdTypes.eu_vat",
+};
+
+function countryName(language: string, code: string): string {
+  try {
+    return new Intl.DisplayNames([language], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function companyWords(w: Words, company: CompanyDetails): CompanyWords {
+  const a = company.address;
+  const cityLine = a ? [a.postal_code, a.city].filter(Boolean).join(" ") : "";
+  return {
+    name: company.name,
+    taxId: company.taxId
+      ? {
+          label: TAX_ID_LABELS[company.taxId.type]
+            ? w.t(TAX_ID_LABELS[company.taxId.type]!)
+            : company.taxId.type,
+          value: company.taxId.value,
+        }
+      : null,
+    address: a
+      ? [
+          a.line1,
+          a.line2,
+          cityLine,
+          a.state,
+          a.country ? countryName(w.language, a.country) : null,
+        ].filter((line): line is string => Boolean(line))
+      : [],
   };
 }
 
@@ -220,5 +272,6 @@ export function memberSummary(w: Words, view: MemberView): MemberSummary {
     canManageBilling: view.canManageBilling,
     subscribed: view.subscribed,
     history: view.history.map((entry) => chargeWords(w, entry)),
+    company: view.company ? companyWords(w, view.company) : null,
   };
 }

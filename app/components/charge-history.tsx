@@ -51,6 +51,19 @@ export function ChargeHistory({ charges }: { charges: ChargeWords[] }) {
                       </a>
                     </>
                   ) : null}
+                  {c.receiptHref ? (
+                    <>
+                      {" "}
+                      <a
+                        href={c.receiptHref}
+                        aria-label={t("billing:history.receiptLabel", {
+                          reference: c.reference.label,
+                        })}
+                      >
+                        {t("billing:history.receipt")}
+                      </a>
+                    </>
+                  ) : null}
                 </span>
               ) : (
                 <span className="muted">{t("billing:history.noReference")}</span>

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { DB, Payment, PaymentUpdate } from "../../db/schema";
 import { log } from "../observability/log.server";
+import type { BillingAddress } from "./billing-address";
 
 // What a paid one-time Checkout leaves besides the money: the invoice Stripe made for it
 // (invoice_creation), the charge's receipt and card, and the buyer's details given on Stripe's
@@ -88,15 +89,6 @@ export async function readSessionDocuments(
   }
 }
 
-export interface BillingAddress {
-  line1: string | null;
-  line2: string | null;
-  postal_code: string | null;
-  city: string | null;
-  state: string | null;
-  country: string | null;
-}
-
 export interface BuyerDetails {
   /** the company's name when one was given, else the payer's */
   name: string | null;
@@ -125,25 +117,6 @@ export function buyerDetails(session: Stripe.Checkout.Session): BuyerDetails | n
         }
       : null,
   };
-}
-
-/** A stored billing_address, or null when it is missing or not what this module wrote. */
-export function parseBillingAddress(json: string | null): BillingAddress | null {
-  if (!json) return null;
-  try {
-    const value = JSON.parse(json) as Record<string, unknown>;
-    const field = (key: string) => (typeof value[key] === "string" ? (value[key] as string) : null);
-    return {
-      line1: field("line1"),
-      line2: field("line2"),
-      postal_code: field("postal_code"),
-      city: field("city"),
-      state: field("state"),
-      country: field("country"),
-    };
-  } catch {
-    return null;
-  }
 }
 
 /** The columns this module fills in. */

@@ -6,6 +6,7 @@ import { loadMemberView } from "../billing/member-facts.server";
 import { memberSummary } from "../billing/member-words.server";
 import { openCustomerPortalLimited } from "../billing/portal.server";
 import { ChargeHistory } from "../components/charge-history";
+import { CompanyDetails } from "../components/company-details";
 import { MemberStatus } from "../components/member-status";
 import { SiteHeader } from "../components/site-header";
 import { requireUser } from "../lib/auth.server";
@@ -82,6 +83,7 @@ export default function BillingPage() {
             <Link to={`/dashboard/${user.role}`}>{t("billing:page.back")}</Link>
           </p>
         </section>
+        {member.company ? <CompanyDetails company={member.company} /> : null}
         <section className="card" aria-labelledby="history-heading">
           <h2 id="history-heading">{t("billing:page.history")}</h2>
           <ChargeHistory charges={member.history} />

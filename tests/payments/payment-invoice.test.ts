@@ -6,8 +6,15 @@ import { startCheckout } from "../../app/payments/checkout.server";
 import { confirmCheckoutReturn } from "../../app/payments/success.server";
 import { processVerifiedEvent } from "../../app/stripe-events/process.server";
 import { reconcilePendingCheckouts } from "../../app/stripe-events/reconcile.server";
+import type { MemberSummary } from "../../app/billing/member-words.server";
+import { loader as dashboardLoader } from "../../app/routes/dashboard.$role";
+import { loader as billingLoader } from "../../app/routes/dashboard.$role_.billing";
+import { loader as invoiceLoader } from "../../app/routes/dashboard.$role_.billing_.invoices.$invoiceId";
+import { loader as receiptLoader } from "../../app/routes/dashboard.$role_.billing_.receipts.$paymentId";
 import type { Payment, User } from "../../db/schema";
-import { createUser, reloadUser } from "../support/factories";
+import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
+import { args, run } from "../support/requests";
+import { TEST_APP_URL } from "../support/app";
 import {
   postmarkTransportTo,
   startPostmarkSink,
@@ -258,5 +265,84 @@ describe("the invoice of a one-time payment, kept on its row", () => {
     expect(body.HtmlBody).toContain(`href="${invoice.invoice_pdf}"`);
     expect(body.TextBody).toContain(invoice.number!);
     expect(payment.id).toBeGreaterThan(0);
+  });
+});
+
+/** A member's GET in French (the account's language; the browser asks for French too). */
+function frenchGet(path: string, cookie: string): Request {
+  return new Request(`${TEST_APP_URL}${path}`, {
+    headers: { Cookie: cookie, "Accept-Language": "fr" },
+  });
+}
+
+describe("the member's pages link each payment's invoice, PDF and receipt", () => {
+  it("billing page and dashboard (French): the invoice number, its links, the receipt and the company", async () => {
+    const { user, payment, session, invoice } = await paidAtStripe();
+    await apply(await eventsFor(session));
+    const cookie = await sessionCookieFor(app.db, user);
+    const billing = await run<{ member: MemberSummary }>(() =>
+      billingLoader(args(frenchGet("/dashboard/company/billing", cookie), { role: "company" })),
+    );
+    expect(billing.status).toBe(200);
+    const member = billing.data!.member;
+    const invoicePath = `/dashboard/company/billing/invoices/${invoice.id}`;
+    expect(member.history).toHaveLength(1);
+    expect(member.history[0]).toMatchObject({
+      statusLabel: "Pay\u00e9",
+      reference: { label: invoice.number, href: invoicePath },
+      pdfHref: `${invoicePath}?format=pdf`,
+      receiptHref: `/dashboard/company/billing/receipts/${payment.id}`,
+    });
+    expect(member.company).toEqual({
+      name: COMPANY,
+      taxId: { label: "ICE (identifiant fiscal)", value: ICE },
+      address: ["1 Boulevard d'Anfa", "Casablanca", "Maroc"],
+    });
+
+    const dashboard = await run<{ member: MemberSummary }>(() =>
+      dashboardLoader(args(frenchGet("/dashboard/company", cookie), { role: "company" })),
+    );
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.data!.member.history).toEqual(member.history);
+
+    // The links answer Stripe's invoice page, its PDF and the charge's receipt...
+    const row = await paymentRow(payment.id);
+    const open = async (path: string, params: Record<string, string>, who = cookie) =>
+      run(() =>
+        (path.includes("/receipts/") ? receiptLoader : invoiceLoader)(
+          args(frenchGet(path, who), { role: "company", ...params }),
+        ),
+      );
+    const page = await open(invoicePath, { invoiceId: invoice.id });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("Location")).toBe(invoice.hosted_invoice_url);
+    const pdf = await open(`${invoicePath}?format=pdf`, { invoiceId: invoice.id });
+    expect(pdf.headers.get("Location")).toBe(invoice.invoice_pdf);
+    const receipt = await open(member.history[0]!.receiptHref!, { paymentId: String(payment.id) });
+    expect(receipt.status).toBe(303);
+    expect(receipt.headers.get("Location")).toBe(row.receipt_url);
+    // ...for the member alone.
+    const other = await createUser(app.db, { role: "company" });
+    const otherCookie = await sessionCookieFor(app.db, other);
+    expect((await open(invoicePath, { invoiceId: invoice.id }, otherCookie)).status).toBe(404);
+
+    // The hosted invoice shows the company's tax id.
+    const hosted = await fetch(invoice.hosted_invoice_url!);
+    expect(hosted.status).toBe(200);
+    expect(await hosted.text()).toContain(ICE);
+  });
+
+  it("in English, and a talent sees no company details", async () => {
+    const { user, session } = await paidAtStripe("talent");
+    await apply(await eventsFor(session));
+    await app.db.updateTable("users").set({ locale: "en" }).where("id", "=", user.id).execute();
+    const cookie = await sessionCookieFor(app.db, user);
+    const billing = await run<{ member: MemberSummary }>(() =>
+      billingLoader(args(frenchGet("/dashboard/talent/billing", cookie), { role: "talent" })),
+    );
+    const member = billing.data!.member;
+    expect(member.company).toBeNull();
+    expect(member.history[0]).toMatchObject({ statusLabel: "Paid" });
+    expect(member.history[0]!.reference?.href).toMatch(/\/billing\/invoices\/in_/);
   });
 });
