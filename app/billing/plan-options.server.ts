@@ -1,17 +1,16 @@
 import type { DB, User } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { nextAccessPeriod } from "../access/period";
-import { formatDate, formatMoney } from "../lib/format";
-import {
-  membershipName,
-  recurringPlan,
-  recurringPriceLabel,
-  type PlanChoice,
-} from "../payments/catalog";
+import type { Words } from "../i18n/words.server";
+import { recurringPlan, type PlanChoice } from "../payments/catalog";
 import { planForRole } from "../payments/pricing";
+import { recurringPrice } from "./member-words.server";
 import { trialDaysFor } from "./subscription-checkout.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A heading starts with a capital: French plan names are written for the middle of a sentence. */
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export interface PlanOption {
   choice: PlanChoice;
@@ -39,66 +38,68 @@ export interface PlanOption {
  * catalog, dates from `now` (the trial's end, the paid year's end), the yearly saving against
  * twelve months, and why the paid-once plan exists beside the yearly one.
  */
-export async function planOptions(db: DB, user: User, now: Date): Promise<PlanOption[]> {
+export async function planOptions(db: DB, user: User, now: Date, w: Words): Promise<PlanOption[]> {
+  const { t } = w;
   const currency = env().pricingCurrency;
   const once = planForRole(user.role, currency);
   const trialDays = await trialDaysFor(db, user.id);
-  const oncePrice = formatMoney(once.amount, once.currency);
-  const yearEnds = formatDate(nextAccessPeriod(user, now).endsAt);
-  const trialEnds = formatDate(new Date(now.getTime() + trialDays * DAY_MS));
+  const oncePrice = w.money(once);
+  const yearEnds = w.date(nextAccessPeriod(user, now).endsAt);
+  const trialEnds = w.date(new Date(now.getTime() + trialDays * DAY_MS));
   const monthly = recurringPlan(user.role, "monthly", currency);
   const yearly = recurringPlan(user.role, "yearly", currency);
-  const saving = monthly.amount * 12 - yearly.amount;
+  const saving = w.money({ amount: monthly.amount * 12 - yearly.amount, currency });
+  const saves = monthly.amount * 12 - yearly.amount > 0;
 
   const onceOption: PlanOption = {
     choice: "once",
-    label: "Annual, paid once",
-    heading: `${once.name}, paid once`,
-    price: `${oncePrice} for one year`,
-    next: `You pay ${oncePrice} once for a year of access; it does not renew by itself.`,
+    label: t("payment:options.once.label"),
+    heading: upperFirst(t("payment:options.once.heading", { plan: w.plan(once.id, once.name) })),
+    price: t("payment:options.once.price", { amount: oncePrice }),
+    next: t("payment:options.once.next", { amount: oncePrice }),
     today: oncePrice,
     firstCharge: null,
     points: [
-      `Pay ${oncePrice} today, access until ${yearEnds}.`,
-      "No card is kept and nothing renews: pay again only if you want another year.",
+      t("payment:options.once.pointPay", { amount: oncePrice, date: yearEnds }),
+      t("payment:options.once.pointNoCard"),
     ],
-    tag: "No renewal",
-    submitLabel: `Pay ${oncePrice}`,
+    tag: t("payment:options.once.tag"),
+    submitLabel: t("payment:options.once.submit", { amount: oncePrice }),
   };
   const recurring = [monthly, yearly].map((plan): PlanOption => {
-    const price = recurringPriceLabel(plan);
-    const amount = formatMoney(plan.amount, plan.currency);
-    const every = plan.interval === "month" ? "every month" : "every year";
+    const price = recurringPrice(w, plan);
+    const amount = w.money(plan);
+    const monthlyPlan = plan.interval === "month";
     const trial = trialDays > 0;
+    const firstCharge = t("payment:options.firstCharge", { amount, date: trialEnds });
     return {
       choice: plan.choice,
-      label:
-        plan.choice === "monthly"
-          ? "Monthly, renews automatically"
-          : "Yearly, renews automatically",
-      heading: `${membershipName(user.role)}, ${plan.choice}`,
+      label: monthlyPlan ? t("payment:options.monthly.label") : t("payment:options.yearly.label"),
+      heading: upperFirst(w.plan(plan.id, plan.name)),
       price,
       next: trial
-        ? `${trialDays} days free, then ${price}. Cancel any time.`
-        : `${price}, renewing until you cancel.`,
-      today: trial ? "Nothing" : amount,
-      firstCharge: trial ? `${amount} on ${trialEnds}` : null,
+        ? t("payment:options.nextTrial", { count: trialDays, price })
+        : t("payment:options.next", { price }),
+      today: trial ? t("payment:options.nothing") : amount,
+      firstCharge: trial ? firstCharge : null,
       points: [
         trial
-          ? `${trialDays} days free: nothing to pay today, first charge ${amount} on ${trialEnds}.`
-          : `Pay ${amount} today.`,
-        `Then ${amount} ${every} until you cancel; cancel any time from your billing page.`,
-        ...(plan.interval === "year" && saving > 0
-          ? [`Saves ${formatMoney(saving, plan.currency)} a year against paying monthly.`]
-          : []),
+          ? t("payment:options.pointTrial", { count: trialDays, amount, date: trialEnds })
+          : t("payment:options.pointPay", { amount }),
+        monthlyPlan
+          ? t("payment:options.pointThenMonthly", { amount })
+          : t("payment:options.pointThenYearly", { amount }),
+        ...(!monthlyPlan && saves ? [t("payment:options.pointSaves", { amount: saving })] : []),
       ],
       tag:
-        plan.interval === "year" && saving > 0
-          ? `Save ${formatMoney(saving, plan.currency)}`
+        !monthlyPlan && saves
+          ? t("payment:options.tagSave", { amount: saving })
           : trial
-            ? `${trialDays} days free`
+            ? t("payment:options.tagTrial", { count: trialDays })
             : null,
-      submitLabel: trial ? "Start free trial" : `Pay ${amount} and subscribe`,
+      submitLabel: trial
+        ? t("payment:options.submitTrial")
+        : t("payment:options.submitSubscribe", { amount }),
     };
   });
   return [onceOption, ...recurring];

@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 import { z } from "zod";
-import type { SubscriptionStatus } from "../../db/schema";
+import type { Role, SubscriptionStatus } from "../../db/schema";
 import { planOptions } from "../billing/plan-options.server";
 import {
   ALREADY_SUBSCRIBED,
@@ -18,8 +19,9 @@ import { parseForm, readForm } from "../lib/forms.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { stripe } from "../lib/stripe.server";
 import { canPay, effectiveStatus } from "../access/period";
-import { formatDate } from "../lib/format";
-import { roleLabel } from "../lib/roles";
+import type { RouteHandle } from "../i18n/handle";
+import { translateMessage } from "../i18n/messages";
+import { requestWords } from "../i18n/words.server";
 import { isPlanChoice, type PlanChoice } from "../payments/catalog";
 import { planFor, renewableFrom, startCheckout } from "../payments/checkout.server";
 import { retryAfterHeaders } from "../lib/rate-limit.server";
@@ -27,27 +29,31 @@ import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-l
 
 export const headers = retryAfterHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? data.plan.name : "Payment"} | Talents Acting` },
-];
+export const handle: RouteHandle = {
+  i18n: ["payment", "billing"],
+  title: (t, data) => {
+    const name = (data as { plan?: { name?: string } } | undefined)?.plan?.name;
+    return name ? name.charAt(0).toUpperCase() + name.slice(1) : t("payment:page.title");
+  },
+};
 
 const STATUS_LABELS: Record<Exclude<SubscriptionStatus, "ACTIVE">, string> = {
-  NONE: "None",
-  EXPIRED: "Expired",
-  CANCELLED: "Cancelled",
+  NONE: "payment:page.statusNone",
+  EXPIRED: "payment:page.statusExpired",
+  CANCELLED: "payment:page.statusCancelled",
+};
+
+const DESCRIPTIONS: Record<Role, string> = {
+  talent: "payment:page.description.talent",
+  professional: "payment:page.description.professional",
+  company: "payment:page.description.company",
 };
 
 /** Messages for ?status= when the user comes back here from elsewhere. */
 const NOTICES: Record<string, { tone: "ok" | "warn" | "bad"; text: string }> = {
-  cancelled: { tone: "warn", text: "Payment cancelled, nothing was charged." },
-  declined: {
-    tone: "bad",
-    text: "Your payment was declined and nothing was charged. You can try again with another card.",
-  },
-  expired: {
-    tone: "warn",
-    text: "Your checkout session expired before it was paid. Nothing was charged; start again below.",
-  },
+  cancelled: { tone: "warn", text: "payment:page.notice.cancelled" },
+  declined: { tone: "bad", text: "payment:page.notice.declined" },
+  expired: { tone: "warn", text: "payment:page.notice.expired" },
 };
 
 /**
@@ -66,23 +72,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = clockNow();
   const plan = planFor(user);
   const status = effectiveStatus(user, now);
-  const accessEnds = user.access_expires_at ? formatDate(user.access_expires_at) : null;
+  const w = await requestWords(request);
+  const accessEnds = user.access_expires_at ? w.date(user.access_expires_at) : null;
   const payable = canPay(user, now);
   const running = await findRunningSubscription(db(), user.id);
   return {
-    user: { name: user.name, role: user.role, roleLabel: roleLabel(user.role) },
-    plan: { name: plan.name, description: plan.description },
-    options: running || !payable ? [] : await planOptions(db(), user, now),
+    user: { name: user.name, role: user.role },
+    plan: { name: w.plan(plan.id, plan.name), description: w.t(DESCRIPTIONS[user.role]) },
+    options: running || !payable ? [] : await planOptions(db(), user, now, w),
     statusLabel:
       status === "ACTIVE" && accessEnds
-        ? `Active until ${accessEnds}`
-        : STATUS_LABELS[status === "ACTIVE" ? "NONE" : status],
+        ? w.t("payment:page.statusActive", { date: accessEnds })
+        : w.t(STATUS_LABELS[status === "ACTIVE" ? "NONE" : status]),
     renewing: status === "ACTIVE",
     canPay: payable && !running,
     subscribed: running !== undefined,
     accessEnds,
     renewFrom:
-      !payable && user.access_expires_at ? formatDate(renewableFrom(user.access_expires_at)) : null,
+      !payable && user.access_expires_at ? w.date(renewableFrom(user.access_expires_at)) : null,
     billingPath: `/dashboard/${user.role}/billing`,
     notice: NOTICES[new URL(request.url).searchParams.get("status") ?? ""] ?? null,
   };
@@ -133,6 +140,8 @@ export default function PaymentPage() {
     notice,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("payment");
+  const strong = { strong: <strong /> };
 
   return (
     <>
@@ -148,26 +157,35 @@ export default function PaymentPage() {
             ))}
           </h1>
         ) : (
-          <h1>{plan.name}</h1>
+          <h1>{plan.name.charAt(0).toUpperCase() + plan.name.slice(1)}</h1>
         )}
-        {notice ? <p className={`notice ${notice.tone}`}>{notice.text}</p> : null}
+        {notice ? <p className={`notice ${notice.tone}`}>{t(notice.text)}</p> : null}
         {actionData?.error ? (
           <p className="notice bad" role="alert">
-            {actionData.error}
+            {translateMessage(t, actionData.error)}
           </p>
         ) : null}
         <p className="muted">
-          {plan.description} Your status: <strong>{statusLabel}</strong>.
+          {plan.description}{" "}
+          <Trans
+            t={t}
+            i18nKey="payment:page.status"
+            values={{ status: statusLabel }}
+            components={strong}
+          />
         </p>
         {subscribed ? (
           <p className="notice ok">
-            You already have a subscription that renews by itself, so there is nothing to pay here.{" "}
-            <Link to={billingPath}>Manage it on your billing page</Link>.
+            <Trans
+              t={t}
+              i18nKey="payment:page.subscribed"
+              components={{ billing: <Link to={billingPath} /> }}
+            />
           </p>
         ) : canPay ? (
           <Form method="post" className="plan-form">
             <fieldset className="plan-cards">
-              <legend className="visually-hidden">Choose your plan</legend>
+              <legend className="visually-hidden">{t("payment:page.choose")}</legend>
               {options.map((option) => (
                 <div key={option.choice} className="plan-card">
                   <input
@@ -185,9 +203,17 @@ export default function PaymentPage() {
                   <div id={`plan-${option.choice}-details`}>
                     <p className="plan-price nowrap">{option.price}</p>
                     <p className="muted">
-                      Today: <strong>{option.today}</strong>
+                      <Trans
+                        t={t}
+                        i18nKey="payment:page.today"
+                        values={{ amount: option.today }}
+                        components={strong}
+                      />
                       {option.firstCharge ? (
-                        <> &middot; First charge: {option.firstCharge}</>
+                        <>
+                          {" "}
+                          &middot; {t("payment:page.firstCharge", { value: option.firstCharge })}
+                        </>
                       ) : null}
                     </p>
                     <ul>
@@ -202,17 +228,17 @@ export default function PaymentPage() {
             <div className="summary" aria-live="polite">
               {options.map((option) => (
                 <p key={option.choice} className={`when-${option.choice}`}>
-                  <strong>Today: {option.today}.</strong>{" "}
+                  <strong>{t("payment:page.summaryToday", { amount: option.today })}</strong>{" "}
                   {option.firstCharge
-                    ? `First charge: ${option.firstCharge}. `
+                    ? `${t("payment:page.summaryFirstCharge", { value: option.firstCharge })} `
                     : option.choice === "once"
-                      ? "Nothing renews. "
+                      ? `${t("payment:page.summaryNoRenewal")} `
                       : ""}
                   {option.next}
                 </p>
               ))}
             </div>
-            <StatusButton pendingLabel="Opening secure checkout...">
+            <StatusButton pendingLabel={t("payment:page.opening")}>
               {options.map((option) => (
                 <span key={option.choice} className={`when-${option.choice}`}>
                   {option.submitLabel}
@@ -220,29 +246,24 @@ export default function PaymentPage() {
               ))}
             </StatusButton>
             <p className="muted">
-              {renewing
-                ? "Renewing the annual plan adds one year after your current end date. "
-                : ""}
-              You enter your card on Stripe&apos;s secure page and come back here.
+              {renewing ? `${t("payment:page.renewing")} ` : ""}
+              {t("payment:page.secure")}
             </p>
             <details>
-              <summary>Why two annual plans?</summary>
+              <summary>{t("payment:page.whyTwo")}</summary>
               <p>
-                <strong>Annual, paid once</strong> is for members who would rather not leave a card
-                with us: you pay for one year, no card is kept and nothing renews.{" "}
-                <strong>Yearly</strong> costs the same but renews by itself until you cancel, and a
-                first subscription starts with a free trial.
+                <Trans t={t} i18nKey="payment:page.whyTwoAnswer" components={strong} />
               </p>
             </details>
           </Form>
         ) : (
           <p className="notice ok">
-            Your access is active until {accessEnds}; you can renew from {renewFrom}.
+            {t("payment:page.activeUntil", { date: accessEnds, renewFrom })}
           </p>
         )}
         <p>
-          <Link to={billingPath}>Billing and receipts</Link> |{" "}
-          <Link to={`/dashboard/${user.role}`}>Back to your dashboard</Link>
+          <Link to={billingPath}>{t("billing:action.viewBilling")}</Link> |{" "}
+          <Link to={`/dashboard/${user.role}`}>{t("billing:page.back")}</Link>
         </p>
       </main>
     </>

@@ -58,19 +58,19 @@ describe("subscription-mode Checkout from the payment page", () => {
       expect.objectContaining({
         choice: "once",
         label: expect.stringContaining("paid once"),
-        price: "300 MAD for one year",
-        submitLabel: "Pay 300 MAD",
+        price: "MAD\u00a0300.00 for one year",
+        submitLabel: "Pay MAD\u00a0300.00",
       }),
       expect.objectContaining({
         choice: "monthly",
         label: expect.stringContaining("Monthly"),
-        next: "180 days free, then 30 MAD a month. Cancel any time.",
+        next: "180 days free, then MAD\u00a030.00 a month. Cancel any time.",
         submitLabel: "Start free trial",
       }),
       expect.objectContaining({
         choice: "yearly",
         label: expect.stringContaining("Yearly"),
-        next: "180 days free, then 300 MAD a year. Cancel any time.",
+        next: "180 days free, then MAD\u00a0300.00 a year. Cancel any time.",
         submitLabel: "Start free trial",
       }),
     ]);
@@ -204,9 +204,9 @@ describe("subscription-mode Checkout from the payment page", () => {
       payLoader(args(getRequest("/dashboard/company/payment", cookie), { role: "company" })),
     );
     expect(page.data?.options.map((o) => o.submitLabel)).toEqual([
-      "Pay 3,500 MAD",
-      "Pay 350 MAD and subscribe",
-      "Pay 3,500 MAD and subscribe",
+      "Pay MAD\u00a03,500.00",
+      "Pay MAD\u00a0350.00 and subscribe",
+      "Pay MAD\u00a03,500.00 and subscribe",
     ]);
     const second = await submit(user, cookie, { plan: "monthly" });
     expect(second.status).toBe(303);

@@ -77,7 +77,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto("/dashboard/talent/payment");
       await expect(page.getByLabel(/paid once/)).toBeChecked();
       await page.getByLabel(/Monthly/).check();
-      await expect(page.getByText("180 days free, then 30 MAD a month")).toBeVisible();
+      await expect(page.getByText("180 days free, then MAD 30.00 a month")).toBeVisible();
       await page.getByRole("button", { name: "Start free trial" }).click();
       await new StripeCheckoutPage(page).pay({ number: CARDS.success, email: account.email });
 
@@ -104,7 +104,7 @@ for (const javaScriptEnabled of [true, false]) {
         page
           .getByRole("row")
           .filter({ hasText: "renewal" })
-          .filter({ hasText: "30 MAD" })
+          .filter({ hasText: "MAD 30.00" })
           .filter({ hasText: "Paid" }),
       ).toBeVisible();
 

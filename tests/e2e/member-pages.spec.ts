@@ -88,7 +88,7 @@ async function checkout(page: Page, account: Account, card: string): Promise<voi
 
 async function payOnce(page: Page, account: Account): Promise<void> {
   await page.goto(`/dashboard/${account.role}/payment`);
-  await page.getByRole("button", { name: "Pay 300 MAD" }).click();
+  await page.getByRole("button", { name: "Pay MAD 300.00" }).click();
   await checkout(page, account, CARDS.success);
   await expect(page.getByRole("heading", { name: "Payment successful" })).toBeVisible();
 }
@@ -197,8 +197,8 @@ test.describe("member pages in every state, phone and desktop", () => {
     });
     // A trial never shows a 0 MAD charge, and names its first charge.
     await page.goto("/dashboard/talent/billing");
-    await expect(page.getByText(/(^|\s)0 MAD/)).toHaveCount(0);
-    await expect(page.getByTestId("next-charge")).toHaveText(/^30 MAD on \d{1,2} \w+ \d{4}$/);
+    await expect(page.getByText(/MAD\s0\.00/)).toHaveCount(0);
+    await expect(page.getByTestId("next-charge")).toHaveText(/^MAD\s30\.00 on \d{1,2} \w+ \d{4}$/);
 
     const { clockId, subscription } = await memberClock(account.email);
     await advanceClock(clockId, (subscription?.trial_end ?? 0) + 2 * 3600);
@@ -209,7 +209,7 @@ test.describe("member pages in every state, phone and desktop", () => {
       payment: /already have a subscription/,
     });
     await page.goto("/dashboard/talent");
-    await expect(page.getByRole("row").filter({ hasText: "renewal" })).toContainText("30 MAD");
+    await expect(page.getByRole("row").filter({ hasText: "renewal" })).toContainText(/MAD\s30\.00/);
 
     await stripe.subscriptions.update(subscription!.id, { cancel_at_period_end: true });
     await waitForStatus(page, "talent", /^Cancels on /);
@@ -226,7 +226,7 @@ test.describe("member pages in every state, phone and desktop", () => {
       status: /^Cancelled, access ended on \d{1,2} \w+ \d{4}$/,
       primary: { kind: "subscribe_again", name: /^Subscribe again$/ },
       secondary: { kind: "manage_billing", name: /^Manage billing$/ },
-      payment: /Pay 30 MAD and subscribe/,
+      payment: /Pay MAD\s30\.00 and subscribe/,
     });
   });
 
@@ -245,7 +245,7 @@ test.describe("member pages in every state, phone and desktop", () => {
     await checkPages(browser, page, account, {
       status: /^Payment failed$/,
       primary: { kind: "update_card", name: /^Update your card$/ },
-      secondary: { kind: "pay_invoice", name: /^Pay the open invoice \(30 MAD\)$/ },
+      secondary: { kind: "pay_invoice", name: /^Pay the open invoice \(MAD\s30\.00\)$/ },
       payment: /already have a subscription/,
     });
     await page.goto("/dashboard/talent/billing");
@@ -273,8 +273,8 @@ test.describe("member pages in every state, phone and desktop", () => {
     try {
       await checkPages(browser, page, account, {
         status: /^Expired on \d{1,2} \w+ \d{4}$/,
-        primary: { kind: "renew", name: /^Renew for 300 MAD$/ },
-        payment: /Pay 300 MAD/,
+        primary: { kind: "renew", name: /^Renew for MAD\s300\.00$/ },
+        payment: /Pay MAD\s300\.00/,
       });
     } finally {
       await page.request.post("/test/clock", { form: { offsetMs: "0" } });
@@ -361,7 +361,7 @@ test("keyboard only: register, choose a plan and pay", async ({ page }) => {
   await expect(heading("Professional access, monthly")).toBeVisible();
   await expect(page.getByRole("button", { name: "Start free trial" })).toBeVisible();
   await page.keyboard.press("ArrowLeft");
-  await expect(page.getByRole("button", { name: "Pay 1,500 MAD" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Pay MAD 1,500.00" })).toBeVisible();
   await tabTo("button[type=submit]");
   await page.keyboard.press("Enter");
 

@@ -10,7 +10,7 @@ test("a talent registers and pays with JavaScript disabled", async ({ page }) =>
   await register(page, account);
 
   await page.goto("/dashboard/talent/payment");
-  await page.getByRole("button", { name: "Pay 300 MAD" }).click();
+  await page.getByRole("button", { name: "Pay MAD 300.00" }).click();
   const checkout = new StripeCheckoutPage(page);
   await checkout.pay({ number: CARDS.success, email: account.email, name: account.name });
 

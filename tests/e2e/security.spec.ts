@@ -22,8 +22,8 @@ async function payingMemberJourney(page: Page): Promise<void> {
   const account = newAccount("talent");
   await register(page, account);
   await page.goto("/dashboard/talent/payment");
-  await expect(page.getByRole("button", { name: "Pay 300 MAD" })).toBeVisible();
-  await page.getByRole("button", { name: "Pay 300 MAD" }).click();
+  await expect(page.getByRole("button", { name: "Pay MAD 300.00" })).toBeVisible();
+  await page.getByRole("button", { name: "Pay MAD 300.00" }).click();
   await new StripeCheckoutPage(page).pay({
     number: CARDS.success,
     email: account.email,

@@ -26,7 +26,7 @@ async function paidMember(browser: Browser, javaScriptEnabled: boolean): Promise
   const account = newAccount("talent");
   await register(page, account);
   await page.goto("/dashboard/talent/payment");
-  await page.getByRole("button", { name: "Pay 300 MAD" }).click();
+  await page.getByRole("button", { name: "Pay MAD 300.00" }).click();
   await new StripeCheckoutPage(page).pay({
     number: CARDS.success,
     email: account.email,

@@ -55,7 +55,7 @@ describe("/dashboard/$role/payment", () => {
       plan: { name: "Professional annual access" },
     });
     expect(data?.options.map((o) => [o.choice, o.today, o.submitLabel])).toEqual([
-      ["once", "1,500 MAD", "Pay 1,500 MAD"],
+      ["once", "MAD\u00a01,500.00", "Pay MAD\u00a01,500.00"],
       ["monthly", "Nothing", "Start free trial"],
       ["yearly", "Nothing", "Start free trial"],
     ]);

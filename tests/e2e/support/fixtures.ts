@@ -10,9 +10,9 @@ export const ROLE_LABEL: Record<Role, string> = {
   company: "Company",
 };
 export const PRICE_LABEL: Record<Role, string> = {
-  talent: "300 MAD",
-  professional: "1,500 MAD",
-  company: "3,500 MAD",
+  talent: "MAD 300.00",
+  professional: "MAD 1,500.00",
+  company: "MAD 3,500.00",
 };
 
 export const CARDS = {
