@@ -24,7 +24,7 @@ import {
   STAFF_PASSWORD,
   staffMember,
   staffPost,
-} from "./support";
+} from "../support/staff";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let app: TestApp;

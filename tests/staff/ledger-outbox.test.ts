@@ -12,7 +12,7 @@ import { loader as emailHtmlLoader } from "../../app/routes/staff.emails.$id_.ht
 import type { Message } from "../../app/i18n/messages";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { args, getRequest, run } from "../support/requests";
-import { auditRows, english, nonce, plainMember, staffMember, staffPost } from "./support";
+import { auditRows, english, nonce, plainMember, staffMember, staffPost } from "../support/staff";
 
 let app: TestAppWithStripe;
 let db: Kysely<Database>;

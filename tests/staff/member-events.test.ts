@@ -8,7 +8,7 @@ import { setupTestApp, type TestApp } from "../support/app";
 import { createUser } from "../support/factories";
 import { args, getRequest, run } from "../support/requests";
 import { stripeEvent } from "../support/stripe-events";
-import { paidCustomer, staffMember } from "./support";
+import { paidCustomer, staffMember } from "../support/staff";
 
 // The member page lists every Stripe event that concerned the member: found through the
 // customer and PaymentIntent ids the ledger records when an event arrives, newest first, 50 a

@@ -10,7 +10,7 @@ import { moneyCsvStream } from "../../app/staff/payments-list.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser } from "../support/factories";
 import { args, getRequest, run } from "../support/requests";
-import { plainMember, staffMember } from "./support";
+import { plainMember, staffMember } from "../support/staff";
 
 let app: TestApp;
 let db: Kysely<Database>;

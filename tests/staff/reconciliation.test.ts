@@ -11,7 +11,7 @@ import {
   setupTestAppWithStripe,
   type TestAppWithStripe,
 } from "../support/stripe-sim";
-import { plainMember, staffMember } from "./support";
+import { plainMember, staffMember } from "../support/staff";
 
 let app: TestAppWithStripe;
 let hook: RouteServer;

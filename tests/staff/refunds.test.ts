@@ -11,7 +11,7 @@ import {
   setupTestAppWithStripe,
   type TestAppWithStripe,
 } from "../support/stripe-sim";
-import { auditRows, english, nonce, staffMember, staffPost } from "./support";
+import { auditRows, english, nonce, staffMember, staffPost } from "../support/staff";
 import type { MemberActionData } from "../../app/staff/member-page.server";
 
 // Refunds from the member page against the stand-in, whose signed webhooks reach the real

@@ -24,7 +24,7 @@ import { INVOICE_STATUSES } from "../../app/staff/constants";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 import { createUser } from "../support/factories";
 import { args, getRequest, run } from "../support/requests";
-import { paidCustomer, staffMember } from "./support";
+import { paidCustomer, staffMember } from "../support/staff";
 
 // Every /staff page rendered on the server in French and in English, with rows in every list:
 // no key is missing from either catalog, and no heading, label, column or button is left in

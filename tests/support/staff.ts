@@ -1,8 +1,10 @@
+// The staff part of the test harness: staff and member accounts with sessions, staff form POSTs
+// as a browser on this site sends them, nonces as the pages render them, the audit log.
 import type { Kysely } from "kysely";
 import type { Database, User } from "../../db/schema";
 import { hashPassword } from "../../app/lib/password.server";
-import { createUser, sessionCookieFor } from "../support/factories";
-import { TEST_APP_URL } from "../support/app";
+import { createUser, sessionCookieFor } from "./factories";
+import { TEST_APP_URL } from "./app";
 import { translator } from "../../app/i18n/i18next.server";
 import { translateMessage, type Message } from "../../app/i18n/messages";
 
