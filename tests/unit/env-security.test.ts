@@ -6,6 +6,7 @@ import {
   EMBEDDED_STRIPE_KEY,
   isLoopbackHost,
   isLowEntropy,
+  MIN_METRICS_TOKEN_LENGTH,
   parseEnv,
   PUBLISHED_SECRETS,
 } from "~/lib/env.server";
@@ -206,6 +207,13 @@ describe("boot check of a deployment reachable from outside", () => {
     expect(
       problemsOf({ ...PRODUCTION, NODE_ENV: undefined, POSTMARK_SERVER_TOKEN: undefined }),
     ).toBe("");
+  });
+
+  it("refuses a deployment without METRICS_TOKEN or with one shorter than the minimum", () => {
+    expect(problemsOf({ ...PRODUCTION, METRICS_TOKEN: undefined })).toMatch(/- METRICS_TOKEN:/);
+    expect(
+      problemsOf({ ...PRODUCTION, METRICS_TOKEN: "m".repeat(MIN_METRICS_TOKEN_LENGTH - 1) }),
+    ).toMatch(/- METRICS_TOKEN:/);
   });
 
   it("keeps the local defaults working on a loopback APP_URL, also in production mode", () => {
