@@ -9,7 +9,8 @@ export const EVENTS_PAGE_SIZE = 50;
  * The Stripe events that concerned a member, newest first, a page of `limit` by keyset on the
  * ledger's id: those whose object belongs to one of the member's customers (Checkout Sessions,
  * PaymentIntents, charges, invoices, subscriptions, the customer itself) or to one of their
- * PaymentIntents (refunds, disputes). Each of the two reads walks its partial index on
+ * PaymentIntents (refunds, disputes), and the events that changed one of their subscriptions
+ * (ledger rows older than migration 83 record neither id). Each of the two reads walks its partial index on
  * (customer or PaymentIntent, id) from the newest and stops after a page.
  */
 export async function memberEvents(
@@ -17,6 +18,8 @@ export async function memberEvents(
   subject: {
     customers: (string | null)[];
     paymentIntents: (string | null)[];
+    /** event ids known otherwise (the causes of subscription status changes) */
+    eventIds?: string[];
     before: number | null;
   },
   limit = EVENTS_PAGE_SIZE,
@@ -24,7 +27,10 @@ export async function memberEvents(
   const ids = (values: (string | null)[]) => [
     ...new Set(values.filter((v): v is string => v !== null && v !== "")),
   ];
-  const read = (column: "stripe_customer_id" | "stripe_payment_intent_id", values: string[]) => {
+  const read = (
+    column: "stripe_customer_id" | "stripe_payment_intent_id" | "event_id",
+    values: string[],
+  ) => {
     if (values.length === 0) return Promise.resolve([]);
     let select = database
       .selectFrom("stripe_webhook_events")
@@ -35,11 +41,12 @@ export async function memberEvents(
     if (subject.before !== null) select = select.where("id", "<", subject.before);
     return select.execute();
   };
-  const [byCustomer, byPaymentIntent] = await Promise.all([
+  const found = await Promise.all([
     read("stripe_customer_id", ids(subject.customers)),
     read("stripe_payment_intent_id", ids(subject.paymentIntents)),
+    read("event_id", ids(subject.eventIds ?? [])),
   ]);
-  const merged = new Map([...byCustomer, ...byPaymentIntent].map((e) => [e.id, e]));
+  const merged = new Map(found.flat().map((e) => [e.id, e]));
   const rows = [...merged.values()].sort((a, b) => b.id - a.id).slice(0, limit + 1);
   const events = rows.slice(0, limit);
   return { events, next: rows.length > limit ? (events.at(-1)?.id ?? null) : null };
@@ -139,6 +146,7 @@ export async function memberDetail(
       ...payments.map((p) => p.stripe_customer_id),
     ],
     paymentIntents: payments.map((p) => p.stripe_payment_intent_id),
+    eventIds: history.map((h) => h.cause).filter((cause) => cause.startsWith("evt_")),
     before: eventsBefore,
   });
   return {

@@ -178,6 +178,68 @@ describe("the Stripe events on the member page", () => {
     );
   });
 
+  it("also lists events older than the ledger's subject columns that changed the member's subscription", async () => {
+    const erin = await member("erin_ev");
+    const now = new Date().toISOString();
+    await db
+      .insertInto("subscriptions")
+      .values({
+        stripe_subscription_id: "sub_erin_ev",
+        user_id: erin.id,
+        stripe_customer_id: "cus_erin_ev",
+        plan: "talent_monthly",
+        interval: "month",
+        stripe_price_id: "price_erin_ev",
+        amount: 3000,
+        currency: "mad",
+        status: "active",
+        current_period_start: now,
+        current_period_end: now,
+        trial_start: null,
+        trial_end: null,
+        cancel_at_period_end: 0,
+        cancel_at: null,
+        canceled_at: null,
+        ended_at: null,
+        cancellation_reason: null,
+        card_brand: null,
+        card_last4: null,
+        latest_invoice_id: null,
+        stripe_created_at: now,
+        synced_at: now,
+        created_at: now,
+      })
+      .execute();
+    // a ledger row as migration 83 found it: no customer, no PaymentIntent
+    await db
+      .insertInto("stripe_webhook_events")
+      .values({
+        event_id: "evt_erin_before_83",
+        event_type: "customer.subscription.created",
+        processed: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto("subscription_status_history")
+      .values({
+        stripe_subscription_id: "sub_erin_ev",
+        from_status: null,
+        to_status: "active",
+        cause: "evt_erin_before_83",
+        at: now,
+      })
+      .execute();
+    const later = await deliver("invoice.paid", {
+      object: "invoice",
+      id: "in_erin",
+      customer: "cus_erin_ev",
+    });
+    const page = await memberPage(erin.id);
+    expect(page.data!.events.map((e) => e.id)).toEqual([later, "evt_erin_before_83"]);
+  });
+
   it("a member with no customer and no payment has no events; a bad cursor is ignored", async () => {
     const dave = await createUser(db, { name: "Dave" });
     const page = await memberPage(dave.id, "?events=garbage");
