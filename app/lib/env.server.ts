@@ -1,10 +1,15 @@
 import { z } from "zod";
+import {
+  DEFAULT_DB_PATH as STAND_IN_DB_PATH,
+  DEFAULT_PORT as STAND_IN_PORT,
+  DEFAULT_WEBHOOK_SECRET as STAND_IN_WEBHOOK_SECRET,
+} from "../../stripe-sim/options";
 
-/** The signing secret the embedded Stripe stand-in uses when none is configured. */
-export const EMBEDDED_WEBHOOK_SECRET = "whsec_stripe_sim_local_default_secret";
+/** The signing secret the embedded Stripe stand-in uses when none is configured (its default). */
+export const EMBEDDED_WEBHOOK_SECRET = STAND_IN_WEBHOOK_SECRET;
 /** Any sk_test_ key works against the stand-in; this one marks the embedded default. */
 export const EMBEDDED_STRIPE_KEY = "sk_test_stripe_sim_embedded";
-export const DEFAULT_STRIPE_SIM_PORT = 12111;
+export const DEFAULT_STRIPE_SIM_PORT = STAND_IN_PORT;
 const EMBEDDED_SESSION_SECRET = "embedded-dev-session-secret-not-for-production";
 const REAL_STRIPE_API_BASE = "https://api.stripe.com";
 const ENV_EXAMPLE_SESSION_SECRET = "local-session-secret-change-me-in-production";
@@ -299,7 +304,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       apiBase: stripeApiBase,
       usesStandIn,
       isLiveKey,
-      standIn: { port: raw.STRIPE_SIM_PORT, dbPath: raw.STRIPE_SIM_DB ?? "./data/stripe-sim.db" },
+      standIn: { port: raw.STRIPE_SIM_PORT, dbPath: raw.STRIPE_SIM_DB ?? STAND_IN_DB_PATH },
     },
     postmark: {
       serverToken: raw.POSTMARK_SERVER_TOKEN,
