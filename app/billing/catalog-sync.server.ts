@@ -131,3 +131,26 @@ export async function priceIdFor(plan: RecurringPlan, stripe?: Stripe): Promise<
   if (!entry) throw new Error(`Plan ${plan.id} is not in the synced catalog`);
   return entry.priceId;
 }
+
+/** A price the catalog has (or had): its plan and role. */
+export interface CatalogEntry {
+  plan: string;
+  role: string;
+  lookupKey: string;
+}
+
+/**
+ * The catalog's prices as this process synced them, with the prices whose lookup key moved to
+ * a new one at that sync: both are the catalog's, and are recorded in catalog_prices when a
+ * subscription on them is stored, so a price the catalog once had keeps granting after later
+ * moves and restarts.
+ */
+export async function catalogKnowledge(stripe: Stripe): Promise<Map<string, CatalogEntry>> {
+  const known = new Map<string, CatalogEntry>();
+  for (const entry of (await catalogPrices(stripe)).values()) {
+    const value = { plan: entry.plan.id, role: entry.plan.role, lookupKey: entry.plan.lookupKey };
+    known.set(entry.priceId, value);
+    if (entry.replacedPriceId) known.set(entry.replacedPriceId, value);
+  }
+  return known;
+}

@@ -1,6 +1,11 @@
 import type Stripe from "stripe";
 import type { DB } from "../../db/schema";
-import { resolveSubscriptionConflict } from "./one-membership.server";
+import {
+  memberOfCustomer,
+  settleForSession,
+  settleMembership,
+  settlementNote,
+} from "./one-membership.server";
 import { invoiceSubscriptionId, syncSubscription, type SyncResult } from "./sync.server";
 
 // The billing side of the Stripe event table (app/stripe-events/table.server.ts): every
@@ -19,13 +24,17 @@ export async function syncForEvent(
 ): Promise<string> {
   const { subscriptionId, invoiceId } = subscriptionIdOf(event);
   if (!subscriptionId) return "not a subscription's object; nothing to sync";
+  // One membership at a time: a later product is ended at Stripe before this sync reads it.
+  const settled = STARTS_A_MEMBERSHIP.has(event.type)
+    ? await settleCustomer(db, stripe, event, now)
+    : null;
   const result = await syncSubscription(db, stripe, subscriptionId, {
     cause: event.id,
     eventType: event.type,
     invoiceId,
     now,
   });
-  return withConflict(db, stripe, subscriptionId, result, now);
+  return withSettlement(result, settled);
 }
 
 /** Syncs the subscription a subscription-mode Checkout Session created; returns the note. */
@@ -41,12 +50,13 @@ export async function syncForCheckout(
       ? session.subscription
       : (session.subscription?.id ?? null);
   if (!subscriptionId) return "session has no subscription";
+  const settled = await settleForSession(db, stripe, session, now);
   const result = await syncSubscription(db, stripe, subscriptionId, {
     cause: event.id,
     eventType: event.type,
     now,
   });
-  return withConflict(db, stripe, subscriptionId, result, now);
+  return withSettlement(result, settled);
 }
 
 function subscriptionIdOf(event: Stripe.Event): {
@@ -68,18 +78,34 @@ function subscriptionIdOf(event: Stripe.Event): {
   return { subscriptionId: null, invoiceId: null };
 }
 
-/** After a sync: a subscription that is a second membership is ended (one-membership.server.ts). */
-async function withConflict(
+/** The events with which a subscription can start running: each settles the membership first. */
+const STARTS_A_MEMBERSHIP = new Set<string>([
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.resumed",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+]);
+
+async function settleCustomer(
   db: DB,
   stripe: Stripe,
-  subscriptionId: string,
-  result: SyncResult,
+  event: Stripe.Event,
   now: Date,
-): Promise<string> {
+): Promise<string | null> {
+  const customer = (event.data.object as { customer?: string | { id: string } | null }).customer;
+  const userId = await memberOfCustomer(
+    db,
+    typeof customer === "string" ? customer : (customer?.id ?? null),
+  );
+  return userId === null
+    ? null
+    : settlementNote(await settleMembership(db, stripe, userId, now, { subscriptionEvent: true }));
+}
+
+function withSettlement(result: SyncResult, settled: string | null): string {
   const note = syncNote(result);
-  if (result.kind !== "synced") return note;
-  const resolved = await resolveSubscriptionConflict(db, stripe, subscriptionId, now);
-  return resolved ? `${note}; ${resolved}` : note;
+  return settled ? `${note}; ${settled}` : note;
 }
 
 function syncNote(result: SyncResult): string {

@@ -15,7 +15,7 @@ import {
   type SubscriptionFacts as MemberSubscriptionFacts,
 } from "./member-view";
 import { withKeyLock } from "./key-lock.server";
-import { catalogPrices } from "./catalog-sync.server";
+import { catalogKnowledge, type CatalogEntry } from "./catalog-sync.server";
 import { recordConflict } from "./conflicts.server";
 import { earlierMembership, resolvedAsConflict } from "./one-membership.server";
 
@@ -160,29 +160,6 @@ async function cardOf(
   return fallback && typeof fallback !== "string" && fallback.card
     ? { brand: fallback.card.brand, last4: fallback.card.last4 }
     : null;
-}
-
-/** A price the catalog has (or had): its plan and role. */
-export interface CatalogEntry {
-  plan: string;
-  role: string;
-  lookupKey: string;
-}
-
-/**
- * The catalog's prices as this process synced them, with the prices whose lookup key moved to
- * a new one at that sync: both are the catalog's, and are recorded in catalog_prices when a
- * subscription on them is stored, so a price the catalog once had keeps granting after later
- * moves and restarts.
- */
-export async function catalogKnowledge(stripe: Stripe): Promise<Map<string, CatalogEntry>> {
-  const known = new Map<string, CatalogEntry>();
-  for (const entry of (await catalogPrices(stripe)).values()) {
-    const value = { plan: entry.plan.id, role: entry.plan.role, lookupKey: entry.plan.lookupKey };
-    known.set(entry.priceId, value);
-    if (entry.replacedPriceId) known.set(entry.replacedPriceId, value);
-  }
-  return known;
 }
 
 export interface Fetched {
@@ -372,7 +349,8 @@ export async function syncFetched(
   const invoiceRows = fetched.invoices
     .filter((i) => idOf(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
-  // A second membership is ended by resolveSubscriptionConflict, whose one email says why.
+  // A second membership is ended by settleMembership (one-membership.server.ts), whose one
+  // email says why.
   const second =
     catalogEntry !== null &&
     ((await resolvedAsConflict(db, subscription.id)) ||

@@ -27,6 +27,8 @@ export async function applyPaidCheckout(
       return `not fulfilled: ${outcome.message}`;
     case "not_one_time":
       return `not fulfilled: a ${outcome.mode}-mode session never buys the annual year`;
+    case "ended_as_second":
+      return `second membership: payment ${outcome.paymentId} refunded (${outcome.refunded}), not fulfilled`;
   }
 }
 

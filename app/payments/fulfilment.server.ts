@@ -21,7 +21,9 @@ export type FulfilmentOutcome =
   | { kind: "not_paid"; paymentStatus: string }
   | { kind: "unknown_session" }
   | { kind: "mismatch"; paymentId: number; message: string }
-  | { kind: "not_one_time"; mode: string };
+  | { kind: "not_one_time"; mode: string }
+  /** ended as a second membership (decision 17): recorded paid and refunded, grants nothing */
+  | { kind: "ended_as_second"; paymentId: number; refunded: number };
 
 /**
  * Marks the payment of a paid Checkout Session as paid, extends the user's access by one year
@@ -64,6 +66,19 @@ export async function applyFulfilment(
   if (isSettled(payment.status)) {
     await recordCheckoutDocuments(trx, payment, documents, buyerDetails(session), now);
     return { kind: "already_paid", paymentId: payment.id };
+  }
+  // Read under the payment's lock: the resolution of a second membership records the year it
+  // ends before refunding it, so a delivery running at the same time never fulfils it too.
+  const ended = await trx
+    .selectFrom("membership_conflicts")
+    .select("refund_amount")
+    .where("dedupe_key", "=", `conflict:payment:${payment.id}`)
+    .executeTakeFirst();
+  if (ended) {
+    const refunded = ended.refund_amount ?? 0;
+    await recordRefundedYear(trx, payment, session, refunded, now);
+    await recordCheckoutDocuments(trx, payment, documents, buyerDetails(session), now);
+    return { kind: "ended_as_second", paymentId: payment.id, refunded };
   }
 
   const user = await forUpdate(
@@ -362,20 +377,14 @@ export async function settleSubscriptionCheckout(
   return "checkout settled";
 }
 
-/**
- * A paid year that completed while a subscription already ran (one membership at a time,
- * decision 17): refunded at Stripe before this transaction, so it is recorded as paid and
- * refunded in full, grants nothing and sends no confirmation (the conflict's email says why).
- */
-export async function applyRefundedYear(
+/** A paid year ended as a second membership: paid and refunded in full, no access, no email. */
+async function recordRefundedYear(
   trx: DB,
+  payment: Payment,
   session: Stripe.Checkout.Session,
   refunded: number,
   now: Date,
-): Promise<string> {
-  const payment = await findPaymentForSession(trx, session, { adoptAt: now, lock: true });
-  if (!payment) return "checkout session not created by this app; ignored";
-  if (payment.status !== "pending") return "payment already settled; unchanged";
+): Promise<void> {
   const nowIso = now.toISOString();
   await trx
     .updateTable("payments")
@@ -390,5 +399,4 @@ export async function applyRefundedYear(
     .where("id", "=", payment.id)
     .where("status", "=", "pending")
     .execute();
-  return `second membership: payment ${payment.id} refunded (${refunded}), not fulfilled`;
 }

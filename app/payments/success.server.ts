@@ -28,6 +28,12 @@ const NOT_ANNUAL: CheckoutReturn = {
   message: "This page confirms the annual payment only. Your subscription is on your billing page.",
 };
 
+const REFUNDED: CheckoutReturn = {
+  kind: "problem",
+  status: 409,
+  message: "This payment was refunded. Your dashboard shows your access.",
+};
+
 /**
  * What the success page shows for `sessionId`. The session is read from Stripe on the server,
  * never trusted from the URL, and must belong to `user`. A paid session is fulfilled here too
@@ -53,12 +59,7 @@ export async function confirmCheckoutReturn(
     return { kind: "problem", status: 404, message: NOT_FOUND };
   // A subscription's reservation (or anything but the member's annual plan) never buys a year here.
   if (payment.plan !== planForRole(user.role, payment.currency).id) return NOT_ANNUAL;
-  if (payment.status === "refunded")
-    return {
-      kind: "problem",
-      status: 409,
-      message: "This payment was refunded. Your dashboard shows your access.",
-    };
+  if (payment.status === "refunded") return REFUNDED;
   // Already paid (the webhook came first, or this is a reload): one indexed read answers, with
   // no call to Stripe and no write lock. `user` was read for this request.
   if (payment.status === "paid") {
@@ -111,6 +112,7 @@ export async function confirmCheckoutReturn(
     .executeTakeFirst();
   if (running) return { kind: "processing" };
   const outcome = await fulfilCheckoutSession(db, session, now);
+  if (outcome.kind === "ended_as_second") return REFUNDED;
   if (outcome.kind === "mismatch") {
     return {
       kind: "problem",

@@ -4,9 +4,8 @@ import { resyncAll, type ResyncReport } from "../billing/resync.server";
 import { runRenewalNotices } from "../billing/renewal-notices.server";
 import { syncForCheckout } from "../billing/subscription-events.server";
 import { applyExpiredCheckout } from "../payments/checkout-events.server";
-import { refundYearIfSecond } from "../billing/one-membership.server";
+import { settleForSession } from "../billing/one-membership.server";
 import {
-  applyRefundedYear,
   fulfilCheckoutSession,
   isPaidSession,
   settleSubscriptionCheckout,
@@ -107,15 +106,13 @@ async function settleFromSession(
     return settled === "checkout settled" ? `subscription checkout settled (${synced})` : null;
   }
   if (!isPaidSession(session)) return null;
-  const second = await refundYearIfSecond(db, stripe, session, now);
-  if (second) {
-    await writeTransaction(db, (trx) => applyRefundedYear(trx, session, second.refunded, now));
-    return `paid while ${second.kept} runs -> refunded (${second.refunded})`;
-  }
+  await settleForSession(db, stripe, session, now);
   const outcome = await fulfilCheckoutSession(db, session, now);
   switch (outcome.kind) {
     case "fulfilled":
       return `paid -> fulfilled, access until ${outcome.accessEndsAt}`;
+    case "ended_as_second":
+      return `paid while another membership stands -> refunded (${outcome.refunded})`;
     case "mismatch":
       return `not fulfilled: ${outcome.message}`;
     default:

@@ -12,11 +12,7 @@ import {
   applyFailedCheckout,
   applyPaidCheckout,
 } from "../payments/checkout-events.server";
-import {
-  applyRefundedYear,
-  isPaidSession,
-  settleSubscriptionCheckout,
-} from "../payments/fulfilment.server";
+import { isPaidSession, settleSubscriptionCheckout } from "../payments/fulfilment.server";
 import {
   NO_DOCUMENTS,
   readSessionDocuments,
@@ -29,7 +25,7 @@ import {
   type OneTimeInvoiceRead,
 } from "../payments/invoice-events.server";
 import { invoiceSubscriptionId } from "../billing/sync.server";
-import { expireOtherOpenCheckouts, refundYearIfSecond } from "../billing/one-membership.server";
+import { expireOtherOpenCheckouts, settleForSession } from "../billing/one-membership.server";
 import {
   eventTable,
   on,
@@ -68,38 +64,45 @@ const SETUP_NOTE = "setup-mode session: this app buys nothing with it; ignored";
 /** A paid (or, for subscriptions, completed) Checkout: the mode decides what was bought. */
 const checkoutPaid: EventEntry<
   EventOf<"checkout.session.completed" | "checkout.session.async_payment_succeeded">,
-  { synced: string | null; yearRefunded: number | null; documents: CheckoutDocuments }
+  { synced: string | null; settled: string | null; documents: CheckoutDocuments }
 > = {
   prepare: async (event, ctx) => {
     const session = event.data.object;
-    // One membership at a time: the member's other open Checkouts stop here (decision 17).
-    if (session.status === "complete" && !(await ctx.alreadyProcessed()))
-      await expireOtherOpenCheckouts(ctx.db, ctx.stripe(), session, ctx.now);
-    const synced = await syncIfSubscription(event, ctx);
-    const second =
-      session.mode === "payment" && !(await ctx.alreadyProcessed())
-        ? await refundYearIfSecond(ctx.db, ctx.stripe(), session, ctx.now)
+    if (session.status !== "complete" || (await ctx.alreadyProcessed()))
+      return { synced: null, settled: null, documents: NO_DOCUMENTS };
+    // One membership at a time (decision 17): the member's other open Checkouts stop here, and
+    // a product completed after another one is ended at Stripe before anything is written.
+    await expireOtherOpenCheckouts(ctx.db, ctx.stripe(), session, ctx.now);
+    if (session.mode === "subscription")
+      return {
+        synced: await syncIfSubscription(event, ctx),
+        settled: null,
+        documents: NO_DOCUMENTS,
+      };
+    const settled =
+      session.mode === "payment" && isPaidSession(session)
+        ? await settleForSession(ctx.db, ctx.stripe(), session, ctx.now)
         : null;
     // The invoice Stripe made for the year, its receipt and card: read once, kept on the row.
     const documents =
-      session.mode === "payment" && isPaidSession(session) && !(await ctx.alreadyProcessed())
+      session.mode === "payment" && isPaidSession(session)
         ? await readSessionDocuments(ctx.stripe(), session)
         : NO_DOCUMENTS;
-    return { synced, yearRefunded: second?.refunded ?? null, documents };
+    return { synced: null, settled, documents };
   },
-  apply: async (trx, event, { synced, yearRefunded, documents }, { now }) => {
+  apply: async (trx, event, { synced, settled, documents }, { now }) => {
     const session = event.data.object;
-    if (session.mode === "payment" && yearRefunded !== null)
-      return applyRefundedYear(trx, session, yearRefunded, now);
     if (session.mode === "subscription") {
       // A subscription Checkout never buys the annual year: it only settles its reservation.
-      const settled = await settleSubscriptionCheckout(trx, session, now);
-      return [settled, synced ?? "session has no subscription"].join("; ");
+      const settledCheckout = await settleSubscriptionCheckout(trx, session, now);
+      return [settledCheckout, synced ?? "session has no subscription"].join("; ");
     }
     if (session.mode === "setup") return SETUP_NOTE;
     if (event.type === "checkout.session.completed" && session.payment_status === "unpaid")
       return "payment not settled yet (delayed payment method); waiting for async_payment_succeeded";
-    return applyPaidCheckout(trx, session, now, documents);
+    // A year this settlement (or another delivery's) ended is recorded refunded, not fulfilled.
+    const note = await applyPaidCheckout(trx, session, now, documents);
+    return [settled, note].filter((n) => n !== null).join("; ") || null;
   },
 };
 

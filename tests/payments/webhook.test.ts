@@ -230,6 +230,13 @@ describe("checkout.session.completed", () => {
       const payment = await createPendingPayment(app.db, user);
       sessions.push(sessionForPayment(payment, {}));
     }
+    // Both sessions are paid, so neither is open at Stripe (there is no stand-in here to ask):
+    // the completion of one has no other open Checkout to expire.
+    await app.db
+      .updateTable("payments")
+      .set({ checkout_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("user_id", "=", user.id)
+      .execute();
     const statuses = await Promise.all(
       sessions.map((s) =>
         post(webhookRequest(stripeEvent("checkout.session.completed", s))).then((r) => r.status),
