@@ -14,6 +14,11 @@ export type SubscriptionReturn =
       price: string;
       trialEndsOn: string | null;
       renewsOn: string | null;
+      /** the same facts raw, for the page to write in the reader's language */
+      plan: string;
+      amount: { amount: number; currency: string; interval: BillingInterval };
+      trialEndsAt: string | null;
+      renewsAt: string | null;
     }
   | { kind: "processing" }
   | { kind: "expired" }
@@ -101,5 +106,13 @@ export async function confirmSubscriptionReturn(
     }),
     trialEndsOn: row.status === "trialing" && row.trial_end ? formatDate(row.trial_end) : null,
     renewsOn: row.current_period_end ? formatDate(row.current_period_end) : null,
+    plan: row.plan,
+    amount: {
+      amount: row.amount,
+      currency: row.currency,
+      interval: row.interval as BillingInterval,
+    },
+    trialEndsAt: row.status === "trialing" ? row.trial_end : null,
+    renewsAt: row.current_period_end,
   };
 }

@@ -1,4 +1,6 @@
 import { Link } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
+import { translateMessage } from "../i18n/messages";
 import type { Role } from "../../db/schema";
 import { receiptPath } from "../billing/member-view";
 import type { CheckoutReturn } from "../payments/success.server";
@@ -10,46 +12,48 @@ interface Props {
 
 /** What a member sees on the success page for each outcome of the return from Checkout. */
 export function PaymentOutcome({ result, role }: Props) {
+  const { t } = useTranslation("payment");
   return (
     <>
       {result.kind === "paid" ? (
         <>
-          <h1>Payment successful</h1>
-          <p className="notice ok">Thank you! Your access is active until {result.accessEndsOn}.</p>
+          <h1>{t("payment:outcome.paidHeading")}</h1>
+          <p className="notice ok">{t("payment:outcome.paid", { date: result.accessEndsOn })}</p>
           <p className="muted">
-            A confirmation email is on its way.{" "}
-            <a href={receiptPath(role, result.paymentId)}>See your receipt</a>.
+            {t("payment:outcome.emailOnItsWay")}{" "}
+            <Trans
+              t={t}
+              i18nKey="payment:outcome.receipt"
+              components={{ receipt: <a href={receiptPath(role, result.paymentId)} /> }}
+            />
           </p>
         </>
       ) : result.kind === "processing" ? (
         <>
-          <h1>Confirming your payment</h1>
+          <h1>{t("payment:outcome.confirming")}</h1>
           <p className="notice" role="status">
-            Your payment is being processed. This page refreshes by itself; it usually takes a few
-            seconds.
+            {t("payment:outcome.processing")}
           </p>
         </>
       ) : result.kind === "expired" ? (
         <>
-          <h1>Checkout expired</h1>
-          <p className="notice warn">
-            This checkout expired before it was paid. Nothing was charged.
-          </p>
+          <h1>{t("payment:outcome.expiredHeading")}</h1>
+          <p className="notice warn">{t("payment:outcome.expired")}</p>
           <p>
-            <Link to={`/dashboard/${role}/payment`}>Go to the payment page</Link>
+            <Link to={`/dashboard/${role}/payment`}>{t("payment:outcome.paymentPage")}</Link>
           </p>
         </>
       ) : (
         <>
-          <h1>We could not show this payment</h1>
+          <h1>{t("payment:outcome.problem")}</h1>
           <p className="notice bad" role="alert">
-            {result.message}
+            {translateMessage(t, result.message)}
           </p>
         </>
       )}
       <p>
         <Link to={`/dashboard/${role}`} className="button">
-          Go to your dashboard
+          {t("payment:outcome.dashboard")}
         </Link>
       </p>
     </>

@@ -11,6 +11,8 @@ export type CheckoutReturn =
   | {
       kind: "paid";
       accessEndsOn: string;
+      /** the same end as an ISO instant, for the page to write in the reader's language */
+      accessEndsAt: string;
       /** the payment whose receipt the page links (never Stripe's ids, which mean nothing to a member) */
       paymentId: number;
     }
@@ -67,6 +69,7 @@ export async function confirmCheckoutReturn(
       return {
         kind: "paid",
         accessEndsOn: formatDate(user.access_expires_at),
+        accessEndsAt: user.access_expires_at,
         paymentId: payment.id,
       };
     }
@@ -131,6 +134,7 @@ export async function confirmCheckoutReturn(
   return {
     kind: "paid",
     accessEndsOn: formatDate(fresh.access_expires_at),
+    accessEndsAt: fresh.access_expires_at,
     paymentId: payment.id,
   };
 }

@@ -1,6 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { recurringPrice } from "../billing/member-words.server";
+import type { RouteHandle } from "../i18n/handle";
+import { translateMessage } from "../i18n/messages";
+import { requestWords } from "../i18n/words.server";
 import { confirmSubscriptionReturn } from "../billing/subscription-success.server";
 import { SiteHeader } from "../components/site-header";
 import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
@@ -13,8 +18,12 @@ import { now } from "../lib/clock.server";
 
 export const headers = retryAfterHeaders;
 
+export const handle: RouteHandle = {
+  i18n: ["payment"],
+  title: (t) => t("payment:subscription.title"),
+};
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: "Subscription | Talents Acting" },
   // Without JavaScript the browser reloads while the subscription is still being confirmed.
   ...(data?.result.kind === "processing"
     ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }]
@@ -31,7 +40,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     now(),
     { beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return") },
   );
-  const body = { user: { name: user.name, role: user.role }, result };
+  const w = await requestWords(request);
+  const body = {
+    user: { name: user.name, role: user.role },
+    result:
+      result.kind === "started"
+        ? {
+            ...result,
+            planName: w.plan(result.plan, result.planName),
+            price: recurringPrice(w, result.amount),
+            trialEndsOn: result.trialEndsAt ? w.date(result.trialEndsAt) : null,
+            renewsOn: result.renewsAt ? w.date(result.renewsAt) : null,
+          }
+        : result,
+  };
   return result.kind === "problem"
     ? data(body, { status: result.status, headers: retryAfter(result) })
     : body;
@@ -40,6 +62,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function SubscriptionSuccess() {
   const { user, result } = useLoaderData<typeof loader>();
   useRevalidateWhile(result.kind === "processing");
+  const { t } = useTranslation("payment");
 
   return (
     <>
@@ -47,40 +70,54 @@ export default function SubscriptionSuccess() {
       <main id="main" className="page narrow">
         {result.kind === "started" ? (
           <>
-            <h1>{result.trialEndsOn ? "Your free trial has started" : "Subscription started"}</h1>
+            <h1>
+              {result.trialEndsOn
+                ? t("payment:subscription.trialHeading")
+                : t("payment:subscription.startedHeading")}
+            </h1>
             <p className="notice ok">
               {result.trialEndsOn
-                ? `Your ${result.planName} is active. Your free trial runs until ${result.trialEndsOn}; then ${result.price}.`
-                : `Thank you! Your ${result.planName} is active${result.renewsOn ? ` and renews on ${result.renewsOn}` : ""} at ${result.price}.`}
+                ? t("payment:subscription.trialBody", {
+                    plan: result.planName,
+                    date: result.trialEndsOn,
+                    price: result.price,
+                  })
+                : result.renewsOn
+                  ? t("payment:subscription.renewsBody", {
+                      plan: result.planName,
+                      date: result.renewsOn,
+                      price: result.price,
+                    })
+                  : t("payment:subscription.activeBody", {
+                      plan: result.planName,
+                      price: result.price,
+                    })}
             </p>
-            <p className="muted">A confirmation email is on its way.</p>
+            <p className="muted">{t("payment:outcome.emailOnItsWay")}</p>
           </>
         ) : result.kind === "processing" ? (
           <>
-            <h1>Confirming your subscription</h1>
+            <h1>{t("payment:subscription.confirming")}</h1>
             <p className="notice" role="status">
-              Your subscription is being set up. This page refreshes by itself; it usually takes a
-              few seconds.
+              {t("payment:subscription.settingUp")}
             </p>
           </>
         ) : result.kind === "expired" ? (
           <>
-            <h1>Checkout expired</h1>
-            <p className="notice warn">
-              This checkout expired before it was completed. Nothing was charged.
-            </p>
+            <h1>{t("payment:outcome.expiredHeading")}</h1>
+            <p className="notice warn">{t("payment:subscription.expired")}</p>
           </>
         ) : (
           <>
-            <h1>We could not show this subscription</h1>
+            <h1>{t("payment:subscription.problem")}</h1>
             <p className="notice bad" role="alert">
-              {result.message}
+              {translateMessage(t, result.message)}
             </p>
           </>
         )}
         <p>
           <Link to={`/dashboard/${user.role}/billing`} className="button">
-            Go to billing
+            {t("payment:subscription.billing")}
           </Link>
         </p>
       </main>

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import type { RouteHandle } from "../i18n/handle";
+import { requestWords } from "../i18n/words.server";
 import { PaymentOutcome } from "../components/payment-outcome";
 import { SiteHeader } from "../components/site-header";
 import { PROCESSING_REFRESH_SECONDS, useRevalidateWhile } from "../components/use-revalidate-while";
@@ -14,8 +16,12 @@ import { now } from "../lib/clock.server";
 
 export const headers = retryAfterHeaders;
 
+export const handle: RouteHandle = {
+  i18n: ["payment"],
+  title: (t) => t("payment:page.title"),
+};
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: "Payment | Talents Acting" },
   // Without JavaScript the browser reloads while the payment is still being confirmed.
   ...(data?.result.kind === "processing"
     ? [{ httpEquiv: "refresh", content: String(PROCESSING_REFRESH_SECONDS) }]
@@ -28,7 +34,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const result = await confirmCheckoutReturn(db(), stripe(), user, sessionId, now(), {
     beforeStripeCall: () => allowStripeCall(request, user.id, "checkout-return"),
   });
-  const body = { user: { name: user.name, role: user.role }, result };
+  const w = await requestWords(request);
+  const body = {
+    user: { name: user.name, role: user.role },
+    result:
+      result.kind === "paid" ? { ...result, accessEndsOn: w.date(result.accessEndsAt) } : result,
+  };
   return result.kind === "problem"
     ? data(body, { status: result.status, headers: retryAfter(result) })
     : body;

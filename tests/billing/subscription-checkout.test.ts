@@ -156,7 +156,10 @@ describe("subscription-mode Checkout from the payment page", () => {
       result: { kind: string; trialEndsOn: string | null; price: string };
     }>(() => successLoader(args(getRequest(`/billing/success?session_id=${session.id}`, cookie))));
     expect(success.status).toBe(200);
-    expect(success.data?.result).toMatchObject({ kind: "started", price: "150 MAD a month" });
+    expect(success.data?.result).toMatchObject({
+      kind: "started",
+      price: "MAD\u00a0150.00 a month",
+    });
     expect(success.data?.result.trialEndsOn).toMatch(/\d{4}$/);
 
     // The dashboard's payment history lists charges: the trial has none yet.

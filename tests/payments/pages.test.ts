@@ -1,4 +1,5 @@
 import { createElement } from "react";
+import { formatDate } from "../../app/i18n/format";
 import { renderToStaticMarkup } from "react-dom/server";
 import { MemoryRouter } from "react-router-dom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -230,12 +231,8 @@ describe("/payment/success for a payment already paid", () => {
     expect(outcome.status).toBe(200);
     expect(outcome.data?.result).toEqual({
       kind: "paid",
-      accessEndsOn: new Intl.DateTimeFormat("en-GB", {
-        day: "numeric",
-        month: "long",
-        year: "numeric",
-        timeZone: "UTC",
-      }).format(new Date(endsAt)),
+      accessEndsOn: formatDate(endsAt, "en"),
+      accessEndsAt: endsAt,
       paymentId: payment.id,
     });
     expect(
