@@ -33,6 +33,9 @@ const DATABASE_SUITES = [
   "tests/staff/**/*.test.ts",
   "tests/ops/**/*.test.ts",
   "tests/i18n/**/*.test.ts",
+  // the production server on a fresh database (the rest of tests/unit needs none)
+  "tests/unit/odd-input.test.ts",
+  "tests/unit/test-mode-banner.test.ts",
 ];
 
 export default defineConfig({

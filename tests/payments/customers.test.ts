@@ -2,18 +2,18 @@ import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/schema";
 import { getOrCreateStripeCustomer } from "../../app/payments/customers.server";
-import { setupSecondDatabase, type SecondDatabase } from "../support/app";
+import { setupMigratedDatabase, type MigratedDatabase } from "../support/app";
 import { createUser } from "../support/factories";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
 
 let app: TestAppWithStripe;
-let reset: SecondDatabase;
+let reset: MigratedDatabase;
 let resetDb: Kysely<Database>;
 
 beforeAll(async () => {
   app = await setupTestAppWithStripe();
   // A second, fresh app database talking to the same Stripe account: the app's database was reset.
-  reset = await setupSecondDatabase();
+  reset = await setupMigratedDatabase();
   resetDb = reset.db;
 });
 afterAll(async () => {

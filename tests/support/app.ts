@@ -184,17 +184,17 @@ export async function setupTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-export interface SecondDatabase {
+export interface MigratedDatabase {
   url: string;
   db: Kysely<Database>;
   close(): Promise<void>;
 }
 
 /**
- * Another fresh, migrated database on the test backend, with its own Kysely instance; the
- * app's db() stays on setupTestApp's. For a test of a second instance or a reset database.
+ * A fresh, migrated database on the test backend with its own Kysely instance, apart from the
+ * app's db(): for a second instance or a reset database, or for a server process to run on.
  */
-export async function setupSecondDatabase(): Promise<SecondDatabase> {
+export async function setupMigratedDatabase(): Promise<MigratedDatabase> {
   const dir = makeTempDir("payments-test-second-");
   const testDatabase = await createTestDatabase(dir);
   const database = createDatabase(testDatabase.url);

@@ -1,17 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { MAX_FORM_BYTES } from "../../app/lib/forms.server";
 import { isCrossSiteRequest } from "../../app/lib/same-origin.server";
-import { createDatabase } from "../../db/connection";
-import { migrateToLatest } from "../../db/migrator";
 import type { Database } from "../../db/schema";
-import { makeTempDir } from "../support/app";
+import { setupMigratedDatabase, type MigratedDatabase } from "../support/app";
 
 // Odd requests against the production server as `npm start` runs it (@remix-run/serve), on local
 // defaults, listening on ::1 so that the app can be opened at an IPv6 literal.
@@ -20,6 +17,7 @@ const PASSWORD = "vk3-Lm9#qe-odd";
 
 let child: ChildProcess;
 let output = "";
+let database: MigratedDatabase | undefined;
 let db: Kysely<Database>;
 let port = 0;
 let base = "";
@@ -106,10 +104,8 @@ const newEmail = () => `odd${(emails += 1)}@example.com`;
 
 beforeAll(async () => {
   expect(buildIfNeeded(root)).toBe(0);
-  const dir = makeTempDir("odd-input-");
-  const databaseUrl = join(dir, "app.db");
-  db = createDatabase(databaseUrl);
-  await migrateToLatest(db);
+  database = await setupMigratedDatabase();
+  db = database.db;
   port = await freePort();
   base = `http://localhost:${port}`;
   const env: Record<string, string | undefined> = Object.fromEntries(
@@ -126,7 +122,7 @@ beforeAll(async () => {
       HOST: "::1",
       PORT: String(port),
       APP_URL: base,
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       SESSION_SECRET: "",
       POSTMARK_SERVER_TOKEN: "",
       PASSWORD_HASH_COST: "test",
@@ -150,7 +146,7 @@ afterAll(async () => {
     child.kill("SIGTERM");
     await exited;
   }
-  await db?.destroy();
+  await database?.close();
 });
 
 describe("the app opened at an IPv6 literal (http://[::1]:port)", () => {

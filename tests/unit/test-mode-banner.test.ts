@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
-import { createDatabase } from "../../db/connection";
-import { migrateToLatest } from "../../db/migrator";
-import { makeTempDir } from "../support/app";
+import { setupMigratedDatabase, type MigratedDatabase } from "../support/app";
 
 // The production build as a staging deployment runs it: a public https APP_URL with a Stripe
 // test key. Every page must say it is test mode (an unknown URL's 404 runs no loader and is
@@ -27,14 +24,12 @@ function freePort(): Promise<number> {
 }
 
 const children: ChildProcess[] = [];
+const databases: MigratedDatabase[] = [];
 const ENGLISH = { "Accept-Language": "en" };
 
 async function startServer(stripeKey: string): Promise<string> {
-  const dir = makeTempDir("banner-");
-  const databaseUrl = join(dir, "app.db");
-  const database = createDatabase(databaseUrl);
-  await migrateToLatest(database);
-  await database.destroy();
+  const database = await setupMigratedDatabase();
+  databases.push(database);
   const port = await freePort();
   const env: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -50,7 +45,7 @@ async function startServer(stripeKey: string): Promise<string> {
       HOST: "127.0.0.1",
       PORT: String(port),
       APP_URL: "https://staging.talents-acting.example",
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       SESSION_SECRET: randomBytes(32).toString("hex"),
       STRIPE_SECRET_KEY: stripeKey,
       STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
@@ -92,6 +87,7 @@ afterAll(async () => {
       return exited;
     }),
   );
+  await Promise.all(databases.map((database) => database.close()));
 }, 60_000);
 
 describe("the test-mode banner", () => {
