@@ -6,6 +6,7 @@ import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
 import { DEFAULT_LANGUAGE, i18nOptions, parseLanguage } from "./i18n/config";
+import { errorMessage } from "./lib/errors";
 
 // Each catalog is its own small chunk: the browser fetches only the namespaces of the pages it
 // shows, in the page's language.
@@ -21,7 +22,7 @@ const lazyCatalogs: BackendModule = {
     if (!load) return callback(null, {});
     load().then(
       (catalog) => callback(null, catalog),
-      (error: unknown) => callback(error instanceof Error ? error.message : String(error), null),
+      (error: unknown) => callback(errorMessage(error), null),
     );
   },
 };

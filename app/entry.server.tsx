@@ -15,7 +15,7 @@ import { installClientAddressHeader } from "./lib/client-address.server";
 import { NonceProvider } from "./lib/nonce";
 import { installGracefulShutdown } from "./lib/shutdown.server";
 import { installHttpInstrumentation } from "./observability/http.server";
-import { errorMessage, requestLog } from "./observability/log.server";
+import { requestLog } from "./observability/log.server";
 import { applySecurityHeaders, createNonce } from "./lib/security-headers.server";
 import {
   failedOnDatabase,
@@ -23,6 +23,7 @@ import {
   RETRY_AFTER_SECONDS,
   serviceUnavailablePage,
 } from "./lib/unavailable.server";
+import { errorNameAndMessage } from "./lib/errors";
 
 export const streamTimeout = 5_000;
 
@@ -131,7 +132,7 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   const path = new URL(request.url).pathname;
   if (noteRequestError(error, request)) {
     requestLog(request).warn(
-      { method: request.method, path, error: errorMessage(error) },
+      { method: request.method, path, error: errorNameAndMessage(error) },
       "Database unavailable: answered 503",
     );
     return;

@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import { env } from "../lib/env.server";
 import { stripe as appStripe } from "../lib/stripe.server";
 import { membershipName, recurringCatalog, type RecurringPlan } from "../payments/catalog";
+import { expandableId } from "../lib/stripe-ids";
 
 export interface CatalogPrice {
   plan: RecurringPlan;
@@ -20,7 +21,7 @@ function matches(price: Stripe.Price, plan: RecurringPlan): boolean {
     price.currency === plan.currency.toLowerCase() &&
     price.recurring?.interval === plan.interval &&
     (price.recurring?.interval_count ?? 1) === 1 &&
-    (typeof price.product === "string" ? price.product : price.product.id) === plan.productId
+    expandableId(price.product) === plan.productId
   );
 }
 

@@ -8,6 +8,7 @@ import { formatMoney } from "../lib/format";
 import { writeTransaction } from "../../db/dialect";
 import { CONFLICT_REFUND_MARK, recordConflict } from "./conflicts.server";
 import { catalogKnowledge } from "./catalog-sync.server";
+import { expandableId } from "../lib/stripe-ids";
 
 // One membership at a time (decision 17). When a Checkout completes, the member's other open
 // sessions are expired at Stripe. If a second product still completes (two tabs paid in the
@@ -17,8 +18,6 @@ import { catalogKnowledge } from "./catalog-sync.server";
 // and the record and the email are keyed the same way, so retries and redeliveries do it once.
 
 const GRANTING = ["trialing", "active", "past_due"];
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === "string" ? value : value.id;
 
 /** Expires the member's other open Checkout Sessions at Stripe (a paid or expired one is left). */
 export async function expireOtherOpenCheckouts(
@@ -365,7 +364,7 @@ async function endSubscription(
   const charged = invoices
     .map((invoice) => ({
       invoice,
-      intent: idOf(invoice.payments?.data[0]?.payment.payment_intent),
+      intent: expandableId(invoice.payments?.data[0]?.payment.payment_intent),
     }))
     .filter((c) => c.intent !== null && c.invoice.amount_paid > 0);
   const refunded = charged.reduce((sum, c) => sum + c.invoice.amount_paid, 0);

@@ -6,6 +6,7 @@ import { env } from "../lib/env.server";
 import { allowStripeCall, stripeCallsLimitedMessage } from "../lib/stripe-call-limits.server";
 import { portalConfigurationId } from "./portal-config.server";
 import { stripeFailureMessage } from "./subscription-checkout.server";
+import { errorNameAndMessage } from "../lib/errors";
 
 export const NO_BILLING_ACCOUNT =
   "You have no billing account with us yet, so there is nothing to manage. Choose a plan on the payment page first.";
@@ -106,9 +107,7 @@ export async function openCustomerPortal(
     });
     return { kind: "redirect", url: session.url };
   } catch (error) {
-    console.error(
-      `Customer portal for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    );
+    console.error(`Customer portal for user ${user.id} failed: ${errorNameAndMessage(error)}`);
     return { kind: "problem", status: 502, message: stripeFailureMessage(error) };
   }
 }

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { recurringCatalog } from "../payments/catalog";
+import { errorMessage } from "../lib/errors";
 
 // A one-time payment's card and receipt live on its Stripe charge. They are read once, when a
 // page first needs them (the receipt link, the billing page's card), and kept on the payment.
@@ -30,9 +31,7 @@ async function recordCharge(
   try {
     facts = await chargeOf(stripe, payment.stripe_payment_intent_id);
   } catch (error) {
-    console.error(
-      `Reading the charge of payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Reading the charge of payment ${payment.id} failed: ${errorMessage(error)}`);
     return null;
   }
   if (!facts) return null;

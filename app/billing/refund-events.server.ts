@@ -9,6 +9,7 @@ import { planById } from "../payments/catalog";
 import { countPayment } from "../observability/metrics.server";
 import { formatMoney } from "../lib/format";
 import type { DisputeEffect } from "../../emails/dispute-notice";
+import { expandableId } from "../lib/stripe-ids";
 
 // Refunds (charge.refunded, refund.created, refund.updated) and disputes (charge.dispute.*),
 // for the Stripe event table. `prepare` reads the charge and its refunds (or the dispute) from
@@ -21,8 +22,6 @@ export interface ChargeRefunds {
   refunds: Stripe.Refund[];
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === "string" ? value : value.id;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** Reads the charge an event's refund or charge names, and all its refunds. */
@@ -30,7 +29,7 @@ export async function readChargeRefunds(
   stripe: Stripe,
   object: { object: string; id: string; charge?: string | Stripe.Charge | null },
 ): Promise<ChargeRefunds | null> {
-  const chargeId = object.object === "charge" ? object.id : idOf(object.charge);
+  const chargeId = object.object === "charge" ? object.id : expandableId(object.charge);
   if (!chargeId) return null;
   const charge = await stripe.charges.retrieve(chargeId);
   const refunds: Stripe.Refund[] = [];
@@ -86,7 +85,7 @@ export async function applyChargeRefunds(
   now: Date,
 ): Promise<string> {
   const nowIso = now.toISOString();
-  const paymentIntentId = idOf(charge.payment_intent);
+  const paymentIntentId = expandableId(charge.payment_intent);
   const owner = await ownerOfCharge(trx, paymentIntentId, true);
   for (const refund of refunds) {
     const row = {
@@ -205,8 +204,8 @@ export async function applyDispute(
   now: Date,
 ): Promise<string> {
   const nowIso = now.toISOString();
-  const chargeId = idOf(dispute.charge) ?? "";
-  const paymentIntentId = idOf(dispute.payment_intent);
+  const chargeId = expandableId(dispute.charge) ?? "";
+  const paymentIntentId = expandableId(dispute.payment_intent);
   const owner = await ownerOfCharge(trx, paymentIntentId, true);
   const closed =
     dispute.status === "won" || dispute.status === "lost" || dispute.status === "warning_closed";

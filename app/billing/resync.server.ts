@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { DB } from "../../db/schema";
 import { syncSubscription } from "./sync.server";
+import { errorMessage } from "../lib/errors";
 
 const CUSTOMERS_PER_PAGE = 500;
 
@@ -50,9 +51,7 @@ export async function resyncAll(
           if (result.kind === "synced") report.drift.push(...result.drift);
         }
       } catch (error) {
-        report.errors.push(
-          `customer ${customer.stripe_customer_id}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        report.errors.push(`customer ${customer.stripe_customer_id}: ${errorMessage(error)}`);
       }
     }
     if (customers.length < customersPerPage) return report;

@@ -17,6 +17,7 @@ import {
 import type { Plan } from "../payments/pricing";
 import { isRunningSubscription } from "./access-status";
 import { priceIdFor } from "./catalog-sync.server";
+import { errorMessage } from "../lib/errors";
 
 export const STRIPE_UNREACHABLE =
   "Stripe is unreachable, nothing was charged, try again in a moment.";
@@ -115,9 +116,7 @@ export async function startSubscriptionCheckout(
   try {
     priceId = await priceIdFor(plan, stripe);
   } catch (error) {
-    console.error(
-      `Catalog sync for ${plan.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Catalog sync for ${plan.id} failed: ${errorMessage(error)}`);
     return { kind: "provider_error", status: 502, message: stripeFailureMessage(error) };
   }
   const trialDays = await trialDaysFor(db, user.id);

@@ -7,6 +7,7 @@ import {
   settlementNote,
 } from "./one-membership.server";
 import { invoiceSubscriptionId, syncSubscription, type SyncResult } from "./sync.server";
+import { expandableId } from "../lib/stripe-ids";
 
 // The billing side of the Stripe event table (app/stripe-events/table.server.ts): every
 // subscription and invoice event, and a Checkout Session of subscription mode, makes the app
@@ -45,10 +46,7 @@ export async function syncForCheckout(
   session: Stripe.Checkout.Session,
   now: Date,
 ): Promise<string> {
-  const subscriptionId =
-    typeof session.subscription === "string"
-      ? session.subscription
-      : (session.subscription?.id ?? null);
+  const subscriptionId = expandableId(session.subscription);
   if (!subscriptionId) return "session has no subscription";
   const settled = await settleForSession(db, stripe, session, now);
   const result = await syncSubscription(db, stripe, subscriptionId, {

@@ -6,6 +6,8 @@ import { planById, recurringPriceLabel, type BillingInterval } from "../payments
 import { settleSubscriptionCheckout } from "../payments/fulfilment.server";
 import { syncSubscription } from "./sync.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
+import { expandableId } from "../lib/stripe-ids";
+import { errorMessage } from "../lib/errors";
 
 export type SubscriptionReturn =
   | {
@@ -74,17 +76,14 @@ export async function confirmSubscriptionReturn(
     return { kind: "problem", status: 404, message: NOT_FOUND };
   }
   if (session.status === "expired") return { kind: "expired" };
-  const subscriptionId =
-    typeof session.subscription === "string"
-      ? session.subscription
-      : (session.subscription?.id ?? null);
+  const subscriptionId = expandableId(session.subscription);
   if (session.status !== "complete" || !subscriptionId) return { kind: "processing" };
 
   try {
     await syncSubscription(db, stripe, subscriptionId, { cause: "sync", now });
   } catch (error) {
     console.error(
-      `Syncing subscription ${subscriptionId} after Checkout failed: ${error instanceof Error ? error.message : String(error)}`,
+      `Syncing subscription ${subscriptionId} after Checkout failed: ${errorMessage(error)}`,
     );
     return { kind: "processing" };
   }

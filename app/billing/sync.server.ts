@@ -18,6 +18,7 @@ import { withKeyLock } from "./key-lock.server";
 import { catalogKnowledge, type CatalogEntry } from "./catalog-sync.server";
 import { recordConflict } from "./conflicts.server";
 import { earlierMembership, resolvedAsConflict } from "./one-membership.server";
+import { expandableId } from "../lib/stripe-ids";
 
 /** Invoices read per sync: the newest ones of the subscription, enough to heal lost events. */
 const INVOICES_PER_SYNC = 24;
@@ -48,17 +49,15 @@ export type SyncResult =
 
 const iso = (seconds: number | null | undefined): string | null =>
   seconds == null ? null : new Date(seconds * 1000).toISOString();
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === "string" ? value : value.id;
 
 /** The subscription an invoice belongs to (API 2026: under parent.subscription_details). */
 export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
-  const fromParent = idOf(invoice.parent?.subscription_details?.subscription);
+  const fromParent = expandableId(invoice.parent?.subscription_details?.subscription);
   if (fromParent) return fromParent;
   // Events sent with an older API version still carry the top-level field.
   const legacy = (invoice as unknown as { subscription?: string | { id: string } | null })
     .subscription;
-  return idOf(legacy);
+  return expandableId(legacy);
 }
 
 /** Re-reads one subscription and its invoices from Stripe and stores them (see syncFetched). */
@@ -116,7 +115,7 @@ export async function readSubscription(
   const card = await cardOf(stripe, subscription);
   const catalog = await catalogKnowledge(stripe);
   const actionRequired = await invoicesAwaitingAction(stripe, invoices, [
-    idOf(subscription.latest_invoice),
+    expandableId(subscription.latest_invoice),
     options.invoiceId ?? null,
   ]);
   return { subscription, invoices, card, catalog, actionRequired, readAt };
@@ -135,7 +134,7 @@ async function invoicesAwaitingAction(
   const waiting = new Set<string>();
   for (const invoice of invoices) {
     if (!relevant.includes(invoice.id) || invoice.status !== "open" || !invoice.attempted) continue;
-    const intentId = idOf(invoice.payments?.data[0]?.payment.payment_intent);
+    const intentId = expandableId(invoice.payments?.data[0]?.payment.payment_intent);
     if (!intentId) continue;
     const intent = await stripe.paymentIntents.retrieve(intentId);
     if (intent.status === "requires_action") waiting.add(invoice.id);
@@ -150,7 +149,7 @@ async function cardOf(
   const pm = subscription.default_payment_method;
   if (pm && typeof pm !== "string" && pm.card)
     return { brand: pm.card.brand, last4: pm.card.last4 };
-  const customerId = idOf(subscription.customer);
+  const customerId = expandableId(subscription.customer);
   if (!customerId) return null;
   const customer = await stripe.customers.retrieve(customerId, {
     expand: ["invoice_settings.default_payment_method"],
@@ -189,7 +188,7 @@ function subscriptionRow(
   return {
     stripe_subscription_id: s.id,
     user_id: userId,
-    stripe_customer_id: idOf(s.customer) ?? "",
+    stripe_customer_id: expandableId(s.customer) ?? "",
     plan: catalogPlan?.id ?? price?.lookup_key ?? price?.id ?? "unknown",
     off_catalog: catalogEntry ? 0 : 1,
     interval: price?.recurring?.interval ?? "month",
@@ -208,7 +207,7 @@ function subscriptionRow(
     cancellation_reason: s.cancellation_details?.reason ?? null,
     card_brand: card?.brand ?? null,
     card_last4: card?.last4 ?? null,
-    latest_invoice_id: idOf(s.latest_invoice),
+    latest_invoice_id: expandableId(s.latest_invoice),
     stripe_created_at: iso(s.created) ?? nowIso,
     synced_at: nowIso,
   };
@@ -271,7 +270,7 @@ function invoiceRow(userId: number, invoice: Stripe.Invoice, nowIso: string): Ne
     hosted_invoice_url: invoice.hosted_invoice_url ?? null,
     invoice_pdf: invoice.invoice_pdf ?? null,
     paid_at: iso(invoice.status_transitions?.paid_at),
-    stripe_payment_intent_id: idOf(invoice.payments?.data[0]?.payment.payment_intent),
+    stripe_payment_intent_id: expandableId(invoice.payments?.data[0]?.payment.payment_intent),
     next_payment_attempt: iso(invoice.next_payment_attempt),
     stripe_created_at: iso(invoice.created) ?? nowIso,
     synced_at: nowIso,
@@ -317,7 +316,7 @@ export async function syncFetched(
   const now = options.now;
   const nowIso = now.toISOString();
   const { subscription } = fetched;
-  const customerId = idOf(subscription.customer) ?? "";
+  const customerId = expandableId(subscription.customer) ?? "";
   const owner = await db
     .selectFrom("stripe_customers")
     .select("user_id")
@@ -347,7 +346,7 @@ export async function syncFetched(
     stripe_read_at: fetched.readAt.toISOString(),
   };
   const invoiceRows = fetched.invoices
-    .filter((i) => idOf(i.customer) === customerId)
+    .filter((i) => expandableId(i.customer) === customerId)
     .map((i) => invoiceRow(user.id, i, nowIso));
   // A second membership is ended by settleMembership (one-membership.server.ts), whose one
   // email says why.
@@ -673,7 +672,7 @@ function billingEmailsFor(
   const emails: BillingEmail[] = [];
 
   const relevant = new Set(
-    [idOf(subscription.latest_invoice), options.invoiceId ?? null].filter(
+    [expandableId(subscription.latest_invoice), options.invoiceId ?? null].filter(
       (v): v is string => v !== null,
     ),
   );

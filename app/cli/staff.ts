@@ -4,6 +4,7 @@ import { migrateToLatest } from "../../db/migrator";
 import { now } from "../lib/clock.server";
 import { parseEnv } from "../lib/env.server";
 import { setStaffFlag } from "../staff/accounts.server";
+import { errorMessage } from "../lib/errors";
 
 // `npm run staff:grant -- <email>` and `npm run staff:revoke -- <email>`: the only way to give
 // or take access to the staff console. Prints what changed; an unknown email exits with 1.
@@ -19,7 +20,7 @@ let config;
 try {
   config = parseEnv();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorMessage(error));
   process.exit(1);
 }
 const database = createDatabase(config.databaseUrl);

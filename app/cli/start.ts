@@ -12,6 +12,7 @@ import { optionsFromEnv } from "../../stripe-sim/env";
 import { startStripeSim } from "../../stripe-sim/index";
 import type { Env } from "../lib/env.server";
 import { parseEnv } from "../lib/env.server";
+import { errorMessage } from "../lib/errors";
 
 // `npm start` (production build via @remix-run/serve) and `npm run dev` (Vite dev server):
 // load .env, check the configuration, build when sources changed, migrate, start the embedded
@@ -36,7 +37,7 @@ function loadEnvironment(): Env {
   try {
     return parseEnv();
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exit(1);
   }
 }
@@ -86,9 +87,7 @@ function standInOptions(config: Env): StripeSimOptions {
       webhookSecret: config.stripe.webhookSecrets[0],
     };
   } catch (error) {
-    console.error(
-      `Invalid environment:\n- ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Invalid environment:\n- ${errorMessage(error)}`);
     process.exit(1);
   }
 }

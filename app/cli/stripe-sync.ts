@@ -5,6 +5,7 @@ import { reconcileWithStripe } from "../stripe-events/reconcile.server";
 import { now } from "../lib/clock.server";
 import { parseEnv } from "../lib/env.server";
 import { createStripeClient } from "../lib/stripe.server";
+import { errorMessage } from "../lib/errors";
 
 // `npm run stripe:sync`: re-sync every local customer's subscriptions and invoices from Stripe,
 // settle pending Checkouts older than a few minutes, apply again the events whose processing
@@ -16,7 +17,7 @@ let config;
 try {
   config = parseEnv();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorMessage(error));
   process.exit(1);
 }
 const database = createDatabase(config.databaseUrl);

@@ -4,8 +4,9 @@ import type { DB, EmailOutboxMessage } from "../../db/schema";
 import { recipientLanguage } from "../i18n/member-language.server";
 import { renderStoredTemplate, UnknownTemplateError, type RenderedEmail } from "./templates.server";
 import type { EmailTransport } from "./transport.server";
-import { errorMessage, log, maskEmail } from "../observability/log.server";
+import { log, maskEmail } from "../observability/log.server";
 import { countEmail } from "../observability/metrics.server";
+import { errorMessage, errorNameAndMessage } from "../lib/errors";
 
 /**
  * A claimed row is held this long; a crashed sender's claim lapses and another retries it. It
@@ -162,7 +163,7 @@ async function markFailed(
     .set({
       status: permanent ? "failed" : "pending",
       attempts,
-      last_error: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+      last_error: errorMessage(error).slice(0, 2000),
       next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
       claimed_until: null,
     })
@@ -174,7 +175,7 @@ async function markFailed(
     template: message.template,
     to: maskEmail(message.to_email),
     attempts,
-    error: errorMessage(error),
+    error: errorNameAndMessage(error),
   };
   if (permanent) log.error(fields, "Email refused by the provider; not retrying");
   else log.warn(fields, "Email send failed; retrying later");

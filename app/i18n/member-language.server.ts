@@ -3,6 +3,7 @@ import { now } from "../lib/clock.server";
 import type { Language } from "./config";
 import { DEFAULT_LANGUAGE, parseLanguage } from "./config";
 import type { DB } from "../../db/schema";
+import { errorMessage } from "../lib/errors";
 
 /** Saves the member's language on the account (emails and Stripe read it from there). */
 export async function saveMemberLanguage(
@@ -53,7 +54,7 @@ export async function syncStripeLanguage(
     return true;
   } catch (error) {
     console.error(
-      `Stripe preferred_locales for user ${userId} not updated: ${error instanceof Error ? error.message : String(error)}`,
+      `Stripe preferred_locales for user ${userId} not updated: ${errorMessage(error)}`,
     );
     return false;
   }

@@ -15,7 +15,8 @@ import { pruneRateLimits } from "./rate-limit.server";
 import { DEFAULT_RETENTION, runRetention, type RetentionPolicy } from "./retention.server";
 import { stripe as appStripe } from "./stripe.server";
 import { reconcileWithStripe } from "../stripe-events/reconcile.server";
-import { errorMessage, log } from "../observability/log.server";
+import { log } from "../observability/log.server";
+import { errorNameAndMessage } from "./errors";
 
 // Everything the server runs beside requests, started and stopped in one place:
 // - the email dispatcher: polls, and is woken after every commit that queued an email;
@@ -128,7 +129,7 @@ function loop(
         resumeAt = Date.now() + waitMs;
         if (outages === 1 || waitMs === OUTAGE_BACKOFF_CAP_MS)
           log.warn(
-            { loop: name, error: errorMessage(error), retryInMs: waitMs },
+            { loop: name, error: errorNameAndMessage(error), retryInMs: waitMs },
             "Database unavailable: background loop backing off",
           );
       })

@@ -1,9 +1,10 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { ServerResponse } from "node:http";
 import { remember } from "@epic-web/remember";
-import { errorMessage, log } from "../observability/log.server";
+import { log } from "../observability/log.server";
 import { closeDatabase } from "./db.server";
 import { isShuttingDown, markShuttingDown } from "./lifecycle.server";
+import { errorNameAndMessage } from "./errors";
 
 // Graceful shutdown of the server process (decision 0020). On SIGTERM (or SIGINT):
 // 1. /readyz answers 503 at once, so a load balancer stops sending new requests;
@@ -63,10 +64,10 @@ export function installGracefulShutdown(stopBackground: () => Promise<void>): vo
       if (!drained)
         log.warn({ inFlight: state.inFlight }, "Requests still running; closing anyway");
       await stopBackground().catch((error: unknown) =>
-        log.error({ error: errorMessage(error) }, "Stopping the background loops failed"),
+        log.error({ error: errorNameAndMessage(error) }, "Stopping the background loops failed"),
       );
       await closeDatabase().catch((error: unknown) =>
-        log.error({ error: errorMessage(error) }, "Closing the database failed"),
+        log.error({ error: errorNameAndMessage(error) }, "Closing the database failed"),
       );
       log.info({ ms: Date.now() - begun }, "Shut down");
       process.exit(0);

@@ -2,6 +2,7 @@ import { remember } from "@epic-web/remember";
 import Stripe from "stripe";
 import { env } from "./env.server";
 import { instrumentStripe, stripeHttpClient } from "../observability/metrics.server";
+import { errorMessage } from "./errors";
 
 export type { Stripe };
 
@@ -98,14 +99,10 @@ export function constructWebhookEvent(
     } catch (error) {
       // A body that is not JSON fails after the signature matched: no other secret can help.
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {
-        throw new WebhookSignatureError(`Malformed webhook payload: ${messageOf(error)}`);
+        throw new WebhookSignatureError(`Malformed webhook payload: ${errorMessage(error)}`);
       }
       lastError = error;
     }
   }
-  throw new WebhookSignatureError(`Invalid Stripe-Signature: ${messageOf(lastError)}`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  throw new WebhookSignatureError(`Invalid Stripe-Signature: ${errorMessage(lastError)}`);
 }

@@ -56,8 +56,3 @@ export function requestLog(request: Request): Logger {
   const requestId = request.headers.get(REQUEST_ID_HEADER);
   return requestId ? log.child({ requestId }) : log;
 }
-
-/** An error for a log line: its name and message (pino's err serializer adds the stack). */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import type { DB, Payment, PaymentUpdate } from "../../db/schema";
 import { log } from "../observability/log.server";
 import type { BillingAddress } from "./billing-address";
+import { errorMessage } from "../lib/errors";
 
 // What a paid one-time Checkout leaves besides the money: the invoice Stripe made for it
 // (invoice_creation), the charge's receipt and card, and the buyer's details given on Stripe's
@@ -82,7 +83,7 @@ export async function readSessionDocuments(
     );
   } catch (error) {
     log.warn(
-      { sessionId: session.id, err: error instanceof Error ? error.message : String(error) },
+      { sessionId: session.id, err: errorMessage(error) },
       "Reading a Checkout Session's invoice failed; the invoice events fill it in",
     );
     return known;

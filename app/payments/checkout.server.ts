@@ -8,6 +8,7 @@ import { formatDate } from "../lib/format";
 import { getOrCreateStripeCustomer } from "./customers.server";
 import { planForRole, type Plan } from "./pricing";
 import { forUpdate, writeTransaction } from "../../db/dialect";
+import { errorNameAndMessage } from "../lib/errors";
 
 /** A pending payment younger than this is reused instead of starting another checkout. */
 export const REUSE_WINDOW_MS = 30 * 60 * 1000;
@@ -131,9 +132,7 @@ export async function openReservedCheckout(
       .where("idempotency_key", "=", payment.idempotency_key)
       .where("stripe_checkout_session_id", "is", null)
       .execute();
-    console.error(
-      `${checkout.label} for user ${user.id} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    );
+    console.error(`${checkout.label} for user ${user.id} failed: ${errorNameAndMessage(error)}`);
     return { kind: "provider_error", status: 502, message: checkout.failureMessage(error) };
   }
 }

@@ -14,6 +14,7 @@ import {
   sessionDocuments,
   type CheckoutDocuments,
 } from "./checkout-documents.server";
+import { expandableId } from "../lib/stripe-ids";
 
 export type FulfilmentOutcome =
   | { kind: "fulfilled"; paymentId: number; userId: number; accessEndsAt: string }
@@ -333,9 +334,7 @@ function invoiceLinks(
 }
 
 function paymentIntentId(session: Stripe.Checkout.Session): string | null {
-  const pi = session.payment_intent;
-  if (!pi) return null;
-  return typeof pi === "string" ? pi : pi.id;
+  return expandableId(session.payment_intent);
 }
 
 function paymentReference(session: Stripe.Checkout.Session): string {
@@ -363,12 +362,8 @@ export async function settleSubscriptionCheckout(
     .set({
       status: "paid",
       paid_at: nowIso,
-      stripe_customer_id:
-        typeof session.customer === "string"
-          ? session.customer
-          : (session.customer?.id ?? payment.stripe_customer_id),
-      stripe_invoice_id:
-        typeof session.invoice === "string" ? session.invoice : (session.invoice?.id ?? null),
+      stripe_customer_id: expandableId(session.customer) ?? payment.stripe_customer_id,
+      stripe_invoice_id: expandableId(session.invoice),
       updated_at: nowIso,
     })
     .where("id", "=", payment.id)

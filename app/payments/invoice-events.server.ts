@@ -5,6 +5,7 @@ import {
   invoiceDocument,
   recordCheckoutDocuments,
 } from "./checkout-documents.server";
+import { expandableId } from "../lib/stripe-ids";
 
 // The invoice a one-time Checkout makes (invoice_creation) also arrives through invoice.*
 // events, before or after checkout.session.completed as Stripe delivers them. The events that
@@ -63,7 +64,7 @@ export async function applyOneTimeInvoice(
     .where("user_id", "=", userId)
     .executeTakeFirst();
   if (!payment) return "one-time invoice names no payment of this app; ignored";
-  const customerId = typeof invoice.customer === "string" ? invoice.customer : invoice.customer?.id;
+  const customerId = expandableId(invoice.customer);
   const owner = await trx
     .selectFrom("stripe_customers")
     .select("user_id")

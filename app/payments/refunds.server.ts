@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import type { DB } from "../../db/schema";
 import { formatMoney } from "../lib/format";
+import { errorMessage } from "../lib/errors";
 
 /** Stripe's own refund reasons. */
 export const REFUND_REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
@@ -119,7 +120,7 @@ export async function requestRefund(
       return { ok: false, status: 409, message: `Stripe refused the refund: ${error.message}` };
     }
     console.error(
-      `Refund of ${request.paymentId !== undefined ? `payment ${request.paymentId}` : `invoice ${request.invoiceId}`} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `Refund of ${request.paymentId !== undefined ? `payment ${request.paymentId}` : `invoice ${request.invoiceId}`} failed: ${errorMessage(error)}`,
     );
     return {
       ok: false,

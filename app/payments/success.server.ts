@@ -6,6 +6,7 @@ import { planForRole } from "./pricing";
 import { SESSION_DOCUMENTS_EXPAND } from "./checkout-documents.server";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
+import { errorMessage } from "../lib/errors";
 
 export type CheckoutReturn =
   | {
@@ -87,9 +88,7 @@ export async function confirmCheckoutReturn(
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       return { kind: "problem", status: 404, message: NOT_FOUND };
     }
-    console.error(
-      `Retrieving Checkout Session ${sessionId} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Retrieving Checkout Session ${sessionId} failed: ${errorMessage(error)}`);
     return {
       kind: "problem",
       status: 502,

@@ -16,6 +16,7 @@ import {
 import { type StaffKey, useStaffText } from "../staff/text";
 import { StaffSection, StaffTable } from "../components/staff/table-section";
 import type { RouteHandle } from "../i18n/handle";
+import { errorMessage } from "../lib/errors";
 
 export const handle: RouteHandle = {
   i18n: ["staff"],
@@ -83,7 +84,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         month,
         error: null,
         report: null,
-        stripeError: error instanceof Error ? error.message : String(error),
+        stripeError: errorMessage(error),
       },
       { status: 502, headers: STAFF_HEADERS },
     );

@@ -5,6 +5,7 @@ import { processVerifiedEvent } from "../stripe-events/process.server";
 import { recordAudit } from "./audit.server";
 import type { Message } from "../i18n/messages";
 import { staffMessage } from "./text";
+import { errorMessage } from "../lib/errors";
 
 export const LEDGER_PAGE_SIZE = 50;
 
@@ -65,7 +66,7 @@ export async function replayEvent(
   try {
     event = await stripe.events.retrieve(input.eventId);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     await recordAudit(database, {
       staff: input.staff,
       action: "replay-event",

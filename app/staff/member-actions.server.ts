@@ -6,6 +6,7 @@ import { writeTransaction } from "../../db/dialect";
 import type { Message } from "../i18n/messages";
 import { recordAudit } from "./audit.server";
 import { staffMessage } from "./text";
+import { errorMessage } from "../lib/errors";
 
 // The member page's actions other than refunds and complimentary access. Each writes one audit
 // entry keyed by the form's nonce: a resubmitted form is recognised and does nothing twice.
@@ -15,10 +16,6 @@ type Staff = Pick<User, "id" | "email">;
 /** What an action answers: a staff catalog key the page translates (decision 0022). */
 export type ActionOutcome =
   { ok: true; message: Message } | { ok: false; status: 400 | 404 | 409 | 502; message: Message };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Cancels a subscription through Stripe, at the period's end or now, then reads it back with

@@ -1,5 +1,6 @@
 import type { DB, OutboxStatus } from "../../db/schema";
 import { renderStoredTemplate } from "../email/templates.server";
+import { errorMessage } from "../lib/errors";
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -64,7 +65,7 @@ export async function renderOutboxEmail(database: DB, id: number) {
         source: "preview",
       };
     } catch (error) {
-      renderError = error instanceof Error ? error.message : String(error);
+      renderError = errorMessage(error);
     }
   }
   return { row, shown, renderError };

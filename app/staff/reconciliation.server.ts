@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { DB } from "../../db/schema";
+import { expandableId } from "../lib/stripe-ids";
 
 // The books against Stripe for one month: what the app recorded as paid, refunded and disputed
 // beside what Stripe's API lists for the same period (charges, refunds, disputes, and the fees
@@ -137,18 +138,13 @@ async function appSide(
   return { charge, refund, dispute };
 }
 
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
-}
-
 /** Stripe's side, listed from its API for the period (every page). */
 async function stripeSide(stripe: Stripe, from: Date, to: Date) {
   const created = { gte: Math.floor(from.getTime() / 1000), lt: Math.floor(to.getTime() / 1000) };
   const charge = new Map<string, Entry>();
   for await (const c of stripe.charges.list({ created, limit: 100 })) {
     if (!c.paid || c.status !== "succeeded") continue;
-    const id = idOf(c.payment_intent) ?? c.id;
+    const id = expandableId(c.payment_intent) ?? c.id;
     charge.set(id, { id, amount: c.amount, currency: c.currency, status: "paid" });
   }
   const refund = new Map<string, Entry>();

@@ -6,6 +6,7 @@ import { stripe as appStripe } from "../lib/stripe.server";
 import type { EventContext, EventSource, EventTable } from "./entry.server";
 import { eventSubject } from "./subject";
 import { stripeEvents } from "./table.server";
+import { errorNameAndMessage } from "../lib/errors";
 
 export type ProcessResult =
   | { ok: true; status: "processed" | "duplicate" }
@@ -95,7 +96,7 @@ export async function processVerifiedEvent(
     });
     return { ok: true, status };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorNameAndMessage(error);
     // The database is down or locked: recording the failure would wait on it a second time.
     if (isDatabaseUnavailable(error)) return { ok: false, error: message, unavailable: true };
     log.error(

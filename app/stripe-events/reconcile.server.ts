@@ -13,12 +13,11 @@ import {
 import { writeTransaction } from "../../db/dialect";
 import { SESSION_DOCUMENTS_EXPAND } from "../payments/checkout-documents.server";
 import { processVerifiedEvent } from "./process.server";
+import { errorMessage } from "../lib/errors";
 
 /** A pending payment younger than this may still be on its way through the webhook. */
 export const PENDING_GRACE_MS = 5 * 60 * 1000;
 const PAGE = 200;
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Everything `npm run stripe:sync` and the daily job repair, each line naming what it changed
