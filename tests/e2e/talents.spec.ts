@@ -1,7 +1,15 @@
 import type { Browser, Page } from "@playwright/test";
 import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
 import type { Account } from "./support/fixtures";
-import { CARDS, PRICE_LABEL, expect, newAccount, register, test } from "./support/fixtures";
+import {
+  CARDS,
+  PRICE_LABEL,
+  expect,
+  newAccount,
+  payAnnualFee,
+  register,
+  test,
+} from "./support/fixtures";
 
 // The talent directory in a browser: the paywall on a profile, paying to see the contact email,
 // and a talent's year ending. Time moves through the app's clock seam (/test/clock, on for
@@ -14,18 +22,6 @@ async function setClock(page: Page, offsetMs: number): Promise<void> {
   expect(response.status()).toBe(200);
 }
 
-async function pay(page: Page, account: Account): Promise<void> {
-  await page.goto(`/dashboard/${account.role}/payment`);
-  await page.getByRole("button", { name: `Pay ${PRICE_LABEL[account.role]}` }).click();
-  await new StripeCheckoutPage(page).pay({
-    number: CARDS.success,
-    email: account.email,
-    name: account.name,
-  });
-  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
-  await expect(page.getByText(/active until/i).first()).toBeVisible();
-}
-
 /** A talent with a paid year and a headline, in their own browser context. */
 async function payingTalent(
   browser: Browser,
@@ -35,7 +31,7 @@ async function payingTalent(
   const page = await context.newPage();
   const account = { ...newAccount("talent"), name: `Talent ${Date.now().toString(36)}` };
   await register(page, account);
-  await pay(page, account);
+  await payAnnualFee(page, account);
   await page.goto("/dashboard/talent");
   await page.getByLabel("Headline").fill(headline);
   await page.getByRole("button", { name: "Save headline" }).click();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { test as base, expect } from "@playwright/test";
+import { StripeCheckoutPage } from "../pages/stripe-checkout-page";
 
 export type Role = "talent" | "professional" | "company";
 
@@ -46,6 +47,19 @@ export async function register(page: Page, account: Account): Promise<void> {
   await page.getByLabel(ROLE_LABEL[account.role], { exact: true }).check();
   await page.getByRole("button", { name: /create account|register|sign up/i }).click();
   await expect(page).toHaveURL(new RegExp(`/dashboard/${account.role}$`));
+}
+
+/** Pays the member's annual fee with a card that succeeds, from the payment page to the success page. */
+export async function payAnnualFee(page: Page, account: Account): Promise<void> {
+  await page.goto(`/dashboard/${account.role}/payment`);
+  await page.getByRole("button", { name: `Pay ${PRICE_LABEL[account.role]}` }).click();
+  await new StripeCheckoutPage(page).pay({
+    number: CARDS.success,
+    email: account.email,
+    name: account.name,
+  });
+  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
+  await expect(page.getByText(/active until/i).first()).toBeVisible();
 }
 
 interface MailboxMessage {
