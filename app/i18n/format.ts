@@ -65,3 +65,36 @@ export function formatDate(value: string | Date | number, language: Language): s
 export function formatDateTime(value: string | Date | number, language: Language): string {
   return dateFormat(language, true).format(toDate(value));
 }
+
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A calendar month "YYYY-MM" (the revenue's and the reconciliation's months, which are UTC
+ * months) named in the language: long fr "d\u00e9cembre 2026", en "December 2026"; short fr
+ * "d\u00e9c. 26", en "Dec 26".
+ */
+export function formatMonth(month: string, language: Language, style: "long" | "short"): string {
+  const key = `${language}:${style}`;
+  let format = monthFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[language], {
+      month: style,
+      year: style === "long" ? "numeric" : "2-digit",
+      timeZone: "UTC",
+    });
+    monthFormats.set(key, format);
+  }
+  return format.format(new Date(`${month}-01T00:00:00.000Z`));
+}
+
+const numberFormats = new Map<Language, Intl.NumberFormat>();
+
+/** A plain number grouped as the language groups digits: fr "3 500", en "3,500". */
+export function formatNumber(value: number, language: Language): string {
+  let format = numberFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(INTL_LOCALE[language]);
+    numberFormats.set(language, format);
+  }
+  return format.format(value);
+}

@@ -1,16 +1,15 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { RevenueChart } from "../components/revenue-chart";
+import { RevenueChart, revenueChartData } from "../components/revenue-chart";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { formatMoney } from "../lib/format";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { REVENUE_CURRENCY, STATUSES } from "../staff/constants";
 import { overview } from "../staff/overview.server";
 import { MEMBER_STATUS_KEYS, ROLE_KEYS, useStaffText } from "../staff/text";
 import { StaffSection } from "../components/staff/table-section";
-import { useTranslation } from "react-i18next";
 import type { RouteHandle } from "../i18n/handle";
 
 export const handle: RouteHandle = {
@@ -22,18 +21,22 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const o = await overview(db(), clockNow());
   return data(
     {
       ...o,
-      mrr: o.mrr.map((m) => ({ ...m, text: formatMoney(m.amount, m.currency) })),
+      mrr: o.mrr.map((m) => ({ ...m, text: f.money(m.amount, m.currency) })),
+      chart: revenueChartData(o.revenue, REVENUE_CURRENCY, f.language),
       revenueTotals: o.revenue.map((r) => ({
         month: r.month,
-        text: formatMoney(
-          r.byRole.talent + r.byRole.professional + r.byRole.company,
-          REVENUE_CURRENCY,
-        ),
+        name: f.month(r.month),
+        text: f.money(r.byRole.talent + r.byRole.professional + r.byRole.company, REVENUE_CURRENCY),
       })),
+      oldestUnsent: o.oldestUnsent && {
+        ...o.oldestUnsent,
+        queued: f.dateTime(o.oldestUnsent.created_at),
+      },
       currency: REVENUE_CURRENCY,
     },
     { headers: STAFF_HEADERS },
@@ -42,7 +45,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function StaffOverview() {
   const tr = useStaffText();
-  const { i18n } = useTranslation();
   const o = useLoaderData<typeof loader>();
   return (
     <>
@@ -78,22 +80,21 @@ export default function StaffOverview() {
       </StaffSection>
       <StaffSection id="revenue" title={tr("staff:overview.revenue")}>
         <RevenueChart
-          bars={o.revenue}
-          currency={o.currency}
+          data={o.chart}
           title={tr("staff:overview.chartTitle", { currency: o.currency.toUpperCase() })}
           roleNames={{
             talent: tr(ROLE_KEYS.talent),
             professional: tr(ROLE_KEYS.professional),
             company: tr(ROLE_KEYS.company),
           }}
-          numberLocale={i18n.language === "fr" ? "fr" : "en-GB"}
+          barTitle={(role, month, amount) => tr("staff:overview.barTitle", { role, month, amount })}
         />
         <details>
           <summary>{tr("staff:overview.figures")}</summary>
           <ul>
             {o.revenueTotals.map((r) => (
               <li key={r.month}>
-                {r.month}: {r.text}
+                {tr("staff:overview.monthTotal", { month: r.name, amount: r.text })}
               </li>
             ))}
           </ul>
@@ -128,7 +129,7 @@ export default function StaffOverview() {
             {o.oldestUnsent ? (
               <Link to={`/staff/emails/${o.oldestUnsent.id}`}>
                 {tr("staff:overview.queuedTo", {
-                  date: o.oldestUnsent.created_at.slice(0, 16).replace("T", " "),
+                  date: o.oldestUnsent.queued,
                   email: o.oldestUnsent.to_email,
                 })}
               </Link>

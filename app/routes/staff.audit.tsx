@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { listAudit } from "../staff/audit.server";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { useStaffText } from "../staff/text";
@@ -20,6 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** The audit log, newest first, 50 a page by id. Read-only: this route has no action. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const url = new URL(request.url);
   const before = parseId(url.searchParams.get("before"));
   const page = await listAudit(db(), { before });
@@ -27,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       entries: page.entries.map((a) => ({
         id: a.id,
-        at: a.at.slice(0, 19).replace("T", " "),
+        at: f.dateTime(a.at),
         who: a.staff_email,
         action: a.action,
         member: a.target_user_id,

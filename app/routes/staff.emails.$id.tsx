@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS, staffNotFound } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { renderOutboxEmail } from "../staff/outbox.server";
@@ -20,6 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** One email of the outbox: its state, and its text; the HTML opens at /staff/emails/:id/html. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const id = parseId(params.id);
   const email = id === null ? undefined : await renderOutboxEmail(db(), id);
   if (!email) throw staffNotFound(st("staff:messages.emailMissing"));
@@ -32,9 +34,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       attempts: row.attempts,
       lastError: row.last_error,
       template: row.template,
-      queued: row.created_at,
-      sent: row.sent_at,
-      dropped: row.body_dropped_at,
+      queued: f.dateTime(row.created_at),
+      sent: row.sent_at ? f.dateTime(row.sent_at) : null,
+      dropped: row.body_dropped_at ? f.date(row.body_dropped_at) : null,
       subject: shown?.subject ?? null,
       text: shown?.text ?? null,
       source: shown?.source ?? null,

@@ -12,6 +12,7 @@ import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { formNonce, nonceField } from "../staff/audit.server";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.server";
 import { retryEmail } from "../staff/member-actions.server";
 import { parseId } from "../staff/members.server";
@@ -30,6 +31,7 @@ const SECTIONS: OutboxStatus[] = ["failed", "pending", "sent"];
 /** The outbox: failed first, then pending, then sent; each 50 a page by id. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const url = new URL(request.url);
   const sections = await Promise.all(
     SECTIONS.map(async (status) => {
@@ -44,9 +46,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
           subject: e.subject ?? e.template ?? "-",
           attempts: e.attempts,
           lastError: e.last_error,
-          queued: e.created_at.slice(0, 19).replace("T", " "),
-          next: e.status === "pending" ? e.next_attempt_at.slice(0, 19).replace("T", " ") : null,
-          sent: e.sent_at?.slice(0, 19).replace("T", " ") ?? null,
+          queued: f.dateTime(e.created_at),
+          next: e.status === "pending" ? f.dateTime(e.next_attempt_at) : null,
+          sent: e.sent_at ? f.dateTime(e.sent_at) : null,
         })),
         nextPath: page.next === null ? null : `/staff/emails?${params}`,
       };

@@ -12,6 +12,7 @@ import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { stripe } from "../lib/stripe.server";
 import { formNonce, nonceField } from "../staff/audit.server";
+import { staffFormat, type StaffFormat } from "../staff/format.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.server";
 import { listEvents, replayEvent } from "../staff/ledger.server";
 import { parseId } from "../staff/members.server";
@@ -24,14 +25,14 @@ export const handle: RouteHandle = {
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
-function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number]) {
+function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number], f: StaffFormat) {
   return {
     id: e.id,
     eventId: e.event_id,
     type: e.event_type,
-    received: e.created_at.slice(0, 19).replace("T", " "),
+    received: f.dateTime(e.created_at),
     attempts: e.attempt_count,
-    processedAt: e.processed_at?.slice(0, 19).replace("T", " ") ?? null,
+    processedAt: e.processed_at ? f.dateTime(e.processed_at) : null,
     note: e.note,
     error: e.error_message,
   };
@@ -40,6 +41,7 @@ function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number]) {
 /** The webhook ledger: events not processed (failing or waiting) first, then processed ones. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const url = new URL(request.url);
   const pendingBefore = parseId(url.searchParams.get("pending"));
   const doneBefore = parseId(url.searchParams.get("done"));
@@ -56,8 +58,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       nonce: formNonce(),
-      pending: pending.events.map(view),
-      done: done.events.map(view),
+      pending: pending.events.map((e) => view(e, f)),
+      done: done.events.map((e) => view(e, f)),
       pendingNext: link("pending", pending.next),
       doneNext: link("done", done.next),
     },

@@ -167,8 +167,8 @@ export default function StaffMember() {
           <dt>{tr("staff:members.status")}</dt>
           <dd data-testid="member-status">
             {tr(MEMBER_STATUS_KEYS[user.subscription_status])}
-            {user.access_expires_at
-              ? ` ${tr("staff:member.statusUntil", { date: user.access_expires_at.slice(0, 10) })}`
+            {user.accessUntil
+              ? ` ${tr("staff:member.statusUntil", { date: user.accessUntil })}`
               : ""}
           </dd>
           {user.complimentaryUntil ? (
@@ -178,7 +178,7 @@ export default function StaffMember() {
             </>
           ) : null}
           <dt>{tr("staff:members.since")}</dt>
-          <dd>{user.created_at.slice(0, 10)}</dd>
+          <dd>{user.since}</dd>
           <dt>{tr("staff:member.customer")}</dt>
           <dd>
             {d.customers.length === 0

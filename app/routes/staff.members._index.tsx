@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ROLES } from "../lib/roles";
 import { db } from "../lib/db.server";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { MAX_SEARCH, STATUSES } from "../staff/constants";
 import { listMembers, parseMemberQuery } from "../staff/members.server";
@@ -20,6 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const url = new URL(request.url);
   const query = parseMemberQuery(url);
   const page = await listMembers(db(), query);
@@ -38,8 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         email: m.email,
         role: m.role,
         status: m.subscription_status,
-        accessUntil: m.access_expires_at?.slice(0, 10) ?? null,
-        since: m.created_at.slice(0, 10),
+        accessUntil: m.access_expires_at ? f.date(m.access_expires_at) : null,
+        since: f.date(m.created_at),
         staff: m.is_staff === 1,
       })),
       nextPath: page.next === null ? null : `/staff/members?${nextParams}`,

@@ -2,8 +2,8 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
-import { formatMoney } from "../lib/format";
 import { ROLES } from "../lib/roles";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { INVOICE_STATUSES, PAYMENT_STATUSES } from "../staff/constants";
 import {
@@ -31,6 +31,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const url = new URL(request.url);
   const { filters, cursor } = parsePaymentFilters(url);
   const rows = await listMoney(db(), filters, cursor, PAYMENTS_PAGE_SIZE + 1);
@@ -51,15 +52,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       },
       rows: page.map((r) => ({
         key: `${r.kind}-${r.id}`,
-        date: (r.paid_at ?? r.created_at).slice(0, 10),
+        date: f.date(r.paid_at ?? r.created_at),
         name: r.name,
         email: r.email,
         role: r.role,
         plan: r.plan ?? "-",
-        amount: formatMoney(r.amount, r.currency),
+        amount: f.money(r.amount, r.currency),
         kind: r.kind,
         status: r.status,
-        refunded: r.refunded_amount > 0 ? formatMoney(r.refunded_amount, r.currency) : null,
+        refunded: r.refunded_amount > 0 ? f.money(r.refunded_amount, r.currency) : null,
         invoice: r.invoice_number,
         stripeId: r.stripe_payment_intent_id ?? r.stripe_invoice_id ?? r.stripe_checkout_session_id,
       })),

@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
-import { formatMoney } from "../lib/format";
+import { staffFormat } from "../staff/format.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import {
   parseMonth,
@@ -28,6 +28,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** ?month=YYYY-MM (default: the month before this one); a month not begun yet is refused. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
+  const f = await staffFormat(request);
   const now = clockNow();
   const raw = new URL(request.url).searchParams.get("month");
   const month = raw === null || raw === "" ? previousMonth(now) : parseMonth(raw, now);
@@ -50,6 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         stripeError: null,
         report: {
           ...report,
+          monthName: f.month(report.month),
           totals: report.totals.map((t) => ({
             currency: t.currency.toUpperCase(),
             rows: (
@@ -60,18 +62,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
               ] as const
             ).map(([label, app, remote]) => ({
               label,
-              app: formatMoney(app as number, t.currency),
-              stripe: formatMoney(remote as number, t.currency),
+              app: f.money(app as number, t.currency),
+              stripe: f.money(remote as number, t.currency),
               differs: app !== remote,
             })),
-            fees: t.stripe.fees === null ? null : formatMoney(t.stripe.fees, t.currency),
-            net: t.stripe.net === null ? null : formatMoney(t.stripe.net, t.currency),
+            fees: t.stripe.fees === null ? null : f.money(t.stripe.fees, t.currency),
+            net: t.stripe.net === null ? null : f.money(t.stripe.net, t.currency),
           })),
           differences: report.differences.map((d) => ({
             ...d,
-            appText: d.app ? `${formatMoney(d.app.amount, d.app.currency)} ${d.app.status}` : "-",
+            appText: d.app ? `${f.money(d.app.amount, d.app.currency)} ${d.app.status}` : "-",
             stripeText: d.stripe
-              ? `${formatMoney(d.stripe.amount, d.stripe.currency)} ${d.stripe.status}`
+              ? `${f.money(d.stripe.amount, d.stripe.currency)} ${d.stripe.status}`
               : "-",
           })),
         },
@@ -136,7 +138,7 @@ export default function StaffReconciliation() {
         <>
           <StaffSection
             id="totals"
-            title={tr("staff:reconciliation.totals", { month: report.month })}
+            title={tr("staff:reconciliation.totals", { month: report.monthName })}
           >
             {report.totals.length === 0 ? (
               <p className="muted">{tr("staff:reconciliation.noMoney")}</p>
@@ -175,7 +177,7 @@ export default function StaffReconciliation() {
           <StaffSection id="differences" title={tr("staff:reconciliation.differences")}>
             {report.differences.length === 0 ? (
               <p data-testid="no-difference">
-                {tr("staff:reconciliation.noDifference", { month: report.month })}
+                {tr("staff:reconciliation.noDifference", { month: report.monthName })}
               </p>
             ) : (
               <StaffTable

@@ -4,10 +4,10 @@ import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { stripe } from "../lib/stripe.server";
-import { formatMoney } from "../lib/format";
 import type { Message } from "../i18n/messages";
 import { formNonce, nonceField, reasonField } from "./audit.server";
 import { futureDate, grantComplimentaryAccess } from "./complimentary.server";
+import { staffFormat } from "./format.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS, staffNotFound } from "./guard.server";
 import { memberDetail } from "./member-detail.server";
 import { cancelSubscription, resendEmail, resyncMember } from "./member-actions.server";
@@ -25,6 +25,7 @@ function lastDay(endsAt: string): string {
 /** The member page's data: everything about the member, and a fresh nonce for its forms. */
 export async function memberPageLoader(request: Request, params: { id?: string }) {
   const session = await requireStaff(request);
+  const f = await staffFormat(request);
   const id = parseId(params.id);
   const eventsBefore = parseId(new URL(request.url).searchParams.get("events"));
   const detail = id === null ? null : await memberDetail(db(), id, eventsBefore);
@@ -39,14 +40,16 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       today: now.toISOString().slice(0, 10),
       user: {
         ...detail.user,
-        complimentaryUntil: runningComp ? lastDay(runningComp.ends_at) : null,
+        accessUntil: detail.user.access_expires_at ? f.date(detail.user.access_expires_at) : null,
+        since: f.date(detail.user.created_at),
+        complimentaryUntil: runningComp ? f.day(lastDay(runningComp.ends_at)) : null,
       },
       customers: detail.customers,
       payments: detail.payments.map((p) => ({
         id: p.id,
-        date: (p.paid_at ?? p.created_at).slice(0, 10),
+        date: f.date(p.paid_at ?? p.created_at),
         plan: p.plan,
-        amount: formatMoney(p.amount, p.currency),
+        amount: f.money(p.amount, p.currency),
         status: p.status,
         paymentIntent: p.stripe_payment_intent_id,
         session: p.stripe_checkout_session_id,
@@ -56,9 +59,9 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       subscriptions: detail.subscriptions.map((s) => ({
         id: s.stripe_subscription_id,
         plan: s.plan,
-        amount: formatMoney(s.amount, s.currency),
+        amount: f.money(s.amount, s.currency),
         status: s.status,
-        periodEnd: s.current_period_end?.slice(0, 10) ?? null,
+        periodEnd: s.current_period_end ? f.date(s.current_period_end) : null,
         cancelAtPeriodEnd: s.cancel_at_period_end === 1,
         running: ["trialing", "active", "past_due", "unpaid", "incomplete", "paused"].includes(
           s.status,
@@ -68,8 +71,8 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         id: i.stripe_invoice_id,
         number: i.number,
         status: i.status,
-        amount: formatMoney(i.amount_paid || i.amount_due, i.currency),
-        date: i.stripe_created_at.slice(0, 10),
+        amount: f.money(i.amount_paid || i.amount_due, i.currency),
+        date: f.date(i.stripe_created_at),
         hosted: i.hosted_invoice_url,
         pdf: i.invoice_pdf,
       })),
@@ -79,20 +82,20 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         status: e.status,
         attempts: e.attempts,
         lastError: e.last_error,
-        created: e.created_at.slice(0, 16).replace("T", " "),
-        sent: e.sent_at?.slice(0, 16).replace("T", " ") ?? null,
+        created: f.dateTime(e.created_at),
+        sent: e.sent_at ? f.dateTime(e.sent_at) : null,
         resendable: (e.template !== null && e.props !== null) || e.html !== null,
       })),
       complimentary: detail.complimentary.map((c) => ({
         id: c.id,
-        from: c.starts_at.slice(0, 10),
-        until: lastDay(c.ends_at),
+        from: f.date(c.starts_at),
+        until: f.day(lastDay(c.ends_at)),
         reason: c.reason,
         running: Date.parse(c.ends_at) > now.getTime(),
       })),
       history: detail.history.map((h) => ({
         id: h.id,
-        at: h.at.slice(0, 16).replace("T", " "),
+        at: f.dateTime(h.at),
         subscription: h.stripe_subscription_id,
         from: h.from_status,
         to: h.to_status,
@@ -102,7 +105,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         id: e.event_id,
         type: e.event_type,
         processed: e.processed === 1,
-        at: e.created_at.slice(0, 16).replace("T", " "),
+        at: f.dateTime(e.created_at),
         error: e.error_message,
       })),
       eventsNextPath:
@@ -112,7 +115,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       eventsFirstPath: eventsBefore === null ? null : `/staff/members/${detail.user.id}#events`,
       audit: detail.audit.map((a) => ({
         id: a.id,
-        at: a.at.slice(0, 16).replace("T", " "),
+        at: f.dateTime(a.at),
         who: a.staff_email,
         action: a.action,
         target: a.target,
@@ -195,6 +198,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
       message: Object.values(parsed.fieldErrors)[0] ?? null,
     });
   const form = parsed.data;
+  const f = await staffFormat(request);
   const now = clockNow();
   if (MONEY_INTENTS.has(form.intent)) {
     const proof = await confirmPassword(db(), session, form.password, now);
@@ -229,7 +233,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         message:
           result.kind === "duplicate"
             ? staffMessage("staff:common.alreadyDone")
-            : staffMessage("staff:member.grantDone", { date: until }),
+            : staffMessage("staff:member.grantDone", { date: f.day(until) }),
       });
     }
     case "cancel": {
@@ -275,6 +279,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
         reason: form.reason,
         requestKey: `${form.nonce}:refund:${form.payment}`,
         now,
+        language: f.language,
       });
       return answer(result.ok ? 200 : result.status, {
         intent,

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { DB, Payment, User } from "../../db/schema";
-import { formatMoney } from "../lib/format";
+import type { Language } from "../i18n/config";
+import { formatMoney } from "../i18n/format";
 import { requestRefund } from "../payments/refunds.server";
 import type { Message } from "../i18n/messages";
 import { auditedRequest, recordAudit } from "./audit.server";
@@ -53,6 +54,8 @@ export async function refundAction(
     reason: string;
     requestKey: string;
     now: Date;
+    /** the page's language, for the amount in the answer */
+    language: Language;
   },
 ): Promise<RefundOutcome> {
   const payment =
@@ -138,7 +141,7 @@ export async function refundAction(
   return {
     ok: true,
     message: staffMessage("staff:messages.refundRequested", {
-      amount: formatMoney(result.amount, result.currency),
+      amount: formatMoney(result.amount, result.currency, input.language),
       status: result.status,
     }),
   };

@@ -71,7 +71,7 @@ for (const javaScriptEnabled of [true, false]) {
       await refundForm.getByLabel("Reason").fill("Left the programme in the first week");
       await refundForm.getByRole("button", { name: "Refund" }).click();
       await expect(page.getByRole("status")).toContainText(
-        "Refund of 300 MAD requested from Stripe",
+        "Refund of MAD 300.00 requested from Stripe",
       );
 
       // The refund's webhook takes the access away.

@@ -196,19 +196,32 @@ describe("/staff overview", () => {
   it("renders the revenue chart as SVG on the server (no script)", async () => {
     const { renderToString } = await import("react-dom/server");
     const { createElement } = await import("react");
-    const { RevenueChart } = await import("../../app/components/revenue-chart");
+    const { RevenueChart, revenueChartData } = await import("../../app/components/revenue-chart");
+    const bars = [
+      { month: "2026-11", byRole: { talent: 30000, professional: 150000, company: 0 } },
+    ];
     const html = renderToString(
       createElement(RevenueChart, {
-        currency: "mad",
-        bars: [{ month: "2026-11", byRole: { talent: 30000, professional: 150000, company: 0 } }],
+        data: revenueChartData(bars, "mad", "en"),
         title: "Revenue",
         roleNames: { talent: "Talent", professional: "Professional", company: "Company" },
-        numberLocale: "en-GB",
+        barTitle: (role, month, amount) => `${role}, ${month}: ${amount}`,
       }),
     );
     expect(html).toContain("<svg");
-    expect(html).toContain("2026-11 Professional: 1,500 MAD");
+    expect(html).toContain("Professional, November 2026: MAD\u00a01,500.00");
+    // the axis: the short month, and a top of 2,000 whole MAD above the 1,800 of the bar
+    expect(html).toContain(">Nov 26</text>");
+    expect(html).toContain(">2,000</text>");
     expect(html).not.toContain("<script");
+    // in French, months, amounts and figures as French writes them
+    const fr = revenueChartData(bars, "mad", "fr");
+    expect(fr.bars[0]).toMatchObject({
+      label: "nov. 26",
+      name: "novembre 2026",
+      amounts: { professional: "1\u202f500,00\u00a0MAD" },
+    });
+    expect(fr.ticks.at(-1)).toEqual({ value: 2000, label: "2\u202f000" });
   });
 });
 

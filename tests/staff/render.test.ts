@@ -36,6 +36,10 @@ let memberId: number;
 let emailId: number;
 const MEMBER_NAME = "Amina Render";
 const EMAIL_SUBJECT = "Receipt for the render";
+// A payment of 3,500 MAD on 5 December 2026, and an audit entry and an event at 23:30 UTC that
+// day, which is already 6 December at 00:30 in Casablanca.
+const PAID_AT = "2026-12-05T10:00:00.000Z";
+const LATE_AT = "2026-12-05T23:30:00.000Z";
 
 beforeAll(async () => {
   app = await setupTestAppWithStripe();
@@ -45,6 +49,34 @@ beforeAll(async () => {
   memberId = user.id;
   const now = new Date().toISOString();
   await paidCustomer(db, user, "render");
+  await db
+    .insertInto("payments")
+    .values({
+      user_id: user.id,
+      plan: "talent_annual_membership",
+      amount: 350000,
+      currency: "mad",
+      status: "paid",
+      idempotency_key: "paid-render-large",
+      stripe_checkout_session_id: "cs_render_large",
+      stripe_payment_intent_id: "pi_render_large",
+      stripe_customer_id: "cus_render",
+      paid_at: PAID_AT,
+      created_at: PAID_AT,
+      updated_at: PAID_AT,
+    })
+    .execute();
+  await db
+    .insertInto("stripe_webhook_events")
+    .values({
+      event_id: "evt_render_late",
+      event_type: "charge.refunded",
+      processed: 1,
+      stripe_customer_id: "cus_render",
+      created_at: LATE_AT,
+      updated_at: LATE_AT,
+    })
+    .execute();
   for (const [i, processed] of [0, 1].entries())
     await db
       .insertInto("stripe_webhook_events")
@@ -97,6 +129,18 @@ beforeAll(async () => {
       action: "complimentary",
       target_user_id: user.id,
       reason: "Partner",
+      outcome: "done",
+    })
+    .execute();
+  await db
+    .insertInto("staff_audit_log")
+    .values({
+      at: LATE_AT,
+      staff_user_id: staff.user.id,
+      staff_email: staff.user.email,
+      action: "refund",
+      target_user_id: user.id,
+      reason: "Late refund",
       outcome: "done",
     })
     .execute();
@@ -157,12 +201,18 @@ function i18nIn(language: Language, missing: string[], mark = false): I18n {
   return instance;
 }
 
-/** Renders the layout and the page at `path` as the server does, with the loaders' data. */
+/**
+ * Renders the layout and the page at `path` as the server does, with the loaders' data; the
+ * requests ask for the page in `i18n`'s language, as the language switcher's link does.
+ */
 async function render(page: Page, i18n: I18n): Promise<string> {
   const params = page.params?.() ?? {};
   const url = page.path.replace(":id", params.id ?? "");
-  const layoutData = await run(() => layout.loader(args(getRequest(url, staff.cookie), params)));
-  const pageData = await run(() => page.module.loader(args(getRequest(url, staff.cookie), params)));
+  const asked = `${url}?lng=${i18n.language}`;
+  const layoutData = await run(() => layout.loader(args(getRequest(asked, staff.cookie), params)));
+  const pageData = await run(() =>
+    page.module.loader(args(getRequest(asked, staff.cookie), params)),
+  );
   expect(pageData.status, url).toBe(200);
   const routes = [
     {
@@ -231,4 +281,74 @@ describe("every staff page in French and English", () => {
         .filter((rest) => /[A-Za-z]{2,}/.test(rest) && !data.has(rest));
       expect(loose).toEqual([]);
     });
+});
+
+// Amounts from minor units with their currency, days and times in Casablanca, each as the
+// page's language writes them (Intl's French puts a narrow no-break space between thousands
+// and a no-break space before the code).
+const WRITTEN: Record<
+  Language,
+  { money: string; date: string; dateTime: string; month: string; shortMonth: string }
+> = {
+  fr: {
+    money: "3\u202f500,00\u00a0MAD",
+    date: "5 d\u00e9cembre 2026",
+    dateTime: "6 d\u00e9cembre 2026 \u00e0 00:30",
+    month: "d\u00e9cembre 2026",
+    shortMonth: "d\u00e9c. 26",
+  },
+  en: {
+    money: "MAD\u00a03,500.00",
+    date: "5 December 2026",
+    dateTime: "6 December 2026 at 00:30",
+    month: "December 2026",
+    shortMonth: "Dec 26",
+  },
+};
+
+/** The text a reader sees: tags dropped, React's escapes undone. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+describe("amounts and dates in the page's language, in Casablanca", () => {
+  const page = (path: string) => PAGES.find((p) => p.path === path)!;
+  for (const language of LANGUAGES) {
+    const written = WRITTEN[language];
+    const rendered = async (path: string) =>
+      visibleText(await render(page(path), i18nIn(language, [])));
+
+    it(`a member's page in ${language}: payment amount and day, audit and event times`, async () => {
+      const text = await rendered("/staff/members/:id");
+      expect(text).toContain(written.money);
+      expect(text).toContain(written.date);
+      // the audit entry and the event at 23:30 UTC are already the next day in Casablanca
+      expect(text).toContain(written.dateTime);
+      expect(text).not.toContain("2026-12-05");
+      expect(text).not.toMatch(/\b3500 MAD\b/);
+    });
+
+    it(`the payments list in ${language}`, async () => {
+      const text = await rendered("/staff/payments");
+      expect(text).toContain(written.money);
+      expect(text).toContain(written.date);
+      expect(text).not.toContain("2026-12-05");
+    });
+
+    it(`the audit log and the events in ${language}, times in Casablanca`, async () => {
+      expect(await rendered("/staff/audit")).toContain(written.dateTime);
+      expect(await rendered("/staff/events")).toContain(written.dateTime);
+    });
+
+    it(`the overview's months in ${language}`, async () => {
+      const text = await rendered("/staff");
+      expect(text).toContain(written.month);
+      expect(text).toContain(written.shortMonth);
+      expect(text).not.toContain("2026-12:");
+    });
+  }
 });
