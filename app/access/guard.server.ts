@@ -2,9 +2,12 @@ import type { User } from "../../db/schema";
 import { membershipOffer } from "../billing/offer.server";
 import { requireUser } from "../lib/auth.server";
 import { now } from "../lib/clock.server";
-import { roleLabel } from "../lib/roles";
+import type { MembershipOffer } from "../billing/offer.server";
+import type { Language } from "../i18n/config";
+import { getLanguage, translator } from "../i18n/i18next.server";
+import { formatMoney } from "../i18n/format";
 import type { Feature } from "./rules";
-import { decideFeatureAccess, FEATURES, paywallMessage } from "./rules";
+import { decideFeatureAccess, paywallMessage, rolesMessage } from "./rules";
 
 /** Premium answers depend on who asks and on access that can end at any request: never cached. */
 export const PREMIUM_CACHE_CONTROL = "private, no-store";
@@ -12,12 +15,12 @@ export const PREMIUM_HEADERS = { "Cache-Control": PREMIUM_CACHE_CONTROL } as con
 
 export interface Paywall {
   feature: Feature;
-  /** "Become a member to see ..." or, for a role that never gets the feature, who does */
+  /** "Become a member to see ..." or, for a role that never gets the feature, who does (a key) */
   message: string;
   /** the user's own payment page, or null when paying would not unlock the feature */
   paymentPath: string | null;
   /** what the membership costs, with the trial, when paying would unlock the feature */
-  offer: string | null;
+  offer: MembershipOffer | null;
 }
 
 export type PremiumAccess =
@@ -29,14 +32,12 @@ function paywallFor(user: User, feature: Feature, reason: "needs-access" | "role
       feature,
       message: paywallMessage(feature),
       paymentPath: `/dashboard/${user.role}/payment`,
-      offer: membershipOffer(user.role).sentence,
+      offer: membershipOffer(user.role),
     };
   }
-  const roles = FEATURES[feature].roles.map((r) => `${roleLabel(r)}`).join(" and ");
-  const subject = FEATURES[feature].subject;
   return {
     feature,
-    message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} are for ${roles} members.`,
+    message: rolesMessage(feature),
     paymentPath: null,
     offer: null,
   };
@@ -62,7 +63,7 @@ export function accessFor(user: User, feature: Feature): PremiumAccess {
 /** The signed-in user with access to `feature`; throws the login redirect or a 403 paywall page. */
 export async function requirePremium(request: Request, feature: Feature): Promise<User> {
   const access = await premiumAccess(request, feature);
-  if (!access.allowed) throw paywallResponse(access.paywall);
+  if (!access.allowed) throw paywallResponse(access.paywall, await getLanguage(request));
   return access.user;
 }
 
@@ -71,12 +72,27 @@ function escapeHtml(value: string): string {
 }
 
 /** A standalone 403 page (resource routes have no layout to render a paywall into). */
-export function paywallResponse(paywall: Paywall): Response {
-  const offer = paywall.offer ? `<p>${escapeHtml(paywall.offer)}</p>` : "";
+export function paywallResponse(paywall: Paywall, language: Language): Response {
+  const t = translator(language);
+  const o = paywall.offer;
+  const money = (m: { amount: number; currency: string }) =>
+    formatMoney(m.amount, m.currency, language);
+  const prices = o
+    ? {
+        once: money(o.once),
+        monthly: t("billing:price.month", { amount: money(o.monthly) }),
+        yearly: t("billing:price.year", { amount: money(o.yearly) }),
+      }
+    : null;
+  const offer =
+    o && prices
+      ? `<p>${escapeHtml(o.trialDays > 0 ? t("talents:paywall.offerTrial", { ...prices, count: o.trialDays }) : t("talents:paywall.offer", prices))}</p>`
+      : "";
   const link = paywall.paymentPath
-    ? `${offer}<p><a href="${escapeHtml(paywall.paymentPath)}">Choose your plan</a></p>`
+    ? `${offer}<p><a href="${escapeHtml(paywall.paymentPath)}">${escapeHtml(t("talents:paywall.choose"))}</a></p>`
     : "";
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Members only | Talents Acting</title></head><body><main><h1>Members only</h1><p>${escapeHtml(paywall.message)}</p>${link}<p><a href="/talents">Back to the talent directory</a></p></main></body></html>`;
+  const title = escapeHtml(t("talents:paywall.title"));
+  const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${title} | Talents Acting</title></head><body><main><h1>${title}</h1><p>${escapeHtml(t(paywall.message))}</p>${link}<p><a href="/talents">${escapeHtml(t("talents:paywall.back"))}</a></p></main></body></html>`;
   return new Response(html, {
     status: 403,
     headers: { ...PREMIUM_HEADERS, "Content-Type": "text/html; charset=utf-8" },

@@ -52,7 +52,7 @@ export function parseDirectoryQuery(url: URL): DirectoryQuery {
     return {
       page,
       search: search.slice(0, MAX_SEARCH_LENGTH),
-      searchError: `Use at most ${MAX_SEARCH_LENGTH} characters`,
+      searchError: "talents:directory.searchTooLong",
     };
   }
   return { page, search, searchError: null };

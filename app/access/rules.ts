@@ -59,6 +59,23 @@ export function decideFeatureAccess(
 }
 
 /** "Become a member to see talents' contact details." */
+// Each feature's paywall words as catalog keys (talents namespace), written out so the catalog
+// test sees them: what membership unlocks, and who gets a feature a role never has.
+const NEEDS_ACCESS: Record<Feature, string> = {
+  "talent-directory": "talents:paywall.needsAccess.talentDirectory",
+  "talent-contact": "talents:paywall.needsAccess.talentContact",
+};
+const FOR_ROLES: Record<Feature, string> = {
+  "talent-directory": "talents:paywall.forRoles.talentDirectory",
+  "talent-contact": "talents:paywall.forRoles.talentContact",
+};
+
+/** "Become a member to see ...", as a catalog key the page translates. */
 export function paywallMessage(feature: Feature): string {
-  return `Become a member to see ${FEATURES[feature].subject}.`;
+  return NEEDS_ACCESS[feature];
+}
+
+/** "... are for Professional and Company members.", as a catalog key. */
+export function rolesMessage(feature: Feature): string {
+  return FOR_ROLES[feature];
 }

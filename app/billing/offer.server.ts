@@ -1,36 +1,30 @@
 import type { Role } from "../../db/schema";
 import { env } from "../lib/env.server";
-import { recurringPlan, recurringPriceLabel } from "../payments/catalog";
+import { recurringPlan } from "../payments/catalog";
 import { planForRole } from "../payments/pricing";
-import { formatMoney } from "../lib/format";
 
 export interface MembershipOffer {
-  /** "300 MAD" */
-  once: string;
-  /** "30 MAD a month" */
-  monthly: string;
-  /** "300 MAD a year" */
-  yearly: string;
+  /** the year paid once, in minor units */
+  once: { amount: number; currency: string };
+  monthly: { amount: number; currency: string; interval: "month" };
+  yearly: { amount: number; currency: string; interval: "year" };
   /** days free on a first subscription, 0 for none */
   trialDays: number;
-  /** the offer in one sentence, for the paywall and the home page */
-  sentence: string;
 }
 
-/** What a role's membership costs, in words, from the catalog and TRIAL_DAYS. */
+/**
+ * What a role's membership costs, from the catalog and TRIAL_DAYS: amounts, not words, so the
+ * paywall and the home page write them in the reader's language.
+ */
 export function membershipOffer(role: Role): MembershipOffer {
   const currency = env().pricingCurrency;
-  const oncePlan = planForRole(role, currency);
-  const once = formatMoney(oncePlan.amount, oncePlan.currency);
-  const monthly = recurringPriceLabel(recurringPlan(role, "monthly", currency));
-  const yearly = recurringPriceLabel(recurringPlan(role, "yearly", currency));
-  const trialDays = env().billing.trialDays;
-  const trial = trialDays > 0 ? `, with the first ${trialDays} days free` : "";
+  const once = planForRole(role, currency);
+  const monthly = recurringPlan(role, "monthly", currency);
+  const yearly = recurringPlan(role, "yearly", currency);
   return {
-    once,
-    monthly,
-    yearly,
-    trialDays,
-    sentence: `${once} for a year paid once, or a plan that renews: ${monthly} or ${yearly}${trial}.`,
+    once: { amount: once.amount, currency: once.currency },
+    monthly: { amount: monthly.amount, currency: monthly.currency, interval: "month" },
+    yearly: { amount: yearly.amount, currency: yearly.currency, interval: "year" },
+    trialDays: env().billing.trialDays,
   };
 }

@@ -1,6 +1,9 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { RouteHandle } from "../i18n/handle";
+import { requestWords } from "../i18n/words.server";
 import { findTalentProfile } from "../access/directory.server";
 import { accessFor, PREMIUM_HEADERS, premiumAccess } from "../access/guard.server";
 import { parseId } from "../access/inputs.server";
@@ -8,11 +11,13 @@ import { Paywall } from "../components/paywall";
 import { SiteHeader } from "../components/site-header";
 import { now } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { formatDate } from "../lib/format";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.talent ? data.talent.name : "Talent"} | Talents Acting` },
-];
+export const handle: RouteHandle = {
+  i18n: ["talents", "billing"],
+  title: (t, data) =>
+    (data as { talent?: { name?: string } | null } | undefined)?.talent?.name ??
+    t("talents:profile.talent"),
+};
 
 export const headers: HeadersFunction = () => PREMIUM_HEADERS;
 
@@ -45,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: profile.id,
     name: profile.name,
     headline: profile.headline,
-    memberSince: formatDate(profile.memberSince),
+    memberSince: (await requestWords(request)).date(profile.memberSince),
     listed: profile.listed,
     own,
     email: showContact ? profile.email : null,
@@ -56,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function TalentProfilePage() {
   const { user, talent, paywall } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("talents");
   return (
     <>
       <SiteHeader user={user} />
@@ -68,24 +74,26 @@ export default function TalentProfilePage() {
               aria-labelledby="profile-heading"
               style={{ overflowWrap: "anywhere" }}
             >
-              <h2 id="profile-heading">Profile</h2>
+              <h2 id="profile-heading">{t("talents:profile.heading")}</h2>
               {talent.own && !talent.listed ? (
-                <p className="notice warn">
-                  Your profile is not listed in the directory while your membership is not active.
-                </p>
+                <p className="notice warn">{t("talents:profile.notListed")}</p>
               ) : null}
               <dl className="account-facts">
-                <dt>Headline</dt>
-                <dd>{talent.headline ?? <span className="muted">No headline yet</span>}</dd>
+                <dt>{t("talents:profile.headline")}</dt>
+                <dd>
+                  {talent.headline ?? (
+                    <span className="muted">{t("talents:profile.noHeadline")}</span>
+                  )}
+                </dd>
                 {talent.listed ? (
                   <>
-                    <dt>Member since</dt>
+                    <dt>{t("talents:memberSince")}</dt>
                     <dd>{talent.memberSince}</dd>
                   </>
                 ) : null}
                 {talent.email ? (
                   <>
-                    <dt>Contact email</dt>
+                    <dt>{t("talents:profile.email")}</dt>
                     <dd>
                       <a href={`mailto:${talent.email}`}>{talent.email}</a>
                     </dd>
@@ -95,7 +103,7 @@ export default function TalentProfilePage() {
               {talent.email && !talent.own ? (
                 <p>
                   <a href={`/talents/${talent.id}/contact`} download>
-                    Download contact card
+                    {t("talents:profile.contactCard")}
                   </a>
                 </p>
               ) : null}
@@ -110,7 +118,7 @@ export default function TalentProfilePage() {
           </>
         ) : paywall ? (
           <>
-            <h1>Talent directory</h1>
+            <h1>{t("common:nav.talents")}</h1>
             <Paywall
               message={paywall.message}
               paymentPath={paywall.paymentPath}
@@ -119,12 +127,12 @@ export default function TalentProfilePage() {
           </>
         ) : (
           <>
-            <h1>Talent not found</h1>
-            <p>There is no talent with this address in the directory.</p>
+            <h1>{t("talents:profile.notFound")}</h1>
+            <p>{t("talents:profile.notFoundDetail")}</p>
           </>
         )}
         <p>
-          <Link to="/talents">Back to the talent directory</Link>
+          <Link to="/talents">{t("talents:paywall.back")}</Link>
         </p>
       </main>
     </>

@@ -1,6 +1,10 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { RouteHandle } from "../i18n/handle";
+import { translateMessage } from "../i18n/messages";
+import { requestWords } from "../i18n/words.server";
 import { listTalents } from "../access/directory.server";
 import { PREMIUM_HEADERS, premiumAccess } from "../access/guard.server";
 import { parseDirectoryQuery } from "../access/inputs.server";
@@ -9,9 +13,11 @@ import { Paywall } from "../components/paywall";
 import { SiteHeader } from "../components/site-header";
 import { now } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { formatDate } from "../lib/format";
 
-export const meta: MetaFunction = () => [{ title: "Talent directory | Talents Acting" }];
+export const handle: RouteHandle = {
+  i18n: ["talents", "billing"],
+  title: (t) => t("common:nav.talents"),
+};
 
 export const headers: HeadersFunction = () => PREMIUM_HEADERS;
 
@@ -52,6 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 
   const result = await listTalents(db(), { page: query.page, search: query.search, now: now() });
+  const w = await requestWords(request);
   return data(
     {
       user,
@@ -60,7 +67,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: t.id,
         name: t.name,
         headline: t.headline,
-        memberSince: formatDate(t.memberSince),
+        memberSince: w.date(t.memberSince),
       })),
       total: result.total,
       page: result.page,
@@ -95,11 +102,12 @@ export default function TalentDirectory() {
     paywall,
     searchError,
   } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("talents");
   return (
     <>
       <SiteHeader user={user} />
       <main id="main" className="page">
-        <h1>Talent directory</h1>
+        <h1>{t("common:nav.talents")}</h1>
         {paywall ? (
           <Paywall
             message={paywall.message}
@@ -110,7 +118,7 @@ export default function TalentDirectory() {
           <>
             <Form method="get" role="search" className="card">
               <div className="field">
-                <label htmlFor="q">Search by name</label>
+                <label htmlFor="q">{t("talents:directory.searchLabel")}</label>
                 <input
                   id="q"
                   name="q"
@@ -122,57 +130,60 @@ export default function TalentDirectory() {
                 />
                 {searchError ? (
                   <p className="field-error" id="q-error">
-                    {searchError}
+                    {translateMessage(t, searchError)}
                   </p>
                 ) : null}
               </div>
               <button type="submit" className="button">
-                Search
+                {t("talents:directory.search")}
               </button>
             </Form>
             {searchError ? null : (
               <section className="card" aria-labelledby="results-heading">
                 <h2 id="results-heading" style={{ overflowWrap: "anywhere" }}>
-                  {search ? `Talents named like "${search}"` : "Talents"}{" "}
+                  {search
+                    ? t("talents:directory.namedLike", { search })
+                    : t("talents:directory.all")}{" "}
                   <span className="muted">({total})</span>
                 </h2>
                 {talents.length === 0 ? (
                   total > 0 ? (
                     <p className="muted">
-                      No talents on this page. <Link to={first}>Go to the first page</Link>
+                      {t("talents:directory.emptyPage")}{" "}
+                      <Link to={first}>{t("talents:directory.firstPage")}</Link>
                     </p>
                   ) : (
-                    <p className="muted">No talents found.</p>
+                    <p className="muted">{t("talents:directory.none")}</p>
                   )
                 ) : (
                   <table>
                     <thead>
                       <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">Headline</th>
-                        <th scope="col">Member since</th>
+                        <th scope="col">{t("talents:directory.name")}</th>
+                        <th scope="col">{t("talents:profile.headline")}</th>
+                        <th scope="col">{t("talents:memberSince")}</th>
                       </tr>
                     </thead>
                     <tbody>
-                      {talents.map((t) => (
-                        <tr key={t.id}>
+                      {talents.map((talent) => (
+                        <tr key={talent.id}>
                           <td>
-                            <Link to={`/talents/${t.id}`}>{t.name}</Link>
+                            <Link to={`/talents/${talent.id}`}>{talent.name}</Link>
                           </td>
-                          <td>{t.headline ?? <span className="muted">-</span>}</td>
-                          <td>{t.memberSince}</td>
+                          <td>{talent.headline ?? <span className="muted">-</span>}</td>
+                          <td>{talent.memberSince}</td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
                 )}
                 {pageCount > 1 && talents.length > 0 ? (
-                  <nav aria-label="Pages">
-                    {previous ? <Link to={previous}>Previous page</Link> : null}{" "}
+                  <nav aria-label={t("talents:directory.pages")}>
+                    {previous ? <Link to={previous}>{t("talents:directory.previous")}</Link> : null}{" "}
                     <span className="muted">
-                      Page {page} of {Math.max(pageCount, 1)}
+                      {t("talents:directory.pageOf", { page, count: Math.max(pageCount, 1) })}
                     </span>{" "}
-                    {next ? <Link to={next}>Next page</Link> : null}
+                    {next ? <Link to={next}>{t("talents:directory.next")}</Link> : null}
                   </nav>
                 ) : null}
               </section>

@@ -84,8 +84,6 @@ describe("hasAccess", () => {
 
 describe("paywallMessage", () => {
   it("names what membership unlocks", () => {
-    expect(paywallMessage("talent-contact")).toBe(
-      "Become a member to see talents' contact details.",
-    );
+    expect(paywallMessage("talent-contact")).toBe("talents:paywall.needsAccess.talentContact");
   });
 });

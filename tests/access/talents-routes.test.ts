@@ -97,11 +97,20 @@ describe("premium routes: 302 signed out, 403 with the paywall without access, 2
         const body = outcome.data
           ? JSON.stringify(outcome.data)
           : ((await outcome.response?.text()) ?? "").replaceAll("&#39;", "'");
-        expect(body).toContain("Become a member to see talents' contact details.");
         expect(body).toContain(`/dashboard/${role}/payment`);
-        // The price and the trial, so the member knows what unlocks it.
-        expect(body).toContain(role === "company" ? "3,500 MAD" : "1,500 MAD");
-        expect(body).toMatch(/first \d+ days free/);
+        // The price and the trial, so the member knows what unlocks it: the page's data holds
+        // the message's key and the amounts, which the page writes in the reader's language.
+        if (outcome.data) {
+          expect(body).toContain("talents:paywall.needsAccess.talentContact");
+          expect(body).toContain(role === "company" ? '"amount":350000' : '"amount":150000');
+          expect(body).toMatch(/"trialDays":[1-9]/);
+        } else {
+          expect(body).toContain("Become a member to see talents' contact details.");
+          expect(body.replaceAll("\u00a0", " ")).toContain(
+            role === "company" ? "MAD 3,500.00" : "MAD 1,500.00",
+          );
+          expect(body).toMatch(/first \d+ days free/);
+        }
         expect(body).not.toContain(talent.email);
       });
     }
@@ -168,7 +177,7 @@ describe("talents and contact details", () => {
     expect(outcome.data?.talent?.email).toBeNull();
     expect(outcome.data?.paywall).toEqual({
       feature: "talent-contact",
-      message: "Talents' contact details are for Professional and Company members.",
+      message: "talents:paywall.forRoles.talentContact",
       paymentPath: null,
       offer: null,
     });
@@ -314,7 +323,7 @@ describe("/talents", () => {
     expect(ok.status).toBe(200);
     const long = await directory(`?q=${"a".repeat(101)}`, cookie);
     expect(long.status).toBe(400);
-    expect(long.data?.searchError).toBe("Use at most 100 characters");
+    expect(long.data?.searchError).toBe("talents:directory.searchTooLong");
     expect(long.data?.talents).toEqual([]);
     expect(long.headers.get("Cache-Control")).toBe("private, no-store");
   });
