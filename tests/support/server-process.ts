@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { vi } from "vitest";
 import { productionServerArgs } from "../../app/cli/server-command";
-import { freePort } from "../tools/postgres-cluster";
+import { createServer } from "node:net";
+import { freePort as freeHighPort } from "../tools/postgres-cluster";
 
 // One production server process (remix-serve on the built app, as `npm start` runs it) on the
 // test's configuration: process.env as setupTestApp left it, plus `env`. For the tests that
@@ -22,6 +23,18 @@ export interface ServerProcess {
 
 const root = process.cwd();
 
+/** A port free on `host` now (the system's pick), for a server the test starts there. */
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Builds the production server when a source is newer than it (tests/tools/build-app.ts), in a
  * child process so that this worker keeps answering Vitest while the build runs.
@@ -40,7 +53,7 @@ export async function startServerProcess(
   env: Record<string, string | undefined> = {},
   options: { port?: number } = {},
 ): Promise<ServerProcess> {
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeHighPort());
   const child = spawn(process.execPath, productionServerArgs(root), {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfNeeded } from "../../app/cli/build";
 import { listenHost } from "../../app/cli/server-command";
 import { makeTempDir } from "../support/app";
+import { freePort } from "../support/server-process";
 
 const root = process.cwd();
 
@@ -14,17 +15,6 @@ const networkAddresses = Object.values(networkInterfaces())
   .flat()
   .filter((a) => a !== undefined && !a.internal && !a.address.startsWith("fe80:"))
   .map((a) => a!.address);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** "open" when a TCP connection to host:port is accepted, else the error code (ECONNREFUSED). */
 function probe(host: string, port: number): Promise<string> {

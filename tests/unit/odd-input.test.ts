@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfNeeded } from "../../app/cli/build";
@@ -9,6 +8,7 @@ import { MAX_FORM_BYTES } from "../../app/lib/forms.server";
 import { isCrossSiteRequest } from "../../app/lib/same-origin.server";
 import type { Database } from "../../db/schema";
 import { setupMigratedDatabase, type MigratedDatabase } from "../support/app";
+import { freePort } from "../support/server-process";
 
 // Odd requests against the production server as `npm start` runs it (@remix-run/serve), on local
 // defaults, listening on ::1 so that the app can be opened at an IPv6 literal.
@@ -21,17 +21,6 @@ let database: MigratedDatabase | undefined;
 let db: Kysely<Database>;
 let port = 0;
 let base = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "::1", () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
-}
 
 interface Answer {
   status: number;
@@ -106,7 +95,7 @@ beforeAll(async () => {
   expect(buildIfNeeded(root)).toBe(0);
   database = await setupMigratedDatabase();
   db = database.db;
-  port = await freePort();
+  port = await freePort("::1");
   base = `http://localhost:${port}`;
   const env: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(process.env).filter(

@@ -1,27 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildIfNeeded } from "../../app/cli/build";
 import { productionServerArgs } from "../../app/cli/server-command";
 import { setupMigratedDatabase, type MigratedDatabase } from "../support/app";
+import { freePort } from "../support/server-process";
 
 // The production build as a staging deployment runs it: a public https APP_URL with a Stripe
 // test key. Every page must say it is test mode (an unknown URL's 404 runs no loader and is
 // the one exception); the same build on a live key must not. Nothing here reaches Stripe: the pages fetched make no Stripe call.
 const root = process.cwd();
 const BANNER = "Test mode: payments here use Stripe&#x27;s test cards and no real money moves.";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 const databases: MigratedDatabase[] = [];
