@@ -102,6 +102,14 @@ export function attachPaymentMethod(
   customerId: string,
   origin: EventOrigin,
 ): Stripe.PaymentMethod {
+  // Saved methods pay invoices and renewals, which the stand-in charges to cards only: a SEPA
+  // Direct Debit method pays the one Checkout Session it was made for.
+  if (paymentMethod.type !== "card") {
+    throw invalidRequest(
+      `stripe-sim attaches only PaymentMethods of type \`card\` to customers, not \`${paymentMethod.type}\`.`,
+      "payment_method",
+    );
+  }
   if (paymentMethod.customer === customerId) return paymentMethod;
   if (paymentMethod.customer) {
     throw invalidRequest(

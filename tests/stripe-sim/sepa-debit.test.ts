@@ -188,6 +188,15 @@ describe("SEPA Direct Debit through Checkout", () => {
     expect(setup).toMatchObject({ statusCode: 400, param: "payment_method_types" });
     expect((await stripe.checkout.sessions.list({ limit: 100 })).data).toHaveLength(sessionsBefore);
 
+    // Saved methods pay renewals, which take cards only: a SEPA method is not attached.
+    const customer = await stripe.customers.create({ email: "jenny@example.com" });
+    const unattached = await sepaMethod("DE89370400440532013000");
+    const attach = await rejection(
+      stripe.paymentMethods.attach(unattached.id, { customer: customer.id }),
+    );
+    expect(attach).toMatchObject({ statusCode: 400, param: "payment_method" });
+    expect((await stripe.paymentMethods.retrieve(unattached.id)).customer).toBeNull();
+
     const cardSession = await createPaymentSession(stripe, { line_items: EUR_ITEMS });
     const method = await sepaMethod("AT611904300234573201");
     const refused = await confirmPaymentPage(cardSession.id, method.id);
@@ -195,7 +204,7 @@ describe("SEPA Direct Debit through Checkout", () => {
     const still = await stripe.checkout.sessions.retrieve(cardSession.id);
     expect(still).toMatchObject({ status: "open", payment_intent: null });
     expect((await stripe.paymentMethods.list({ type: "sepa_debit" })).data).toHaveLength(
-      methodsBefore + 1,
+      methodsBefore + 2,
     );
     expect(await eventTypes(stripe, { type: "charge.pending" })).toHaveLength(3);
   });
