@@ -1,12 +1,4 @@
 import type { TemplateEmail } from "../email/outbox.server";
-import type { Language } from "../i18n/config";
-import {
-  renderStoredTemplate,
-  templateVersion,
-  type RenderedEmail,
-  type TemplateName,
-  type TemplateProps,
-} from "../email/templates.server";
 
 // The billing emails, queued by template name and props in the transaction of the sync that
 // decided them (the dispatcher renders them when it sends), once per Stripe object by key.
@@ -31,12 +23,3 @@ export const billingEmailKeys = {
 };
 
 export type BillingEmail = Extract<TemplateEmail, { template: BillingTemplate }>;
-
-/** Renders a billing template as the dispatcher will (for tests and previews). */
-export async function renderBillingEmail<N extends BillingTemplate & TemplateName>(
-  name: N,
-  props: TemplateProps[N],
-  language?: Language,
-): Promise<RenderedEmail> {
-  return renderStoredTemplate(name, templateVersion(name), JSON.stringify(props), language);
-}

@@ -262,17 +262,3 @@ export async function renderStoredTemplate(
     throw new UnknownTemplateError(`Email template ${name}: props are not an object`);
   return renderElement(definition, props, language);
 }
-
-export async function renderPaymentConfirmation(
-  props: PaymentConfirmationEmailProps,
-  language: Language = DEFAULT_LANGUAGE,
-): Promise<RenderedEmail> {
-  return renderElement(templates["payment-confirmation"], props, language);
-}
-
-export async function renderPaymentFailed(
-  props: PaymentFailedEmailProps,
-  language: Language = DEFAULT_LANGUAGE,
-): Promise<RenderedEmail> {
-  return renderElement(templates["payment-failed"], props, language);
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderBillingEmail } from "../../app/billing/emails.server";
+import { renderAsDispatched } from "../support/emails";
 
 function expectBoth(email: { html: string; text: string }, parts: string[]) {
   for (const part of parts) {
@@ -12,7 +12,7 @@ function expectBoth(email: { html: string; text: string }, parts: string[]) {
 
 describe("billing email templates (HTML and text versions, rendered as the dispatcher does)", () => {
   it("subscription started: a trial says until when and what follows; a paid start is the payment confirmation", async () => {
-    const trial = await renderBillingEmail(
+    const trial = await renderAsDispatched(
       "subscription-started",
       {
         name: "Amina",
@@ -34,7 +34,7 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
       "sub_1",
       "http://localhost:3000/dashboard/talent/billing",
     ]);
-    const paid = await renderBillingEmail(
+    const paid = await renderAsDispatched(
       "subscription-started",
       {
         name: "Amina",
@@ -53,7 +53,7 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
   });
 
   it("trial ending, renewal receipt with the invoice link, payment failed with the portal link, cancelled", async () => {
-    const ending = await renderBillingEmail(
+    const ending = await renderAsDispatched(
       "trial-ending",
       {
         name: "A",
@@ -67,7 +67,7 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
     expect(ending.subject).toBe("Your free trial ends on 1 June 2027");
     expectBoth(ending, ["1 June 2027", "30 MAD a month", "http://localhost:3000/b"]);
 
-    const receipt = await renderBillingEmail(
+    const receipt = await renderAsDispatched(
       "renewal-receipt",
       {
         name: "A",
@@ -82,7 +82,7 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
     );
     expectBoth(receipt, ["30 MAD", "X-0002", "1 July 2027", "https://invoice.example/i/1"]);
 
-    const failed = await renderBillingEmail(
+    const failed = await renderAsDispatched(
       "subscription-payment-failed",
       {
         name: "A",
@@ -96,7 +96,7 @@ describe("billing email templates (HTML and text versions, rendered as the dispa
     expect(failed.subject).toMatch(/failed/);
     expectBoth(failed, ["30 MAD", "X-3", "http://localhost:3000/billing/portal"]);
 
-    const cancelled = await renderBillingEmail(
+    const cancelled = await renderAsDispatched(
       "subscription-cancelled",
       {
         name: "A",

@@ -3,7 +3,7 @@ import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import PaymentConfirmationEmail from "../../emails/payment-confirmation";
 import { I18nextProvider } from "react-i18next";
-import { renderPaymentConfirmation, renderPaymentFailed } from "../../app/email/templates.server";
+import { renderAsDispatched } from "../support/emails";
 import { i18nFor } from "../../app/i18n/i18next.server";
 
 const confirmation = {
@@ -18,7 +18,7 @@ const confirmation = {
 
 describe("email templates", () => {
   it("the confirmation names the person, plan, amount, date, reference, end date and dashboard link", async () => {
-    const email = await renderPaymentConfirmation(confirmation, "en");
+    const email = await renderAsDispatched("payment-confirmation", confirmation, "en");
     expect(email.subject).toBe("Payment received: Talent annual membership");
     for (const part of [
       "Amina",
@@ -39,7 +39,8 @@ describe("email templates", () => {
   });
 
   it("the failure email links to the payment page", async () => {
-    const email = await renderPaymentFailed(
+    const email = await renderAsDispatched(
+      "payment-failed",
       {
         name: "Amina",
         planName: "Talent annual membership",
@@ -64,8 +65,14 @@ describe("email templates", () => {
       { plainText: true },
     );
     for (let i = 0; i < 2; i++)
-      expect((await renderPaymentConfirmation(confirmation, "en")).text).toBe(expected);
-    const other = await renderPaymentConfirmation({ ...confirmation, name: "Youssef" }, "en");
+      expect((await renderAsDispatched("payment-confirmation", confirmation, "en")).text).toBe(
+        expected,
+      );
+    const other = await renderAsDispatched(
+      "payment-confirmation",
+      { ...confirmation, name: "Youssef" },
+      "en",
+    );
     expect(other.text).toBe(expected.replace("Amina", "Youssef"));
   });
 });
