@@ -5,7 +5,7 @@ import { now } from "../lib/clock.server";
 import type { MembershipOffer } from "../billing/offer.server";
 import type { Language } from "../i18n/config";
 import { getLanguage, translator } from "../i18n/i18next.server";
-import { formatMoney } from "../i18n/format";
+import { offerSentence } from "../i18n/offer-words";
 import type { Feature } from "./rules";
 import { decideFeatureAccess, paywallMessage, rolesMessage } from "./rules";
 
@@ -74,20 +74,9 @@ function escapeHtml(value: string): string {
 /** A standalone 403 page (resource routes have no layout to render a paywall into). */
 export function paywallResponse(paywall: Paywall, language: Language): Response {
   const t = translator(language);
-  const o = paywall.offer;
-  const money = (m: { amount: number; currency: string }) =>
-    formatMoney(m.amount, m.currency, language);
-  const prices = o
-    ? {
-        once: money(o.once),
-        monthly: t("billing:price.month", { amount: money(o.monthly) }),
-        yearly: t("billing:price.year", { amount: money(o.yearly) }),
-      }
-    : null;
-  const offer =
-    o && prices
-      ? `<p>${escapeHtml(o.trialDays > 0 ? t("talents:paywall.offerTrial", { ...prices, count: o.trialDays }) : t("talents:paywall.offer", prices))}</p>`
-      : "";
+  const offer = paywall.offer
+    ? `<p>${escapeHtml(offerSentence(t, paywall.offer, language))}</p>`
+    : "";
   const link = paywall.paymentPath
     ? `${offer}<p><a href="${escapeHtml(paywall.paymentPath)}">${escapeHtml(t("talents:paywall.choose"))}</a></p>`
     : "";

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { MembershipOffer } from "../billing/offer.server";
 import { DEFAULT_LANGUAGE, parseLanguage } from "../i18n/config";
-import { formatMoney } from "../i18n/format";
+import { offerSentence } from "../i18n/offer-words";
 import type { Message } from "../i18n/messages";
 import { translateMessage } from "../i18n/messages";
 
@@ -18,26 +18,11 @@ export interface PaywallProps {
 export function Paywall({ message, paymentPath, offer }: PaywallProps) {
   const { t, i18n } = useTranslation("talents");
   const language = parseLanguage(i18n.language) ?? DEFAULT_LANGUAGE;
-  const money = (m: { amount: number; currency: string }) =>
-    formatMoney(m.amount, m.currency, language);
-  const prices = offer
-    ? {
-        once: money(offer.once),
-        monthly: t("billing:price.month", { amount: money(offer.monthly) }),
-        yearly: t("billing:price.year", { amount: money(offer.yearly) }),
-      }
-    : null;
   return (
     <section className="card paywall" aria-labelledby="paywall-heading">
       <h2 id="paywall-heading">{t("talents:paywall.title")}</h2>
       <p>{translateMessage(t, message)}</p>
-      {offer && prices ? (
-        <p className="muted">
-          {offer.trialDays > 0
-            ? t("talents:paywall.offerTrial", { ...prices, count: offer.trialDays })
-            : t("talents:paywall.offer", prices)}
-        </p>
-      ) : null}
+      {offer ? <p className="muted">{offerSentence(t, offer, language)}</p> : null}
       {paymentPath ? (
         <p>
           <Link to={paymentPath} className="button">

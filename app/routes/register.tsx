@@ -1,6 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { translateMessage } from "../i18n/messages";
+import { roleName } from "../i18n/plans";
 import { SiteHeader } from "../components/site-header";
 import type { RouteHandle } from "../i18n/handle";
 import { getLanguage } from "../i18n/i18next.server";
@@ -19,11 +22,9 @@ import { hashPassword, PasswordHashingBusyError } from "../lib/password.server";
 import { checkRateLimit, retryAfterHeaders } from "../lib/rate-limit.server";
 import { requireSameOrigin } from "../lib/same-origin.server";
 import { createUser, EmailTakenError } from "../lib/users.server";
-import { roleLabel, ROLES } from "../lib/roles";
+import { ROLES } from "../lib/roles";
 
-export const handle: RouteHandle = { i18n: ["auth"] };
-
-export const meta: MetaFunction = () => [{ title: "Create an account | Talents Acting" }];
+export const handle: RouteHandle = { i18n: ["auth"], title: (t) => t("auth:register.title") };
 
 export const headers = retryAfterHeaders;
 
@@ -98,12 +99,13 @@ export default function Register() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.fieldErrors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
+  const { t } = useTranslation("auth");
 
   return (
     <>
       <SiteHeader user={null} />
       <main id="main" className="page narrow">
-        <h1>Create an account</h1>
+        <h1>{t("auth:register.title")}</h1>
         {result?.rateLimited ? (
           <TooManyAttempts
             attempts="signUp"
@@ -113,7 +115,7 @@ export default function Register() {
         <Form method="post" className="card" noValidate>
           <FormError message={result?.formError} />
           <TextField
-            label="Name"
+            label={t("auth:register.name")}
             name="name"
             type="text"
             autoComplete="name"
@@ -123,7 +125,7 @@ export default function Register() {
             error={errors.name}
           />
           <TextField
-            label="Email"
+            label={t("auth:login.email")}
             name="email"
             type="email"
             autoComplete="email"
@@ -135,20 +137,20 @@ export default function Register() {
           {/* No maxLength: a browser would cut a long pasted password silently; the server
               refuses one over 200 characters with a field error instead. */}
           <TextField
-            label="Password"
+            label={t("auth:login.password")}
             name="password"
             type="password"
             autoComplete="new-password"
             required
             minLength={minPasswordLength}
             error={errors.password}
-            hint={<>At least {minPasswordLength} characters, not a common password.</>}
+            hint={t("auth:register.passwordHint", { count: minPasswordLength })}
           />
           <fieldset
             aria-invalid={errors.role ? true : undefined}
             aria-describedby={errors.role ? "role-error" : undefined}
           >
-            <legend>Role</legend>
+            <legend>{t("auth:register.role")}</legend>
             <div className="radio-row">
               {ROLES.map((r) => (
                 <label key={r}>
@@ -159,22 +161,22 @@ export default function Register() {
                     required
                     defaultChecked={values.role === r}
                   />
-                  {roleLabel(r)}
+                  {roleName(t, r)}
                 </label>
               ))}
             </div>
             {errors.role ? (
               <p className="field-error" id="role-error">
-                {errors.role}
+                {translateMessage(t, errors.role)}
               </p>
             ) : null}
           </fieldset>
-          <StatusButton className="wide" pendingLabel="Creating your account...">
-            Create account
+          <StatusButton className="wide" pendingLabel={t("auth:register.pending")}>
+            {t("auth:register.submit")}
           </StatusButton>
         </Form>
         <p className="muted">
-          Already have an account? <Link to="/login">Log in</Link>
+          {t("auth:register.haveAccount")} <Link to="/login">{t("auth:login.submit")}</Link>
         </p>
       </main>
     </>
