@@ -3,7 +3,7 @@ import { TEST_WEBHOOK_SECRETS, setupTestApp, type TestApp } from "../support/app
 import { createPendingPayment } from "../support/factories";
 import { sessionForPayment, stripeEvent } from "../support/stripe-events";
 import { buildApp, startServerProcess, type ServerProcess } from "../support/server-process";
-import { deliver } from "./webhook-sender";
+import { deliver } from "../support/webhook-sender";
 
 // The lines a production server prints during a whole flow (register, a wrong password, a
 // paid checkout's webhook, a forged one, the confirmation email sent): the app's own lines are

@@ -21,7 +21,7 @@ import { createTestDatabase, makeTempDir } from "../support/app";
 import { args } from "../support/requests";
 import { stripeEvent, webhookRequest } from "../support/stripe-events";
 import { setupTestAppWithStripe, type TestAppWithStripe } from "../support/stripe-sim";
-import { paidCheckoutEvents } from "./webhook-sender";
+import { paidCheckoutEvents } from "../support/webhook-sender";
 import { migrateToLatest } from "../../db/migrator";
 import { createStripeClient } from "../../app/lib/stripe.server";
 import { freePort } from "../tools/postgres-cluster";

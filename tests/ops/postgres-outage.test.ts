@@ -11,7 +11,7 @@ import {
   inParallel,
   paidCheckoutEvents,
   type Delivery,
-} from "./webhook-sender";
+} from "../support/webhook-sender";
 
 // A production server on a throwaway PostgreSQL cluster of this test's own (never the shared
 // one), reached through a TCP relay. The database is frozen (the relay stops moving bytes, as a

@@ -7,7 +7,7 @@ import { loader as metricsLoader } from "../../app/routes/metrics";
 import { setupTestApp, type TestApp } from "../support/app";
 import { args } from "../support/requests";
 import { webhookRequest } from "../support/stripe-events";
-import { paidCheckoutEvents } from "./webhook-sender";
+import { paidCheckoutEvents } from "../support/webhook-sender";
 
 // The alert rules and the exposition, checked by Prometheus' own promtool (npm test installs
 // Debian's prometheus package when it is missing: tests/tools/ensure-promtool.ts).

@@ -9,7 +9,7 @@ import {
   inParallel,
   paidCheckoutEvents,
   type Delivery,
-} from "./webhook-sender";
+} from "../support/webhook-sender";
 
 // SIGTERM to a production server in the middle of a webhook burst: it exits 0 within 10 s,
 // every delivery it answered 2xx is stored, the others were refused or cut (Stripe retries

@@ -10,7 +10,7 @@ import {
   inParallel,
   paidCheckoutEvents,
   type Delivery,
-} from "./webhook-sender";
+} from "../support/webhook-sender";
 
 // Another process (a migration, `stripe:sync`, an operator's sqlite3 shell) holds SQLite's write
 // lock with BEGIN IMMEDIATE for 15 s while a production server takes webhooks and pages. No

@@ -2,8 +2,8 @@ import type Stripe from "stripe";
 import { expect } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { createPendingPayment, createUser } from "../support/factories";
-import { sessionForPayment, signatureFor, stripeEvent } from "../support/stripe-events";
+import { createPendingPayment, createUser } from "./factories";
+import { sessionForPayment, signatureFor, stripeEvent } from "./stripe-events";
 
 // Stripe's side of the outage tests: paid checkouts whose completion events are delivered to a
 // server process over HTTP, each signed afresh, and retried until a 2xx as Stripe retries.
