@@ -5,6 +5,7 @@ import { formatDate } from "../lib/format";
 import { planForRole } from "./pricing";
 import { SESSION_DOCUMENTS_EXPAND } from "./checkout-documents.server";
 import { fulfilCheckoutSession, isPaidSession } from "./fulfilment.server";
+import { settleForSession } from "../billing/one-membership.server";
 import { refusedByLimit, type ReturnOptions } from "../lib/stripe-call-limits.server";
 import { errorMessage } from "../lib/errors";
 
@@ -31,6 +32,12 @@ const NOT_ANNUAL: CheckoutReturn = {
   message: "This page confirms the annual payment only. Your subscription is on your billing page.",
 };
 
+const UNREACHABLE: CheckoutReturn = {
+  kind: "problem",
+  status: 502,
+  message:
+    "We could not reach our payment provider to confirm this payment. Please refresh in a moment.",
+};
 const REFUNDED: CheckoutReturn = {
   kind: "problem",
   status: 409,
@@ -89,12 +96,7 @@ export async function confirmCheckoutReturn(
       return { kind: "problem", status: 404, message: NOT_FOUND };
     }
     console.error(`Retrieving Checkout Session ${sessionId} failed: ${errorMessage(error)}`);
-    return {
-      kind: "problem",
-      status: 502,
-      message:
-        "We could not reach our payment provider to confirm this payment. Please refresh in a moment.",
-    };
+    return UNREACHABLE;
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
   if (owner !== String(user.id)) return { kind: "problem", status: 404, message: NOT_FOUND };
@@ -103,8 +105,16 @@ export async function confirmCheckoutReturn(
   if (!isPaidSession(session))
     return session.status === "expired" ? { kind: "expired" } : { kind: "processing" };
 
-  // A year bought while a subscription runs is a second membership: the webhook refunds it
-  // (decision 17), so this page does not fulfil it first.
+  // One membership at a time (decision 17): a year completed after another product (even one
+  // whose webhook has not come yet) is ended here as the webhook would end it, from Stripe's
+  // state and with the same keys, so this page never fulfils it first.
+  try {
+    await settleForSession(db, stripe, session, now);
+  } catch (error) {
+    console.error(`Settling the membership of ${sessionId} failed: ${errorMessage(error)}`);
+    return UNREACHABLE;
+  }
+  // A year bought while a stored subscription runs waits for the webhook.
   const running = await db
     .selectFrom("subscriptions")
     .select("id")

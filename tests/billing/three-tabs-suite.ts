@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSubscriptionCheckout } from "../../app/billing/subscription-checkout.server";
 import { startCheckout } from "../../app/payments/checkout.server";
+import { confirmCheckoutReturn } from "../../app/payments/success.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
 import type { User } from "../../db/schema";
 import { createUser, reloadUser } from "../support/factories";
@@ -264,6 +265,30 @@ export function threeTabsSuite(trialDays: number): void {
         expect(await outcome(user)).toEqual(first);
       },
     );
+
+    it("the year's success page opened before any webhook, the monthly paid first: refunded there, never fulfilled; then the monthly stands", async () => {
+      const user = await createUser(app.db, { role: "talent" });
+      const sessions = await payThreeTabs(user, ["monthly", "once", "yearly"], true);
+      const page = await confirmCheckoutReturn(
+        app.db,
+        app.stripe,
+        user,
+        sessions.get("once")!,
+        new Date(),
+      );
+      expect(page).toMatchObject({ kind: "problem", status: 409 });
+      const year = await app.db
+        .selectFrom("payments")
+        .select("status")
+        .where("stripe_checkout_session_id", "=", sessions.get("once")!)
+        .executeTakeFirstOrThrow();
+      expect(year.status).toBe("refunded");
+      const batch = await undelivered();
+      for (const event of [...batch].reverse()) await deliver(event);
+      await drain();
+      expect((await expectOneMembership(user, sessions)).running).toHaveLength(1);
+      expect((await expectedWinner(sessions)).tab).toBe("monthly");
+    });
 
     it("paid in the same second, the three completions delivered at once (and again at once): one product stands", async () => {
       const user = await createUser(app.db, { role: "talent" });
