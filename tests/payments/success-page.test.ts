@@ -3,6 +3,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { MemoryRouter } from "react-router-dom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PaymentOutcome } from "../../app/components/payment-outcome";
+import { i18nFor } from "../../app/i18n/i18next.server";
+import { I18nextProvider } from "react-i18next";
 import type { CheckoutReturn } from "../../app/payments/success.server";
 import { action as payAction } from "../../app/routes/dashboard.$role_.payment";
 import { loader as successLoader } from "../../app/routes/payment.success";
@@ -47,14 +49,19 @@ async function visit(sessionId: string, cookie: string) {
   const outcome = await run<SuccessData>(() =>
     successLoader(args(getRequest(`/payment/success?session_id=${sessionId}`, cookie))),
   );
+  // Rendered as the server renders it, in the language the test's request asks for (English).
   const page = renderToStaticMarkup(
     createElement(
-      MemoryRouter,
-      null,
-      createElement(PaymentOutcome, {
-        result: outcome.data!.result,
-        role: outcome.data!.user.role,
-      }),
+      I18nextProvider,
+      { i18n: i18nFor("en", ["payment"]) },
+      createElement(
+        MemoryRouter,
+        null,
+        createElement(PaymentOutcome, {
+          result: outcome.data!.result,
+          role: outcome.data!.user.role,
+        }),
+      ),
     ),
   );
   return { status: outcome.status, result: outcome.data!.result, page };
