@@ -98,7 +98,13 @@ describeOnPostgres("PostgreSQL frozen, then stopped, under webhooks", () => {
     const events = await paidCheckoutEvents(app.db, 40, "restart");
     const answers: Delivery[] = [];
     let accepted = 0;
+    let sent = 0;
+    // The second half of the burst is held until the database is down, so some deliveries meet
+    // it stopped however fast the first half went through.
+    let databaseDown!: () => void;
+    const stopped = new Promise<void>((resolve) => (databaseDown = resolve));
     const burst = inParallel(events, 8, async (event) => {
+      if (sent++ >= events.length / 2) await stopped;
       await deliverUntilAccepted(server.url, event, answers);
       accepted++;
     });
@@ -110,6 +116,11 @@ describeOnPostgres("PostgreSQL frozen, then stopped, under webhooks", () => {
     await vi.waitFor(async () => expect((await fetch(`${server.url}/readyz`)).status).toBe(503), {
       timeout: 20_000,
       interval: 100,
+    });
+    databaseDown();
+    await vi.waitFor(() => expect(answers.some((a) => a.status >= 500)).toBe(true), {
+      timeout: 20_000,
+      interval: 20,
     });
     expect(server.child.exitCode).toBeNull();
     cluster.startServer();
