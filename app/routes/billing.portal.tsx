@@ -1,6 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { RouteHandle } from "../i18n/handle";
+import { translateMessage } from "../i18n/messages";
 import { openCustomerPortalLimited } from "../billing/portal.server";
 import { SiteHeader } from "../components/site-header";
 import { requireUser } from "../lib/auth.server";
@@ -10,7 +13,10 @@ import { stripe } from "../lib/stripe.server";
 
 export const headers = retryAfterHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Billing | Talents Acting" }];
+export const handle: RouteHandle = {
+  i18n: ["billing", "payment"],
+  title: (t) => t("billing:page.title"),
+};
 
 /**
  * The link in the "payment failed" email: signs the member in if needed (requireUser sends to
@@ -31,17 +37,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function BillingPortalProblem() {
   const { user, message } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("billing");
   return (
     <>
       <SiteHeader user={user} />
       <main id="main" className="page narrow">
-        <h1>We could not open billing</h1>
+        <h1>{t("billing:page.portalProblem")}</h1>
         <p className="notice bad" role="alert">
-          {message}
+          {translateMessage(t, message)}
         </p>
         <p>
           <Link to={`/dashboard/${user.role}/billing`} className="button">
-            Go to billing
+            {t("payment:subscription.billing")}
           </Link>
         </p>
       </main>
