@@ -15,15 +15,6 @@ export type TemplateEmail = {
   [N in TemplateName]: Addressed & { template: N; props: TemplateProps[N] };
 }[TemplateName];
 
-/** An email already rendered by the caller. */
-export interface RenderedOutgoingEmail extends Addressed {
-  subject: string;
-  html: string;
-  text: string;
-}
-
-export type OutgoingEmail = TemplateEmail | RenderedOutgoingEmail;
-
 /** Who hears that an email was queued (the dispatcher of this process, while it runs). */
 const queuedListeners = remember("email-queued-listeners", () => new Set<() => void>());
 
@@ -53,24 +44,18 @@ export function wakeDispatcherAfterCommit(trx: DB): void {
  */
 export async function enqueueEmail(
   trx: DB,
-  email: OutgoingEmail,
+  email: TemplateEmail,
   /** when it is due; the machine's time by default (the outbox runs on it, not the app's clock) */
   { dueAt = systemNow() }: { dueAt?: Date } = {},
 ): Promise<boolean> {
-  const content =
-    "template" in email
-      ? {
-          template: email.template,
-          template_version: templateVersion(email.template),
-          props: JSON.stringify(email.props),
-        }
-      : { subject: email.subject, html: email.html, text: email.text };
   const result = await trx
     .insertInto("email_outbox")
     .values({
       dedupe_key: email.dedupeKey,
       to_email: email.to,
-      ...content,
+      template: email.template,
+      template_version: templateVersion(email.template),
+      props: JSON.stringify(email.props),
       status: "pending",
       next_attempt_at: dueAt.toISOString(),
       created_at: dueAt.toISOString(),

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { afterCommit, writeTransaction } from "../../db/dialect";
 import { DISPATCH_BATCH_SIZE } from "../../app/email/dispatcher.server";
-import { enqueueEmail, onEmailQueued } from "../../app/email/outbox.server";
+import { onEmailQueued } from "../../app/email/outbox.server";
 import type { EmailTransport } from "../../app/email/transport.server";
 import { startBackground, type Background } from "../../app/lib/background.server";
 import { action as webhookAction } from "../../app/routes/api.webhooks.stripe";
@@ -14,6 +14,7 @@ import {
 } from "../support/postmark-sink";
 import { args } from "../support/requests";
 import { stripeEvent, webhookRequest, sessionForPayment } from "../support/stripe-events";
+import { queueStoredEmail } from "../support/emails";
 
 // The server's background loops, started and stopped by the test: the commit that queues an
 // email wakes the dispatcher, which sends the
@@ -86,7 +87,7 @@ describe("background jobs", () => {
     const count = DISPATCH_BATCH_SIZE * 3 + 5;
     await writeTransaction(app.db, async (trx) => {
       for (let i = 0; i < count; i++) {
-        await enqueueEmail(trx, {
+        await queueStoredEmail(trx, {
           dedupeKey: `backlog:${i}`,
           to: `backlog-${i}@example.test`,
           subject: "Backlog",
@@ -185,7 +186,7 @@ describe("after-commit hooks", () => {
     try {
       await expect(
         writeTransaction(app.db, async (trx) => {
-          await enqueueEmail(trx, {
+          await queueStoredEmail(trx, {
             dedupeKey: "rolled-back:1",
             to: "rolled-back@example.test",
             subject: "Never",
@@ -197,7 +198,7 @@ describe("after-commit hooks", () => {
       ).rejects.toThrow("roll back");
       expect(woken).toBe(0);
       await writeTransaction(app.db, (trx) =>
-        enqueueEmail(trx, {
+        queueStoredEmail(trx, {
           dedupeKey: "committed:1",
           to: "committed@example.test",
           subject: "Sent",

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER } from "../../app/lib/client-address.server";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
-import { enqueueEmail } from "../../app/email/outbox.server";
 import { devMailboxTransport } from "../../app/email/transport.server";
 import * as mailbox from "../../app/routes/dev.mailbox";
 import * as message from "../../app/routes/dev.mailbox.$id";
 import { setupTestApp, type TestApp } from "../support/app";
 import { loopbackGetRequest } from "../support/loopback";
 import { args } from "../support/requests";
+import { queueStoredEmail } from "../support/emails";
 
 // The app on its local defaults (no Postmark token, APP_URL http://localhost:3000).
 let app: TestApp;
 let messageId: number;
 beforeAll(async () => {
   app = await setupTestApp();
-  await enqueueEmail(app.db, {
+  await queueStoredEmail(app.db, {
     dedupeKey: "mailbox:1",
     to: "member@example.test",
     subject: "Private",

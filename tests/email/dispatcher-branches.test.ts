@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLAIM_MS, dispatchDueEmails } from "../../app/email/dispatcher.server";
-import { enqueueEmail } from "../../app/email/outbox.server";
 import type { EmailTransport } from "../../app/email/transport.server";
 import { setupTestApp, type TestApp } from "../support/app";
 import {
@@ -9,6 +8,7 @@ import {
   startPostmarkSink,
   type PostmarkSink,
 } from "../support/postmark-sink";
+import { queueStoredEmail } from "../support/emails";
 
 // The dispatcher's less travelled branches, with the real postmark client against a local sink.
 let app: TestApp;
@@ -31,7 +31,7 @@ const later = (ms: number) => new Date(START.getTime() + ms);
 async function queue(key: string) {
   await app.db.deleteFrom("email_outbox").execute();
   sink.requests.length = 0;
-  await enqueueEmail(
+  await queueStoredEmail(
     app.db,
     {
       dedupeKey: key,

@@ -2,7 +2,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, dispatchDueEmails } from "../../app/email/dispatcher.server";
-import { enqueueEmail } from "../../app/email/outbox.server";
 import {
   devMailboxTransport,
   transportFromEnv,
@@ -17,6 +16,7 @@ import {
 } from "../support/postmark-sink";
 import { loopbackGetRequest } from "../support/loopback";
 import { args } from "../support/requests";
+import { queueStoredEmail } from "../support/emails";
 
 let app: TestApp;
 let sink: PostmarkSink;
@@ -48,8 +48,8 @@ const row = (key: string) =>
 
 describe("outbox", () => {
   it("enqueues one email per dedupe key", async () => {
-    expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(true);
-    expect(await enqueueEmail(app.db, email("dedupe:1"))).toBe(false);
+    expect(await queueStoredEmail(app.db, email("dedupe:1"))).toBe(true);
+    expect(await queueStoredEmail(app.db, email("dedupe:1"))).toBe(false);
     const rows = await app.db
       .selectFrom("email_outbox")
       .select("id")
@@ -64,7 +64,7 @@ describe("dispatcher with the real postmark client", () => {
   it("retries after Postmark 500s with backoff and sends once", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     const start = new Date("2026-11-21T10:00:00.000Z");
-    await enqueueEmail(app.db, email("payment-confirmation:42"), { dueAt: start });
+    await queueStoredEmail(app.db, email("payment-confirmation:42"), { dueAt: start });
     sink.requests.length = 0;
     sink.failNext(500, 500);
 
@@ -114,7 +114,7 @@ describe("dispatcher with the real postmark client", () => {
   it("two dispatchers running at once send each message once", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     for (let i = 0; i < 5; i++)
-      await enqueueEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
+      await queueStoredEmail(app.db, email(`parallel:${i}`, `p${i}@example.test`));
     sink.requests.length = 0;
     const [a, b] = await Promise.all([
       dispatchDueEmails(app.db, postmark, () => new Date()),
@@ -133,7 +133,7 @@ describe("dispatcher with the real postmark client", () => {
   it("keeps retrying through an outage longer than a day: Postmark 500s leave the row pending, backoff capped at one hour", async () => {
     await app.db.deleteFrom("email_outbox").execute();
     const start = new Date("2026-11-21T10:00:00.000Z");
-    await enqueueEmail(app.db, email("payment-confirmation:outage"), { dueAt: start });
+    await queueStoredEmail(app.db, email("payment-confirmation:outage"), { dueAt: start });
     sink.requests.length = 0;
     const failures = 40;
     sink.failNext(...Array.from({ length: failures }, () => 500));
@@ -166,7 +166,7 @@ describe("dispatcher with the real postmark client", () => {
 
   it("keeps the row pending after 429, 503, a bad server token and an unreachable Postmark", async () => {
     await app.db.deleteFrom("email_outbox").execute();
-    await enqueueEmail(app.db, email("transient:1"));
+    await queueStoredEmail(app.db, email("transient:1"));
     const unreachable = postmarkTransportTo("http://127.0.0.1:9", "a@example.test");
     let clock = new Date();
     sink.failNext(429, 503, 401);
@@ -203,7 +203,7 @@ describe("dispatcher with the real postmark client", () => {
       const { port } = refusing.address() as AddressInfo;
       const transport = postmarkTransportTo(`http://127.0.0.1:${port}`, "a@example.test");
       await app.db.deleteFrom("email_outbox").execute();
-      await enqueueEmail(app.db, email("refused:1", "gone@example.test"));
+      await queueStoredEmail(app.db, email("refused:1", "gone@example.test"));
 
       let clock = new Date();
       expect(await dispatchDueEmails(app.db, transport, () => clock)).toEqual({
@@ -240,8 +240,8 @@ describe("dev mailbox", () => {
   it("is the transport without a Postmark token, and /dev/mailbox?format=json lists what it delivered", async () => {
     expect(transportFromEnv()).toBe(devMailboxTransport);
     await app.db.deleteFrom("email_outbox").execute();
-    await enqueueEmail(app.db, email("dev:1", "dev@example.test"));
-    await enqueueEmail(app.db, email("dev:2", "other@example.test"));
+    await queueStoredEmail(app.db, email("dev:1", "dev@example.test"));
+    await queueStoredEmail(app.db, email("dev:2", "other@example.test"));
 
     const before = (await (
       await mailboxLoader(args(loopbackGetRequest("/dev/mailbox?format=json")))

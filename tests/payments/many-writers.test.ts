@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { dispatchDueEmails } from "../../app/email/dispatcher.server";
-import { enqueueEmail } from "../../app/email/outbox.server";
 import { withLease } from "../../app/lib/lease.server";
 import { processVerifiedEvent } from "../../app/stripe-events/process.server";
 import { setupTestApp, testBackend, type TestApp } from "../support/app";
@@ -14,6 +13,7 @@ import {
 } from "../support/postmark-sink";
 import { createPendingPayment, createUser, reloadUser } from "../support/factories";
 import { stripeEvent, sessionForPayment } from "../support/stripe-events";
+import { queueStoredEmail } from "../support/emails";
 
 // Writers that do not share a process: each "instance" here has its own Kysely instance (its
 // own SQLite connection, or its own Postgres pool) on the test's database.
@@ -38,7 +38,7 @@ describe(`many writers (${testBackend})`, () => {
     await app.db.deleteFrom("email_outbox").execute();
     const count = 60;
     for (let i = 0; i < count; i++) {
-      await enqueueEmail(app.db, {
+      await queueStoredEmail(app.db, {
         dedupeKey: `burst:${i}`,
         to: `person-${i}@example.test`,
         subject: `Burst ${i}`,

@@ -1,12 +1,12 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { enqueueEmail } from "../../app/email/outbox.server";
 import {
   dropSentEmailBodies,
   pruneProcessedWebhookEvents,
   runRetention,
 } from "../../app/lib/retention.server";
 import { queryPlan, readsIndex, setupTestApp, type TestApp } from "../support/app";
+import { queueStoredEmail } from "../support/emails";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ const daysAgo = (days: number) =>
 const POLICY = { emailBodyDays: 30, webhookEventDays: 90, batchSize: 10, maxBatches: 100 };
 
 async function sentEmail(key: string, sentDaysAgo: number | null) {
-  await enqueueEmail(
+  await queueStoredEmail(
     app.db,
     {
       dedupeKey: key,
@@ -110,7 +110,7 @@ describe("retention of sent email bodies", () => {
     });
     // The dedupe key still holds: the same email cannot be queued again.
     expect(
-      await enqueueEmail(
+      await queueStoredEmail(
         app.db,
         { dedupeKey: "old:3", to: "amina@example.test", subject: "again", html: "x", text: "x" },
         { dueAt: NOW },

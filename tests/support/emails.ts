@@ -1,3 +1,5 @@
+import type { DB } from "../../db/schema";
+import { wakeDispatcherAfterCommit } from "../../app/email/outbox.server";
 import {
   renderStoredTemplate,
   templateVersion,
@@ -14,4 +16,34 @@ export function renderAsDispatched<N extends TemplateName>(
   language: Language,
 ): Promise<RenderedEmail> {
   return renderStoredTemplate(name, templateVersion(name), JSON.stringify(props), language);
+}
+
+/**
+ * Queues an email whose body is already stored, as outbox rows written before the dispatcher
+ * rendered templates at send time are (decision 10): the app only queues by template, but the
+ * dispatcher still sends such rows. For suites about the outbox itself (claiming, retries,
+ * retention), where a template's content does not matter.
+ */
+export async function queueStoredEmail(
+  db: DB,
+  email: { dedupeKey: string; to: string; subject: string; html: string; text: string },
+  { dueAt = new Date() }: { dueAt?: Date } = {},
+): Promise<boolean> {
+  const result = await db
+    .insertInto("email_outbox")
+    .values({
+      dedupe_key: email.dedupeKey,
+      to_email: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      status: "pending",
+      next_attempt_at: dueAt.toISOString(),
+      created_at: dueAt.toISOString(),
+    })
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .executeTakeFirst();
+  const queued = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (queued) wakeDispatcherAfterCommit(db);
+  return queued;
 }
