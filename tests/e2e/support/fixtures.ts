@@ -41,11 +41,12 @@ export function newAccount(role: Role): Account {
 
 export async function register(page: Page, account: Account): Promise<void> {
   await page.goto("/register");
-  await page.getByLabel("Name").fill(account.name);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByLabel(ROLE_LABEL[account.role], { exact: true }).check();
-  await page.getByRole("button", { name: /create account|register|sign up/i }).click();
+  // By field name, so the page may be in either language (the browser's).
+  await page.locator('input[name="name"]').fill(account.name);
+  await page.locator('input[name="email"]').fill(account.email);
+  await page.locator('input[name="password"]').fill(account.password);
+  await page.locator(`input[name="role"][value="${account.role}"]`).check();
+  await page.getByRole("button", { name: /create account|cr\u00e9er le compte/i }).click();
   await expect(page).toHaveURL(new RegExp(`/dashboard/${account.role}$`));
 }
 
