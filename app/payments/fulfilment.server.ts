@@ -285,6 +285,21 @@ export async function findPaymentForSession(
   return { ...orphan, stripe_checkout_session_id: session.id };
 }
 
+/**
+ * Whether `sessionId` reserves one of this app's payments that is not settled yet (one indexed
+ * read): only then is the session worth a read at Stripe before its transaction. A session the
+ * app never created, or one the success page already fulfilled, costs no Stripe call.
+ */
+export async function awaitsFulfilment(db: DB, sessionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("payments")
+    .select("id")
+    .where("stripe_checkout_session_id", "=", sessionId)
+    .where("status", "not in", [...SETTLED_STATUSES])
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A payment that was paid stays settled when it is later refunded: it is never fulfilled again. */
 export const SETTLED_STATUSES = ["paid", "refunded"] as const;
 export function isSettled(status: string): boolean {

@@ -12,7 +12,11 @@ import {
   applyFailedCheckout,
   applyPaidCheckout,
 } from "../payments/checkout-events.server";
-import { isPaidSession, settleSubscriptionCheckout } from "../payments/fulfilment.server";
+import {
+  awaitsFulfilment,
+  isPaidSession,
+  settleSubscriptionCheckout,
+} from "../payments/fulfilment.server";
 import {
   NO_DOCUMENTS,
   readSessionDocuments,
@@ -85,7 +89,9 @@ const checkoutPaid: EventEntry<
         : null;
     // The invoice Stripe made for the year, its receipt and card: read once, kept on the row.
     const documents =
-      session.mode === "payment" && isPaidSession(session)
+      session.mode === "payment" &&
+      isPaidSession(session) &&
+      (await awaitsFulfilment(ctx.db, session.id))
         ? await readSessionDocuments(ctx.stripe(), session)
         : NO_DOCUMENTS;
     return { synced: null, settled, documents };
