@@ -6,6 +6,7 @@ import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { getInitialNamespaces } from "remix-i18next/client";
 import { DEFAULT_LANGUAGE, i18nOptions, parseLanguage } from "./i18n/config";
+import { addFormatters } from "./i18n/format";
 import { errorMessage } from "./lib/errors";
 
 // Each catalog is its own small chunk: the browser fetches only the namespaces of the pages it
@@ -37,6 +38,7 @@ async function hydrate() {
       lng: parseLanguage(document.documentElement.lang) ?? DEFAULT_LANGUAGE,
       ns: ["common", ...getInitialNamespaces()],
     });
+  addFormatters(i18next);
   startTransition(() => {
     hydrateRoot(
       document,

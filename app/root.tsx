@@ -19,6 +19,7 @@ import { DEFAULT_LANGUAGE, parseLanguage } from "./i18n/config";
 import type { RouteHandle } from "./i18n/handle";
 import { isRouteHandle } from "./i18n/handle";
 import { getLanguage } from "./i18n/i18next.server";
+import { translateMessage } from "./i18n/messages";
 import { env } from "./lib/env.server";
 import { useNonce } from "./lib/nonce";
 import stylesHref from "./styles/app.css?url";
@@ -115,14 +116,14 @@ export function ErrorBoundary() {
   const { t } = useTranslation("common");
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const words = errorWords(status);
-  // A thrown Response's own text is meant for the member; Remix's "Error: No route matches" is not.
+  // A thrown Response's own text (a catalog key, or words) is meant for the member; Remix's "Error: No route matches" is not.
   const ownText =
     isRouteErrorResponse(error) &&
     status !== 404 &&
     typeof error.data === "string" &&
     error.data.length > 0 &&
     !error.data.startsWith("Error: ")
-      ? error.data
+      ? translateMessage(t, error.data)
       : null;
   return (
     <>

@@ -1,3 +1,4 @@
+import type { Message } from "../i18n/messages";
 import type Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { remember } from "@epic-web/remember";
@@ -8,13 +9,12 @@ import { portalConfigurationId } from "./portal-config.server";
 import { stripeFailureMessage } from "./subscription-checkout.server";
 import { errorNameAndMessage } from "../lib/errors";
 
-export const NO_BILLING_ACCOUNT =
-  "You have no billing account with us yet, so there is nothing to manage. Choose a plan on the payment page first.";
+export const NO_BILLING_ACCOUNT = "billing:errors.noBillingAccount";
 
 export type PortalResult =
   | { kind: "redirect"; url: string }
-  | { kind: "problem"; status: 409 | 502; message: string }
-  | { kind: "problem"; status: 429; message: string; retryAfterSeconds: number };
+  | { kind: "problem"; status: 409 | 502; message: Message }
+  | { kind: "problem"; status: 429; message: Message; retryAfterSeconds: number };
 
 /** A portal session just made for a member is handed out again for this long (a double click, a burst). */
 export const PORTAL_REUSE_MS = 10_000;

@@ -1,3 +1,4 @@
+import type { Message } from "../i18n/messages";
 import Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { stripeLocale } from "../i18n/stripe-locale.server";
@@ -19,15 +20,13 @@ import { isRunningSubscription } from "./access-status";
 import { priceIdFor } from "./catalog-sync.server";
 import { errorMessage } from "../lib/errors";
 
-export const STRIPE_UNREACHABLE =
-  "Stripe is unreachable, nothing was charged, try again in a moment.";
-export const ALREADY_SUBSCRIBED =
-  "You already have a running subscription. Change or cancel it on your billing page.";
+export const STRIPE_UNREACHABLE = "common:messages.stripeUnreachable";
+export const ALREADY_SUBSCRIBED = "payment:errors.alreadySubscribed";
 
 export type SubscriptionCheckoutResult =
   | { kind: "redirect"; url: string; paymentId: number; reused: boolean }
-  | { kind: "refused"; status: 409; message: string }
-  | { kind: "provider_error"; status: 502; message: string };
+  | { kind: "refused"; status: 409; message: Message }
+  | { kind: "provider_error"; status: 502; message: Message };
 
 /** The message for a failed Stripe call: an outage says so; nothing was charged either way. */
 export function stripeFailureMessage(error: unknown): string {
@@ -38,7 +37,7 @@ export function stripeFailureMessage(error: unknown): string {
     return STRIPE_UNREACHABLE;
   if (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
     return STRIPE_UNREACHABLE;
-  return "Our payment provider refused the request. Nothing was charged; please try again in a moment.";
+  return "common:messages.providerRefused";
 }
 
 /** The member's subscription that still runs (trialing, active, past_due, unpaid ...), if any. */

@@ -1,4 +1,6 @@
+import type { i18n as I18n } from "i18next";
 import type { Language } from "./config";
+import { DEFAULT_LANGUAGE, parseLanguage } from "./config";
 
 /** Amounts and dates are shown in Morocco's time, whatever the server's or the reader's zone. */
 export const DISPLAY_TIME_ZONE = "Africa/Casablanca";
@@ -97,4 +99,23 @@ export function formatNumber(value: number, language: Language): string {
     numberFormats.set(language, format);
   }
   return format.format(value);
+}
+
+/**
+ * Formats the catalogs may name in an interpolation, for values a server message carries raw
+ * (decision 0022): `{{until, date}}` writes an ISO instant as formatDate does in the reader's
+ * language, `{{retryAfterSeconds, retryIn}}` writes seconds as "in 30 seconds" / "in about 2
+ * minutes" (common:retryIn). Added to every i18next instance, the server's and the browser's.
+ */
+export function addFormatters(i18n: I18n): void {
+  const formatter = i18n.services.formatter;
+  if (!formatter) return;
+  const language = (lng: string | undefined) => parseLanguage(lng) ?? DEFAULT_LANGUAGE;
+  formatter.add("date", (value: string, lng) => formatDate(value, language(lng)));
+  formatter.add("retryIn", (value: number, lng) => {
+    const t = i18n.getFixedT(language(lng));
+    return value >= 55
+      ? t("common:retryIn.minutes", { count: Math.ceil(value / 60) })
+      : t("common:retryIn.seconds", { count: value });
+  });
 }

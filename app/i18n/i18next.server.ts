@@ -9,6 +9,7 @@ import { getSessionUser, SESSION_COOKIE_NAME } from "../lib/session.server";
 import { log } from "../observability/log.server";
 import type { Language, Namespace } from "./config";
 import { DEFAULT_LANGUAGE, i18nOptions, LANGUAGES, NAMESPACES, parseLanguage } from "./config";
+import { addFormatters } from "./format";
 import { resources } from "./resources.server";
 
 export const LANGUAGE_COOKIE_NAME = "lng";
@@ -123,6 +124,7 @@ export function i18nFor(language: Language, namespaces: readonly string[] = NAME
       missingKeyHandler: (_languages, namespace, key) =>
         log.warn({ language, namespace, key }, "i18n missing key"),
     });
+    addFormatters(instance);
     instances.set(key, instance);
   }
   return instance;

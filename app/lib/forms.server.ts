@@ -38,10 +38,8 @@ export function parseForm<S extends z.ZodTypeAny>(
 }
 
 /** Shown when a POST body cannot be read as a form (JSON, a broken multipart body, no body). */
-export const UNREADABLE_FORM =
-  "We could not read the form. Please fill it in again on this page and submit it.";
-export const FORM_TOO_LARGE =
-  "The form was too large to read. Please shorten what you entered and submit it again.";
+export const UNREADABLE_FORM = "common:messages.unreadableForm";
+export const FORM_TOO_LARGE = "common:messages.formTooLarge";
 
 /** Our forms are a few short fields; nothing larger is read (see readForm). */
 export const MAX_FORM_BYTES = 16 * 1024;

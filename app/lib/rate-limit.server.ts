@@ -214,12 +214,6 @@ export const failedLogins = {
   clear: (counter: string) => authLimiters().failedLoginsPerAccount.clear(counter),
 };
 
-/** "in about a minute", "in 25 seconds": for the 429 page. */
-export function retryAfterText(seconds: number): string {
-  if (seconds >= 55) return `in about ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}`;
-  return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
-}
-
 /**
  * The `headers` export of a route whose action or loader is rate limited: their headers reach
  * the document only through it, and the 429 answer needs Retry-After.

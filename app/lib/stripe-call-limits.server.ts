@@ -3,7 +3,8 @@ import { clientAddress, rateLimitKey } from "./client-address.server";
 import { db as appDb } from "./db.server";
 import { env } from "./env.server";
 import type { RateLimitResult, SharedRateLimiter } from "./rate-limit.server";
-import { createSharedRateLimiter, retryAfterText } from "./rate-limit.server";
+import type { Message } from "../i18n/messages";
+import { createSharedRateLimiter } from "./rate-limit.server";
 
 /**
  * Requests that make the app call Stripe's API, limited per member and per client address so
@@ -61,8 +62,8 @@ export async function allowStripeCall(
 }
 
 /** What a member sees when a limit above refused them. */
-export function stripeCallsLimitedMessage(retryAfterSeconds: number): string {
-  return `Too many requests to our payment provider from your account in a short while. Please try again ${retryAfterText(retryAfterSeconds)}.`;
+export function stripeCallsLimitedMessage(retryAfterSeconds: number): Message {
+  return { key: "common:messages.stripeCallsLimited", values: { retryAfterSeconds } };
 }
 
 /** For the pages after Checkout: asked right before they would read the session from Stripe. */
@@ -73,7 +74,7 @@ export interface ReturnOptions {
 /** The 429 answer when `beforeStripeCall` refuses, else null. */
 export async function refusedByLimit(
   options: ReturnOptions,
-): Promise<{ kind: "problem"; status: 429; message: string; retryAfterSeconds: number } | null> {
+): Promise<{ kind: "problem"; status: 429; message: Message; retryAfterSeconds: number } | null> {
   const limit = await options.beforeStripeCall?.();
   if (!limit || limit.allowed) return null;
   return {

@@ -5,7 +5,7 @@ import { now as appNow } from "./clock.server";
 export class EmailTakenError extends Error {
   override name = "EmailTakenError";
   constructor() {
-    super("An account with this email already exists");
+    super("auth:errors.emailTaken");
   }
 }
 

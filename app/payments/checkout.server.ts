@@ -1,10 +1,10 @@
+import type { Message } from "../i18n/messages";
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import type { DB, Payment, User } from "../../db/schema";
 import { invoiceParams } from "../i18n/stripe-locale.server";
 import { env } from "../lib/env.server";
 import { canPay, RENEWAL_WINDOW_DAYS } from "../access/period";
-import { formatDate } from "../lib/format";
 import { getOrCreateStripeCustomer } from "./customers.server";
 import { planForRole, type Plan } from "./pricing";
 import { forUpdate, writeTransaction } from "../../db/dialect";
@@ -21,8 +21,8 @@ export const CHECKOUT_LIFETIME_MS = 65 * 60 * 1000;
 
 export type CheckoutResult =
   | { kind: "redirect"; url: string; paymentId: number; reused: boolean }
-  | { kind: "refused"; status: 409; message: string }
-  | { kind: "provider_error"; status: 502; message: string };
+  | { kind: "refused"; status: 409; message: Message }
+  | { kind: "provider_error"; status: 502; message: Message };
 
 /** The server's price for the user's role; amounts and plans never come from the client. */
 export function planFor(user: Pick<User, "role">): Plan {
@@ -44,7 +44,10 @@ export async function startCheckout(
     return {
       kind: "refused",
       status: 409,
-      message: `Your access is active until ${formatDate(until)}; you can renew from ${formatDate(renewableFrom(until))}.`,
+      message: {
+        key: "payment:errors.accessActive",
+        values: { until, from: renewableFrom(until).toISOString() },
+      },
     };
   }
   const plan = planFor(user);

@@ -1,3 +1,4 @@
+import type { Message } from "../i18n/messages";
 import Stripe from "stripe";
 import type { DB, User } from "../../db/schema";
 import { effectiveStatus } from "../access/period";
@@ -20,8 +21,8 @@ export type CheckoutReturn =
     }
   | { kind: "processing" }
   | { kind: "expired" }
-  | { kind: "problem"; status: 400 | 404 | 409 | 502; message: string }
-  | { kind: "problem"; status: 429; message: string; retryAfterSeconds: number };
+  | { kind: "problem"; status: 400 | 404 | 409 | 502; message: Message }
+  | { kind: "problem"; status: 429; message: Message; retryAfterSeconds: number };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
 const NOT_FOUND =

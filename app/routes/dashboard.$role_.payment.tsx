@@ -102,10 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!read.ok) return data({ error: read.formError }, { status: read.status });
   const parsed = parseForm(choiceSchema, read.form);
   if (!parsed.ok)
-    return data(
-      { error: parsed.fieldErrors.plan ?? "Choose one of the plans shown." },
-      { status: 400 },
-    );
+    return data({ error: parsed.fieldErrors.plan ?? "payment:errors.choosePlan" }, { status: 400 });
   if (await findRunningSubscription(db(), user.id))
     return data({ error: ALREADY_SUBSCRIBED }, { status: 409 });
 

@@ -80,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
         {
           rateLimited: null,
           fieldErrors: {},
-          formError: "Too many people are signing up right now. Please try again in a few seconds.",
+          formError: "auth:errors.signUpBusy",
           values,
         },
         { status: 503, headers: { "Retry-After": String(error.retryAfterSeconds) } },

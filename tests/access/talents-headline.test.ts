@@ -6,6 +6,7 @@ import {
 import { setupTestApp, type TestApp } from "../support/app";
 import { createUser, daysFromNow, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
+import { english } from "../support/messages";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -86,7 +87,7 @@ describe("the headline a talent sets on their dashboard", () => {
     });
     const outcome = await run<ActionData>(() => dashboardAction(args(request, { role: "talent" })));
     expect(outcome.status).toBe(400);
-    expect(outcome.data?.formError).toMatch(/could not read the form/);
+    expect(english(outcome.data?.formError)).toMatch(/could not read the form/);
   });
 
   it("only talents have one: a professional's post is a 403, a visitor is sent to log in", async () => {

@@ -19,6 +19,7 @@ import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
 import * as register from "../../app/routes/register";
 import { args, run } from "../support/requests";
+import { english } from "../support/messages";
 
 withAuthTestDatabase();
 afterEach(() => vi.useRealTimers());
@@ -96,7 +97,7 @@ describe("bounded form bodies", () => {
       const sized = withHeaders(request, { "Content-Length": String(MAX_FORM_BYTES + 100) });
       const outcome = await run<{ formError: string }>(() => action(args(sized)));
       expect(outcome.status).toBe(413);
-      expect(outcome.data?.formError).toMatch(/too large/);
+      expect(english(outcome.data?.formError)).toMatch(/too large/);
       expect(await countUsers()).toBe(users);
     },
   );

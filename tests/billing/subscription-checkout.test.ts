@@ -18,6 +18,7 @@ import {
   setupTestAppWithStripe,
   type TestAppWithStripe,
 } from "../support/stripe-sim";
+import { english } from "../support/messages";
 
 let app: TestAppWithStripe;
 let hook: RouteServer;
@@ -180,7 +181,7 @@ describe("subscription-mode Checkout from the payment page", () => {
     expect(page.data).toMatchObject({ subscribed: true, canPay: false, options: [] });
     const again = await submit(user, cookie, { plan: "yearly" });
     expect(again.status).toBe(409);
-    expect(again.data?.error).toMatch(/billing page/);
+    expect(english(again.data?.error)).toMatch(/billing page/);
     const paidOnce = await submit(user, cookie, { plan: "once" });
     expect(paidOnce.status).toBe(409);
     expect(
@@ -293,7 +294,9 @@ describe("Stripe outage during subscription checkout", () => {
     const outcome = await submit(user, cookie, { plan: "monthly" });
     expect(outcome.status).toBe(502);
     expect(outcome.data?.error).toBe(STRIPE_UNREACHABLE);
-    expect(STRIPE_UNREACHABLE).toMatch(/^Stripe is unreachable, nothing was charged, try again/);
+    expect(english(STRIPE_UNREACHABLE)).toMatch(
+      /^Stripe is unreachable, nothing was charged, try again/,
+    );
     expect(
       await app.db.selectFrom("payments").select("id").where("user_id", "=", user.id).execute(),
     ).toEqual([]);

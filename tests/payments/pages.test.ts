@@ -21,6 +21,7 @@ import {
   sessionCookieFor,
 } from "../support/factories";
 import { args, formRequest, getRequest, run } from "../support/requests";
+import { english } from "../support/messages";
 
 // Pages without a reachable Stripe: STRIPE_API_BASE points at a closed port.
 let app: TestApp;
@@ -93,7 +94,7 @@ describe("/dashboard/$role/payment", () => {
       payAction(args(formRequest("/dashboard/talent/payment", {}, cookie), { role: "talent" })),
     );
     expect(submit.status).toBe(409);
-    expect(submit.data?.error).toMatch(/active until .*; you can renew from /);
+    expect(english(submit.data?.error)).toMatch(/active until .*; you can renew from /);
     expect(
       await app.db.selectFrom("payments").select("id").where("user_id", "=", user.id).execute(),
     ).toHaveLength(0);

@@ -22,6 +22,7 @@ import { setupTestApp, TEST_APP_URL, type TestApp } from "../support/app";
 import { startStandIn, type SimHarness } from "../support/stand-in";
 import { createUser, reloadUser, sessionCookieFor } from "../support/factories";
 import { args, run } from "../support/requests";
+import { english } from "../support/messages";
 
 // The app talks to the stand-in through a proxy that counts every Stripe API request, so each
 // test can say how many calls an attacker's burst made at Stripe.
@@ -129,7 +130,7 @@ describe("the customer portal", () => {
       ),
     );
     expect(refused.status).toBe(429);
-    expect(refused.data?.error).toMatch(/Too many requests/);
+    expect(english(refused.data?.error)).toMatch(/^Too many requests .* Please try again in /);
     const retryAfter = Number(refused.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(STRIPE_CALL_WINDOW_MS / 1000);
@@ -194,7 +195,7 @@ describe("checkout creation", () => {
     const refused = await submit();
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(refused.data?.error).toMatch(/Too many requests/);
+    expect(english(refused.data?.error)).toMatch(/^Too many requests .* Please try again in /);
     expect(stripeCalls.length).toBe(calls);
     expect(await paymentRows(user.id)).toEqual(rows);
   });

@@ -5,8 +5,6 @@ import type { Database, User } from "../../db/schema";
 import { hashPassword } from "../../app/lib/password.server";
 import { createUser, sessionCookieFor } from "./factories";
 import { TEST_APP_URL } from "./app";
-import { translator } from "../../app/i18n/i18next.server";
-import { translateMessage, type Message } from "../../app/i18n/messages";
 
 export const STAFF_PASSWORD = "staff password 123";
 
@@ -60,11 +58,7 @@ export async function auditRows(db: Kysely<Database>) {
   return db.selectFrom("staff_audit_log").selectAll().orderBy("id").execute();
 }
 
-const englishText = translator("en");
-/** A message an action answered with (a catalog key and its values), as an English page shows it. */
-export function english(message: Message | null | undefined): string {
-  return translateMessage(englishText, message);
-}
+export { english } from "./messages";
 
 /**
  * Gives a member a Stripe customer `cus_<tag>` and a paid annual payment through `pi_<tag>`

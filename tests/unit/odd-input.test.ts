@@ -201,7 +201,12 @@ describe("an oversized form sent in chunks", () => {
       const chunks = [head];
       for (let sent = head.length; sent < size; sent += 4096) chunks.push(Buffer.alloc(4096, "a"));
       expect(chunks.reduce((n, c) => n + c.length, 0)).toBeGreaterThan(MAX_FORM_BYTES);
-      const answer = await send("POST", "/register", sameOrigin(), chunks);
+      const answer = await send(
+        "POST",
+        "/register",
+        { ...sameOrigin(), "Accept-Language": "en" },
+        chunks,
+      );
       expect(answer.status).toBe(413);
       expect(answer.body).toContain("too large");
       expect(await count("users", email)).toBe(0);
