@@ -29,8 +29,7 @@ export type SubscriptionReturn =
   | { kind: "problem"; status: 429; message: Message; retryAfterSeconds: number };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
-const NOT_FOUND =
-  "We could not find this subscription for your account. If you subscribed, your billing page will show it shortly.";
+const NOT_FOUND = "payment:problems.subscriptionNotFound";
 
 /**
  * What the page after a subscription Checkout shows. The session is read from Stripe, must
@@ -46,7 +45,7 @@ export async function confirmSubscriptionReturn(
   options: ReturnOptions = {},
 ): Promise<SubscriptionReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId))
-    return { kind: "problem", status: 400, message: "This link is not valid." };
+    return { kind: "problem", status: 400, message: "payment:problems.subscriptionInvalidLink" };
   const payment = await db
     .selectFrom("payments")
     .select(["user_id"])
@@ -66,8 +65,7 @@ export async function confirmSubscriptionReturn(
     return {
       kind: "problem",
       status: 502,
-      message:
-        "Stripe is unreachable right now, so we cannot confirm this yet. Please refresh in a moment.",
+      message: "payment:problems.subscriptionUnreachable",
     };
   }
   if (

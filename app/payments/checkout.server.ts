@@ -281,9 +281,7 @@ export function renewableFrom(accessExpiresAt: string): Date {
 }
 
 function providerMessage(error: unknown): string {
-  const base =
-    "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.";
-  if (error instanceof Stripe.errors.StripeConnectionError)
-    return `${base} (The provider could not be reached.)`;
-  return base;
+  return error instanceof Stripe.errors.StripeConnectionError
+    ? "payment:problems.startUnreachable"
+    : "payment:problems.startFailed";
 }

@@ -25,24 +25,22 @@ export type CheckoutReturn =
   | { kind: "problem"; status: 429; message: Message; retryAfterSeconds: number };
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9_]{1,200}$/;
-const NOT_FOUND =
-  "We could not find this payment for your account. If you paid, your dashboard will show it shortly.";
+const NOT_FOUND = "payment:problems.notFound";
 const NOT_ANNUAL: CheckoutReturn = {
   kind: "problem",
   status: 409,
-  message: "This page confirms the annual payment only. Your subscription is on your billing page.",
+  message: "payment:problems.notAnnual",
 };
 
 const UNREACHABLE: CheckoutReturn = {
   kind: "problem",
   status: 502,
-  message:
-    "We could not reach our payment provider to confirm this payment. Please refresh in a moment.",
+  message: "payment:problems.unreachable",
 };
 const REFUNDED: CheckoutReturn = {
   kind: "problem",
   status: 409,
-  message: "This payment was refunded. Your dashboard shows your access.",
+  message: "payment:problems.refunded",
 };
 
 /**
@@ -59,7 +57,7 @@ export async function confirmCheckoutReturn(
   options: ReturnOptions = {},
 ): Promise<CheckoutReturn> {
   if (!sessionId || !SESSION_ID.test(sessionId)) {
-    return { kind: "problem", status: 400, message: "This payment link is not valid." };
+    return { kind: "problem", status: 400, message: "payment:problems.invalidLink" };
   }
   const payment = await db
     .selectFrom("payments")
@@ -130,8 +128,7 @@ export async function confirmCheckoutReturn(
     return {
       kind: "problem",
       status: 409,
-      message:
-        "We could not confirm this payment automatically. Our team has been notified; nothing more is needed from you.",
+      message: "payment:problems.mismatch",
     };
   }
   const fresh = await db

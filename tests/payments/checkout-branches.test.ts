@@ -52,8 +52,7 @@ describe("checkout", () => {
     expect(retry).toEqual({
       kind: "provider_error",
       status: 502,
-      message:
-        "We could not start the payment with our payment provider. Nothing was charged; please try again in a moment.",
+      message: "payment:problems.startFailed",
     });
     expect(await paymentsOf(user.id)).toEqual([]);
 
