@@ -13,11 +13,9 @@ export const headlineSchema = z.object({
     .pipe(
       z
         .string()
-        .max(MAX_HEADLINE_LENGTH, `Use at most ${MAX_HEADLINE_LENGTH} characters`)
-        .refine(
-          (v) => !INVISIBLE_OR_CONTROL.test(v),
-          "Use a single line of plain text (no control or invisible characters)",
-        ),
+        // The catalogs write the limit out (140): a field error is a key without values.
+        .max(MAX_HEADLINE_LENGTH, "dashboard:errors.headlineTooLong")
+        .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "dashboard:errors.headlinePlainText"),
     )
     .transform((v) => (v === "" ? null : v)),
 });
