@@ -22,14 +22,11 @@ const tooLong = "auth:errors.tooLong";
 
 /** A person's or company's name as shown to others: trimmed, bounded, nothing invisible. */
 export const nameField = z
-  .string({ required_error: "Enter your name" })
+  .string({ required_error: "auth:errors.enterName" })
   .trim()
-  .min(1, "Enter your name")
+  .min(1, "auth:errors.enterName")
   .max(MAX_FIELD_LENGTH, tooLong)
-  .refine(
-    (v) => !INVISIBLE_OR_CONTROL.test(v),
-    "Use letters, digits, spaces and punctuation only (no control or invisible characters)",
-  );
+  .refine((v) => !INVISIBLE_OR_CONTROL.test(v), "auth:errors.nameCharacters");
 
 /** Emails are compared trimmed and lowercased. */
 export function normalizeEmail(email: string): string {
@@ -46,8 +43,8 @@ const emailField = z
 
 /** A password being set: kept exactly as typed (spaces are part of it), checked by the policy. */
 export const newPasswordField = z
-  .string({ required_error: "Enter a password" })
-  .min(1, "Enter a password")
+  .string({ required_error: "auth:errors.enterNewPassword" })
+  .min(1, "auth:errors.enterNewPassword")
   .superRefine((password, ctx) => {
     const problem = newPasswordProblem(password);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });

@@ -148,7 +148,7 @@ describe("names", () => {
       ),
     );
     expect(outcome.status).toBe(400);
-    expect(outcome.data?.fieldErrors.name).toMatch(/invisible/);
+    expect(english(outcome.data?.fieldErrors.name)).toMatch(/invisible/);
     expect(await countUsers()).toBe(users);
   });
 
