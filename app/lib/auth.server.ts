@@ -57,7 +57,7 @@ export const registerSchema = z.object({
   role: z.enum(ROLES, {
     errorMap: (issue) => ({
       message:
-        issue.code === "invalid_type" ? "Choose a role" : "Choose Talent, Professional or Company",
+        issue.code === "invalid_type" ? "auth:errors.chooseRole" : "auth:errors.chooseListedRole",
     }),
   }),
 });

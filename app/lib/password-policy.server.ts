@@ -26,10 +26,11 @@ export function isCommonPassword(password: string): boolean {
   return commonPasswords().has(lower) || new Set(lower).size === 1;
 }
 
-export const PASSWORD_TOO_SHORT = `Use at least ${MIN_PASSWORD_LENGTH} characters`;
-export const PASSWORD_TOO_LONG = `Use at most ${MAX_PASSWORD_LENGTH} characters`;
-export const PASSWORD_TOO_COMMON =
-  "This password is one of the most common ones and would be guessed first; choose another (a few unrelated words work well)";
+// Field errors are catalog keys (auth namespace), shown in the reader's language. The catalogs
+// write the lengths out, as for the other field errors: change them with the constants above.
+export const PASSWORD_TOO_SHORT = "auth:errors.passwordTooShort";
+export const PASSWORD_TOO_LONG = "auth:errors.passwordTooLong";
+export const PASSWORD_TOO_COMMON = "auth:errors.passwordTooCommon";
 
 /** The field error for a new password, or null when it is acceptable. */
 export function newPasswordProblem(password: string): string | null {

@@ -74,6 +74,18 @@ const registration = (email: string) =>
   }).toString();
 
 describe("server messages in the reader's language", () => {
+  it("a common password at registration: the policy's words in the language asked", async () => {
+    const weak = (email: string) =>
+      new URLSearchParams({ name: "Nadia Test", email, password: "1234567890", role: "talent" });
+    const fr = await post("/register", "lng=fr", "en", weak("weak-fr@example.test").toString());
+    expect(fr.status).toBe(400);
+    expect(fr.html).toContain(inPage(french("auth:errors.passwordTooCommon")));
+    expect(fr.html).not.toContain("auth:errors.");
+    const en = await post("/register", "lng=en", "fr", weak("weak-en@example.test").toString());
+    expect(en.status).toBe(400);
+    expect(en.html).toContain(inPage(english("auth:errors.passwordTooCommon")));
+  });
+
   it("a taken email at registration: French with ?lng=fr, English with ?lng=en", async () => {
     const fr = await post("/register", "lng=fr", "en", registration(takenEmail.toUpperCase()));
     expect(fr.status).toBe(400);
