@@ -7,6 +7,7 @@ import { RENEWAL_WINDOW_DAYS } from "./period";
 import { ROLES } from "../lib/roles";
 import { planForRole } from "../payments/pricing";
 import { RUNNING_SUBSCRIPTION_STATUSES } from "../billing/access-status";
+import { yieldToEventLoop } from "../lib/event-loop";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The first reminder comes when renewing opens (canPay), the second a week before the end. */
@@ -245,10 +246,6 @@ async function enqueueReminders(db: DB, reminders: DueReminder[]): Promise<numbe
     }
     return queued;
   });
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The periodic sweep's step: queue due reminders in the server's database, never throwing. */

@@ -17,6 +17,7 @@ import { stripe as appStripe } from "./stripe.server";
 import { reconcileWithStripe } from "../stripe-events/reconcile.server";
 import { log } from "../observability/log.server";
 import { errorNameAndMessage } from "./errors";
+import { yieldToEventLoop } from "./event-loop";
 
 // Everything the server runs beside requests, started and stopped in one place:
 // - the email dispatcher: polls, and is woken after every commit that queued an email;
@@ -290,7 +291,7 @@ function createBackground(options: BackgroundOptions): Background {
     wake,
     async idle() {
       // a wake schedules its pass on setImmediate: let it start before looking
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       while (loops.some((l) => l.pass)) await Promise.all(loops.map((l) => l.pass));
     },
     async stop() {

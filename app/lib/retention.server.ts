@@ -1,4 +1,5 @@
 import type { DB } from "../../db/schema";
+import { yieldToEventLoop } from "./event-loop";
 
 /**
  * How long rows keep what they do not need forever. Sent email bodies (the rendered HTML and
@@ -106,8 +107,4 @@ export async function runRetention(
     await yieldToEventLoop();
   }
   return result;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
