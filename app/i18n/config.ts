@@ -52,4 +52,8 @@ export const i18nOptions = {
   // React escapes what it renders; emails are React too.
   interpolation: { escapeValue: false },
   returnNull: false,
+  // Every key is "namespace:path.to.text". Saying so skips i18next's test, on every call, of
+  // whether a key is a sentence written in natural language.
+  nsSeparator: ":",
+  keySeparator: ".",
 } satisfies InitOptions;

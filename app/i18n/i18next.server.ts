@@ -10,6 +10,7 @@ import { log } from "../observability/log.server";
 import type { Language, Namespace } from "./config";
 import { DEFAULT_LANGUAGE, i18nOptions, LANGUAGES, NAMESPACES, parseLanguage } from "./config";
 import { addFormatters } from "./format";
+import { memoizeTranslations } from "./translation-memo.server";
 import { resources } from "./resources.server";
 
 export const LANGUAGE_COOKIE_NAME = "lng";
@@ -121,10 +122,13 @@ export function i18nFor(language: Language, namespaces: readonly string[] = NAME
       // A key with no text in this page's catalogs shows raw; say so in the log, where the
       // every-route test (tests/i18n/every-route.test.ts) and production's logs see it.
       saveMissing: true,
-      missingKeyHandler: (_languages, namespace, key) =>
-        log.warn({ language, namespace, key }, "i18n missing key"),
+      missingKeyHandler: (_languages, namespace, key) => {
+        memo.missed();
+        log.warn({ language, namespace, key }, "i18n missing key");
+      },
     });
     addFormatters(instance);
+    const memo = memoizeTranslations(instance);
     instances.set(key, instance);
   }
   return instance;
