@@ -1,7 +1,11 @@
 import type { i18n as I18n } from "i18next";
 
-/** Past this many remembered texts an instance forgets them all and starts again. */
-export const TRANSLATION_MEMO_LIMIT = 5_000;
+/**
+ * Past this many remembered texts an instance forgets them all and starts again. A page has at
+ * most a few hundred fixed texts; what fills the memo is texts with values (amounts, dates,
+ * names), so the bound keeps each instance's memo under about half a megabyte.
+ */
+export const TRANSLATION_MEMO_LIMIT = 1_000;
 
 /**
  * Makes `instance.t` remember its answers. On the server the catalogs never change and every
