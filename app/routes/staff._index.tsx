@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { RevenueChart, revenueChartData } from "../components/revenue-chart";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { REVENUE_CURRENCY, STATUSES } from "../staff/constants";
 import { overview } from "../staff/overview.server";
@@ -21,17 +21,20 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const o = await overview(db(), clockNow());
   return data(
     {
       ...o,
-      mrr: o.mrr.map((m) => ({ ...m, text: f.money(m.amount, m.currency) })),
+      mrr: o.mrr.map((m) => ({ ...m, text: f.money(m) })),
       chart: revenueChartData(o.revenue, REVENUE_CURRENCY, f.language),
       revenueTotals: o.revenue.map((r) => ({
         month: r.month,
         name: f.month(r.month),
-        text: f.money(r.byRole.talent + r.byRole.professional + r.byRole.company, REVENUE_CURRENCY),
+        text: f.money({
+          amount: r.byRole.talent + r.byRole.professional + r.byRole.company,
+          currency: REVENUE_CURRENCY,
+        }),
       })),
       oldestUnsent: o.oldestUnsent && {
         ...o.oldestUnsent,

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { listAudit } from "../staff/audit.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { useStaffText } from "../staff/text";
@@ -21,7 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** The audit log, newest first, 50 a page by id. Read-only: this route has no action. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const url = new URL(request.url);
   const before = parseId(url.searchParams.get("before"));
   const page = await listAudit(db(), { before });

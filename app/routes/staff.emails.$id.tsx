@@ -2,7 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS, staffNotFound } from "../staff/guard.server";
 import { parseId } from "../staff/members.server";
 import { renderOutboxEmail } from "../staff/outbox.server";
@@ -21,7 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** One email of the outbox: its state, and its text; the HTML opens at /staff/emails/:id/html. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const id = parseId(params.id);
   const email = id === null ? undefined : await renderOutboxEmail(db(), id);
   if (!email) throw staffNotFound(st("staff:messages.emailMissing"));

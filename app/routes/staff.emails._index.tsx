@@ -12,7 +12,7 @@ import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { formNonce, nonceField } from "../staff/audit.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.server";
 import { retryEmail } from "../staff/member-actions.server";
 import { parseId } from "../staff/members.server";
@@ -31,7 +31,7 @@ const SECTIONS: OutboxStatus[] = ["failed", "pending", "sent"];
 /** The outbox: failed first, then pending, then sent; each 50 a page by id. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const url = new URL(request.url);
   const sections = await Promise.all(
     SECTIONS.map(async (status) => {

@@ -12,7 +12,7 @@ import { db } from "../lib/db.server";
 import { parseForm } from "../lib/forms.server";
 import { stripe } from "../lib/stripe.server";
 import { formNonce, nonceField } from "../staff/audit.server";
-import { staffFormat, type StaffFormat } from "../staff/format.server";
+import { requestWords, type Words } from "../i18n/words.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS } from "../staff/guard.server";
 import { listEvents, replayEvent } from "../staff/ledger.server";
 import { parseId } from "../staff/members.server";
@@ -25,7 +25,7 @@ export const handle: RouteHandle = {
 
 export const headers: HeadersFunction = () => STAFF_HEADERS;
 
-function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number], f: StaffFormat) {
+function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number], f: Words) {
   return {
     id: e.id,
     eventId: e.event_id,
@@ -41,7 +41,7 @@ function view(e: Awaited<ReturnType<typeof listEvents>>["events"][number], f: St
 /** The webhook ledger: events not processed (failing or waiting) first, then processed ones. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const url = new URL(request.url);
   const pendingBefore = parseId(url.searchParams.get("pending"));
   const doneBefore = parseId(url.searchParams.get("done"));

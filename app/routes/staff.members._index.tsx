@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ROLES } from "../lib/roles";
 import { db } from "../lib/db.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { MAX_SEARCH, STATUSES } from "../staff/constants";
 import { listMembers, parseMemberQuery } from "../staff/members.server";
@@ -21,7 +21,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const url = new URL(request.url);
   const query = parseMemberQuery(url);
   const page = await listMembers(db(), query);

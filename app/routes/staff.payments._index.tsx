@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { db } from "../lib/db.server";
 import { ROLES } from "../lib/roles";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import { INVOICE_STATUSES, PAYMENT_STATUSES } from "../staff/constants";
 import {
@@ -31,7 +31,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const url = new URL(request.url);
   const { filters, cursor } = parsePaymentFilters(url);
   const rows = await listMoney(db(), filters, cursor, PAYMENTS_PAGE_SIZE + 1);
@@ -57,10 +57,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
         email: r.email,
         role: r.role,
         plan: r.plan ?? "-",
-        amount: f.money(r.amount, r.currency),
+        amount: f.money(r),
         kind: r.kind,
         status: r.status,
-        refunded: r.refunded_amount > 0 ? f.money(r.refunded_amount, r.currency) : null,
+        refunded:
+          r.refunded_amount > 0
+            ? f.money({ amount: r.refunded_amount, currency: r.currency })
+            : null,
         invoice: r.invoice_number,
         stripeId: r.stripe_payment_intent_id ?? r.stripe_invoice_id ?? r.stripe_checkout_session_id,
       })),

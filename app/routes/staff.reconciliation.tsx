@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { now as clockNow } from "../lib/clock.server";
 import { db } from "../lib/db.server";
 import { stripe } from "../lib/stripe.server";
-import { staffFormat } from "../staff/format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, STAFF_HEADERS } from "../staff/guard.server";
 import {
   parseMonth,
@@ -28,7 +28,7 @@ export const headers: HeadersFunction = () => STAFF_HEADERS;
 /** ?month=YYYY-MM (default: the month before this one); a month not begun yet is refused. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const now = clockNow();
   const raw = new URL(request.url).searchParams.get("month");
   const month = raw === null || raw === "" ? previousMonth(now) : parseMonth(raw, now);
@@ -62,19 +62,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
               ] as const
             ).map(([label, app, remote]) => ({
               label,
-              app: f.money(app as number, t.currency),
-              stripe: f.money(remote as number, t.currency),
+              app: f.money({ amount: app as number, currency: t.currency }),
+              stripe: f.money({ amount: remote as number, currency: t.currency }),
               differs: app !== remote,
             })),
-            fees: t.stripe.fees === null ? null : f.money(t.stripe.fees, t.currency),
-            net: t.stripe.net === null ? null : f.money(t.stripe.net, t.currency),
+            fees:
+              t.stripe.fees === null
+                ? null
+                : f.money({ amount: t.stripe.fees, currency: t.currency }),
+            net:
+              t.stripe.net === null
+                ? null
+                : f.money({ amount: t.stripe.net, currency: t.currency }),
           })),
           differences: report.differences.map((d) => ({
             ...d,
-            appText: d.app ? `${f.money(d.app.amount, d.app.currency)} ${d.app.status}` : "-",
-            stripeText: d.stripe
-              ? `${f.money(d.stripe.amount, d.stripe.currency)} ${d.stripe.status}`
-              : "-",
+            appText: d.app ? `${f.money(d.app)} ${d.app.status}` : "-",
+            stripeText: d.stripe ? `${f.money(d.stripe)} ${d.stripe.status}` : "-",
           })),
         },
       },

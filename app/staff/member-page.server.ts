@@ -7,7 +7,7 @@ import { stripe } from "../lib/stripe.server";
 import type { Message } from "../i18n/messages";
 import { formNonce, nonceField, reasonField } from "./audit.server";
 import { futureDate, grantComplimentaryAccess } from "./complimentary.server";
-import { staffFormat } from "./format.server";
+import { requestWords } from "../i18n/words.server";
 import { requireStaff, requireStaffAction, STAFF_HEADERS, staffNotFound } from "./guard.server";
 import { memberDetail } from "./member-detail.server";
 import { cancelSubscription, resendEmail, resyncMember } from "./member-actions.server";
@@ -25,7 +25,7 @@ function lastDay(endsAt: string): string {
 /** The member page's data: everything about the member, and a fresh nonce for its forms. */
 export async function memberPageLoader(request: Request, params: { id?: string }) {
   const session = await requireStaff(request);
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const id = parseId(params.id);
   const eventsBefore = parseId(new URL(request.url).searchParams.get("events"));
   const detail = id === null ? null : await memberDetail(db(), id, eventsBefore);
@@ -49,7 +49,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         id: p.id,
         date: f.date(p.paid_at ?? p.created_at),
         plan: p.plan,
-        amount: f.money(p.amount, p.currency),
+        amount: f.money(p),
         status: p.status,
         paymentIntent: p.stripe_payment_intent_id,
         session: p.stripe_checkout_session_id,
@@ -59,7 +59,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
       subscriptions: detail.subscriptions.map((s) => ({
         id: s.stripe_subscription_id,
         plan: s.plan,
-        amount: f.money(s.amount, s.currency),
+        amount: f.money(s),
         status: s.status,
         periodEnd: s.current_period_end ? f.date(s.current_period_end) : null,
         cancelAtPeriodEnd: s.cancel_at_period_end === 1,
@@ -71,7 +71,7 @@ export async function memberPageLoader(request: Request, params: { id?: string }
         id: i.stripe_invoice_id,
         number: i.number,
         status: i.status,
-        amount: f.money(i.amount_paid || i.amount_due, i.currency),
+        amount: f.money({ amount: i.amount_paid || i.amount_due, currency: i.currency }),
         date: f.date(i.stripe_created_at),
         hosted: i.hosted_invoice_url,
         pdf: i.invoice_pdf,
@@ -198,7 +198,7 @@ export async function memberPageAction(request: Request, params: { id?: string }
       message: Object.values(parsed.fieldErrors)[0] ?? null,
     });
   const form = parsed.data;
-  const f = await staffFormat(request);
+  const f = await requestWords(request);
   const now = clockNow();
   if (MONEY_INTENTS.has(form.intent)) {
     const proof = await confirmPassword(db(), session, form.password, now);
