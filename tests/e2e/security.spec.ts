@@ -1,6 +1,5 @@
 import type { Page } from "@playwright/test";
-import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
-import { CARDS, expect, newAccount, register, test } from "./support/fixtures";
+import { expect, newAccount, payFromPaymentPage, register, test } from "./support/fixtures";
 
 /** Console messages Chromium prints when the app's Content-Security-Policy blocks something. */
 function collectCspViolations(page: Page): string[] {
@@ -23,14 +22,7 @@ async function payingMemberJourney(page: Page): Promise<void> {
   await register(page, account);
   await page.goto("/dashboard/talent/payment");
   await expect(page.getByRole("button", { name: "Pay MAD 300.00" })).toBeVisible();
-  await page.getByRole("button", { name: "Pay MAD 300.00" }).click();
-  await new StripeCheckoutPage(page).pay({
-    number: CARDS.success,
-    email: account.email,
-    name: account.name,
-  });
-  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
-  await expect(page.getByText(/active until/i).first()).toBeVisible();
+  await payFromPaymentPage(page, account);
   await page.goto("/dashboard/talent");
   await expect(page.getByText(/active until/i).first()).toBeVisible();
 }

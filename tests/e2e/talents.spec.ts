@@ -1,12 +1,10 @@
 import type { Browser, Page } from "@playwright/test";
-import { StripeCheckoutPage } from "./pages/stripe-checkout-page";
 import type { Account } from "./support/fixtures";
 import {
-  CARDS,
-  PRICE_LABEL,
   expect,
   newAccount,
   payAnnualFee,
+  payFromPaymentPage,
   register,
   test,
 } from "./support/fixtures";
@@ -70,14 +68,7 @@ test("a professional without access sees the paywall on a talent profile, pays, 
 
   await page.getByRole("link", { name: "Choose your plan" }).click();
   await expect(page).toHaveURL("/dashboard/professional/payment");
-  await page.getByRole("button", { name: `Pay ${PRICE_LABEL.professional}` }).click();
-  await new StripeCheckoutPage(page).pay({
-    number: CARDS.success,
-    email: pro.email,
-    name: pro.name,
-  });
-  await expect(page).toHaveURL(/\/payment\/success\?session_id=cs_test_/);
-  await expect(page.getByText(/active until/i).first()).toBeVisible();
+  await payFromPaymentPage(page, pro);
 
   const unlocked = await page.goto(profileUrl);
   expect(unlocked?.status()).toBe(200);

@@ -53,6 +53,11 @@ export async function register(page: Page, account: Account): Promise<void> {
 /** Pays the member's annual fee with a card that succeeds, from the payment page to the success page. */
 export async function payAnnualFee(page: Page, account: Account): Promise<void> {
   await page.goto(`/dashboard/${account.role}/payment`);
+  await payFromPaymentPage(page, account);
+}
+
+/** On the payment page already open: pays the annual fee with a card that succeeds. */
+export async function payFromPaymentPage(page: Page, account: Account): Promise<void> {
   await page.getByRole("button", { name: `Pay ${PRICE_LABEL[account.role]}` }).click();
   await new StripeCheckoutPage(page).pay({
     number: CARDS.success,
